@@ -1,0 +1,5 @@
+package org.cnx.intake.report;
+
+public enum ReportType {
+    SEIZURE, PRECURSOR_SHIPMENT, SUSPICIOUS_ORDER, TRAFFICKING_NETWORK, ILLICIT_FINANCE, EMERGING_TREND
+}

@@ -1,0 +1,10 @@
+package org.cnx.intake.report;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** The message sharing-service receives on {@code POST /internal/v1/reports}; idempotent by {@code id}. */
+public record SharedReport(UUID id, String agency, String country, Instant receivedAt,
+        List<String> watchlistHits, ReportRequest report) {
+}

@@ -1,0 +1,165 @@
+package org.cnx.intake;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+@QuarkusTest
+@QuarkusTestResource(FakePeers.class)
+class ReportSubmissionTest {
+
+    private static final String CN_GACC = TestTokens.person("partner", "CN-GACC", "CN");
+
+    @InjectWireMock
+    WireMockServer peers;
+
+    static String founding(String externalRef) {
+        return """
+                {"externalRef":"%s","type":"PRECURSOR_SHIPMENT","title":"25 kg ANPP declared as industrial chemical",
+                 "summary":"Container bound from CN to MX through US.","occurredAt":"2026-11-20T08:00:00Z","tlp":"AMBER",
+                 "handling":{"releasableTo":["US-CBP","US-DEA"],"originatorControl":true},
+                 "substances":[{"name":"ANPP","casNumber":"21409-26-7","quantity":25,"unit":"kg"}]}"""
+                .formatted(externalRef);
+    }
+
+    private List<LoggedRequest> sent(String path, String containing) {
+        return peers.findAll(postRequestedFor(urlEqualTo(path)).withRequestBody(containing(containing)));
+    }
+
+    @Test
+    void anAcceptedReportIsStoredHandedToSharingAndAudited() throws Exception {
+        String body = founding("GACC-2026-0001");
+        String id = given().auth().oauth2(CN_GACC).contentType("application/json").body(body)
+                .post("/api/v1/reports").then().statusCode(201)
+                .header("Location", matchesPattern(".*/api/v1/reports/[0-9a-f-]{36}"))
+                .body("externalRef", equalTo("GACC-2026-0001")).body("status", equalTo("RECEIVED"))
+                .body("receivedAt", notNullValue())
+                .extract().path("id");
+
+        given().auth().oauth2(CN_GACC).get("/api/v1/reports/" + id).then().statusCode(200)
+                .body("id", equalTo(id));
+        // another agency cannot even learn that the report exists
+        given().auth().oauth2(TestTokens.person("partner", "US-CBP", "US")).get("/api/v1/reports/" + id)
+                .then().statusCode(404).contentType("application/problem+json");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !sent("/internal/v1/reports", id).isEmpty()
+                && !sent("/internal/v1/events", id).isEmpty());
+        LoggedRequest handOver = sent("/internal/v1/reports", id).get(0);
+        JsonPath shared = JsonPath.from(handOver.getBodyAsString());
+        assertEquals("CN-GACC", shared.getString("[0].agency"), "the agency comes from the token");
+        assertEquals("CN", shared.getString("[0].country"));
+        assertEquals("AMBER", shared.getString("[0].report.tlp"));
+        assertEquals(List.of("US-CBP", "US-DEA"), shared.getList("[0].report.handling.releasableTo"));
+        Map<String, Object> claims = claims(handOver.getHeader("Authorization"));
+        assertEquals("cnx-intake", claims.get("iss"));
+        assertEquals("cnx-sharing", claims.get("aud"));
+
+        JsonPath event = JsonPath.from(sent("/internal/v1/events", id).get(0).getBodyAsString());
+        assertEquals("REPORT_RECEIVED", event.getString("[0].action"));
+        assertEquals("intake", event.getString("[0].service"));
+        assertEquals("CN-GACC", event.getString("[0].actor.agency"));
+        assertEquals(id, event.getString("[0].subject.reportId"));
+        assertEquals(sha256(body), event.getString("[0].payloadSha256"), "hash of the exact bytes received");
+    }
+
+    @Test
+    void aHandOverThatFailsIsRetriedUntilSharingTakesIt() {
+        peers.stubFor(post(urlEqualTo("/internal/v1/reports")).inScenario("down")
+                .whenScenarioStateIs(Scenario.STARTED).willReturn(aResponse().withStatus(503))
+                .willSetStateTo("up"));
+        peers.stubFor(post(urlEqualTo("/internal/v1/reports")).inScenario("down")
+                .whenScenarioStateIs("up").willReturn(aResponse().withStatus(200)));
+        try {
+            String id = given().auth().oauth2(CN_GACC).contentType("application/json")
+                    .body(founding("GACC-RETRY-1")).post("/api/v1/reports").then().statusCode(201)
+                    .extract().path("id");
+            await().atMost(Duration.ofSeconds(15)).until(() -> sent("/internal/v1/reports", id).size() == 2);
+        } finally {
+            peers.resetScenarios();
+            peers.stubFor(post(urlEqualTo("/internal/v1/reports")).willReturn(aResponse().withStatus(200)));
+        }
+    }
+
+    @Test
+    void everyInvalidFieldIsReportedAtOnce() {
+        String body = """
+                {"externalRef":"X-1","type":"SMUGGLING","title":"","tlp":"AMBER",
+                 "substances":[{"name":"ANPP","casNumber":"21409-26","quantity":-1,"unit":"tons"}]}""";
+        given().auth().oauth2(CN_GACC).contentType("application/json").body(body.replace("\"SMUGGLING\"", "\"SEIZURE\""))
+                .post("/api/v1/reports").then().statusCode(400).contentType("application/problem+json")
+                .body("status", equalTo(400))
+                .body("errors.pointer", containsInAnyOrder("/title", "/substances/0/casNumber",
+                        "/substances/0/quantity", "/substances/0/unit"));
+    }
+
+    @Test
+    void anUnknownEnumValueIsA400Problem() {
+        given().auth().oauth2(CN_GACC).contentType("application/json")
+                .body(founding("X-2").replace("PRECURSOR_SHIPMENT", "SMUGGLING"))
+                .post("/api/v1/reports").then().statusCode(400).contentType("application/problem+json");
+    }
+
+    @Test
+    void aClientCannotSetServerOwnedFields() {
+        given().auth().oauth2(CN_GACC).contentType("application/json")
+                .body(founding("X-3").replace("{\"externalRef\"", "{\"agency\":\"US-DEA\",\"externalRef\""))
+                .post("/api/v1/reports").then().statusCode(400).contentType("application/problem+json");
+    }
+
+    @Test
+    void malformedJsonIsA400Problem() {
+        given().auth().oauth2(CN_GACC).contentType("application/json").body("{\"externalRef\":")
+                .post("/api/v1/reports").then().statusCode(400).contentType("application/problem+json")
+                .body("title", equalTo("Bad Request"));
+    }
+
+    @Test
+    void aWrongContentTypeIs415() {
+        given().auth().oauth2(CN_GACC).contentType("text/plain").body(founding("X-4"))
+                .post("/api/v1/reports").then().statusCode(415).contentType("application/problem+json");
+    }
+
+    @Test
+    void aTokenWithoutAgencyCannotSubmit() {
+        String token = TestTokens.sign(TestTokens.claims(TestTokens.IDP, "cnx", "partner", Duration.ofMinutes(5)),
+                "idp");
+        given().auth().oauth2(token).contentType("application/json").body(founding("X-5"))
+                .post("/api/v1/reports").then().statusCode(403).contentType("application/problem+json");
+    }
+
+    private static Map<String, Object> claims(String authorization) {
+        String payload = authorization.substring("Bearer ".length()).split("\\.")[1];
+        return JsonPath.from(new String(Base64.getUrlDecoder().decode(payload), StandardCharsets.UTF_8)).getMap("$");
+    }
+
+    private static String sha256(String body) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8)));
+    }
+}

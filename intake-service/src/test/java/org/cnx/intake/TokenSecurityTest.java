@@ -1,0 +1,130 @@
+package org.cnx.intake;
+
+import static io.restassured.RestAssured.given;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The trust model of DESIGN §3, attack by attack, on intake's partner endpoint. */
+@QuarkusTest
+@QuarkusTestResource(TestKeys.class)
+class TokenSecurityTest {
+
+    private static final String REPORTS = "/api/v1/reports/00000000-0000-0000-0000-000000000001";
+
+    private static int status(String bearer, String path) {
+        var request = given();
+        if (bearer != null) {
+            request = request.header("Authorization", "Bearer " + bearer);
+        }
+        return request.get(path).statusCode();
+    }
+
+    private static void expect(int expected, String bearer, String path) {
+        int actual = status(bearer, path);
+        if (actual != expected) {
+            throw new AssertionError("expected " + expected + " but got " + actual + " for " + path);
+        }
+    }
+
+    @Test
+    void validPartnerTokenIsAuthenticated() {
+        // authenticated and authorised: the report does not exist, so 404 (not 401/403)
+        expect(404, TestTokens.person("partner", "US-CBP", "US"), REPORTS);
+    }
+
+    @Test
+    void noTokenIs401() {
+        expect(401, null, REPORTS);
+    }
+
+    @Test
+    void algNoneIs401() {
+        expect(401, TestTokens.unsigned(TestTokens.partnerClaimsJson("US-CBP")), REPORTS);
+    }
+
+    @Test
+    void hs256SignedWithThePublicKeyIs401() throws Exception {
+        expect(401, TestTokens.hs256WithPublicKey(TestTokens.partnerClaimsJson("US-CBP")), REPORTS);
+    }
+
+    @Test
+    void expiredTokenIs401() {
+        Instant past = Instant.now().minus(Duration.ofMinutes(10));
+        expect(401, TestTokens.sign(TestTokens.claims(TestTokens.IDP, "cnx", "partner", Duration.ofMinutes(5))
+                .issuedAt(past).expiresAt(past.plus(Duration.ofMinutes(5)))
+                .claim("agency", "US-CBP").claim("country", "US"), "idp"), REPORTS);
+    }
+
+    @Test
+    void tokenWithoutExpiryIs401() throws Exception {
+        String claims = TestTokens.partnerClaimsJson("US-CBP").replaceAll(",\"exp\":\\d+", "");
+        expect(401, TestTokens.rs256(claims, "idp"), REPORTS);
+        // the same hand-made token with exp is accepted, so the refusal above is about exp alone
+        expect(404, TestTokens.rs256(TestTokens.partnerClaimsJson("US-CBP"), "idp"), REPORTS);
+    }
+
+    @Test
+    void tokenLivingLongerThanTheMaximumIs401() {
+        expect(401, TestTokens.sign(TestTokens.claims(TestTokens.IDP, "cnx", "partner", Duration.ofDays(365))
+                .claim("agency", "US-CBP").claim("country", "US"), "idp"), REPORTS);
+    }
+
+    @Test
+    void wrongAudienceIs401() {
+        expect(401, TestTokens.sign(TestTokens.claims(TestTokens.IDP, "someone-else", "partner",
+                Duration.ofMinutes(5)).claim("agency", "US-CBP").claim("country", "US"), "idp"), REPORTS);
+    }
+
+    @Test
+    void wrongIssuerIs401() {
+        expect(401, TestTokens.sign(TestTokens.claims("https://evil.example", "cnx", "partner",
+                Duration.ofMinutes(5)).claim("agency", "US-CBP").claim("country", "US"), "idp"), REPORTS);
+    }
+
+    @Test
+    void untrustedKeyIs401() {
+        expect(401, TestTokens.sign(TestTokens.claims(TestTokens.IDP, "cnx", "partner",
+                Duration.ofMinutes(5)).claim("agency", "US-CBP").claim("country", "US"), "rogue"), REPORTS);
+    }
+
+    @Test
+    void serviceKeyClaimingToBeTheIdpIs401() {
+        // a service's key cannot vouch for a person, whatever issuer the token names
+        expect(401, TestTokens.sign(TestTokens.claims(TestTokens.IDP, "cnx", "liaison-officer",
+                Duration.ofMinutes(5)).claim("agency", "CN-NNCC").claim("country", "CN"), "sharing"), REPORTS);
+    }
+
+    @Test
+    void serviceTokenClaimingLiaisonOfficerIs401() {
+        expect(401, TestTokens.sign(TestTokens.claims("cnx-sharing", "cnx-intake", "liaison-officer",
+                Duration.ofMinutes(5)), "sharing"), REPORTS);
+    }
+
+    @Test
+    void idpTokenClaimingServiceIs401() {
+        expect(401, TestTokens.sign(TestTokens.claims(TestTokens.IDP, "cnx", "service",
+                Duration.ofMinutes(5)), "idp"), "/internal/v1/anything");
+    }
+
+    @Test
+    void partnerTokenOnInternalPathIs403() {
+        expect(403, TestTokens.person("partner", "US-CBP", "US"), "/internal/v1/anything");
+    }
+
+    @Test
+    void serviceTokenOnPartnerApiIs403() {
+        expect(403, TestTokens.sign(TestTokens.claims("cnx-sharing", "cnx-intake", "service",
+                Duration.ofMinutes(5)), "sharing"), REPORTS);
+    }
+
+    @Test
+    void auditorTokenOnPartnerApiIs403() {
+        expect(403, TestTokens.person("auditor", "US-DEA", "US"), REPORTS);
+    }
+}
