@@ -1,0 +1,32 @@
+package org.cnx.sharing.audit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.cnx.sharing.outbox.OutboxSender;
+import org.cnx.sharing.security.ServiceTokens;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+/** Relays batches of audit events to audit-service with this service's token. */
+@ApplicationScoped
+public class AuditClient implements OutboxSender {
+
+    private static final String AUDIENCE = "cnx-audit";
+
+    private final AuditRestClient client;
+    private final ServiceTokens tokens;
+
+    AuditClient(@RestClient AuditRestClient client, ServiceTokens tokens) {
+        this.client = client;
+        this.tokens = tokens;
+    }
+
+    @Override
+    public String destination() {
+        return AuditTrail.DESTINATION;
+    }
+
+    @Override
+    public void send(String jsonArray) {
+        client.append(tokens.bearer(AUDIENCE), jsonArray);
+    }
+}

@@ -1,0 +1,32 @@
+package org.cnx.sharing.outbox;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+@ConfigMapping(prefix = "cnx.outbox")
+public interface OutboxConfig {
+
+    /** Messages sent in one POST. */
+    @WithDefault("100")
+    int batchSize();
+
+    /** How long a claimed batch stays reserved for the relay that claimed it. */
+    @WithDefault("30s")
+    Duration lease();
+
+    /** Safety net when no commit signal arrives (e.g. another replica wrote the rows). */
+    @WithDefault("1s")
+    Duration pollInterval();
+
+    @WithDefault("1s")
+    Duration initialBackoff();
+
+    @WithDefault("5m")
+    Duration maxBackoff();
+
+    /** Off in tests that inspect the outbox table themselves. */
+    @WithDefault("true")
+    boolean relayEnabled();
+}

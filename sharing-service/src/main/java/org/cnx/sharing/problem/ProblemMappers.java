@@ -1,0 +1,78 @@
+package org.cnx.sharing.problem;
+
+import java.net.URI;
+import java.util.Comparator;
+import java.util.List;
+
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.ElementKind;
+import jakarta.validation.Path;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** Every error leaves as RFC 9457 problem+json; nothing internal (class names, stack traces) leaks. */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+    private static final String TYPE_BASE = "https://cnx.example/problems/";
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e, UriInfo uri) {
+        return respond(new Problem(URI.create(TYPE_BASE + e.type()), e.title(), e.status(), e.getMessage(),
+                uri.getPath(), e.errors()));
+    }
+
+    /** Bean Validation on resource parameters: every invalid field at once, as JSON Pointers. */
+    @ServerExceptionMapper
+    public Response invalid(ConstraintViolationException e, UriInfo uri) {
+        List<Problem.FieldError> errors = e.getConstraintViolations().stream()
+                .map(v -> new Problem.FieldError(pointer(v), v.getMessage()))
+                .sorted(Comparator.comparing(Problem.FieldError::pointer))
+                .toList();
+        return respond(new Problem(URI.create(TYPE_BASE + "validation"), "Bad Request", 400,
+                errors.size() + " field(s) are invalid.", uri.getPath(), errors));
+    }
+
+    /** {@code reject.request.reason} (method, parameter, path) → {@code /reason}. */
+    private static String pointer(ConstraintViolation<?> violation) {
+        StringBuilder pointer = new StringBuilder();
+        int depth = 0;
+        for (Path.Node node : violation.getPropertyPath()) {
+            if (depth++ < 2) {
+                continue;
+            }
+            if (node.getIndex() != null) {
+                pointer.append('/').append(node.getIndex());
+            }
+            if (node.getName() != null && node.getKind() != ElementKind.CONTAINER_ELEMENT) {
+                pointer.append('/').append(node.getName());
+            }
+        }
+        return pointer.length() == 0 ? "/" : pointer.toString();
+    }
+
+    @ServerExceptionMapper
+    public Response http(WebApplicationException e, UriInfo uri) {
+        int status = e.getResponse().getStatus();
+        Response.StatusType reason = Response.Status.fromStatusCode(status);
+        String title = reason != null ? reason.getReasonPhrase() : "HTTP " + status;
+        return respond(new Problem(URI.create("about:blank"), title, status, null, uri.getPath(), null));
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(RuntimeException e, UriInfo uri) {
+        LOG.error("unexpected failure on " + uri.getPath(), e);
+        return respond(new Problem(URI.create("about:blank"), "Internal Server Error", 500,
+                "The request could not be completed; it has been logged.", uri.getPath(), null));
+    }
+
+    private static Response respond(Problem problem) {
+        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+    }
+}

@@ -1,0 +1,79 @@
+package org.cnx.sharing.release;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import org.cnx.sharing.policy.Decision;
+import org.hibernate.annotations.Generated;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+/** The decision for one report and one receiving partner, and the exact record that would leave. */
+@Entity
+@Table(name = "release")
+public class Release {
+
+    public enum Status { PENDING_APPROVAL, RELEASED, DENIED, REJECTED }
+
+    @Id
+    public UUID id;
+
+    /** Insertion order, for stable cursor pagination. */
+    @Generated
+    @Column(insertable = false, updatable = false)
+    public Long seq;
+
+    @Column(name = "report_id", nullable = false)
+    public UUID reportId;
+
+    @Column(nullable = false)
+    public String partner;
+
+    @Column(name = "origin_agency", nullable = false)
+    public String originAgency;
+
+    /** Only officers of this country may approve or reject (the originator keeps release authority). */
+    @Column(name = "origin_country", nullable = false)
+    public String originCountry;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public Decision.Action action;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public Status status;
+
+    @Column(name = "required_approvals", nullable = false)
+    public int requiredApprovals;
+
+    @Column(nullable = false)
+    public String rule;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(nullable = false)
+    public String reasons;
+
+    /** The record exactly as it will be delivered; absent when denied. */
+    @Column(columnDefinition = "text")
+    public String payload;
+
+    @Column(name = "payload_sha256")
+    public String payloadSha256;
+
+    @Column(name = "decided_at", nullable = false)
+    public Instant decidedAt;
+
+    @Column(name = "closed_at")
+    public Instant closedAt;
+
+    @Column(name = "rejection_reason")
+    public String rejectionReason;
+}

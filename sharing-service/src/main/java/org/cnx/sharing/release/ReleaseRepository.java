@@ -1,0 +1,61 @@
+package org.cnx.sharing.release;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+
+import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
+
+@ApplicationScoped
+public class ReleaseRepository implements PanacheRepositoryBase<Release, UUID> {
+
+    /** A release of a report from {@code country}; other countries' releases do not exist for the caller. */
+    public Optional<Release> findForCountry(UUID id, String country) {
+        return find("id = ?1 and originCountry = ?2", id, country).firstResultOptional();
+    }
+
+    public Optional<Release> lockForCountry(UUID id, String country) {
+        return find("id = ?1 and originCountry = ?2", id, country)
+                .withLock(LockModeType.PESSIMISTIC_WRITE).firstResultOptional();
+    }
+
+    public List<Release> page(String country, Release.Status status, String partner, long afterSeq, int limit) {
+        StringBuilder query = new StringBuilder("originCountry = :country and seq > :after");
+        Parameters params = Parameters.with("country", country).and("after", afterSeq);
+        if (status != null) {
+            query.append(" and status = :status");
+            params = params.and("status", status);
+        }
+        if (partner != null) {
+            query.append(" and partner = :partner");
+            params = params.and("partner", partner);
+        }
+        return find(query.toString(), Sort.by("seq"), params).page(0, limit).list();
+    }
+
+    /** Approval counts for a page of releases, in one query. */
+    public Map<UUID, Long> approvalCounts(List<UUID> releaseIds) {
+        Map<UUID, Long> counts = new java.util.HashMap<>();
+        if (releaseIds.isEmpty()) {
+            return counts;
+        }
+        List<Object[]> rows = new ArrayList<>(getEntityManager().createQuery(
+                "select a.releaseId, count(a) from Approval a where a.releaseId in :ids group by a.releaseId",
+                Object[].class).setParameter("ids", releaseIds).getResultList());
+        rows.forEach(r -> counts.put((UUID) r[0], (Long) r[1]));
+        return counts;
+    }
+
+    public List<Approval> approvals(UUID releaseId) {
+        return getEntityManager()
+                .createQuery("from Approval a where a.releaseId = :id order by a.approvedAt", Approval.class)
+                .setParameter("id", releaseId).getResultList();
+    }
+}

@@ -1,0 +1,103 @@
+package org.cnx.sharing.release;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.cnx.sharing.problem.ProblemException;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/** The liaison officer's queue: releases of their own country's reports. */
+@Path("/api/v1/releases")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed("liaison-officer")
+public class ReleaseResource {
+
+    private static final int MAX_LIMIT = 100;
+
+    private final ReleaseService service;
+    private final ReleaseRepository releases;
+    private final JsonWebToken token;
+
+    ReleaseResource(ReleaseService service, ReleaseRepository releases, JsonWebToken token) {
+        this.service = service;
+        this.releases = releases;
+        this.token = token;
+    }
+
+    @GET
+    @Operation(summary = "Releases of reports from the officer's country, oldest first")
+    public ReleaseViews.Page list(@QueryParam("status") Release.Status status, @QueryParam("partner") String partner,
+            @QueryParam("after") String after, @QueryParam("limit") @DefaultValue("50") int limit) {
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new ProblemException(400, "validation", "Bad Request", "limit must be between 1 and " + MAX_LIMIT);
+        }
+        Officer officer = Officer.of(token);
+        List<Release> page = releases.page(officer.country(), status, partner, decodeCursor(after), limit + 1);
+        boolean more = page.size() > limit;
+        List<Release> items = more ? page.subList(0, limit) : page;
+        Map<UUID, Long> counts = releases.approvalCounts(items.stream().map(r -> r.id).toList());
+        String next = more ? encodeCursor(items.get(items.size() - 1).seq) : null;
+        return new ReleaseViews.Page(
+                items.stream().map(r -> ReleaseViews.Summary.of(r, counts.getOrDefault(r.id, 0L))).toList(), next);
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "The exact payload that would leave, the rule that matched, and the approvals so far")
+    public ReleaseViews.Detail get(@PathParam("id") UUID id) {
+        Officer officer = Officer.of(token);
+        Release release = releases.findForCountry(id, officer.country())
+                .orElseThrow(() -> new ProblemException(404, "not-found", "Not Found", "No such release."));
+        return ReleaseViews.Detail.of(release, releases.approvals(id));
+    }
+
+    @POST
+    @Path("/{id}/approvals")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Approve a pending release (officers of the originating country; each officer once)")
+    public ReleaseViews.Detail approve(@PathParam("id") UUID id, ReleaseViews.ApprovalRequest request) {
+        Release release = service.approve(Officer.of(token), id, request == null ? null : request.comment());
+        return ReleaseViews.Detail.of(release, releases.approvals(id));
+    }
+
+    @POST
+    @Path("/{id}/rejection")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Reject a pending release, with a reason")
+    public ReleaseViews.Detail reject(@PathParam("id") UUID id, @Valid @NotNull ReleaseViews.RejectionRequest request) {
+        Release release = service.reject(Officer.of(token), id, request.reason());
+        return ReleaseViews.Detail.of(release, releases.approvals(id));
+    }
+
+    private static long decodeCursor(String cursor) {
+        if (cursor == null || cursor.isBlank()) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII));
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(400, "bad-cursor", "Bad Request", "The cursor is not one this API issued.");
+        }
+    }
+
+    private static String encodeCursor(long seq) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Long.toString(seq).getBytes(StandardCharsets.US_ASCII));
+    }
+}

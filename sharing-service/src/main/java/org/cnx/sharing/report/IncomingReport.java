@@ -1,0 +1,48 @@
+package org.cnx.sharing.report;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * An accepted report as intake-service hands it over ({@code POST /internal/v1/reports}). The
+ * report body is kept as a JSON tree: sharing reads the handling fields it decides on and releases
+ * the rest as received.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record IncomingReport(
+        @NotNull UUID id,
+        @NotBlank String agency,
+        @NotNull @Pattern(regexp = "[A-Z]{2}") String country,
+        @NotNull Instant receivedAt,
+        List<String> watchlistHits,
+        @NotNull JsonNode report) {
+
+    public String tlp() {
+        return report.path("tlp").asText("");
+    }
+
+    public String type() {
+        return report.path("type").asText("");
+    }
+
+    public boolean originatorControl() {
+        return report.path("handling").path("originatorControl").asBoolean(false);
+    }
+
+    /** {@code null} when the originator set no cap. */
+    public List<String> releasableTo() {
+        JsonNode list = report.path("handling").path("releasableTo");
+        if (!list.isArray()) {
+            return null;
+        }
+        return java.util.stream.StreamSupport.stream(list.spliterator(), false).map(JsonNode::asText).toList();
+    }
+}

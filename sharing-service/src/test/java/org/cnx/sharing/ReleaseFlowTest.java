@@ -1,0 +1,237 @@
+package org.cnx.sharing;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import org.jose4j.jwa.AlgorithmConstraints;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+/** From hand-over to a signed delivery at a (WireMock) partner, through the officer's approval. */
+@QuarkusTest
+@QuarkusTestResource(FakePartners.class)
+class ReleaseFlowTest {
+
+    private static final Set<String> ALL = Set.of("US-CBP", "US-DEA", "US-HSI", "CN-NNCC", "CN-GACC", "CN-MPS");
+
+    @InjectWireMock
+    WireMockServer partners;
+
+    private List<LoggedRequest> deliveriesOf(UUID reportId) {
+        return partners.findAll(postRequestedFor(urlPathMatching("/partners/.*"))
+                .withRequestBody(containing(reportId.toString())));
+    }
+
+    private static String partnerOf(LoggedRequest request) {
+        return request.getUrl().split("/")[2];
+    }
+
+    /** Checks the delivery exactly as a partner would, with the published JWKS. */
+    private static JwtClaims verify(LoggedRequest request) throws Exception {
+        String partner = partnerOf(request);
+        JsonWebKeySet jwks = new JsonWebKeySet(given().get("/.well-known/jwks.json").then().statusCode(200)
+                .extract().asString());
+        JwtClaims claims = new JwtConsumerBuilder()
+                .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
+                        AlgorithmIdentifiers.RSA_USING_SHA256)
+                .setVerificationKeyResolver(new JwksVerificationKeyResolver(jwks.getJsonWebKeys()))
+                .setExpectedIssuer("cnx-sharing")
+                .setExpectedAudience(partner)
+                .setRequireExpirationTime()
+                .build()
+                .processToClaims(request.getHeader("Authorization").substring("Bearer ".length()));
+        assertEquals(request.getHeader("X-Cnx-Delivery-Id"), claims.getJwtId());
+        String bodyHash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(request.getBody()));
+        assertEquals(bodyHash, claims.getStringClaimValue("body_sha256"));
+        return claims;
+    }
+
+    @Test
+    void greenReportIsDeliveredSignedToEveryOtherPartnerWithoutApproval() throws Exception {
+        UUID id = UUID.randomUUID();
+        Reports.handOver(Reports.message(id, "US-CBP", "US", "GREEN", null)).statusCode(200)
+                .body("accepted", equalTo(1));
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> deliveriesOf(id).size() == 5);
+        List<LoggedRequest> delivered = deliveriesOf(id);
+        Set<String> recipients = delivered.stream().map(ReleaseFlowTest::partnerOf).collect(Collectors.toSet());
+        assertEquals(ALL.stream().filter(p -> !p.equals("US-CBP")).collect(Collectors.toSet()), recipients);
+        for (LoggedRequest request : delivered) {
+            verify(request);
+            JsonPath body = JsonPath.from(request.getBodyAsString());
+            assertEquals(partnerOf(request), body.getString("recipient"));
+            assertEquals("US-CBP", body.getString("originator.agency"));
+        }
+    }
+
+    @Test
+    void amberReportLeavesOnlyAfterAnOfficerOfTheOriginatingCountryApproves() throws Exception {
+        UUID id = UUID.randomUUID();
+        Reports.handOver(Reports.message(id, "CN-GACC", "CN", "AMBER", null)).statusCode(200);
+        String cnOfficer = Reports.officer("CN-NNCC", "CN", "officer-cn-1");
+
+        JsonPath queue = given().auth().oauth2(cnOfficer).queryParam("status", "PENDING_APPROVAL").queryParam("limit", 100)
+                .get("/api/v1/releases").then().statusCode(200).extract().jsonPath();
+        List<String> pendingForReport = queue.getList("items.findAll { it.reportId == '" + id + "' }.id");
+        assertEquals(5, pendingForReport.size());
+        String toCbp = queue.getString("items.find { it.reportId == '" + id + "' && it.partner == 'US-CBP' }.id");
+
+        // the US cannot release a CN report, nor can a partner system approve anything
+        given().auth().oauth2(Reports.officer("US-DEA", "US", "officer-us-1")).contentType("application/json")
+                .body("{}").post("/api/v1/releases/" + toCbp + "/approvals").then().statusCode(403);
+        given().auth().oauth2(TestTokens.person("partner", "CN-GACC", "CN")).contentType("application/json")
+                .body("{}").post("/api/v1/releases/" + toCbp + "/approvals").then().statusCode(403);
+        // a US officer does not even see CN releases
+        given().auth().oauth2(Reports.officer("US-DEA", "US", "officer-us-1")).get("/api/v1/releases/" + toCbp)
+                .then().statusCode(404);
+        Thread.sleep(300);
+        assertTrue(deliveriesOf(id).isEmpty(), "nothing leaves before approval");
+
+        String previewed = given().auth().oauth2(cnOfficer).get("/api/v1/releases/" + toCbp).then().statusCode(200)
+                .body("status", equalTo("PENDING_APPROVAL")).body("rule", equalTo("approval-required"))
+                .body("approvals", hasSize(0))
+                .extract().jsonPath().prettify();
+        String payloadSha = JsonPath.from(previewed).getString("payloadSha256");
+
+        given().auth().oauth2(cnOfficer).contentType("application/json").body("{\"comment\":\"ok to share\"}")
+                .post("/api/v1/releases/" + toCbp + "/approvals").then().statusCode(200)
+                .body("status", equalTo("RELEASED")).body("approvals[0].officer", equalTo("officer-cn-1"));
+        given().auth().oauth2(cnOfficer).contentType("application/json").body("{}")
+                .post("/api/v1/releases/" + toCbp + "/approvals").then().statusCode(409);
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> deliveriesOf(id).size() == 1);
+        LoggedRequest delivery = deliveriesOf(id).get(0);
+        assertEquals("US-CBP", partnerOf(delivery));
+        verify(delivery);
+        // what the officer previewed is byte for byte what left
+        String sent = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(delivery.getBody()));
+        assertEquals(payloadSha, sent);
+
+        String toDea = queue.getString("items.find { it.reportId == '" + id + "' && it.partner == 'US-DEA' }.id");
+        given().auth().oauth2(cnOfficer).contentType("application/json").body("{\"reason\":\" \"}")
+                .post("/api/v1/releases/" + toDea + "/rejection").then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].pointer", equalTo("/reason"));
+        given().auth().oauth2(cnOfficer).contentType("application/json").body("{\"reason\":\"ongoing operation\"}")
+                .post("/api/v1/releases/" + toDea + "/rejection").then().statusCode(200)
+                .body("status", equalTo("REJECTED")).body("rejectionReason", equalTo("ongoing operation"));
+        given().auth().oauth2(cnOfficer).contentType("application/json").body("{}")
+                .post("/api/v1/releases/" + toDea + "/approvals").then().statusCode(409);
+    }
+
+    @Test
+    void redReportIsDeniedForEveryPartnerAndNeverLeaves() throws Exception {
+        UUID id = UUID.randomUUID();
+        Reports.handOver(Reports.message(id, "US-DEA", "US", "RED", null)).statusCode(200);
+        given().auth().oauth2(Reports.officer("US-DEA", "US", "officer-us-2")).queryParam("status", "DENIED")
+                .queryParam("limit", 100).get("/api/v1/releases").then().statusCode(200)
+                .body("items.findAll { it.reportId == '" + id + "' }", hasSize(5))
+                .body("items.findAll { it.reportId == '" + id + "' }.rule", everyItem(equalTo("tlp-red")));
+        Thread.sleep(500);
+        assertTrue(deliveriesOf(id).isEmpty());
+    }
+
+    @Test
+    void releasableToCapsTheRecipients() {
+        UUID id = UUID.randomUUID();
+        Reports.handOver(Reports.message(id, "US-HSI", "US", "GREEN", "{\"releasableTo\":[\"CN-NNCC\"]}"))
+                .statusCode(200);
+        await().atMost(Duration.ofSeconds(15)).until(() -> deliveriesOf(id).size() == 1);
+        assertEquals("CN-NNCC", partnerOf(deliveriesOf(id).get(0)));
+    }
+
+    @Test
+    void aResentBatchChangesNothing() {
+        UUID id = UUID.randomUUID();
+        String message = Reports.message(id, "CN-MPS", "CN", "AMBER", null);
+        Reports.handOver(message).statusCode(200).body("accepted", equalTo(1)).body("duplicates", equalTo(0));
+        Reports.handOver(message, message).statusCode(200).body("accepted", equalTo(0)).body("duplicates", equalTo(2));
+        given().auth().oauth2(Reports.officer("CN-NNCC", "CN", "officer-cn-3")).queryParam("limit", 100)
+                .get("/api/v1/releases").then().statusCode(200)
+                .body("items.findAll { it.reportId == '" + id + "' }", hasSize(5));
+    }
+
+    @Test
+    void aPartnerFailingTwiceGetsTheRecordOnTheThirdAttemptAndEveryAttemptIsAudited() {
+        partners.stubFor(post(urlEqualTo("/partners/CN-MPS/deliveries")).inScenario("flaky")
+                .whenScenarioStateIs(Scenario.STARTED).willReturn(aResponse().withStatus(500))
+                .willSetStateTo("failed-once"));
+        partners.stubFor(post(urlEqualTo("/partners/CN-MPS/deliveries")).inScenario("flaky")
+                .whenScenarioStateIs("failed-once").willReturn(aResponse().withStatus(503).withHeader("Retry-After", "0"))
+                .willSetStateTo("recovered"));
+        partners.stubFor(post(urlEqualTo("/partners/CN-MPS/deliveries")).inScenario("flaky")
+                .whenScenarioStateIs("recovered").willReturn(aResponse().withStatus(200)));
+        try {
+            UUID id = UUID.randomUUID();
+            Reports.handOver(Reports.message(id, "US-CBP", "US", "GREEN", "{\"releasableTo\":[\"CN-MPS\"]}"))
+                    .statusCode(200);
+            await().atMost(Duration.ofSeconds(20)).until(() -> deliveriesOf(id).size() == 3);
+            List<LoggedRequest> attempts = deliveriesOf(id);
+            assertEquals(1, attempts.stream().map(r -> r.getHeader("X-Cnx-Delivery-Id")).distinct().count(),
+                    "every attempt carries the same delivery id");
+            await().atMost(Duration.ofSeconds(15)).until(() -> auditActions(id).contains("DELIVERY_SUCCEEDED"));
+            List<String> actions = auditActions(id);
+            assertEquals(2, actions.stream().filter("DELIVERY_ATTEMPTED"::equals).count(), actions.toString());
+            assertTrue(actions.contains("RELEASE_DECIDED"));
+        } finally {
+            partners.resetScenarios();
+            partners.stubFor(post(urlPathMatching("/partners/.*")).willReturn(aResponse().withStatus(200)));
+        }
+    }
+
+    @Test
+    void auditEventsLeaveWithAServiceTokenForAudit() throws Exception {
+        UUID id = UUID.randomUUID();
+        Reports.handOver(Reports.message(id, "US-CBP", "US", "RED", null)).statusCode(200);
+        await().atMost(Duration.ofSeconds(15)).until(() -> auditActions(id).contains("RELEASE_DECIDED"));
+        LoggedRequest batch = partners.findAll(postRequestedFor(urlEqualTo("/internal/v1/events"))
+                .withRequestBody(containing(id.toString()))).get(0);
+        String token = batch.getHeader("Authorization").substring("Bearer ".length());
+        JwtClaims claims = JwtClaims.parse(new String(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1]),
+                StandardCharsets.UTF_8));
+        assertEquals("cnx-sharing", claims.getIssuer());
+        assertEquals(List.of("cnx-audit"), claims.getAudience());
+        assertFalse(claims.getExpirationTime().getValue() - claims.getIssuedAt().getValue() > 300);
+    }
+
+    /** The audit actions sent for a report, in the order audit-service received them. */
+    private List<String> auditActions(UUID reportId) {
+        return partners.findAll(postRequestedFor(urlEqualTo("/internal/v1/events"))).stream()
+                .flatMap(r -> JsonPath.from(r.getBodyAsString()).<java.util.Map<String, Object>>getList("$").stream())
+                .filter(e -> e.get("subject") instanceof java.util.Map<?, ?> s && reportId.toString().equals(s.get("reportId")))
+                .map(e -> (String) e.get("action"))
+                .toList();
+    }
+}

@@ -1,0 +1,89 @@
+package org.cnx.sharing;
+
+import static io.restassured.RestAssured.given;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Who may call what on sharing-service (DESIGN §3). */
+@QuarkusTest
+@QuarkusTestResource(FakePartners.class)
+class SharingSecurityTest {
+
+    private static final String APPROVALS = "/api/v1/releases/" + UUID.randomUUID() + "/approvals";
+
+    @Test
+    void partnerTokenOnInternalHandOverIs403() {
+        given().auth().oauth2(TestTokens.person("partner", "US-CBP", "US")).contentType("application/json")
+                .body(Reports.message(UUID.randomUUID(), "US-CBP", "US", "GREEN", null).replace("\n", ""))
+                .post("/internal/v1/reports").then().statusCode(403);
+    }
+
+    @Test
+    void partnerTokenOnApprovalIs403() {
+        given().auth().oauth2(TestTokens.person("partner", "CN-GACC", "CN")).contentType("application/json")
+                .body("{}").post(APPROVALS).then().statusCode(403);
+    }
+
+    @Test
+    void auditorTokenOnReleasesIs403() {
+        given().auth().oauth2(TestTokens.person("auditor", "US-DEA", "US")).get("/api/v1/releases")
+                .then().statusCode(403);
+    }
+
+    @Test
+    void noTokenOnReleasesIs401() {
+        given().get("/api/v1/releases").then().statusCode(401);
+    }
+
+    @Test
+    void serviceKeyClaimingLiaisonOfficerIs401() {
+        given().auth().oauth2(TestTokens.sign(TestTokens.claims("cnx-intake", "cnx-sharing", "liaison-officer",
+                Duration.ofMinutes(5)).claim("agency", "CN-NNCC").claim("country", "CN"), "intake"))
+                .contentType("application/json").body("{}").post(APPROVALS).then().statusCode(401);
+    }
+
+    @Test
+    void intakeTokenForAnotherAudienceIs401() {
+        given().auth().oauth2(TestTokens.sign(TestTokens.claims("cnx-intake", "cnx-audit", "service",
+                Duration.ofMinutes(5)), "intake")).contentType("application/json").body("[]")
+                .post("/internal/v1/reports").then().statusCode(401);
+    }
+
+    @Test
+    void serviceTokenLivingLongerThanFiveMinutesIs401() {
+        given().auth().oauth2(TestTokens.sign(TestTokens.claims("cnx-intake", "cnx-sharing", "service",
+                Duration.ofMinutes(30)), "intake")).contentType("application/json").body("[]")
+                .post("/internal/v1/reports").then().statusCode(401);
+    }
+
+    @Test
+    void untrustedServiceIssuerIs401() {
+        // audit-service is not a caller sharing trusts
+        given().auth().oauth2(TestTokens.sign(TestTokens.claims("cnx-audit", "cnx-sharing", "service",
+                Duration.ofMinutes(5)), "audit")).contentType("application/json").body("[]")
+                .post("/internal/v1/reports").then().statusCode(401);
+    }
+
+    @Test
+    void invalidHandOverIs400ProblemWithPointers() {
+        given().auth().oauth2(Reports.intakeToken()).contentType("application/json")
+                .body("[{\"agency\":\"US-CBP\",\"country\":\"usa\",\"receivedAt\":\"2026-01-01T00:00:00Z\",\"report\":{}}]")
+                .post("/internal/v1/reports").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors.pointer", org.hamcrest.Matchers.containsInAnyOrder("/0/id", "/0/country"));
+    }
+
+    @Test
+    void jwksIsPublic() {
+        given().get("/.well-known/jwks.json").then().statusCode(200)
+                .body("keys[0].kty", org.hamcrest.Matchers.equalTo("RSA"))
+                .body("keys[0].kid", org.hamcrest.Matchers.notNullValue())
+                .body("keys[0].d", org.hamcrest.Matchers.nullValue());
+    }
+}
