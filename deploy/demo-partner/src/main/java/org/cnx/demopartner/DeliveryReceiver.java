@@ -1,0 +1,65 @@
+package org.cnx.demopartner;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+
+import org.jboss.logging.Logger;
+
+/** Verifies a delivery, keeps it once per delivery id, and logs one line per delivery either way. */
+@ApplicationScoped
+public class DeliveryReceiver {
+
+    private static final Logger LOG = Logger.getLogger(DeliveryReceiver.class);
+    private static final int LOGGED_BODY_CHARS = 200;
+
+    private final DeliveryVerifier verifier;
+    private final Inbox inbox;
+    private final ObjectReader json;
+
+    public DeliveryReceiver(DeliveryVerifier verifier, Inbox inbox, ObjectMapper mapper) {
+        this.verifier = verifier;
+        this.inbox = inbox;
+        this.json = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+
+    public DeliveryAck receive(String partnerCode, String authorization, String deliveryIdHeader, byte[] body) {
+        try {
+            String deliveryId = verifier.verify(partnerCode, authorization, deliveryIdHeader, body);
+            boolean stored = inbox.store(partnerCode, new ReceivedDelivery(deliveryId, Instant.now(), parse(body)));
+            if (stored) {
+                LOG.infof("RECEIVED %s delivery=%s %s", Printable.of(partnerCode), deliveryId,
+                        Printable.of(new String(body, StandardCharsets.UTF_8), LOGGED_BODY_CHARS));
+            } else {
+                LOG.infof("DUPLICATE %s delivery=%s (acknowledged, kept once)", Printable.of(partnerCode), deliveryId);
+            }
+            return new DeliveryAck(deliveryId, !stored);
+        } catch (DeliveryRejectedException e) {
+            LOG.warnf("REJECTED %s %s", Printable.of(partnerCode), e.getMessage());
+            throw e;
+        }
+    }
+
+    public DeliveryList list(String partnerCode) {
+        return inbox.list(partnerCode);
+    }
+
+    private JsonNode parse(byte[] body) {
+        try {
+            JsonNode tree = json.readTree(body);
+            if (tree == null || tree.isMissingNode()) {
+                throw DeliveryRejectedException.notJson("empty body");
+            }
+            return tree;
+        } catch (IOException e) {
+            throw DeliveryRejectedException.notJson("body is not a JSON document");
+        }
+    }
+}

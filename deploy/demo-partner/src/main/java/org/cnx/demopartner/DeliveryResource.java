@@ -1,0 +1,42 @@
+package org.cnx.demopartner;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+
+import org.jboss.resteasy.reactive.RestHeader;
+import org.jboss.resteasy.reactive.RestPath;
+
+/**
+ * A partner agency's receiving endpoint, as sharing-service pushes to it. The GET is for demos and end-to-end
+ * tests only; a real partner system would not show its inbox to anyone who asks.
+ */
+@Path("/partners/{code}/deliveries")
+@Produces(MediaType.APPLICATION_JSON)
+public class DeliveryResource {
+
+    static final String DELIVERY_ID_HEADER = "X-Cnx-Delivery-Id";
+
+    private final DeliveryReceiver receiver;
+
+    public DeliveryResource(DeliveryReceiver receiver) {
+        this.receiver = receiver;
+    }
+
+    /** The body is read as raw bytes: its SHA-256 must match the token's body_sha256 claim exactly. */
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    public DeliveryAck receive(@RestPath String code, @RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
+            @RestHeader(DELIVERY_ID_HEADER) String deliveryId, byte[] body) {
+        return receiver.receive(code, authorization, deliveryId, body == null ? new byte[0] : body);
+    }
+
+    @GET
+    public DeliveryList list(@RestPath String code) {
+        return receiver.list(code);
+    }
+}

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Makes PostgreSQL on localhost:5432 ready for cnx, idempotently (re-running is harmless):
+#   - installs PostgreSQL from Debian packages if it is missing, starts the cluster(s) if not running;
+#   - creates the login roles intake, sharing, audit and the databases
+#     intake, sharing, audit (dev/run) and intake_test, sharing_test, audit_test (tests),
+#     each owned by the role of its service.
+# DEV ONLY: each role's password equals its name. Never use this script against a shared or
+# production server; there the passwords come from a secret store (QUARKUS_DATASOURCE_PASSWORD).
+set -euo pipefail
+
+pg_host=localhost
+pg_port=5432
+services=(intake sharing audit)
+
+log() { echo "db-setup: $*"; }
+die() { echo "db-setup: $*" >&2; exit 1; }
+
+# Runs a command as root: directly when we are root, else through sudo.
+as_root() {
+  if [[ $EUID -eq 0 ]]; then
+    "$@"
+  elif command -v sudo >/dev/null; then
+    sudo "$@"
+  else
+    die "need root (or sudo) to run: $*"
+  fi
+}
+
+ready() { pg_isready -q -h "$pg_host" -p "$pg_port" >/dev/null 2>&1; }
+
+installed_versions() {
+  local d
+  for d in /etc/postgresql/*/; do
+    [[ -d "$d" ]] && basename "$d"
+  done
+  return 0
+}
+
+ensure_running() {
+  if command -v pg_isready >/dev/null && ready; then
+    return
+  fi
+
+  if [[ -z "$(installed_versions)" ]]; then
+    log "PostgreSQL is not installed; installing it with apt-get"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql
+    [[ -n "$(installed_versions)" ]] || die "apt-get install postgresql did not create a cluster under /etc/postgresql"
+  fi
+
+  local version
+  for version in $(installed_versions); do
+    if [[ ! -d "/etc/postgresql/$version/main" ]]; then
+      log "creating cluster $version/main"
+      as_root pg_createcluster "$version" main
+    fi
+    log "starting cluster $version/main"
+    # "already running" (exit 2) is fine: it may just not be accepting connections yet.
+    as_root pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+  done
+
+  local waited=0
+  until ready; do
+    (( waited < 30 )) || die "PostgreSQL is still not accepting connections on $pg_host:$pg_port after 30 s (is the cluster on another port? see pg_lsclusters)"
+    sleep 1
+    waited=$((waited + 1))
+  done
+  log "PostgreSQL is accepting connections on $pg_host:$pg_port"
+}
+
+# Chooses how to run SQL as a superuser: TCP as postgres if that works without a password
+# (-w never prompts), else the postgres OS user over the local socket (peer auth, Debian default).
+psql_cmd=()
+choose_superuser() {
+  if psql -X -w -h "$pg_host" -p "$pg_port" -U postgres -d postgres -Atqc 'SELECT 1' >/dev/null 2>&1; then
+    psql_cmd=(psql -h "$pg_host" -p "$pg_port" -U postgres -w)
+  elif [[ $EUID -eq 0 ]]; then
+    psql_cmd=(runuser -u postgres -- psql -p "$pg_port")
+  elif command -v sudo >/dev/null; then
+    psql_cmd=(sudo -u postgres psql -p "$pg_port")
+  else
+    die "cannot connect as superuser postgres (no passwordless TCP login, not root, no sudo)"
+  fi
+}
+
+# sql <<'SQL' ... : runs a script against the postgres database; prints tuples unaligned.
+sql() { "${psql_cmd[@]}" -X -q -At -v ON_ERROR_STOP=1 -d postgres "$@"; }
+
+ensure_role() {
+  local role="$1"
+  if [[ -n "$(sql -v name="$role" <<<"SELECT 1 FROM pg_roles WHERE rolname = :'name'")" ]]; then
+    return
+  fi
+  # Dev-only password = role name (see the header). WHERE NOT EXISTS keeps a concurrent run harmless.
+  sql -v name="$role" <<'SQL'
+SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', :'name', :'name')
+WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'name')
+\gexec
+SQL
+  echo "created role $role (login, dev password '$role')"
+}
+
+ensure_database() {
+  local db="$1" owner="$2" current
+  current="$(sql -v name="$db" <<<"SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = :'name'")"
+  if [[ -z "$current" ]]; then
+    # CREATE DATABASE cannot run inside a DO block, hence \gexec.
+    sql -v name="$db" -v owner="$owner" <<'SQL'
+SELECT format('CREATE DATABASE %I OWNER %I ENCODING %L TEMPLATE template0', :'name', :'owner', 'UTF8')
+WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'name')
+\gexec
+SQL
+    echo "created database $db (owner $owner)"
+  elif [[ "$current" != "$owner" ]]; then
+    sql -v name="$db" -v owner="$owner" <<'SQL'
+SELECT format('ALTER DATABASE %I OWNER TO %I', :'name', :'owner')
+\gexec
+SQL
+    echo "changed owner of database $db from $current to $owner"
+  fi
+}
+
+ensure_running
+choose_superuser
+for service in "${services[@]}"; do
+  ensure_role "$service"
+done
+for service in "${services[@]}"; do
+  ensure_database "$service" "$service"
+  ensure_database "${service}_test" "$service"
+done
+log "ready: roles ${services[*]}; databases ${services[*]} and their *_test twins on $pg_host:$pg_port"
