@@ -1,0 +1,143 @@
+package org.cnx.audit.event;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.validation.Validator;
+
+import org.cnx.audit.problem.Problem;
+import org.cnx.audit.problem.ProblemException;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Turns a request body into a batch of events, or a 400 problem listing every invalid event with a
+ * JSON Pointer into the body ({@code /3/eventId}). A batch is taken whole or not at all.
+ */
+@ApplicationScoped
+public class EventBatchParser {
+
+    private final ObjectMapper json;
+    private final Validator validator;
+    private final EventConfig config;
+
+    EventBatchParser(ObjectMapper json, Validator validator, EventConfig config) {
+        this.json = json;
+        this.validator = validator;
+        this.config = config;
+    }
+
+    public List<EventRequest> parse(String body) {
+        JsonNode root;
+        try {
+            root = body == null || body.isBlank() ? null : json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new ProblemException(400, "malformed-json", "Bad Request",
+                    "The body is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isArray()) {
+            throw invalid(List.of(new Problem.FieldError("", "must be a JSON array of events")));
+        }
+        if (root.size() > config.maxBatchSize()) {
+            throw invalid(List.of(new Problem.FieldError("",
+                    "at most " + config.maxBatchSize() + " events per batch, got " + root.size())));
+        }
+        List<EventRequest> batch = new ArrayList<>(root.size());
+        List<Problem.FieldError> errors = new ArrayList<>();
+        for (int i = 0; i < root.size(); i++) {
+            String at = "/" + i;
+            try {
+                EventRequest event = json.treeToValue(root.get(i), EventRequest.class);
+                if (event == null) {
+                    errors.add(new Problem.FieldError(at, "must be an event object"));
+                    continue;
+                }
+                validator.validate(event).stream()
+                        .map(v -> new Problem.FieldError(at + pointer(v.getPropertyPath().toString()), v.getMessage()))
+                        .sorted(Comparator.comparing(Problem.FieldError::pointer))
+                        .forEach(errors::add);
+                batch.add(event);
+            } catch (JsonMappingException e) {
+                errors.add(new Problem.FieldError(at + pointer(e.getPath()), message(e)));
+            } catch (JsonProcessingException e) {
+                errors.add(new Problem.FieldError(at, "is not a valid event"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw invalid(errors);
+        }
+        return batch;
+    }
+
+    private static ProblemException invalid(List<Problem.FieldError> errors) {
+        return new ProblemException(400, "validation", "Invalid event batch",
+                errors.size() + " problem(s); nothing was appended.", errors);
+    }
+
+    /** {@code actor.roles[0].<list element>} → {@code /actor/roles/0}. */
+    static String pointer(String propertyPath) {
+        String path = propertyPath.replaceAll("\\[(\\d+)]", "/$1").replaceAll("<[^>]*>", "").replace('.', '/');
+        return ("/" + path).replaceAll("/+", "/").replaceAll("/$", "");
+    }
+
+    private static String pointer(List<JsonMappingException.Reference> path) {
+        StringBuilder pointer = new StringBuilder();
+        for (JsonMappingException.Reference ref : path) {
+            pointer.append('/');
+            if (ref.getFieldName() != null) {
+                pointer.append(ref.getFieldName().replace("~", "~0").replace("/", "~1"));
+            } else {
+                pointer.append(ref.getIndex());
+            }
+        }
+        return pointer.toString();
+    }
+
+    private static String message(JsonMappingException e) {
+        if (e instanceof UnrecognizedPropertyException) {
+            return "unknown field";
+        }
+        Class<?> target = null;
+        if (e instanceof MismatchedInputException m) {
+            target = m.getTargetType();
+        } else if (e instanceof ValueInstantiationException v) {
+            target = v.getType().getRawClass();
+        }
+        if (target == null) {
+            return "invalid value";
+        }
+        if (target.isEnum()) {
+            return "must be one of " + Arrays.stream(target.getEnumConstants())
+                    .map(c -> c instanceof ServiceName s ? s.code() : c.toString()).toList();
+        }
+        if (target == UUID.class) {
+            return "must be a UUID";
+        }
+        if (target == Instant.class) {
+            return "must be an ISO-8601 UTC timestamp such as 2026-03-01T12:00:00Z";
+        }
+        if (target == ObjectNode.class || target.isRecord()) {
+            return "must be a JSON object";
+        }
+        if (List.class.isAssignableFrom(target)) {
+            return "must be a JSON array";
+        }
+        if (target == String.class) {
+            return "must be a string";
+        }
+        return e instanceof InvalidFormatException ? "invalid value" : "has the wrong JSON type";
+    }
+}

@@ -1,0 +1,70 @@
+package org.cnx.audit.event;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+
+import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Parameters;
+
+@ApplicationScoped
+public class EventRepository implements PanacheRepositoryBase<AuditEvent, Long> {
+
+    /** The log's state row, locked until the transaction ends: appends run one after another. */
+    LogState lockState() {
+        return getEntityManager().find(LogState.class, LogState.ID, LockModeType.PESSIMISTIC_WRITE);
+    }
+
+    /** eventId → canonical text of those of {@code ids} that are already logged, in one query. */
+    Map<UUID, String> findCanonicalByEventIds(Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        return getEntityManager()
+                .createQuery("select e.eventId, e.canonical from AuditEvent e where e.eventId in :ids", Object[].class)
+                .setParameter("ids", ids)
+                .getResultList().stream()
+                .collect(Collectors.toMap(row -> (UUID) row[0], row -> (String) row[1]));
+    }
+
+    /** Up to {@code max} events matching {@code filter} with {@code seq > afterSeq}, in seq order. */
+    List<AuditEvent> page(EventFilter filter, long afterSeq, int max) {
+        StringBuilder query = new StringBuilder("seq > :after");
+        Parameters params = Parameters.with("after", afterSeq);
+        if (filter.from() != null) {
+            query.append(" and occurredAt >= :from");
+            params.and("from", filter.from());
+        }
+        if (filter.to() != null) {
+            query.append(" and occurredAt < :to");
+            params.and("to", filter.to());
+        }
+        if (filter.action() != null) {
+            query.append(" and action = :action");
+            params.and("action", filter.action());
+        }
+        if (filter.agency() != null) {
+            query.append(" and actorAgency = :agency");
+            params.and("agency", filter.agency());
+        }
+        if (filter.actor() != null) {
+            query.append(" and actorSub = :actor");
+            params.and("actor", filter.actor());
+        }
+        if (filter.reportId() != null) {
+            query.append(" and reportId = :reportId");
+            params.and("reportId", filter.reportId());
+        }
+        if (filter.outcome() != null) {
+            query.append(" and outcome = :outcome");
+            params.and("outcome", filter.outcome());
+        }
+        query.append(" order by seq");
+        return find(query.toString(), params).range(0, max - 1).list();
+    }
+}

@@ -1,0 +1,92 @@
+package org.cnx.audit.event;
+
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.function.Function;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.cnx.audit.problem.ProblemException;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+
+/** Auditors' view of the log. Every read is itself logged as {@code AUDIT_QUERIED}. */
+@Path("/api/v1/events")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed("auditor")
+public class EventResource {
+
+    private final EventService service;
+    private final EventConfig config;
+    private final JsonWebToken token;
+
+    EventResource(EventService service, EventConfig config, JsonWebToken token) {
+        this.service = service;
+        this.config = config;
+        this.token = token;
+    }
+
+    /** Parameters are taken as text so that a malformed one is a 400 problem, not JAX-RS's 404. */
+    @GET
+    @Operation(summary = "Events in log order, filtered and cursor-paginated",
+            description = "Returns {items, next}; pass next as 'after' for the following page (null on the last). "
+                    + "The read is appended to the log as an AUDIT_QUERIED event with the caller and the filter.")
+    public EventPage list(
+            @Parameter(description = "occurredAt >= from (ISO-8601)") @QueryParam("from") String from,
+            @Parameter(description = "occurredAt < to (ISO-8601)") @QueryParam("to") String to,
+            @Parameter(description = "action, e.g. DELIVERY_FAILED") @QueryParam("action") String action,
+            @Parameter(description = "the actor's agency, e.g. CN-GACC") @QueryParam("agency") String agency,
+            @Parameter(description = "the actor's subject (token sub)") @QueryParam("actor") String actor,
+            @Parameter(description = "subject.reportId") @QueryParam("reportId") String reportId,
+            @Parameter(description = "SUCCESS, FAILURE or DENIED") @QueryParam("outcome") String outcome,
+            @Parameter(description = "cursor from the previous page's next") @QueryParam("after") String after,
+            @Parameter(description = "page size, 1..100 (default 50)") @QueryParam("limit") String limit) {
+        EventFilter filter = new EventFilter(
+                param("from", from, Instant::parse),
+                param("to", to, Instant::parse),
+                param("action", action, Action::of),
+                blankToNull(agency),
+                blankToNull(actor),
+                param("reportId", reportId, UUID::fromString),
+                param("outcome", outcome, Outcome::of));
+        return service.query(filter, blankToNull(after), limit(limit), token);
+    }
+
+    private int limit(String text) {
+        Integer limit = param("limit", text, Integer::valueOf);
+        if (limit == null) {
+            return config.defaultPageSize();
+        }
+        if (limit < 1 || limit > config.maxPageSize()) {
+            throw badParameter("limit", "must be between 1 and " + config.maxPageSize());
+        }
+        return limit;
+    }
+
+    private static <T> T param(String name, String text, Function<String, T> parse) {
+        if (blankToNull(text) == null) {
+            return null;
+        }
+        try {
+            return parse.apply(text);
+        } catch (IllegalArgumentException | DateTimeException e) {
+            throw badParameter(name, "is not valid: " + text);
+        }
+    }
+
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text;
+    }
+
+    private static ProblemException badParameter(String name, String message) {
+        return new ProblemException(400, "invalid-parameter", "Bad Request",
+                "Query parameter '" + name + "' " + message + ".");
+    }
+}

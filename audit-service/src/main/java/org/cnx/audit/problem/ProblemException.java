@@ -1,0 +1,40 @@
+package org.cnx.audit.problem;
+
+import java.util.List;
+
+/** A failure the client can act on; mapped to problem+json with its own status and type. */
+public class ProblemException extends RuntimeException {
+
+    private final int status;
+    private final String type;
+    private final String title;
+    private final transient List<Problem.FieldError> errors;
+
+    public ProblemException(int status, String type, String title, String detail, List<Problem.FieldError> errors) {
+        super(detail);
+        this.status = status;
+        this.type = type;
+        this.title = title;
+        this.errors = errors;
+    }
+
+    public ProblemException(int status, String type, String title, String detail) {
+        this(status, type, title, detail, null);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public List<Problem.FieldError> errors() {
+        return errors;
+    }
+}

@@ -1,0 +1,42 @@
+package org.cnx.audit.problem;
+
+import java.net.URI;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** Every error leaves as RFC 9457 problem+json; nothing internal (class names, stack traces) leaks. */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+    private static final String TYPE_BASE = "https://cnx.example/problems/";
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e, UriInfo uri) {
+        return respond(new Problem(URI.create(TYPE_BASE + e.type()), e.title(), e.status(), e.getMessage(),
+                uri.getPath(), e.errors()));
+    }
+
+    @ServerExceptionMapper
+    public Response http(WebApplicationException e, UriInfo uri) {
+        int status = e.getResponse().getStatus();
+        Response.StatusType reason = Response.Status.fromStatusCode(status);
+        String title = reason != null ? reason.getReasonPhrase() : "HTTP " + status;
+        return respond(new Problem(URI.create("about:blank"), title, status, null, uri.getPath(), null));
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(RuntimeException e, UriInfo uri) {
+        LOG.error("unexpected failure on " + uri.getPath(), e);
+        return respond(new Problem(URI.create("about:blank"), "Internal Server Error", 500,
+                "The request could not be completed; it has been logged.", uri.getPath(), null));
+    }
+
+    private static Response respond(Problem problem) {
+        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+    }
+}

@@ -1,0 +1,115 @@
+package org.cnx.audit.security;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+import org.jose4j.jwk.HttpsJwks;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jwk.PublicJsonWebKey;
+import org.jose4j.jwk.RsaJsonWebKey;
+import org.jose4j.lang.JoseException;
+
+/** Loads RSA keys from PEM files or JWKS documents; key ids are RFC 7638 thumbprints. */
+final class KeyFiles {
+
+    private KeyFiles() {
+    }
+
+    static PrivateKey privateKey(String location) {
+        try {
+            byte[] der = pemBody(Files.readString(Path.of(location)), "PRIVATE KEY");
+            return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read private key " + location, e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("not a PKCS#8 RSA private key: " + location, e);
+        }
+    }
+
+    static RSAPublicKey publicKey(String location) {
+        try {
+            byte[] der = pemBody(Files.readString(Path.of(location)), "PUBLIC KEY");
+            return (RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(der));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read public key " + location, e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("not an X.509 RSA public key: " + location, e);
+        }
+    }
+
+    /** The public key of a PKCS#8 RSA private key, for publishing or deriving the key id. */
+    static RSAPublicKey publicKeyOf(PrivateKey privateKey) {
+        try {
+            var crt = (java.security.interfaces.RSAPrivateCrtKey) privateKey;
+            var spec = new java.security.spec.RSAPublicKeySpec(crt.getModulus(), crt.getPublicExponent());
+            return (RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(spec);
+        } catch (GeneralSecurityException | ClassCastException e) {
+            throw new IllegalStateException("cannot derive the public key", e);
+        }
+    }
+
+    static String keyId(PublicKey key) {
+        try {
+            return PublicJsonWebKey.Factory.newPublicJwk(key).calculateBase64urlEncodedThumbprint("SHA-256");
+        } catch (JoseException e) {
+            throw new IllegalStateException("cannot compute key thumbprint", e);
+        }
+    }
+
+    /** Static keys from PEM or JWKS files, each tagged with its thumbprint id. */
+    static List<JsonWebKey> staticKeys(List<String> locations) {
+        List<JsonWebKey> keys = new ArrayList<>();
+        for (String location : locations) {
+            if (isUrl(location)) {
+                continue;
+            }
+            try {
+                if (location.endsWith(".json")) {
+                    keys.addAll(new JsonWebKeySet(Files.readString(Path.of(location))).getJsonWebKeys());
+                } else {
+                    RsaJsonWebKey jwk = new RsaJsonWebKey(publicKey(location));
+                    jwk.setKeyId(keyId(jwk.getPublicKey()));
+                    keys.add(jwk);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read key " + location, e);
+            } catch (JoseException e) {
+                throw new IllegalStateException("not a JWKS document: " + location, e);
+            }
+        }
+        return keys;
+    }
+
+    /** Remote JWKS endpoints (production IdPs); jose4j caches and refreshes them on unknown kids. */
+    static List<HttpsJwks> remoteKeySets(List<String> locations) {
+        return locations.stream().filter(KeyFiles::isUrl).map(HttpsJwks::new).toList();
+    }
+
+    private static boolean isUrl(String location) {
+        return location.startsWith("https://") || location.startsWith("http://");
+    }
+
+    private static byte[] pemBody(String pem, String label) {
+        String begin = "-----BEGIN " + label + "-----";
+        String end = "-----END " + label + "-----";
+        int from = pem.indexOf(begin);
+        int to = pem.indexOf(end);
+        if (from < 0 || to < 0) {
+            throw new IllegalStateException("expected a PEM block " + begin);
+        }
+        return Base64.getMimeDecoder().decode(pem.substring(from + begin.length(), to));
+    }
+}

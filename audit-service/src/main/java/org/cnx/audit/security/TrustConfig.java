@@ -1,0 +1,61 @@
+package org.cnx.audit.security;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * Which token issuers this service trusts, with the keys that belong to each (DESIGN §3), and this
+ * service's own identity for the tokens it mints.
+ */
+@ConfigMapping(prefix = "cnx.jwt")
+public interface TrustConfig {
+
+    /** The identity provider that issues tokens to people and partner systems. */
+    Idp idp();
+
+    /** Peer services allowed to call {@code /internal/v1/**}: issuer → its public key locations. */
+    Map<String, List<String>> services();
+
+    /** Tolerated clock difference for {@code exp}, {@code iat} and {@code nbf}. */
+    @WithDefault("60s")
+    Duration clockSkew();
+
+    /** Longest lifetime ({@code exp - iat}) accepted for a service token. */
+    @WithDefault("5m")
+    Duration serviceMaxLifetime();
+
+    Self self();
+
+    interface Idp {
+        @WithDefault("https://idp.cnx.local")
+        String issuer();
+
+        /** PEM files or JWKS (file or https URL); several during a key rotation. */
+        List<String> keyLocations();
+
+        @WithDefault("cnx")
+        String audience();
+
+        @WithDefault("1h")
+        Duration maxLifetime();
+    }
+
+    interface Self {
+        /** This service's issuer name, which is also the audience its callers must use. */
+        String issuer();
+
+        /** PKCS#8 PEM private key used to sign this service's outgoing tokens. */
+        String privateKeyLocation();
+
+        @WithDefault("5m")
+        Duration tokenLifetime();
+
+        /** A cached token is replaced this long before it expires. */
+        @WithDefault("30s")
+        Duration renewBefore();
+    }
+}

@@ -1,0 +1,190 @@
+package org.cnx.audit;
+
+import static io.restassured.RestAssured.given;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+/** The trust model of DESIGN §3, attack by attack, on audit's auditor and service endpoints. */
+@QuarkusTest
+@QuarkusTestResource(TestKeys.class)
+class TokenSecurityTest {
+
+    private static final String EVENTS = TestEvents.EVENTS;
+    private static final String APPEND = TestEvents.APPEND;
+
+    private static int status(String bearer, String path) {
+        var request = given();
+        if (bearer != null) {
+            request = request.header("Authorization", "Bearer " + bearer);
+        }
+        return request.get(path).statusCode();
+    }
+
+    private static void expect(int expected, String bearer, String path) {
+        int actual = status(bearer, path);
+        if (actual != expected) {
+            throw new AssertionError("expected " + expected + " but got " + actual + " for " + path);
+        }
+    }
+
+    private static void expectAppend(int expected, String bearer) {
+        var request = given().contentType(ContentType.JSON).body(List.of(TestEvents.event("intake", "REPORT_RECEIVED")));
+        if (bearer != null) {
+            request = request.header("Authorization", "Bearer " + bearer);
+        }
+        int actual = request.post(APPEND).statusCode();
+        if (actual != expected) {
+            throw new AssertionError("expected " + expected + " but got " + actual + " for POST " + APPEND);
+        }
+    }
+
+    private static String auditorClaimsJson() {
+        return TestTokens.partnerClaimsJson("US-DEA").replace("[\"partner\"]", "[\"auditor\"]");
+    }
+
+    @Test
+    void validAuditorTokenIsAuthenticated() {
+        expect(200, TestTokens.person("auditor", "US-DEA", "US"), EVENTS);
+    }
+
+    @Test
+    void noTokenIs401() {
+        expect(401, null, EVENTS);
+        expectAppend(401, null);
+    }
+
+    @Test
+    void algNoneIs401() {
+        expect(401, TestTokens.unsigned(auditorClaimsJson()), EVENTS);
+    }
+
+    @Test
+    void hs256SignedWithThePublicKeyIs401() throws Exception {
+        expect(401, TestTokens.hs256WithPublicKey(auditorClaimsJson()), EVENTS);
+    }
+
+    @Test
+    void expiredTokenIs401() {
+        Instant past = Instant.now().minus(Duration.ofMinutes(10));
+        expect(401, TestTokens.sign(TestTokens.claims(TestTokens.IDP, "cnx", "auditor", Duration.ofMinutes(5))
+                .issuedAt(past).expiresAt(past.plus(Duration.ofMinutes(5)))
+                .claim("agency", "US-DEA").claim("country", "US"), "idp"), EVENTS);
+    }
+
+    @Test
+    void tokenWithoutExpiryIs401() throws Exception {
+        expect(401, TestTokens.rs256(auditorClaimsJson().replaceAll(",\"exp\":\\d+", ""), "idp"), EVENTS);
+        // the same hand-made token with exp is accepted, so the refusal above is about exp alone
+        expect(200, TestTokens.rs256(auditorClaimsJson(), "idp"), EVENTS);
+    }
+
+    @Test
+    void tokenLivingLongerThanTheMaximumIs401() {
+        expect(401, TestTokens.sign(TestTokens.claims(TestTokens.IDP, "cnx", "auditor", Duration.ofDays(365))
+                .claim("agency", "US-DEA").claim("country", "US"), "idp"), EVENTS);
+    }
+
+    @Test
+    void wrongAudienceIs401() {
+        expect(401, TestTokens.sign(TestTokens.claims(TestTokens.IDP, "someone-else", "auditor",
+                Duration.ofMinutes(5)).claim("agency", "US-DEA").claim("country", "US"), "idp"), EVENTS);
+    }
+
+    @Test
+    void wrongIssuerIs401() {
+        expect(401, TestTokens.sign(TestTokens.claims("https://evil.example", "cnx", "auditor",
+                Duration.ofMinutes(5)).claim("agency", "US-DEA").claim("country", "US"), "idp"), EVENTS);
+    }
+
+    @Test
+    void untrustedKeyIs401() {
+        expect(401, TestTokens.sign(TestTokens.claims(TestTokens.IDP, "cnx", "auditor",
+                Duration.ofMinutes(5)).claim("agency", "US-DEA").claim("country", "US"), "rogue"), EVENTS);
+    }
+
+    @Test
+    void serviceKeyClaimingToBeTheIdpIs401() {
+        // a service's key cannot vouch for a person, whatever issuer the token names
+        expect(401, TestTokens.sign(TestTokens.claims(TestTokens.IDP, "cnx", "auditor",
+                Duration.ofMinutes(5)).claim("agency", "US-DEA").claim("country", "US"), "intake"), EVENTS);
+    }
+
+    @Test
+    void serviceTokenClaimingLiaisonOfficerIs401() {
+        expect(401, TestTokens.sign(TestTokens.claims("cnx-sharing", "cnx-audit", "liaison-officer",
+                Duration.ofMinutes(5)), "sharing"), EVENTS);
+    }
+
+    @Test
+    void serviceTokenClaimingAuditorIs401() {
+        expect(401, TestTokens.sign(TestTokens.claims("cnx-intake", "cnx-audit", "auditor",
+                Duration.ofMinutes(5)), "intake"), EVENTS);
+    }
+
+    @Test
+    void serviceTokenSignedWithAnotherServicesKeyIs401() {
+        expectAppend(401, TestTokens.sign(TestTokens.claims("cnx-intake", "cnx-audit", "service",
+                Duration.ofMinutes(5)), "sharing"));
+    }
+
+    @Test
+    void serviceTokenForAnotherAudienceIs401() {
+        expectAppend(401, TestTokens.sign(TestTokens.claims("cnx-intake", "cnx-sharing", "service",
+                Duration.ofMinutes(5)), "intake"));
+    }
+
+    @Test
+    void serviceTokenLivingLongerThanFiveMinutesIs401() {
+        expectAppend(401, TestTokens.sign(TestTokens.claims("cnx-intake", "cnx-audit", "service",
+                Duration.ofMinutes(30)), "intake"));
+    }
+
+    @Test
+    void idpTokenClaimingServiceIs401() {
+        expectAppend(401, TestTokens.sign(TestTokens.claims(TestTokens.IDP, "cnx", "service",
+                Duration.ofMinutes(5)), "idp"));
+    }
+
+    @Test
+    void validServiceTokenMayAppend() {
+        expectAppend(200, TestEvents.intakeToken());
+    }
+
+    @Test
+    void partnerTokenOnEventsIs403() {
+        expect(403, TestTokens.person("partner", "US-CBP", "US"), EVENTS);
+    }
+
+    @Test
+    void liaisonOfficerTokenOnEventsIs403() {
+        expect(403, TestTokens.person("liaison-officer", "CN-NNCC", "CN"), EVENTS);
+    }
+
+    @Test
+    void partnerTokenOnInternalAppendIs403() {
+        expectAppend(403, TestTokens.person("partner", "US-CBP", "US"));
+    }
+
+    @Test
+    void auditorTokenOnInternalAppendIs403() {
+        expectAppend(403, TestTokens.person("auditor", "US-DEA", "US"));
+    }
+
+    @Test
+    void serviceTokenOnAuditorApiIs403() {
+        expect(403, TestEvents.intakeToken(), EVENTS);
+    }
+
+    @Test
+    void unknownPathsAreDenied() {
+        expect(403, TestTokens.person("auditor", "US-DEA", "US"), "/somewhere-else");
+    }
+}

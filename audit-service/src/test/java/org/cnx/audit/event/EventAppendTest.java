@@ -1,0 +1,263 @@
+package org.cnx.audit.event;
+
+import static io.restassured.RestAssured.given;
+import static org.cnx.audit.TestEvents.EVENTS;
+import static org.cnx.audit.TestEvents.assertGapFree;
+import static org.cnx.audit.TestEvents.auditorToken;
+import static org.cnx.audit.TestEvents.canonical;
+import static org.cnx.audit.TestEvents.event;
+import static org.cnx.audit.TestEvents.intakeToken;
+import static org.cnx.audit.TestEvents.logSize;
+import static org.cnx.audit.TestEvents.logged;
+import static org.cnx.audit.TestEvents.post;
+import static org.cnx.audit.TestEvents.sharingToken;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.cnx.audit.TestKeys;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+
+/** {@code POST /internal/v1/events}: batch append, idempotency, gap-free numbering, refusal of bad batches. */
+@QuarkusTest
+@QuarkusTestResource(TestKeys.class)
+class EventAppendTest {
+
+    private static final String SHA = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
+    @Inject
+    DataSource db;
+
+    @Test
+    void appendedBatchIsListedInOrderWithEverythingTheProducerSent() {
+        String reportId = UUID.randomUUID().toString();
+        Map<String, Object> received = event("intake", "REPORT_RECEIVED");
+        received.put("occurredAt", "2026-03-01T12:00:00.123456Z");
+        received.put("subject", Map.of("reportId", reportId));
+        received.put("payloadSha256", SHA);
+        received.put("details", new LinkedHashMap<>(Map.of("type", "SEIZURE", "tlp", "AMBER",
+                "nested", Map.of("z", 1, "a", List.of(true, 2.5)))));
+        Map<String, Object> rejected = event("intake", "REPORT_REJECTED");
+        rejected.put("subject", Map.of("reportId", reportId));
+        rejected.put("outcome", "FAILURE");
+        Map<String, Object> denied = event("intake", "ACCESS_DENIED");
+        denied.put("actor", Map.of("sub", "user-cn-gacc-partner", "agency", "CN-GACC"));
+        denied.put("subject", Map.of("reportId", reportId, "partner", "CN-GACC"));
+        denied.put("outcome", "DENIED");
+
+        post(intakeToken(), List.of(received, rejected, denied)).then()
+                .statusCode(200)
+                .body("appended", equalTo(3))
+                .body("duplicates", equalTo(0));
+
+        JsonPath page = given().header("Authorization", "Bearer " + auditorToken("auditor-1"))
+                .queryParam("reportId", reportId)
+                .get(EVENTS).then().statusCode(200).contentType(ContentType.JSON)
+                .body("items.eventId", contains(received.get("eventId"), rejected.get("eventId"), denied.get("eventId")))
+                .body("next", nullValue())
+                .extract().jsonPath();
+
+        long seq = page.getLong("items[0].seq");
+        assertEquals(seq + 1, page.getLong("items[1].seq"));
+        assertEquals(seq + 2, page.getLong("items[2].seq"));
+        assertEquals("2026-03-01T12:00:00.123456Z", page.getString("items[0].occurredAt"));
+        assertTrue(page.getString("items[0].recordedAt").endsWith("Z"));
+        assertEquals("intake", page.getString("items[0].service"));
+        assertEquals("REPORT_RECEIVED", page.getString("items[0].action"));
+        assertEquals(Map.of("sub", "user-us-cbp-partner", "agency", "US-CBP", "roles", List.of("partner")),
+                page.getMap("items[0].actor"));
+        assertEquals(Map.of("reportId", reportId), page.getMap("items[0].subject"));
+        assertEquals("SUCCESS", page.getString("items[0].outcome"));
+        assertEquals(SHA, page.getString("items[0].payloadSha256"));
+        assertEquals("SEIZURE", page.getString("items[0].details.type"));
+        assertEquals(List.of(true, 2.5f), page.getList("items[0].details.nested.a"));
+        assertEquals("FAILURE", page.getString("items[1].outcome"));
+        assertFalse(page.getMap("items[1]").containsKey("payloadSha256"), "absent fields stay absent");
+        assertEquals(Map.of("sub", "user-cn-gacc-partner", "agency", "CN-GACC"), page.getMap("items[2].actor"));
+        assertEquals(Map.of("reportId", reportId, "partner", "CN-GACC"), page.getMap("items[2].subject"));
+        assertEquals("DENIED", page.getString("items[2].outcome"));
+    }
+
+    @Test
+    void eachEventIsStoredAsCanonicalJsonWithoutSeqOrRecordedAt() {
+        String eventId = UUID.randomUUID().toString();
+        String reportId = UUID.randomUUID().toString();
+        String body = "[{\"service\": \"intake\", \"eventId\": \"" + eventId + "\", \"action\": \"REPORT_RECEIVED\","
+                + " \"occurredAt\": \"2026-03-01T12:00:00.000Z\", \"outcome\": \"SUCCESS\","
+                + " \"actor\": {\"sub\": \"u1\", \"roles\": [\"partner\"], \"agency\": \"US-CBP\"},"
+                + " \"subject\": {\"reportId\": \"" + reportId + "\"}, \"payloadSha256\": \"" + SHA + "\","
+                + " \"details\": {\"tlp\": \"AMBER\", \"b\": {\"y\": 1, \"x\": [2, \"é\\n\"]}}}]";
+        post(intakeToken(), body).then().statusCode(200).body("appended", equalTo(1));
+
+        assertEquals("{\"action\":\"REPORT_RECEIVED\",\"actor\":{\"agency\":\"US-CBP\",\"roles\":[\"partner\"],"
+                + "\"sub\":\"u1\"},\"details\":{\"b\":{\"x\":[2,\"é\\n\"],\"y\":1},\"tlp\":\"AMBER\"},"
+                + "\"eventId\":\"" + eventId + "\",\"occurredAt\":\"2026-03-01T12:00:00Z\",\"outcome\":\"SUCCESS\","
+                + "\"payloadSha256\":\"" + SHA + "\",\"service\":\"intake\",\"subject\":{\"reportId\":\""
+                + reportId + "\"}}", canonical(db, eventId));
+    }
+
+    @Test
+    void resentEventsAreSkippedAndTheLogStaysGapFree() {
+        List<Map<String, Object>> batch = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            batch.add(event("sharing", "DELIVERY_ATTEMPTED"));
+        }
+        post(sharingToken(), batch).then().statusCode(200)
+                .body("appended", equalTo(4)).body("duplicates", equalTo(0));
+        long size = logSize(db);
+
+        post(sharingToken(), batch).then().statusCode(200)
+                .body("appended", equalTo(0)).body("duplicates", equalTo(4));
+        assertEquals(size, logSize(db), "a re-sent batch must not grow the log");
+
+        Map<String, Object> fresh = event("sharing", "DELIVERY_SUCCEEDED");
+        post(sharingToken(), List.of(batch.get(0), fresh, batch.get(1), fresh)).then().statusCode(200)
+                .body("appended", equalTo(1)).body("duplicates", equalTo(3));
+        assertEquals(size + 1, logSize(db));
+        assertGapFree(db);
+    }
+
+    @Test
+    void emptyBatchAppendsNothing() {
+        post(intakeToken(), List.of()).then().statusCode(200)
+                .body("appended", equalTo(0)).body("duplicates", equalTo(0));
+    }
+
+    @Test
+    void invalidBatchIsRefusedWholeWithAPointerPerProblem() {
+        Map<String, Object> valid = event("intake", "REPORT_RECEIVED");
+        Map<String, Object> badAction = event("intake", "REPORT_EATEN");
+        Map<String, Object> noEventId = event("intake", "REPORT_RECEIVED");
+        noEventId.remove("eventId");
+        Map<String, Object> serverOwnedSeq = event("intake", "REPORT_RECEIVED");
+        serverOwnedSeq.put("seq", 1);
+        Map<String, Object> localTime = event("intake", "REPORT_RECEIVED");
+        localTime.put("occurredAt", "2026-03-01T12:00:00+08:00");
+        Map<String, Object> badHash = event("intake", "REPORT_RECEIVED");
+        badHash.put("payloadSha256", "ABC");
+        Map<String, Object> noActorSub = event("intake", "REPORT_RECEIVED");
+        noActorSub.put("actor", Map.of("agency", "US-CBP"));
+        Map<String, Object> detailsNotObject = event("intake", "REPORT_RECEIVED");
+        detailsNotObject.put("details", List.of(1, 2));
+        Map<String, Object> badReportId = event("intake", "REPORT_RECEIVED");
+        badReportId.put("subject", Map.of("reportId", "not-a-uuid"));
+        Map<String, Object> ordinalOutcome = event("intake", "REPORT_RECEIVED");
+        ordinalOutcome.put("outcome", 0);
+        long size = logSize(db);
+
+        post(intakeToken(), List.of(valid, badAction, noEventId, serverOwnedSeq, localTime, badHash, noActorSub,
+                detailsNotObject, badReportId, ordinalOutcome)).then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("status", equalTo(400))
+                .body("errors.pointer", contains("/1/action", "/2/eventId", "/3/seq", "/4/occurredAt",
+                        "/5/payloadSha256", "/6/actor/sub", "/7/details", "/8/subject/reportId", "/9/outcome"))
+                .body("errors[0].message", startsWith("must be one of [REPORT_RECEIVED"))
+                .body("errors.message", hasSize(9));
+
+        assertEquals(size, logSize(db), "nothing of an invalid batch may be appended");
+        assertFalse(logged(db, valid.get("eventId")));
+    }
+
+    @Test
+    void bodyThatIsNotAnArrayOfEventsIs400() {
+        post(intakeToken(), event("intake", "REPORT_RECEIVED")).then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors[0].message", equalTo("must be a JSON array of events"));
+        post(intakeToken(), "[{\"eventId\": ").then().statusCode(400)
+                .contentType("application/problem+json").body("title", equalTo("Bad Request"));
+        post(intakeToken(), "[null, 3]").then().statusCode(400)
+                .body("errors.pointer", contains("/0", "/1"));
+    }
+
+    @Test
+    void batchOverTheLimitIsRefused() {
+        List<Map<String, Object>> batch = new ArrayList<>();
+        for (int i = 0; i < 1001; i++) {
+            batch.add(event("intake", "REPORT_RECEIVED"));
+        }
+        long size = logSize(db);
+        post(intakeToken(), batch).then().statusCode(400)
+                .body("errors[0].message", startsWith("at most 1000 events"));
+        assertEquals(size, logSize(db));
+
+        post(intakeToken(), batch.subList(0, 1000)).then().statusCode(200).body("appended", equalTo(1000));
+        assertEquals(size + 1000, logSize(db));
+        assertGapFree(db);
+    }
+
+    @Test
+    void aServiceMayOnlyAppendItsOwnEvents() {
+        Map<String, Object> own = event("intake", "REPORT_RECEIVED");
+        Map<String, Object> foreign = event("sharing", "RELEASE_DECIDED");
+        Map<String, Object> auditOwn = event("audit", "AUDIT_QUERIED");
+        long size = logSize(db);
+
+        post(intakeToken(), List.of(own, foreign, auditOwn)).then()
+                .statusCode(403)
+                .contentType("application/problem+json")
+                .body("errors.pointer", contains("/1/service", "/2/service"));
+        assertEquals(size, logSize(db));
+        assertFalse(logged(db, own.get("eventId")));
+
+        post(sharingToken(), List.of(foreign)).then().statusCode(200).body("appended", equalTo(1));
+    }
+
+    @Test
+    void concurrentBatchesGetDistinctGapFreeSequenceNumbers() throws Exception {
+        List<String> ids = new ArrayList<>();
+        List<List<Map<String, Object>>> batches = new ArrayList<>();
+        for (int b = 0; b < 12; b++) {
+            List<Map<String, Object>> batch = new ArrayList<>();
+            for (int i = 0; i < 25; i++) {
+                Map<String, Object> event = event(b % 2 == 0 ? "intake" : "sharing", "DELIVERY_ATTEMPTED");
+                batch.add(event);
+                ids.add((String) event.get("eventId"));
+            }
+            batches.add(batch);
+        }
+        String intake = intakeToken();
+        String sharing = sharingToken();
+        long size = logSize(db);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int b = 0; b < batches.size(); b++) {
+                List<Map<String, Object>> batch = batches.get(b);
+                String token = b % 2 == 0 ? intake : sharing;
+                results.add(pool.submit(() -> post(token, batch).statusCode()));
+            }
+            for (Future<Integer> result : results) {
+                assertEquals(200, result.get());
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertEquals(size + ids.size(), logSize(db));
+        assertTrue(ids.stream().allMatch(id -> logged(db, id)));
+        assertGapFree(db);
+    }
+}

@@ -1,0 +1,210 @@
+package org.cnx.audit.event;
+
+import static io.restassured.RestAssured.given;
+import static org.cnx.audit.TestEvents.EVENTS;
+import static org.cnx.audit.TestEvents.assertGapFree;
+import static org.cnx.audit.TestEvents.auditorToken;
+import static org.cnx.audit.TestEvents.intakeToken;
+import static org.cnx.audit.TestEvents.post;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.cnx.audit.TestEvents;
+import org.cnx.audit.TestKeys;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+/** {@code GET /api/v1/events}: filters, cursor pagination, and the audit of the read itself. */
+@QuarkusTest
+@QuarkusTestResource(TestKeys.class)
+class EventQueryTest {
+
+    @Inject
+    DataSource db;
+
+    private final String auditor = auditorToken("auditor-query-test");
+
+    private static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static Map<String, Object> event(String action, String outcome, String sub, String agency,
+            String reportId, Instant occurredAt) {
+        Map<String, Object> event = TestEvents.event("intake", action);
+        event.put("outcome", outcome);
+        event.put("actor", Map.of("sub", sub, "agency", agency, "roles", List.of("partner")));
+        if (reportId != null) {
+            event.put("subject", Map.of("reportId", reportId));
+        }
+        event.put("occurredAt", occurredAt.toString());
+        return event;
+    }
+
+    private JsonPath get(String query) {
+        return given().header("Authorization", "Bearer " + auditor).get(EVENTS + "?" + query)
+                .then().statusCode(200).extract().jsonPath();
+    }
+
+    /** The event ids the query returns, on one page. */
+    private List<String> ids(String query) {
+        JsonPath page = get(query + "&limit=100");
+        assertNull(page.getString("next"), "expected a single page for " + query);
+        return page.getList("items.eventId");
+    }
+
+    private static List<String> ids(List<Map<String, Object>> events, int... indexes) {
+        List<String> ids = new ArrayList<>();
+        for (int i : indexes) {
+            ids.add((String) events.get(i).get("eventId"));
+        }
+        return ids;
+    }
+
+    @Test
+    void everyFilterNarrowsTheResult() {
+        String agency = unique("T");
+        String otherAgency = unique("U");
+        String s1 = unique("s1");
+        String s2 = unique("s2");
+        String s3 = unique("s3");
+        String r1 = UUID.randomUUID().toString();
+        String r2 = UUID.randomUUID().toString();
+        Instant t0 = Instant.parse("2024-05-01T10:00:00Z");
+        List<Map<String, Object>> events = List.of(
+                event("REPORT_RECEIVED", "SUCCESS", s1, agency, r1, t0),
+                event("RELEASE_DECIDED", "SUCCESS", s2, agency, r1, t0.plusSeconds(60)),
+                event("DELIVERY_FAILED", "FAILURE", s2, agency, r2, t0.plusSeconds(120)),
+                event("DELIVERY_FAILED", "FAILURE", s1, agency, null, t0.plusSeconds(180)),
+                event("ACCESS_DENIED", "DENIED", s3, agency, r2, t0.plusSeconds(240)),
+                event("REPORT_RECEIVED", "SUCCESS", s1, otherAgency, r1, t0.plusSeconds(120)));
+        post(intakeToken(), events).then().statusCode(200).body("appended", equalTo(6));
+
+        assertEquals(ids(events, 0, 1, 2, 3, 4), ids("agency=" + agency));
+        assertEquals(ids(events, 5), ids("agency=" + otherAgency));
+        assertEquals(ids(events, 2, 3), ids("agency=" + agency + "&action=DELIVERY_FAILED"));
+        assertEquals(ids(events, 2, 3), ids("agency=" + agency + "&outcome=FAILURE"));
+        assertEquals(ids(events, 4), ids("agency=" + agency + "&outcome=DENIED"));
+        assertEquals(ids(events, 0, 3, 5), ids("actor=" + s1));
+        assertEquals(ids(events, 0, 1, 5), ids("reportId=" + r1));
+        assertEquals(ids(events, 2, 4), ids("reportId=" + r2));
+        // from inclusive, to exclusive
+        assertEquals(ids(events, 1, 2), ids("agency=" + agency + "&from=" + t0.plusSeconds(60)
+                + "&to=" + t0.plusSeconds(180)));
+        assertEquals(ids(events, 3, 4), ids("agency=" + agency + "&from=" + t0.plusSeconds(180)));
+        assertEquals(ids(events, 0), ids("agency=" + agency + "&to=" + t0.plusSeconds(60)));
+        assertEquals(ids(events, 2), ids("actor=" + s2 + "&reportId=" + r2 + "&action=DELIVERY_FAILED"
+                + "&outcome=FAILURE&agency=" + agency + "&from=" + t0 + "&to=" + t0.plusSeconds(300)));
+        assertEquals(List.of(), ids("agency=" + agency + "&action=RECALL_SENT"));
+    }
+
+    @Test
+    void paginationWalksEveryEventOnceInLogOrder() {
+        String agency = unique("P");
+        List<Map<String, Object>> events = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            events.add(event("DELIVERY_ATTEMPTED", "SUCCESS", "relay", agency, null, Instant.now()));
+        }
+        post(intakeToken(), events).then().statusCode(200).body("appended", equalTo(7));
+
+        List<String> seen = new ArrayList<>();
+        List<Long> seqs = new ArrayList<>();
+        List<Integer> pageSizes = new ArrayList<>();
+        String next = null;
+        do {
+            JsonPath page = get("agency=" + agency + "&limit=3" + (next == null ? "" : "&after=" + next));
+            List<String> items = page.getList("items.eventId");
+            pageSizes.add(items.size());
+            seen.addAll(items);
+            page.getList("items.seq", Number.class).forEach(n -> seqs.add(n.longValue()));
+            next = page.getString("next");
+        } while (next != null && pageSizes.size() < 10);
+
+        assertEquals(List.of(3, 3, 1), pageSizes);
+        assertEquals(ids(events, 0, 1, 2, 3, 4, 5, 6), seen);
+        assertEquals(7, new HashSet<>(seen).size(), "no event on two pages");
+        for (int i = 1; i < seqs.size(); i++) {
+            assertTrue(seqs.get(i) > seqs.get(i - 1), "seq ascending across pages: " + seqs);
+        }
+
+        // a page that ends exactly at the last event says so
+        JsonPath exact = get("agency=" + agency + "&limit=7");
+        assertEquals(7, exact.getList("items").size());
+        assertNull(exact.getString("next"));
+    }
+
+    @Test
+    void defaultPageIsFiftyWithACursorToTheRest() {
+        String agency = unique("D");
+        List<Map<String, Object>> events = new ArrayList<>();
+        for (int i = 0; i < 55; i++) {
+            events.add(event("REPORT_RECEIVED", "SUCCESS", "u", agency, null, Instant.now()));
+        }
+        post(intakeToken(), events).then().statusCode(200);
+
+        JsonPath first = get("agency=" + agency);
+        assertEquals(50, first.getList("items").size());
+        assertNotNull(first.getString("next"));
+        JsonPath rest = get("agency=" + agency + "&after=" + first.getString("next"));
+        assertEquals(5, rest.getList("items").size());
+        assertNull(rest.getString("next"));
+    }
+
+    @Test
+    void invalidParametersAre400Problems() {
+        for (String query : List.of("limit=101", "limit=0", "limit=ten", "after=not-a-cursor", "action=REPORT_EATEN",
+                "outcome=success", "from=yesterday", "to=2026-13-01T00:00:00Z", "reportId=42")) {
+            given().header("Authorization", "Bearer " + auditor).get(EVENTS + "?" + query)
+                    .then().statusCode(400).contentType("application/problem+json").body("status", equalTo(400));
+        }
+        given().header("Authorization", "Bearer " + auditor).get(EVENTS + "?limit=100").then().statusCode(200);
+    }
+
+    @Test
+    void everyReadIsItselfLoggedWithTheAuditorsIdentityAndFilter() {
+        String sub = unique("auditor");
+        String token = auditorToken(sub);
+        String agency = unique("Q");
+
+        given().header("Authorization", "Bearer " + token)
+                .get(EVENTS + "?action=DELIVERY_FAILED&agency=" + agency + "&limit=5")
+                .then().statusCode(200).body("items", empty());
+
+        JsonPath audit = given().header("Authorization", "Bearer " + token)
+                .get(EVENTS + "?action=AUDIT_QUERIED&actor=" + sub)
+                .then().statusCode(200).body("next", nullValue()).extract().jsonPath();
+        assertEquals(1, audit.getList("items").size(), "the first read, not yet this one");
+        assertEquals("audit", audit.getString("items[0].service"));
+        assertEquals("AUDIT_QUERIED", audit.getString("items[0].action"));
+        assertEquals("SUCCESS", audit.getString("items[0].outcome"));
+        assertEquals(Map.of("sub", sub, "agency", "US-DEA", "roles", List.of("auditor")),
+                audit.getMap("items[0].actor"));
+        assertEquals(Map.of("action", "DELIVERY_FAILED", "agency", agency, "limit", 5),
+                audit.getMap("items[0].details"));
+
+        JsonPath again = given().header("Authorization", "Bearer " + token)
+                .get(EVENTS + "?action=AUDIT_QUERIED&actor=" + sub)
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals(2, again.getList("items").size(), "the second read is logged too");
+        assertEquals(Map.of("action", "AUDIT_QUERIED", "actor", sub, "limit", 50), again.getMap("items[1].details"));
+        assertGapFree(db);
+    }
+}
