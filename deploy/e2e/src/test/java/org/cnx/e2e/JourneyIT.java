@@ -1,0 +1,171 @@
+package org.cnx.e2e;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.restassured.path.json.JsonPath;
+
+/**
+ * The journey of DESIGN §2 across the packaged services, each its own process on a free port, with
+ * the demo partner receiving (and verifying) deliveries: report → decision → approval → signed
+ * delivery, and an audit event for every step. Uses the *_test databases, cleaned at first start.
+ */
+class JourneyIT {
+
+    private static final Path ROOT = Path.of(System.getProperty("cnx.root", "../..")).toAbsolutePath().normalize();
+    private static final Path WORK = ROOT.resolve("deploy/e2e/target/e2e");
+
+    private static Service audit;
+    private static Service sharing;
+    private static Service intake;
+    private static Service partner;
+    private static Tokens tokens;
+
+    @BeforeAll
+    static void startSystem() {
+        Keys keys = new Keys(WORK.resolve("keys"));
+        tokens = new Tokens(keys.privateKey("idp"));
+        Path logs = WORK.resolve("logs");
+        audit = service("audit", "audit-service", logs);
+        sharing = service("sharing", "sharing-service", logs);
+        intake = service("intake", "intake-service", logs);
+        partner = new Service("demo-partner", ROOT.resolve("deploy/demo-partner/target/quarkus-app/quarkus-run.jar"), logs);
+
+        String keysDir = keys.dir.toString();
+        for (Service s : List.of(audit, sharing, intake)) {
+            s.env("CNX_KEYS_DIR", keysDir)
+                    .env("CNX_AUDIT_URL", audit.url())
+                    .env("CNX_SHARING_URL", sharing.url())
+                    .env("CNX_DEMO_PARTNER_URL", partner.url());
+        }
+        partner.env("CNX_DEMO_JWKS_URL", sharing.url() + "/.well-known/jwks.json");
+        Map<String, String> clean = Map.of("QUARKUS_FLYWAY_CLEAN_AT_START", "true", "QUARKUS_FLYWAY_CLEAN_DISABLED", "false");
+        audit.start(clean);
+        sharing.start(clean);
+        intake.start(clean);
+        partner.start(Map.of());
+    }
+
+    private static Service service(String name, String module, Path logs) {
+        return new Service(name, ROOT.resolve(module + "/target/quarkus-app/quarkus-run.jar"), logs)
+                .env("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://localhost:5432/" + name + "_test")
+                .env("QUARKUS_DATASOURCE_USERNAME", name)
+                .env("QUARKUS_DATASOURCE_PASSWORD", name);
+    }
+
+    @AfterAll
+    static void stopSystem() throws InterruptedException {
+        for (Service s : new Service[] {intake, sharing, audit, partner}) {
+            if (s != null) {
+                s.stop();
+            }
+        }
+    }
+
+    private static String report(String externalRef, String tlp, String releasableTo) {
+        return """
+                {"externalRef":"%s","type":"PRECURSOR_SHIPMENT","title":"Precursor shipment %s","tlp":"%s",
+                 "handling":{"releasableTo":["%s"]},
+                 "substances":[{"name":"NPP","casNumber":"39742-60-4","quantity":12.5,"unit":"kg"}]}"""
+                .formatted(externalRef, externalRef, tlp, releasableTo);
+    }
+
+    private static String submit(String token, String body) {
+        return given().baseUri(intake.url()).auth().oauth2(token).contentType("application/json").body(body)
+                .post("/api/v1/reports").then().statusCode(201).extract().path("id");
+    }
+
+    /** Every audit event of a report, following the cursor to the end. */
+    private static List<Map<String, Object>> events(String auditor, Map<String, String> filter) {
+        List<Map<String, Object>> all = new ArrayList<>();
+        String after = null;
+        do {
+            var request = given().baseUri(audit.url()).auth().oauth2(auditor).queryParams(filter).queryParam("limit", 100);
+            if (after != null) {
+                request = request.queryParam("after", after);
+            }
+            JsonPath page = request.get("/api/v1/events").then().statusCode(200).extract().jsonPath();
+            all.addAll(page.getList("items"));
+            after = page.getString("next");
+        } while (after != null);
+        return all;
+    }
+
+    @Test
+    void aReportTravelsFromPartnerToPartnerAfterApprovalAndEveryStepIsAudited() {
+        String cbp = tokens.person("partner", "US-CBP", "US", "cbp-system");
+        String usOfficer = tokens.person("liaison-officer", "US-DEA", "US", "officer-us-e2e");
+        String auditor = tokens.person("auditor", "US-DEA", "US", "auditor-e2e");
+
+        String reportId = submit(cbp, report("CBP-E2E-1", "AMBER", "CN-NNCC"));
+
+        // sharing decided: pending approval for CN-NNCC, nothing delivered yet
+        String releaseId = await().atMost(Duration.ofSeconds(20)).until(() -> given().baseUri(sharing.url())
+                .auth().oauth2(usOfficer).queryParam("status", "PENDING_APPROVAL").queryParam("limit", 100)
+                .get("/api/v1/releases").then().statusCode(200).extract().jsonPath()
+                .getString("items.find { it.reportId == '" + reportId + "' && it.partner == 'CN-NNCC' }.id"),
+                id -> id != null);
+        assertTrue(received("CN-NNCC", reportId).isEmpty(), "nothing may leave before approval");
+
+        given().baseUri(sharing.url()).auth().oauth2(usOfficer).contentType("application/json")
+                .body("{\"comment\":\"e2e\"}").post("/api/v1/releases/" + releaseId + "/approvals")
+                .then().statusCode(200);
+
+        // the demo partner lists only deliveries whose signature, audience and body hash it verified
+        List<Map<String, Object>> delivered = await().atMost(Duration.ofSeconds(20))
+                .until(() -> received("CN-NNCC", reportId), list -> !list.isEmpty());
+        assertEquals(1, delivered.size());
+
+        Map<String, Long> actions = await().atMost(Duration.ofSeconds(20)).until(
+                () -> events(auditor, Map.of("reportId", reportId)).stream()
+                        .collect(Collectors.groupingBy(e -> (String) e.get("action"), Collectors.counting())),
+                a -> a.containsKey("DELIVERY_SUCCEEDED") && a.containsKey("RELEASE_APPROVED")
+                        && a.containsKey("REPORT_RECEIVED") && a.containsKey("RELEASE_DECIDED"));
+        assertEquals(1L, actions.get("REPORT_RECEIVED"));
+        assertEquals(1L, actions.get("RELEASE_APPROVED"));
+        assertEquals(1L, actions.get("DELIVERY_SUCCEEDED"));
+        // one decision per partner other than the originator
+        assertEquals(5L, actions.get("RELEASE_DECIDED"));
+    }
+
+    @Test
+    void eventsWrittenWhileAuditIsDownArriveOnceItIsBack() throws InterruptedException {
+        String dea = tokens.person("partner", "US-DEA", "US", "dea-system");
+        String auditor = tokens.person("auditor", "CN-NNCC", "CN", "auditor-outage");
+        audit.kill();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            ids.add(submit(dea, report("DEA-OUTAGE-" + i, "GREEN", "CN-MPS")));
+        }
+        audit.start(Map.of());
+
+        Map<String, Long> received = await().atMost(Duration.ofSeconds(60)).until(
+                () -> events(auditor, Map.of("action", "REPORT_RECEIVED", "agency", "US-DEA")).stream()
+                        .map(e -> (String) ((Map<?, ?>) e.get("subject")).get("reportId"))
+                        .filter(ids::contains)
+                        .collect(Collectors.groupingBy(Function.identity(), Collectors.counting())),
+                counts -> counts.size() == ids.size());
+        assertTrue(received.values().stream().allMatch(n -> n == 1), "no event may arrive twice: " + received);
+    }
+
+    private static List<Map<String, Object>> received(String code, String reportId) {
+        return given().baseUri(partner.url()).get("/partners/" + code + "/deliveries").then().statusCode(200)
+                .extract().jsonPath().<Map<String, Object>>getList("items").stream()
+                .filter(d -> reportId.equals(((Map<?, ?>) d.get("body")).get("reportId")))
+                .toList();
+    }
+}
