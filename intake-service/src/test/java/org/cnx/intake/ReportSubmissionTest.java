@@ -41,12 +41,7 @@ class ReportSubmissionTest {
     WireMockServer peers;
 
     static String founding(String externalRef) {
-        return """
-                {"externalRef":"%s","type":"PRECURSOR_SHIPMENT","title":"25 kg ANPP declared as industrial chemical",
-                 "summary":"Container bound from CN to MX through US.","occurredAt":"2026-11-20T08:00:00Z","tlp":"AMBER",
-                 "handling":{"releasableTo":["US-CBP","US-DEA"],"originatorControl":true},
-                 "substances":[{"name":"ANPP","casNumber":"21409-26-7","quantity":25,"unit":"kg"}]}"""
-                .formatted(externalRef);
+        return Bodies.founding(externalRef);
     }
 
     private List<LoggedRequest> sent(String path, String containing) {
@@ -61,10 +56,12 @@ class ReportSubmissionTest {
                 .header("Location", matchesPattern(".*/api/v1/reports/[0-9a-f-]{36}"))
                 .body("externalRef", equalTo("GACC-2026-0001")).body("status", equalTo("RECEIVED"))
                 .body("receivedAt", notNullValue())
+                .body("watchlistHits", equalTo(List.of("ANPP")))
                 .extract().path("id");
 
         given().auth().oauth2(CN_GACC).get("/api/v1/reports/" + id).then().statusCode(200)
-                .body("id", equalTo(id));
+                .body("id", equalTo(id)).body("report.shipment.containerNumber", equalTo("CSQU3054383"))
+                .body("report.subjects[0].kind", equalTo("PERSON"));
         // another agency cannot even learn that the report exists
         given().auth().oauth2(TestTokens.person("partner", "US-CBP", "US")).get("/api/v1/reports/" + id)
                 .then().statusCode(404).contentType("application/problem+json");
@@ -77,6 +74,8 @@ class ReportSubmissionTest {
         assertEquals("CN", shared.getString("[0].country"));
         assertEquals("AMBER", shared.getString("[0].report.tlp"));
         assertEquals(List.of("US-CBP", "US-DEA"), shared.getList("[0].report.handling.releasableTo"));
+        assertEquals(List.of("ANPP"), shared.getList("[0].watchlistHits"), "the hits travel on to sharing's rules");
+        assertEquals("WANG Li", shared.getString("[0].report.subjects[0].name"));
         Map<String, Object> claims = claims(handOver.getHeader("Authorization"));
         assertEquals("cnx-intake", claims.get("iss"));
         assertEquals("cnx-sharing", claims.get("aud"));
@@ -108,29 +107,42 @@ class ReportSubmissionTest {
     }
 
     @Test
-    void everyInvalidFieldIsReportedAtOnce() {
-        String body = """
-                {"externalRef":"X-1","type":"SMUGGLING","title":"","tlp":"AMBER",
-                 "substances":[{"name":"ANPP","casNumber":"21409-26","quantity":-1,"unit":"tons"}]}""";
-        given().auth().oauth2(CN_GACC).contentType("application/json").body(body.replace("\"SMUGGLING\"", "\"SEIZURE\""))
+    void fiveInvalidFieldsAreReportedInOneProblem() {
+        String body = founding("X-1")
+                .replace("\"PRECURSOR_SHIPMENT\"", "\"SMUGGLING\"")
+                .replace("\"title\":\"25 kg ANPP declared as industrial chemical\"", "\"title\":\"\"")
+                .replace("21409-26-7", "21409-26-8")
+                .replace("CSQU3054383", "CSQU3054384")
+                .replace("\"transitCountries\":[\"US\"]", "\"transitCountries\":[\"XX\"]");
+        given().auth().oauth2(CN_GACC).contentType("application/json").body(body)
                 .post("/api/v1/reports").then().statusCode(400).contentType("application/problem+json")
                 .body("status", equalTo(400))
-                .body("errors.pointer", containsInAnyOrder("/title", "/substances/0/casNumber",
-                        "/substances/0/quantity", "/substances/0/unit"));
+                .body("errors.pointer", containsInAnyOrder("/type", "/title", "/substances/0/casNumber",
+                        "/shipment/containerNumber", "/shipment/transitCountries/0"));
     }
 
     @Test
-    void anUnknownEnumValueIsA400Problem() {
+    void quantitiesAndUnitsAreChecked() {
+        String body = founding("X-2").replace("\"quantity\":25,\"unit\":\"kg\"", "\"quantity\":-1,\"unit\":\"tons\"");
+        given().auth().oauth2(CN_GACC).contentType("application/json").body(body)
+                .post("/api/v1/reports").then().statusCode(400)
+                .body("errors.pointer", containsInAnyOrder("/substances/0/quantity", "/substances/0/unit"));
+    }
+
+    @Test
+    void aValueOfTheWrongTypeIsPointedAt() {
         given().auth().oauth2(CN_GACC).contentType("application/json")
-                .body(founding("X-2").replace("PRECURSOR_SHIPMENT", "SMUGGLING"))
-                .post("/api/v1/reports").then().statusCode(400).contentType("application/problem+json");
+                .body(founding("X-6").replace("\"quantity\":25", "\"quantity\":\"lots\""))
+                .post("/api/v1/reports").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].pointer", equalTo("/substances/0/quantity"));
     }
 
     @Test
     void aClientCannotSetServerOwnedFields() {
         given().auth().oauth2(CN_GACC).contentType("application/json")
                 .body(founding("X-3").replace("{\"externalRef\"", "{\"agency\":\"US-DEA\",\"externalRef\""))
-                .post("/api/v1/reports").then().statusCode(400).contentType("application/problem+json");
+                .post("/api/v1/reports").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].pointer", equalTo("/agency"));
     }
 
     @Test

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 public enum Action {
     REPORT_RECEIVED,
     REPORT_REJECTED,
+    REPORT_WITHDRAWN,
     RELEASE_DECIDED,
     RELEASE_APPROVED,
     RELEASE_REJECTED,

@@ -1,6 +1,7 @@
 package org.cnx.intake.problem;
 
 import java.util.List;
+import java.util.Map;
 
 /** A failure the client can act on; mapped to problem+json with its own status and type. */
 public class ProblemException extends RuntimeException {
@@ -9,13 +10,20 @@ public class ProblemException extends RuntimeException {
     private final String type;
     private final String title;
     private final transient List<Problem.FieldError> errors;
+    private final transient Map<String, Object> extensions;
 
-    public ProblemException(int status, String type, String title, String detail, List<Problem.FieldError> errors) {
+    public ProblemException(int status, String type, String title, String detail, List<Problem.FieldError> errors,
+            Map<String, Object> extensions) {
         super(detail);
         this.status = status;
         this.type = type;
         this.title = title;
         this.errors = errors;
+        this.extensions = extensions;
+    }
+
+    public ProblemException(int status, String type, String title, String detail, List<Problem.FieldError> errors) {
+        this(status, type, title, detail, errors, Map.of());
     }
 
     public ProblemException(int status, String type, String title, String detail) {
@@ -36,5 +44,9 @@ public class ProblemException extends RuntimeException {
 
     public List<Problem.FieldError> errors() {
         return errors;
+    }
+
+    public Map<String, Object> extensions() {
+        return extensions;
     }
 }

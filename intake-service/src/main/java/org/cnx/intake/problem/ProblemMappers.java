@@ -25,7 +25,7 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
         return respond(new Problem(URI.create(TYPE_BASE + e.type()), e.title(), e.status(), e.getMessage(),
-                uri.getPath(), e.errors()));
+                uri.getPath(), e.errors(), e.extensions()));
     }
 
     /** Bean Validation on resource parameters: every invalid field at once, as JSON Pointers. */

@@ -1,6 +1,7 @@
 package org.cnx.intake.report;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.persistence.Column;
@@ -56,6 +57,21 @@ public class Report {
     @Column(nullable = false)
     public String body;
 
+    /** SHA-256 of the bytes the partner sent. */
     @Column(name = "payload_sha256", nullable = false)
     public String payloadSha256;
+
+    /** SHA-256 of {@link #body}: equal for the same report content, whatever the spacing. */
+    @Column(name = "content_sha256", nullable = false)
+    public String contentSha256;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "watchlist_hits", nullable = false)
+    public List<String> watchlistHits;
+
+    @Column(name = "withdrawn_at")
+    public Instant withdrawnAt;
+
+    @Column(name = "withdrawal_reason")
+    public String withdrawalReason;
 }

@@ -1,24 +1,29 @@
 package org.cnx.intake.report;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Valid;
 import jakarta.validation.Validator;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -26,60 +31,152 @@ import org.cnx.intake.problem.Problem;
 import org.cnx.intake.problem.ProblemException;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 @Path("/api/v1/reports")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed("partner")
 public class ReportResource {
 
+    /** The body of {@code POST /api/v1/reports/{id}/withdrawal}. */
+    public record WithdrawalRequest(@NotBlank @Size(max = 2000) String reason) {
+    }
+
+    private static final int MAX_KEY_LENGTH = 255;
+
     private final ReportService service;
+    private final ReportConfig config;
     private final ObjectMapper json;
     private final Validator validator;
     private final JsonWebToken token;
 
-    ReportResource(ReportService service, ObjectMapper json, Validator validator, JsonWebToken token) {
+    ReportResource(ReportService service, ReportConfig config, ObjectMapper json, Validator validator,
+            JsonWebToken token) {
         this.service = service;
+        this.config = config;
         this.json = json;
         this.validator = validator;
         this.token = token;
     }
 
-    /**
-     * Takes the raw bytes so that the audit trail can record the SHA-256 of exactly what the
-     * partner sent.
-     */
+    /** Takes the raw bytes, so that the audit trail records the SHA-256 of exactly what the partner sent. */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Submit a trafficking report")
-    public Response submit(@RequestBody(description = "a ReportRequest document") String body) {
+    @Operation(summary = "Submit a trafficking report",
+            description = "The agency and country come from the token. With Idempotency-Key (≤ 255 characters, kept 24 h) "
+                    + "a retry with the same body gets the first response again (header Idempotent-Replayed), "
+                    + "a different body 422. A known externalRef with the same content answers 200 with the existing report; "
+                    + "with other content 409, naming existingReportId.")
+    @APIResponse(responseCode = "201", description = "Accepted; Location names the report",
+            content = @Content(schema = @Schema(implementation = ReportView.class)))
+    @APIResponse(responseCode = "400", description = "Malformed JSON, unknown field or invalid fields (all listed)")
+    @APIResponse(responseCode = "409", description = "externalRef already used for other content")
+    @APIResponse(responseCode = "413", description = "Body larger than the configured limit (256 KiB)")
+    @APIResponse(responseCode = "415", description = "Not application/json")
+    @APIResponse(responseCode = "422", description = "Idempotency-Key reused with another body")
+    public Response submit(
+            @RequestBody(required = true, content = @Content(schema = @Schema(implementation = ReportRequest.class))) byte[] body,
+            @Parameter(description = "IETF Idempotency-Key") @HeaderParam("Idempotency-Key") String idempotencyKey) {
         Caller caller = Caller.of(token);
-        ReportRequest request = parse(body);
-        Report report = service.submit(caller, request, sha256(body));
-        return Response.created(URI.create("/api/v1/reports/" + report.id)).entity(ReportView.of(report)).build();
+        String payloadSha256 = ReportService.sha256(body);
+        try {
+            checkIdempotencyKey(idempotencyKey);
+            ReportRequest request = parse(body);
+            ReportService.Submission submission = service.submit(caller, request, payloadSha256, idempotencyKey);
+            Response.ResponseBuilder response = Response.status(submission.status())
+                    .type(MediaType.APPLICATION_JSON).entity(submission.body())
+                    .location(URI.create("/api/v1/reports/" + submission.reportId()));
+            if (submission.replayed()) {
+                response.header("Idempotent-Replayed", "true");
+            }
+            return response.build();
+        } catch (ProblemException refused) {
+            service.rejected(caller, payloadSha256, refused);
+            throw refused;
+        }
+    }
+
+    @GET
+    @Operation(summary = "The caller's agency's reports, newest first, cursor-paginated")
+    public ReportView.Page list(
+            @Parameter(description = "Report type") @QueryParam("type") String type,
+            @Parameter(description = "Only reports received at or after this instant (ISO-8601)") @QueryParam("since") String since,
+            @Parameter(description = "Cursor from the previous page's next") @QueryParam("after") String after,
+            @Parameter(description = "Page size, 1 to 100 (default 50)") @QueryParam("limit") Integer limit) {
+        Caller caller = Caller.of(token);
+        int size = limit == null ? config.defaultPageSize() : limit;
+        if (size < 1 || size > config.maxPageSize()) {
+            throw invalidParameter("limit must be between 1 and " + config.maxPageSize());
+        }
+        List<Report> page = service.page(caller, reportType(type), instant(since), ReportCursor.decode(after), size + 1);
+        boolean more = page.size() > size;
+        List<Report> items = more ? page.subList(0, size) : page;
+        Report last = more ? items.get(items.size() - 1) : null;
+        return new ReportView.Page(items.stream().map(ReportView::summary).toList(),
+                last == null ? null : new ReportCursor(last.receivedAt, last.id).encode());
     }
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "One of the caller's agency's reports")
+    @Operation(summary = "One of the caller's agency's reports, with the body as accepted; another agency's id is 404")
     public ReportView get(@PathParam("id") UUID id) {
-        return service.find(Caller.of(token), id).map(ReportView::of)
+        return service.find(Caller.of(token), id).map(ReportView::detail)
                 .orElseThrow(() -> new ProblemException(404, "not-found", "Not Found", "No such report."));
     }
 
-    private ReportRequest parse(String body) {
+    @POST
+    @Path("/{id}/withdrawal")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Withdraw the caller's agency's report: every release of it is recalled")
+    @APIResponse(responseCode = "200", description = "Withdrawn; recalls are on their way")
+    @APIResponse(responseCode = "404", description = "No such report of the caller's agency")
+    @APIResponse(responseCode = "409", description = "Already withdrawn")
+    public ReportView withdraw(@PathParam("id") UUID id, @Valid @NotNull WithdrawalRequest request) {
+        return ReportView.summary(service.withdraw(Caller.of(token), id, request.reason()));
+    }
+
+    private void checkIdempotencyKey(String key) {
+        if (key != null && (key.isEmpty() || key.length() > MAX_KEY_LENGTH || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
+            throw new ProblemException(400, "bad-idempotency-key", "Bad Request",
+                    "Idempotency-Key must be 1 to 255 visible ASCII characters.");
+        }
+    }
+
+    private ReportRequest parse(byte[] body) {
+        if (body.length > config.maxBodyBytes()) {
+            throw new ProblemException(413, "too-large", "Content Too Large",
+                    "The report is " + body.length + " bytes; the limit is " + config.maxBodyBytes() + ".");
+        }
+        if (body.length == 0) {
+            throw new ProblemException(400, "malformed-json", "Bad Request", "The body is empty.");
+        }
         ReportRequest request;
         try {
             request = json.readValue(body, ReportRequest.class);
+        } catch (JsonMappingException e) {
+            String pointer = pointer(e.getPath());
+            String message = e instanceof UnrecognizedPropertyException ? "is not a field of a report"
+                    : "has the wrong type or format";
+            throw new ProblemException(400, "validation", "Invalid report", "The field " + pointer + " " + message + ".",
+                    List.of(new Problem.FieldError(pointer, message)));
         } catch (JsonProcessingException e) {
             throw new ProblemException(400, "malformed-json", "Bad Request",
-                    "The body is not a valid report document: " + e.getOriginalMessage());
+                    "The body is not well-formed JSON (line " + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr() + ").");
+        } catch (java.io.IOException e) {
+            throw new ProblemException(400, "malformed-json", "Bad Request", "The body cannot be read as JSON.");
         }
         if (request == null) {
-            throw new ProblemException(400, "malformed-json", "Bad Request", "The body is empty.");
+            throw new ProblemException(400, "malformed-json", "Bad Request", "The body must be a JSON object.");
         }
         Set<ConstraintViolation<ReportRequest>> violations = validator.validate(request);
         if (!violations.isEmpty()) {
@@ -93,18 +190,44 @@ public class ReportResource {
         return request;
     }
 
+    private static String pointer(List<JsonMappingException.Reference> path) {
+        StringBuilder pointer = new StringBuilder();
+        for (JsonMappingException.Reference ref : path) {
+            pointer.append('/').append(ref.getFieldName() != null
+                    ? ref.getFieldName().replace("~", "~0").replace("/", "~1") : String.valueOf(ref.getIndex()));
+        }
+        return pointer.length() == 0 ? "/" : pointer.toString();
+    }
+
     /** {@code substances[0].casNumber} → {@code /substances/0/casNumber}. */
     static String pointer(String propertyPath) {
         String path = propertyPath.replaceAll("\\[(\\d+)]", "/$1").replaceAll("<[^>]*>", "").replace('.', '/');
         return "/" + path.replaceAll("/+", "/").replaceAll("/$", "");
     }
 
-    private static String sha256(String body) {
-        try {
-            return HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    private static ReportType reportType(String type) {
+        if (type == null) {
+            return null;
         }
+        try {
+            return ReportType.valueOf(type);
+        } catch (IllegalArgumentException e) {
+            throw invalidParameter("type must be one of " + Arrays.toString(ReportType.values()));
+        }
+    }
+
+    private static Instant instant(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw invalidParameter("since must be an ISO-8601 instant such as 2026-11-01T00:00:00Z");
+        }
+    }
+
+    private static ProblemException invalidParameter(String detail) {
+        return new ProblemException(400, "invalid-parameter", "Bad Request", detail);
     }
 }

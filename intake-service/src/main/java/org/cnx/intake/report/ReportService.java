@@ -1,7 +1,12 @@
 package org.cnx.intake.report;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,8 +17,13 @@ import jakarta.transaction.Transactional;
 
 import org.cnx.intake.audit.AuditEvent;
 import org.cnx.intake.audit.AuditTrail;
+import org.cnx.intake.idempotency.IdempotencyKeys;
+import org.cnx.intake.idempotency.IdempotencyRecord;
 import org.cnx.intake.outbox.Outbox;
+import org.cnx.intake.problem.ProblemException;
+import org.cnx.intake.sharing.RecallClient;
 import org.cnx.intake.sharing.SharingClient;
+import org.cnx.intake.watchlist.Watchlist;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,54 +31,164 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 @ApplicationScoped
 public class ReportService {
 
+    /** The response to a submission: new (201), the same report again (200), or a replay of a key's first answer. */
+    public record Submission(int status, UUID reportId, String body, boolean replayed) {
+    }
+
     private final ReportRepository reports;
+    private final IdempotencyKeys idempotency;
+    private final Watchlist watchlist;
     private final Outbox outbox;
     private final AuditTrail audit;
     private final ObjectMapper json;
 
-    ReportService(ReportRepository reports, Outbox outbox, AuditTrail audit, ObjectMapper json) {
+    ReportService(ReportRepository reports, IdempotencyKeys idempotency, Watchlist watchlist, Outbox outbox,
+            AuditTrail audit, ObjectMapper json) {
         this.reports = reports;
+        this.idempotency = idempotency;
+        this.watchlist = watchlist;
         this.outbox = outbox;
         this.audit = audit;
         this.json = json;
     }
 
-    /** Stores the report, its hand-over to sharing and its audit event in one transaction. */
+    /**
+     * Accepts a report once. With an {@code Idempotency-Key}, a retry with the same body gets the first
+     * response again and a different body gets 422; concurrent requests with one key are serialised by
+     * an advisory lock. A known {@code externalRef} with the same content answers with the existing
+     * report; with other content, 409. The report, its hand-over to sharing and its audit event commit
+     * together.
+     */
     @Transactional
-    public Report submit(Caller caller, ReportRequest request, String payloadSha256) {
+    public Submission submit(Caller caller, ReportRequest request, String payloadSha256, String idempotencyKey) {
+        if (idempotencyKey != null) {
+            Optional<IdempotencyRecord> earlier = idempotency.find(caller.agency(), idempotencyKey);
+            if (earlier.isPresent()) {
+                IdempotencyRecord record = earlier.get();
+                if (!record.fingerprint.equals(payloadSha256)) {
+                    throw new ProblemException(422, "idempotency-key-reused", "Unprocessable Content",
+                            "This Idempotency-Key was already used with a different request body.");
+                }
+                return new Submission(record.responseStatus, record.reportId, record.responseBody, true);
+            }
+        }
+        String content = write(request);
+        String contentSha256 = sha256(content);
+        idempotency.lock("external-ref:" + caller.agency() + ":" + request.externalRef());
+        Optional<Report> existing = reports.findByExternalRef(caller.agency(), request.externalRef());
+        Submission submission;
+        if (existing.isPresent()) {
+            Report report = existing.get();
+            if (!report.contentSha256.equals(contentSha256)) {
+                throw new ProblemException(409, "external-ref-conflict", "Conflict",
+                        "externalRef " + request.externalRef() + " already names report " + report.id
+                                + " with different content.",
+                        null, Map.of("existingReportId", report.id));
+            }
+            submission = new Submission(200, report.id, write(ReportView.summary(report)), false);
+        } else {
+            Report report = create(caller, request, content, contentSha256, payloadSha256);
+            submission = new Submission(201, report.id, write(ReportView.summary(report)), false);
+        }
+        if (idempotencyKey != null) {
+            idempotency.remember(caller.agency(), idempotencyKey, payloadSha256, submission.reportId(),
+                    submission.status(), submission.body());
+        }
+        return submission;
+    }
+
+    private Report create(Caller caller, ReportRequest request, String content, String contentSha256,
+            String payloadSha256) {
         Report report = new Report();
         report.id = UUID.randomUUID();
         report.agency = caller.agency();
         report.country = caller.country();
         report.externalRef = request.externalRef();
-        report.type = request.type();
-        report.tlp = request.tlp().name();
+        report.type = ReportType.valueOf(request.type());
+        report.tlp = request.tlp();
         report.title = request.title();
         report.status = Report.Status.RECEIVED;
         report.submittedBy = caller.token().getSubject();
         report.receivedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        report.body = write(request);
+        report.body = content;
+        report.contentSha256 = contentSha256;
         report.payloadSha256 = payloadSha256;
+        report.watchlistHits = watchlist.hits(request.substances().stream()
+                .map(s -> new Watchlist.Substance(s.name(), s.casNumber())).toList());
         reports.persist(report);
 
         SharedReport shared = new SharedReport(report.id, report.agency, report.country, report.receivedAt,
-                List.of(), request);
+                report.watchlistHits, request);
         outbox.enqueue(SharingClient.DESTINATION, report.id, write(shared));
+        Map<String, Object> details = new HashMap<>();
+        details.put("type", request.type());
+        details.put("tlp", report.tlp);
+        details.put("externalRef", request.externalRef());
+        details.put("watchlistHits", report.watchlistHits);
         audit.record("REPORT_RECEIVED", "SUCCESS", caller.token(), AuditEvent.Subject.report(report.id),
-                payloadSha256, Map.of("type", request.type().name(), "tlp", report.tlp,
-                        "externalRef", request.externalRef()));
+                payloadSha256, details);
         return report;
+    }
+
+    /**
+     * A refused submission: audited in its own transaction, since the request changes nothing else.
+     * The details name the status, the reason and the invalid fields (pointers, never values).
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void rejected(Caller caller, String payloadSha256, ProblemException refusal) {
+        Map<String, Object> details = new HashMap<>();
+        details.put("status", refusal.status());
+        details.put("reason", refusal.getMessage());
+        if (refusal.errors() != null) {
+            details.put("invalidFields", refusal.errors().stream().map(e -> e.pointer()).toList());
+        }
+        audit.record("REPORT_REJECTED", "FAILURE", caller.token(), null, payloadSha256, details);
     }
 
     public Optional<Report> find(Caller caller, UUID id) {
         return reports.findOwned(id, caller.agency());
     }
 
-    private String write(Object value) {
+    public List<Report> page(Caller caller, ReportType type, Instant since, ReportCursor after, int limit) {
+        return reports.page(caller.agency(), type, since, after, limit);
+    }
+
+    /** The originator withdraws its report: sharing recalls every release of it. */
+    @Transactional
+    public Report withdraw(Caller caller, UUID id, String reason) {
+        Report report = reports.lockOwned(id, caller.agency())
+                .orElseThrow(() -> new ProblemException(404, "not-found", "Not Found", "No such report."));
+        if (report.status == Report.Status.WITHDRAWN) {
+            throw new ProblemException(409, "already-withdrawn", "Conflict",
+                    "The report was withdrawn at " + report.withdrawnAt + ".");
+        }
+        report.status = Report.Status.WITHDRAWN;
+        report.withdrawnAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        report.withdrawalReason = reason;
+        outbox.enqueue(RecallClient.DESTINATION, UUID.randomUUID(),
+                write(new SharedReport.Recall(report.id, report.agency, reason, report.withdrawnAt)));
+        audit.record("REPORT_WITHDRAWN", "SUCCESS", caller.token(), AuditEvent.Subject.report(report.id), null,
+                Map.of("reason", reason));
+        return report;
+    }
+
+    String write(Object value) {
         try {
             return json.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("not serialisable", e);
         }
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String sha256(String text) {
+        return sha256(text.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -4,11 +4,25 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** What the submitting partner sees of its report. */
-public record ReportView(UUID id, String externalRef, Report.Status status, Instant receivedAt,
-        List<String> watchlistHits) {
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonRawValue;
 
-    static ReportView of(Report report) {
-        return new ReportView(report.id, report.externalRef, report.status, report.receivedAt, List.of());
+/** What the submitting agency sees of its report; {@code report} (the body as accepted) only in the detail view. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ReportView(UUID id, String externalRef, ReportType type, String title, String tlp, Report.Status status,
+        Instant receivedAt, List<String> watchlistHits, Instant withdrawnAt, String withdrawalReason,
+        @JsonRawValue String report) {
+
+    static ReportView summary(Report r) {
+        return new ReportView(r.id, r.externalRef, r.type, r.title, r.tlp, r.status, r.receivedAt, r.watchlistHits,
+                r.withdrawnAt, r.withdrawalReason, null);
+    }
+
+    static ReportView detail(Report r) {
+        return new ReportView(r.id, r.externalRef, r.type, r.title, r.tlp, r.status, r.receivedAt, r.watchlistHits,
+                r.withdrawnAt, r.withdrawalReason, r.body);
+    }
+
+    public record Page(List<ReportView> items, String next) {
     }
 }

@@ -7,4 +7,8 @@ import java.util.UUID;
 /** The message sharing-service receives on {@code POST /internal/v1/reports}; idempotent by {@code id}. */
 public record SharedReport(UUID id, String agency, String country, Instant receivedAt,
         List<String> watchlistHits, ReportRequest report) {
+
+    /** The message sharing-service receives on {@code POST /internal/v1/recalls}; idempotent by report id. */
+    public record Recall(UUID reportId, String agency, String reason, Instant withdrawnAt) {
+    }
 }

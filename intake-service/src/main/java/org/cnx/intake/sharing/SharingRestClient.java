@@ -17,4 +17,9 @@ interface SharingRestClient {
     @Path("/reports")
     @Consumes(MediaType.APPLICATION_JSON)
     void reports(@HeaderParam(HttpHeaders.AUTHORIZATION) String bearer, String jsonArray);
+
+    @POST
+    @Path("/recalls")
+    @Consumes(MediaType.APPLICATION_JSON)
+    void recalls(@HeaderParam(HttpHeaders.AUTHORIZATION) String bearer, String jsonArray);
 }

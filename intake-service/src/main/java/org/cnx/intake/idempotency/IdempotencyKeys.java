@@ -1,0 +1,74 @@
+package org.cnx.intake.idempotency;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.scheduler.Scheduled;
+
+/**
+ * Remembers the response to each {@code Idempotency-Key}. The caller first takes a transaction-scoped
+ * advisory lock on (agency, key), so concurrent requests with one key run one after the other: the
+ * first creates the report, the others find its record and replay it.
+ */
+@ApplicationScoped
+public class IdempotencyKeys {
+
+    private static final Logger LOG = Logger.getLogger(IdempotencyKeys.class);
+
+    private final EntityManager em;
+    private final IdempotencyConfig config;
+
+    IdempotencyKeys(EntityManager em, IdempotencyConfig config) {
+        this.em = em;
+        this.config = config;
+    }
+
+    /** Serialises every transaction working on {@code lockName} until it ends. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void lock(String lockName) {
+        em.createNativeQuery("SELECT pg_advisory_xact_lock(hashtextextended(:name, 0))")
+                .setParameter("name", lockName).getSingleResult();
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Optional<IdempotencyRecord> find(String agency, String key) {
+        lock("idempotency:" + agency + ":" + key);
+        IdempotencyRecord found = em.find(IdempotencyRecord.class, new IdempotencyRecord.Key(agency, key));
+        return Optional.ofNullable(found).filter(r -> r.expiresAt.isAfter(Instant.now()));
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void remember(String agency, String key, String fingerprint, UUID reportId, int status, String body) {
+        IdempotencyRecord stale = em.find(IdempotencyRecord.class, new IdempotencyRecord.Key(agency, key));
+        if (stale != null) {
+            em.remove(stale);
+            em.flush();
+        }
+        IdempotencyRecord record = new IdempotencyRecord();
+        record.id = new IdempotencyRecord.Key(agency, key);
+        record.fingerprint = fingerprint;
+        record.reportId = reportId;
+        record.responseStatus = status;
+        record.responseBody = body;
+        record.createdAt = Instant.now();
+        record.expiresAt = record.createdAt.plus(config.retention());
+        em.persist(record);
+    }
+
+    @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Transactional
+    void forgetExpired() {
+        int removed = em.createQuery("delete from IdempotencyRecord r where r.expiresAt < :now")
+                .setParameter("now", Instant.now()).executeUpdate();
+        if (removed > 0) {
+            LOG.debugf("forgot %d expired idempotency keys", removed);
+        }
+    }
+}

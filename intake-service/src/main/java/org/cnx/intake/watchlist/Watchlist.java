@@ -1,0 +1,91 @@
+package org.cnx.intake.watchlist;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.cnx.intake.validation.CheckDigits;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Watch-listed substances, loaded from a data file (default {@code watchlist.json} on the class path)
+ * so that a new scheduling decision is a data change. A substance matches by CAS number, or by name
+ * or synonym compared without case, spaces or hyphens ({@code 4-ANPP} = {@code 4 anpp} = {@code 4anpp}).
+ */
+@ApplicationScoped
+public class Watchlist {
+
+    record Entry(String name, String cas, List<String> synonyms) {
+    }
+
+    private record Document(String source, List<Entry> entries) {
+    }
+
+    /** A substance as the report names it. */
+    public record Substance(String name, String casNumber) {
+    }
+
+    private final Map<String, String> byCas = new HashMap<>();
+    private final Map<String, String> byName = new HashMap<>();
+
+    @Inject
+    Watchlist(ObjectMapper json, @ConfigProperty(name = "cnx.watchlist.resource", defaultValue = "watchlist.json") String resource) {
+        this(load(json, resource));
+    }
+
+    Watchlist(List<Entry> entries) {
+        for (Entry entry : entries) {
+            if (!CheckDigits.isCasNumber(entry.cas())) {
+                throw new IllegalStateException("watch list entry " + entry.name() + " has an invalid CAS number " + entry.cas());
+            }
+            byCas.put(entry.cas(), entry.name());
+            byName.put(normalise(entry.name()), entry.name());
+            entry.synonyms().forEach(s -> byName.put(normalise(s), entry.name()));
+        }
+    }
+
+    private static List<Entry> load(ObjectMapper json, String resource) {
+        try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("watch list " + resource + " not found on the class path");
+            }
+            return json.readerFor(Document.class).without(
+                    com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .<Document>readValue(in).entries();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read watch list " + resource, e);
+        }
+    }
+
+    /** The watch-list names hit by these substances, in report order, each once. */
+    public List<String> hits(List<Substance> substances) {
+        Set<String> hits = new LinkedHashSet<>();
+        for (Substance substance : substances) {
+            String byNumber = substance.casNumber() == null ? null : byCas.get(substance.casNumber());
+            if (byNumber != null) {
+                hits.add(byNumber);
+            }
+            String byWord = substance.name() == null ? null : byName.get(normalise(substance.name()));
+            if (byWord != null) {
+                hits.add(byWord);
+            }
+        }
+        return new ArrayList<>(hits);
+    }
+
+    static String normalise(String name) {
+        return name.toLowerCase(Locale.ROOT).replaceAll("[\\s\\-\u2010-\u2015]", "");
+    }
+}

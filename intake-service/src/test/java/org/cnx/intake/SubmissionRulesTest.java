@@ -1,0 +1,226 @@
+package org.cnx.intake;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+
+/** Idempotency, externalRef uniqueness, limits, partner isolation, listing, withdrawal and rejection audit. */
+@QuarkusTest
+@QuarkusTestResource(FakePeers.class)
+class SubmissionRulesTest {
+
+    @InjectWireMock
+    WireMockServer peers;
+
+    /** A token for a fresh agency, so that counts in the list are this test's alone. */
+    private static String freshPartner(String country) {
+        return TestTokens.person("partner", country + "-T" + UUID.randomUUID().toString().substring(0, 6).toUpperCase(), country);
+    }
+
+    private static Response post(String token, String body, String idempotencyKey) {
+        var request = given().auth().oauth2(token).contentType("application/json").body(body);
+        if (idempotencyKey != null) {
+            request = request.header("Idempotency-Key", idempotencyKey);
+        }
+        return request.post("/api/v1/reports");
+    }
+
+    private static int count(String token) {
+        return given().auth().oauth2(token).queryParam("limit", 100).get("/api/v1/reports").then().statusCode(200)
+                .extract().jsonPath().getList("items").size();
+    }
+
+    @Test
+    void aRetryWithTheSameKeyAndBodyGetsTheFirstResponseAgain() {
+        String token = freshPartner("CN");
+        String key = UUID.randomUUID().toString();
+        Response first = post(token, Bodies.founding("IDEM-1"), key);
+        first.then().statusCode(201);
+        Response again = post(token, Bodies.founding("IDEM-1"), key);
+        again.then().statusCode(201).header("Idempotent-Replayed", "true")
+                .header("Location", first.getHeader("Location"));
+        assertEquals(first.getBody().asString(), again.getBody().asString());
+        assertEquals(1, count(token));
+    }
+
+    @Test
+    void theSameKeyWithAnotherBodyIs422AndCreatesNothing() {
+        String token = freshPartner("CN");
+        String key = UUID.randomUUID().toString();
+        post(token, Bodies.founding("IDEM-2"), key).then().statusCode(201);
+        post(token, Bodies.founding("IDEM-3"), key).then().statusCode(422).contentType("application/problem+json");
+        assertEquals(1, count(token));
+    }
+
+    @Test
+    void fiftyConcurrentPostsWithOneKeyCreateExactlyOneReport() throws Exception {
+        String token = freshPartner("US");
+        String key = "retry-storm-" + UUID.randomUUID();
+        String body = Bodies.founding("STORM-1");
+        ExecutorService pool = Executors.newFixedThreadPool(50);
+        try {
+            List<Callable<Response>> calls = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                calls.add(() -> post(token, body, key));
+            }
+            Set<String> ids = new HashSet<>();
+            for (Future<Response> f : pool.invokeAll(calls)) {
+                Response r = f.get();
+                assertEquals(201, r.statusCode(), r.asString());
+                ids.add(r.jsonPath().getString("id"));
+            }
+            assertEquals(1, ids.size(), "every caller sees the same report");
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(1, count(token));
+    }
+
+    @Test
+    void anOverlongIdempotencyKeyIs400() {
+        post(freshPartner("CN"), Bodies.founding("IDEM-4"), "k".repeat(256)).then().statusCode(400)
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    void aKnownExternalRefWithTheSameContentAnswersWithTheExistingReport() {
+        String token = freshPartner("CN");
+        String id = post(token, Bodies.founding("REF-1"), null).then().statusCode(201).extract().path("id");
+        // the same content, differently spaced
+        post(token, Bodies.founding("REF-1").replace("\n", "  \n"), null).then().statusCode(200)
+                .body("id", equalTo(id));
+        assertEquals(1, count(token));
+    }
+
+    @Test
+    void aKnownExternalRefWithOtherContentIs409NamingTheReport() {
+        String token = freshPartner("CN");
+        String id = post(token, Bodies.founding("REF-2"), null).then().statusCode(201).extract().path("id");
+        post(token, Bodies.founding("REF-2").replace("\"quantity\":25", "\"quantity\":26"), null).then()
+                .statusCode(409).contentType("application/problem+json").body("existingReportId", equalTo(id));
+        // the same reference from another agency is another report
+        post(freshPartner("CN"), Bodies.founding("REF-2"), null).then().statusCode(201);
+    }
+
+    @Test
+    void aBodyOverTheLimitIs413Problem() {
+        String huge = Bodies.founding("BIG-1").replace("\"summary\":\"Container bound from CN to MX through US.\"",
+                "\"summary\":\"" + "x".repeat(300_000) + "\"");
+        post(freshPartner("CN"), huge, null).then().statusCode(413).contentType("application/problem+json");
+    }
+
+    @Test
+    void stringAndArrayLimitsAreEnforced() {
+        String longSummary = Bodies.founding("LIM-1").replace("Container bound from CN to MX through US.", "y".repeat(10_001));
+        post(freshPartner("CN"), longSummary, null).then().statusCode(400).body("errors.pointer", equalTo(List.of("/summary")));
+        StringBuilder substances = new StringBuilder();
+        for (int i = 0; i < 51; i++) {
+            substances.append(i == 0 ? "" : ",").append("{\"name\":\"s").append(i).append("\",\"quantity\":1,\"unit\":\"g\"}");
+        }
+        String many = Bodies.minimal("LIM-2", "SEIZURE").replace("[{\"name\":\"acetone\",\"quantity\":1,\"unit\":\"L\"}]",
+                "[" + substances + "]");
+        post(freshPartner("CN"), many, null).then().statusCode(400).body("errors.pointer", equalTo(List.of("/substances")));
+    }
+
+    @Test
+    void theListShowsOnlyTheCallersReportsPageByPageWithFilters() {
+        String token = freshPartner("US");
+        String other = freshPartner("US");
+        post(other, Bodies.minimal("OTHER-1", "SEIZURE"), null).then().statusCode(201);
+        List<String> created = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            created.add(post(token, Bodies.minimal("LIST-" + i, i % 2 == 0 ? "SEIZURE" : "ILLICIT_FINANCE"), null)
+                    .then().statusCode(201).extract().path("id"));
+        }
+        List<String> seen = new ArrayList<>();
+        String after = null;
+        do {
+            var request = given().auth().oauth2(token).queryParam("limit", 2);
+            if (after != null) {
+                request = request.queryParam("after", after);
+            }
+            JsonPath page = request.get("/api/v1/reports").then().statusCode(200).extract().jsonPath();
+            assertTrue(page.getList("items").size() <= 2);
+            seen.addAll(page.getList("items.id"));
+            after = page.getString("next");
+        } while (after != null);
+        List<String> newestFirst = new ArrayList<>(created);
+        java.util.Collections.reverse(newestFirst);
+        assertEquals(newestFirst, seen, "every own report once, newest first, none of another agency's");
+
+        given().auth().oauth2(token).queryParam("type", "SEIZURE").get("/api/v1/reports").then().statusCode(200)
+                .body("items", hasSize(3)).body("next", nullValue());
+        given().auth().oauth2(token).queryParam("since", "2999-01-01T00:00:00Z").get("/api/v1/reports").then()
+                .statusCode(200).body("items", hasSize(0));
+        given().auth().oauth2(token).queryParam("type", "GOSSIP").get("/api/v1/reports").then().statusCode(400)
+                .contentType("application/problem+json");
+        given().auth().oauth2(token).queryParam("limit", 101).get("/api/v1/reports").then().statusCode(400);
+        given().auth().oauth2(token).queryParam("after", "not-a-cursor").get("/api/v1/reports").then().statusCode(400);
+    }
+
+    @Test
+    void theOriginatorWithdrawsAndTheRecallGoesToSharing() {
+        String token = freshPartner("CN");
+        String id = post(token, Bodies.founding("WD-1"), null).then().statusCode(201).extract().path("id");
+        given().auth().oauth2(freshPartner("CN")).contentType("application/json").body("{\"reason\":\"mine now\"}")
+                .post("/api/v1/reports/" + id + "/withdrawal").then().statusCode(404);
+        given().auth().oauth2(token).contentType("application/json").body("{\"reason\":\"\"}")
+                .post("/api/v1/reports/" + id + "/withdrawal").then().statusCode(400).contentType("application/problem+json");
+        given().auth().oauth2(token).contentType("application/json").body("{\"reason\":\"source compromised\"}")
+                .post("/api/v1/reports/" + id + "/withdrawal").then().statusCode(200)
+                .body("status", equalTo("WITHDRAWN")).body("withdrawalReason", equalTo("source compromised"));
+        given().auth().oauth2(token).contentType("application/json").body("{\"reason\":\"again\"}")
+                .post("/api/v1/reports/" + id + "/withdrawal").then().statusCode(409);
+
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                !peers.findAll(postRequestedFor(urlEqualTo("/internal/v1/recalls")).withRequestBody(containing(id))).isEmpty()
+                && !peers.findAll(postRequestedFor(urlEqualTo("/internal/v1/events"))
+                        .withRequestBody(containing("REPORT_WITHDRAWN")).withRequestBody(containing(id))).isEmpty());
+        JsonPath recall = JsonPath.from(peers.findAll(postRequestedFor(urlEqualTo("/internal/v1/recalls"))
+                .withRequestBody(containing(id))).get(0).getBodyAsString());
+        assertEquals("source compromised", recall.getString("[0].reason"));
+    }
+
+    @Test
+    void aRejectedSubmissionIsAuditedWithTheHashOfWhatWasSent() throws Exception {
+        String token = freshPartner("CN");
+        String body = Bodies.founding("REJ-1").replace("21409-26-7", "21409-26-8");
+        post(token, body, null).then().statusCode(400);
+        String sha = java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(body.getBytes(StandardCharsets.UTF_8)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !peers.findAll(postRequestedFor(urlEqualTo("/internal/v1/events"))
+                .withRequestBody(containing("REPORT_REJECTED")).withRequestBody(containing(sha))).isEmpty());
+        String events = peers.findAll(postRequestedFor(urlEqualTo("/internal/v1/events"))
+                .withRequestBody(containing(sha))).get(0).getBodyAsString();
+        assertTrue(events.contains("\"invalidFields\":[\"/substances/0/casNumber\"]"), "the reason names what was wrong: " + events);
+    }
+}

@@ -1,0 +1,62 @@
+package org.cnx.intake.watchlist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+class WatchlistTest {
+
+    private final Watchlist watchlist = new Watchlist(new ObjectMapper().findAndRegisterModules(), "watchlist.json");
+
+    private List<String> hits(String name, String cas) {
+        return watchlist.hits(List.of(new Watchlist.Substance(name, cas)));
+    }
+
+    @ParameterizedTest(name = "{0} / {1} -> {2}")
+    @CsvSource(delimiter = '|', value = {
+        "industrial chemical     | 21409-26-7  | ANPP",
+        "4-ANPP                  |             | ANPP",
+        "4 anpp                  |             | ANPP",
+        "Despropionyl Fentanyl   |             | ANPP",
+        "despropionyl-fentanyl   |             | ANPP",
+        "N-Phenethyl-4-piperidone|             | NPP",
+        "NPP                     |             | NPP",
+        "4-anilinopiperidine     |             | 4-AP",
+        "1-Boc-4-AP              |             | 1-boc-4-AP",
+        "norfentanyl             |             | norfentanyl",
+        "piperidin-4-one         |             | 4-piperidone",
+        "N-Boc-4-piperidone      |             | 1-boc-4-piperidone",
+        "FENTANYL                |             | fentanyl",
+        "unknown powder          | 437-38-7    | fentanyl",
+    })
+    void matchesByCasNumberOrNormalisedNameOrSynonym(String name, String cas, String expected) {
+        assertEquals(List.of(expected), hits(name, cas));
+    }
+
+    @Test
+    void unlistedSubstancesDoNotMatch() {
+        assertEquals(List.of(), hits("acetone", "67-64-1"));
+        assertEquals(List.of(), hits("4-ANPPX", null));
+    }
+
+    @Test
+    void eachHitIsListedOnceInReportOrder() {
+        assertEquals(List.of("NPP", "ANPP"), watchlist.hits(List.of(
+                new Watchlist.Substance("NPP", "39742-60-4"),
+                new Watchlist.Substance("4-ANPP", null),
+                new Watchlist.Substance("ANPP", "21409-26-7"))));
+    }
+
+    @Test
+    void aListWithAWrongCasNumberIsRefusedAtStartup() {
+        assertThrows(IllegalStateException.class,
+                () -> new Watchlist(List.of(new Watchlist.Entry("ANPP", "21409-26-8", List.of()))));
+    }
+}
