@@ -39,6 +39,17 @@ class TokenSecurityTest {
     }
 
     @Test
+    void meShowsWhoTheTokenSaysTheCallerIs() {
+        given().auth().oauth2(TestTokens.person("liaison-officer", "CN-NNCC", "CN", "officer-7")).get("/api/v1/me")
+                .then().statusCode(200).body("sub", org.hamcrest.Matchers.equalTo("officer-7"))
+                .body("agency", org.hamcrest.Matchers.equalTo("CN-NNCC")).body("country", org.hamcrest.Matchers.equalTo("CN"))
+                .body("roles", org.hamcrest.Matchers.equalTo(java.util.List.of("liaison-officer")));
+        expect(401, null, "/api/v1/me");
+        expect(403, TestTokens.sign(TestTokens.claims("cnx-sharing", "cnx-intake", "service",
+                Duration.ofMinutes(5)), "sharing"), "/api/v1/me");
+    }
+
+    @Test
     void noTokenIs401() {
         expect(401, null, REPORTS);
     }
