@@ -3,7 +3,9 @@
 #   - installs PostgreSQL from Debian packages if it is missing, starts the cluster(s) if not running;
 #   - creates the login roles intake, sharing, audit and the databases
 #     intake, sharing, audit (dev/run) and intake_test, sharing_test, audit_test (tests),
-#     each owned by the role of its service.
+#     each owned by the role of its service -- except audit's: the exchange log must be append-only, so
+#     audit_owner owns audit and audit_test (and runs their migrations) while the app role audit may only
+#     INSERT and SELECT the log (DESIGN §4). Objects an older set-up left owned by audit are handed over.
 # DEV ONLY: each role's password equals its name. Never use this script against a shared or
 # production server; there the passwords come from a secret store (QUARKUS_DATASOURCE_PASSWORD).
 set -euo pipefail
@@ -11,6 +13,8 @@ set -euo pipefail
 pg_host=localhost
 pg_port=5432
 services=(intake sharing audit)
+# service -> the role that owns its databases and schema, when it is not the service's own login role
+declare -A schema_owners=([audit]=audit_owner)
 
 log() { echo "db-setup: $*"; }
 die() { echo "db-setup: $*" >&2; exit 1; }
@@ -120,13 +124,51 @@ SQL
   fi
 }
 
+# Makes role $2 own schema public of database $1 (by default the database owner's): the app role then only has
+# USAGE there and cannot create objects next to the log.
+ensure_schema_owned() {
+  local db="$1" owner="$2" current
+  current="$("${psql_cmd[@]}" -X -q -At -v ON_ERROR_STOP=1 -d "$db" <<<"SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'public'")"
+  if [[ "$current" != "$owner" ]]; then
+    "${psql_cmd[@]}" -X -q -At -v ON_ERROR_STOP=1 -d "$db" -v owner="$owner" <<'SQL'
+SELECT format('ALTER SCHEMA public OWNER TO %I', :'owner')
+\gexec
+SQL
+    echo "changed owner of schema public in $db from $current to $owner"
+  fi
+}
+
+# Hands the objects that role $2 owns in database $1 (e.g. tables an older set-up migrated as the app role)
+# to role $3. A no-op when there are none.
+ensure_objects_owned() {
+  local db="$1" from="$2" to="$3" count
+  count="$("${psql_cmd[@]}" -X -q -At -v ON_ERROR_STOP=1 -d "$db" -v role="$from" <<'SQL'
+SELECT count(*) FROM pg_class WHERE relowner = (SELECT oid FROM pg_roles WHERE rolname = :'role')
+SQL
+)"
+  if [[ "$count" != 0 ]]; then
+    "${psql_cmd[@]}" -X -q -At -v ON_ERROR_STOP=1 -d "$db" -v from="$from" -v to="$to" <<'SQL'
+SELECT format('REASSIGN OWNED BY %I TO %I', :'from', :'to')
+\gexec
+SQL
+    echo "handed $count object(s) in $db from $from to $to"
+  fi
+}
+
 ensure_running
 choose_superuser
 for service in "${services[@]}"; do
   ensure_role "$service"
+  [[ -z "${schema_owners[$service]:-}" ]] || ensure_role "${schema_owners[$service]}"
 done
 for service in "${services[@]}"; do
-  ensure_database "$service" "$service"
-  ensure_database "${service}_test" "$service"
+  owner="${schema_owners[$service]:-$service}"
+  for db in "$service" "${service}_test"; do
+    ensure_database "$db" "$owner"
+    if [[ "$owner" != "$service" ]]; then
+      ensure_schema_owned "$db" "$owner"
+      ensure_objects_owned "$db" "$service" "$owner"
+    fi
+  done
 done
-log "ready: roles ${services[*]}; databases ${services[*]} and their *_test twins on $pg_host:$pg_port"
+log "ready: roles ${services[*]} ${schema_owners[*]}; databases ${services[*]} and their *_test twins on $pg_host:$pg_port"

@@ -102,6 +102,10 @@ start() {
 
   local env_vars=("CNX_KEYS_DIR=$keys_dir")
   [[ -z "$db_password" ]] || env_vars+=("QUARKUS_DATASOURCE_PASSWORD=$db_password")
+  # the demo partner listens on http://localhost: allowed (and the demo partners seeded) only on this machine
+  [[ "$name" != sharing-service ]] || env_vars+=("CNX_PARTNERS_ALLOW_LOCAL_ENDPOINTS=true")
+  # audit's migrations run as the owner of its schema; the app role may only append to the log (db-setup.sh)
+  [[ "$name" != audit-service ]] || env_vars+=("QUARKUS_FLYWAY_PASSWORD=audit_owner")
 
   # New session (setsid): the service outlives this script and ignores a Ctrl-C typed into it.
   # The inner shell writes its own pid and then becomes java (exec), so the pid file names the JVM.

@@ -46,6 +46,10 @@ public final class TestEvents {
         return TestTokens.person("auditor", "US-DEA", "US", sub);
     }
 
+    public static String partnerToken(String agency) {
+        return TestTokens.person("partner", agency, agency.substring(0, 2));
+    }
+
     /** A minimal valid event, in a mutable map so that tests can change or remove fields. */
     public static Map<String, Object> event(String service, String action) {
         Map<String, Object> event = new LinkedHashMap<>();

@@ -75,4 +75,8 @@ public class AuditEvent {
     /** The leaf content: {@link CanonicalJson} of the event without {@code seq} and {@code recordedAt}. */
     @Column(nullable = false)
     public String canonical;
+
+    /** SHA-256(0x00 ‖ canonical as UTF-8): this event's leaf in the log's Merkle tree. */
+    @Column(name = "leaf_hash", nullable = false)
+    public byte[] leafHash;
 }

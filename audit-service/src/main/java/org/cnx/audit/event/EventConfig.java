@@ -16,4 +16,8 @@ public interface EventConfig {
     /** Larger {@code limit} values are refused with 400, not silently capped. */
     @WithDefault("100")
     int maxPageSize();
+
+    /** Rows fetched per database round trip while an export streams. */
+    @WithDefault("500")
+    int exportFetchSize();
 }

@@ -10,12 +10,14 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import org.cnx.audit.merkle.Frontier;
 import org.jboss.logging.Logger;
 
 /**
  * The only way into the log. Appends run one at a time (the {@link LogState} row is locked for the
  * rest of the transaction), so sequence numbers continue without gaps, and an event id already in
- * the log is skipped rather than logged twice.
+ * the log is skipped rather than logged twice. Each new event's leaf hash extends the Merkle tree's
+ * frontier, which is saved with the new size in the same transaction: O(log n) per event.
  */
 @ApplicationScoped
 public class EventLog {
@@ -34,6 +36,7 @@ public class EventLog {
     @Transactional(Transactional.TxType.MANDATORY)
     public AppendResult append(List<EventRequest> batch) {
         LogState state = events.lockState();
+        Frontier tree = Frontier.decode(state.size, state.frontier);
         // checked under the lock, so no concurrent append can slip the same id in between
         Map<UUID, String> logged = new HashMap<>(
                 events.findCanonicalByEventIds(batch.stream().map(EventRequest::eventId).distinct().toList()));
@@ -51,10 +54,12 @@ public class EventLog {
             }
             AuditEvent entity = mapper.toEntity(normalized, state.size + 1, recordedAt);
             events.persist(entity);
+            tree.append(entity.leafHash);
             state.size = entity.seq;
             logged.put(entity.eventId, entity.canonical);
             appended++;
         }
+        state.frontier = tree.encode();
         return new AppendResult(appended, batch.size() - appended);
     }
 }

@@ -5,6 +5,8 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.cnx.audit.merkle.Merkle;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -43,6 +45,7 @@ public class EventMapper {
         entity.payloadSha256 = event.payloadSha256();
         entity.details = event.details() == null ? null : write(event.details());
         entity.canonical = CanonicalJson.of(event);
+        entity.leafHash = Merkle.leafHash(entity.canonical);
         return entity;
     }
 

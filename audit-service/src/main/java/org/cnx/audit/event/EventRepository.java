@@ -3,6 +3,7 @@ package org.cnx.audit.event;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -30,6 +31,12 @@ public class EventRepository implements PanacheRepositoryBase<AuditEvent, Long> 
                 .setParameter("ids", ids)
                 .getResultList().stream()
                 .collect(Collectors.toMap(row -> (UUID) row[0], row -> (String) row[1]));
+    }
+
+    /** The first {@code DELIVERY_SUCCEEDED} event of a delivery: what a partner's receipt proves. */
+    public Optional<AuditEvent> firstSuccess(UUID deliveryId) {
+        return find("deliveryId = ?1 and action = ?2 order by seq", deliveryId, Action.DELIVERY_SUCCEEDED)
+                .firstResultOptional();
     }
 
     /** Up to {@code max} events matching {@code filter} with {@code seq > afterSeq}, in seq order. */

@@ -11,24 +11,27 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import org.cnx.audit.problem.ProblemException;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
-/** Auditors' view of the log. Every read is itself logged as {@code AUDIT_QUERIED}. */
+/** Auditors' view of the log. Every read, list or export, is itself logged as {@code AUDIT_QUERIED}. */
 @Path("/api/v1/events")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed("auditor")
 public class EventResource {
 
     private final EventService service;
+    private final EventExporter exporter;
     private final EventConfig config;
     private final JsonWebToken token;
 
-    EventResource(EventService service, EventConfig config, JsonWebToken token) {
+    EventResource(EventService service, EventExporter exporter, EventConfig config, JsonWebToken token) {
         this.service = service;
+        this.exporter = exporter;
         this.config = config;
         this.token = token;
     }
@@ -48,7 +51,39 @@ public class EventResource {
             @Parameter(description = "SUCCESS, FAILURE or DENIED") @QueryParam("outcome") String outcome,
             @Parameter(description = "cursor from the previous page's next") @QueryParam("after") String after,
             @Parameter(description = "page size, 1..100 (default 50)") @QueryParam("limit") String limit) {
-        EventFilter filter = new EventFilter(
+        EventFilter filter = filter(from, to, action, agency, actor, reportId, outcome);
+        return service.query(filter, blankToNull(after), limit(limit), token);
+    }
+
+    @GET
+    @Path("export")
+    @Produces({"text/csv", "application/x-ndjson", MediaType.APPLICATION_JSON})
+    @Operation(summary = "Stream every event matching the filter, as CSV or NDJSON",
+            description = "The same filter as the list, without paging: all matching events of the log as it was when "
+                    + "the export began, in seq order. NDJSON lines are the list's items; CSV has a header line, roles "
+                    + "and details as JSON text, and a leading apostrophe on cells a spreadsheet would run as formulas. "
+                    + "The export is logged (AUDIT_QUERIED) before it starts.")
+    public Response export(
+            @Parameter(description = "csv or ndjson", required = true) @QueryParam("format") String format,
+            @Parameter(description = "occurredAt >= from (ISO-8601)") @QueryParam("from") String from,
+            @Parameter(description = "occurredAt < to (ISO-8601)") @QueryParam("to") String to,
+            @Parameter(description = "action, e.g. DELIVERY_FAILED") @QueryParam("action") String action,
+            @Parameter(description = "the actor's agency, e.g. CN-GACC") @QueryParam("agency") String agency,
+            @Parameter(description = "the actor's subject (token sub)") @QueryParam("actor") String actor,
+            @Parameter(description = "subject.reportId") @QueryParam("reportId") String reportId,
+            @Parameter(description = "SUCCESS, FAILURE or DENIED") @QueryParam("outcome") String outcome) {
+        ExportFormat exportFormat = ExportFormat.of(blankToNull(format))
+                .orElseThrow(() -> badParameter("format", "must be csv or ndjson"));
+        EventFilter filter = filter(from, to, action, agency, actor, reportId, outcome);
+        return Response.ok(exporter.export(filter, exportFormat, token))
+                .type(exportFormat.mediaType())
+                .header("Content-Disposition", "attachment; filename=\"audit-events." + exportFormat.code() + "\"")
+                .build();
+    }
+
+    private static EventFilter filter(String from, String to, String action, String agency, String actor,
+            String reportId, String outcome) {
+        return new EventFilter(
                 param("from", from, Instant::parse),
                 param("to", to, Instant::parse),
                 param("action", action, Action::of),
@@ -56,7 +91,6 @@ public class EventResource {
                 blankToNull(actor),
                 param("reportId", reportId, UUID::fromString),
                 param("outcome", outcome, Outcome::of));
-        return service.query(filter, blankToNull(after), limit(limit), token);
     }
 
     private int limit(String text) {

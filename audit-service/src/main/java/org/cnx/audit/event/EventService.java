@@ -52,6 +52,17 @@ public class EventService {
         return new EventPage(items, next);
     }
 
+    /**
+     * Logs a read of the log (or a refused one) by the caller: {@code AUDIT_QUERIED} or {@code ACCESS_DENIED}, in its
+     * own transaction, committed before the caller gets the result.
+     */
+    @Transactional
+    public void recordRead(JsonWebToken caller, Action action, Outcome outcome, EventRequest.Subject subject,
+            ObjectNode details) {
+        log.append(List.of(new EventRequest(UUID.randomUUID(), Instant.now(), ServiceName.AUDIT, action, actor(caller),
+                subject, outcome, null, details)));
+    }
+
     private static EventRequest.Actor actor(JsonWebToken token) {
         return new EventRequest.Actor(token.getSubject(), token.getClaim("agency"),
                 token.getGroups().stream().sorted().toList());

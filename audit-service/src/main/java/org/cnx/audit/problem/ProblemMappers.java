@@ -7,6 +7,8 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.logging.Logger;
+
+import io.quarkus.security.ForbiddenException;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /** Every error leaves as RFC 9457 problem+json; nothing internal (class names, stack traces) leaks. */
@@ -27,6 +29,13 @@ public class ProblemMappers {
         Response.StatusType reason = Response.Status.fromStatusCode(status);
         String title = reason != null ? reason.getReasonPhrase() : "HTTP " + status;
         return respond(new Problem(URI.create("about:blank"), title, status, null, uri.getPath(), null));
+    }
+
+    /** A valid token without the role a method requires (@RolesAllowed). */
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e, UriInfo uri) {
+        return respond(new Problem(URI.create("about:blank"), "Forbidden", 403,
+                "The token does not carry a role allowed here.", uri.getPath(), null));
     }
 
     @ServerExceptionMapper

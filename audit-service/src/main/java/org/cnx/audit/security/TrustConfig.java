@@ -3,6 +3,7 @@ package org.cnx.audit.security;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -48,8 +49,11 @@ public interface TrustConfig {
         /** This service's issuer name, which is also the audience its callers must use. */
         String issuer();
 
-        /** PKCS#8 PEM private key used to sign this service's outgoing tokens. */
+        /** PKCS#8 PEM private key used to sign this service's outgoing tokens (and audit's tree heads). */
         String privateKeyLocation();
+
+        /** Public keys (PEM) of this service's former signing keys, still published and trusted after a rotation. */
+        Optional<List<String>> previousPublicKeyLocations();
 
         @WithDefault("5m")
         Duration tokenLifetime();

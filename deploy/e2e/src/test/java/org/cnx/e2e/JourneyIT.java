@@ -40,8 +40,10 @@ class JourneyIT {
         Keys keys = new Keys(WORK.resolve("keys"));
         tokens = new Tokens(keys.privateKey("idp"));
         Path logs = WORK.resolve("logs");
-        audit = service("audit", "audit-service", logs);
-        sharing = service("sharing", "sharing-service", logs);
+        audit = service("audit", "audit-service", logs)
+                .env("QUARKUS_FLYWAY_PASSWORD", "audit_owner"); // migrations run as the log's owner, the app as "audit"
+        sharing = service("sharing", "sharing-service", logs)
+                .env("CNX_PARTNERS_ALLOW_LOCAL_ENDPOINTS", "true"); // the demo partner is on localhost; seeds it
         intake = service("intake", "intake-service", logs);
         partner = new Service("demo-partner", ROOT.resolve("deploy/demo-partner/target/quarkus-app/quarkus-run.jar"), logs);
 

@@ -1,0 +1,257 @@
+package org.cnx.audit.log;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.cnx.audit.event.LogSnapshot;
+import org.cnx.audit.merkle.Frontier;
+import org.cnx.audit.merkle.Merkle;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Recomputes the whole log and checks it against the signed tree heads, in one pass over the events in seq order
+ * (streamed, one snapshot). For each event it checks that
+ * <ol>
+ * <li>the seq follows the previous one (a gap is a removed event);</li>
+ * <li>SHA-256(0x00 ‖ canonical) equals the stored leaf hash (which inclusion proofs are built from);</li>
+ * <li>the columns that auditors query and read (action, actor, subject, outcome, details, …) say what the hashed
+ * canonical JSON says;</li>
+ * </ol>
+ * and it appends the recomputed leaf to a fresh tree; whenever that tree reaches the size of a signed head, its root
+ * must equal the head's root. Last, the latest head must be validly signed and the log must hold all the events
+ * it covers. A head is signed just before (covering the log as it is), so every event is covered.
+ */
+@ApplicationScoped
+public class LogVerifier {
+
+    private static final HexFormat HEX = HexFormat.of();
+    /** Independent of the application's ObjectMapper settings, like the canonical form itself. */
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Numbers compare by value: jsonb may print 1E+2 as 100, and it is the same number. */
+    private static final Comparator<JsonNode> SAME_VALUE = (a, b) -> {
+        if (a.isNumber() && b.isNumber()) {
+            return a.decimalValue().compareTo(b.decimalValue());
+        }
+        return a.equals(b) ? 0 : 1;
+    };
+
+    private static final String ROWS = "SELECT seq, canonical, leaf_hash, event_id, occurred_at, service, action, "
+            + "actor_sub, actor_agency, actor_roles::text AS actor_roles, report_id, release_id, delivery_id, partner, "
+            + "outcome, payload_sha256, details::text AS details FROM audit_event WHERE seq <= ? ORDER BY seq";
+
+    private final CheckpointService checkpoints;
+    private final CheckpointSigner signer;
+    private final LogSnapshot snapshot;
+    private final LogConfig config;
+
+    LogVerifier(CheckpointService checkpoints, CheckpointSigner signer, LogSnapshot snapshot, LogConfig config) {
+        this.checkpoints = checkpoints;
+        this.signer = signer;
+        this.snapshot = snapshot;
+        this.config = config;
+    }
+
+    public Verification verify() {
+        checkpoints.current();
+        return snapshot.read(this::verify);
+    }
+
+    private Verification verify(Connection c) throws SQLException {
+        List<TreeHead> heads = heads(c);
+        TreeHead latest = heads.get(heads.size() - 1);
+        Scan scan = new Scan(c, heads);
+        try (PreparedStatement s = c.prepareStatement(ROWS)) {
+            s.setFetchSize(config.verifyFetchSize());
+            s.setLong(1, latest.treeSize);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next() && scan.row(rs)) {
+                    // row() returns false once the tree can no longer be rebuilt (an event is missing)
+                }
+            }
+        }
+        long logSize = ProofService.logSize(c);
+        if (scan.size < latest.treeSize) {
+            scan.fail(scan.size + 1, "events " + (scan.size + 1) + ".." + latest.treeSize + " are missing: the head "
+                    + "signed at " + latest.signedAt + " covers " + latest.treeSize + " events");
+        } else if (logSize < latest.treeSize) {
+            scan.fail(logSize + 1, "the log's state says " + logSize + " events, but a head for " + latest.treeSize
+                    + " was signed at " + latest.signedAt);
+        }
+        latest.jws = jws(c, latest.treeSize);
+        if (!signer.verifies(latest)) {
+            scan.fail(null, "the latest tree head (size " + latest.treeSize + ") does not carry a valid signature");
+        }
+        return new Verification(scan.reason == null, scan.size, HEX.formatHex(scan.tree.root()), scan.firstInvalid,
+                scan.reason, Checkpoint.of(latest));
+    }
+
+    /** The one pass: per-event checks, the rebuilt tree, and its root at each signed size. */
+    private final class Scan {
+        final Frontier tree = new Frontier();
+        final MessageDigest sha = Merkle.sha256();
+        final Connection connection;
+        final List<TreeHead> heads;
+        int nextHead;
+        long size;
+        long lastMatchingHead;
+        Long firstInvalid;
+        String reason;
+
+        Scan(Connection connection, List<TreeHead> heads) throws SQLException {
+            this.connection = connection;
+            this.heads = heads;
+            compareHeads();
+        }
+
+        boolean row(ResultSet rs) throws SQLException {
+            long seq = rs.getLong(1);
+            if (seq != size + 1) {
+                fail(size + 1, "event " + (size + 1) + " is missing");
+                return false;
+            }
+            String canonical = rs.getString(2);
+            byte[] leaf = Merkle.leafHash(sha, canonical.getBytes(StandardCharsets.UTF_8));
+            if (!MessageDigest.isEqual(leaf, rs.getBytes(3))) {
+                fail(seq, "event " + seq + ": the stored leaf hash is not the hash of its canonical JSON");
+            } else {
+                String column = differingColumn(canonical, rs);
+                if (column != null) {
+                    fail(seq, "event " + seq + ": " + column + " differs from the canonical JSON that was hashed");
+                }
+            }
+            tree.append(leaf);
+            size = seq;
+            compareHeads();
+            return true;
+        }
+
+        private void compareHeads() throws SQLException {
+            while (nextHead < heads.size() && heads.get(nextHead).treeSize <= size) {
+                TreeHead head = heads.get(nextHead++);
+                if (head.treeSize < size) {
+                    continue;
+                }
+                if (MessageDigest.isEqual(tree.root(), head.root)) {
+                    lastMatchingHead = head.treeSize;
+                } else if (reason == null) {
+                    head.jws = jws(connection, head.treeSize);
+                    if (!signer.verifies(head)) {
+                        fail(null, "the tree head for size " + head.treeSize + " does not carry a valid signature: "
+                                + "it was not signed by audit-service");
+                    } else {
+                        // no single event gave itself away; the damage lies after the last head that still matches
+                        fail(lastMatchingHead + 1, "the events up to " + head.treeSize + " no longer hash to the "
+                                + "root signed at " + head.signedAt + "; the last matching head covers "
+                                + lastMatchingHead + " events");
+                    }
+                }
+            }
+        }
+
+        void fail(Long seq, String why) {
+            if (reason == null) {
+                firstInvalid = seq;
+                reason = why;
+            }
+        }
+    }
+
+    /** The name of the first column that disagrees with the canonical JSON, or null when all agree. */
+    private static String differingColumn(String canonical, ResultSet rs) throws SQLException {
+        JsonNode c;
+        try {
+            c = JSON.readTree(canonical);
+        } catch (JsonProcessingException e) {
+            return "canonical (not JSON)";
+        }
+        if (c == null || !c.isObject()) {
+            return "canonical (not a JSON object)";
+        }
+        JsonNode actor = c.path("actor");
+        JsonNode subject = c.path("subject");
+        OffsetDateTime occurredAt = rs.getObject("occurred_at", OffsetDateTime.class);
+        if (occurredAt == null || !occurredAt.toInstant().toString().equals(text(c, "occurredAt"))) {
+            return "occurred_at";
+        }
+        String[][] columns = {
+                {"event_id", text(c, "eventId")}, {"service", text(c, "service")}, {"action", text(c, "action")},
+                {"actor_sub", text(actor, "sub")}, {"actor_agency", text(actor, "agency")},
+                {"report_id", text(subject, "reportId")}, {"release_id", text(subject, "releaseId")},
+                {"delivery_id", text(subject, "deliveryId")}, {"partner", text(subject, "partner")},
+                {"outcome", text(c, "outcome")}, {"payload_sha256", text(c, "payloadSha256")}};
+        for (String[] column : columns) {
+            if (!Objects.equals(column[1], rs.getString(column[0]))) {
+                return column[0];
+            }
+        }
+        if (!sameJson(actor.get("roles"), rs.getString("actor_roles"))) {
+            return "actor_roles";
+        }
+        if (!sameJson(c.get("details"), rs.getString("details"))) {
+            return "details";
+        }
+        return null;
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+
+    private static boolean sameJson(JsonNode expected, String stored) {
+        if (stored == null) {
+            return expected == null;
+        }
+        try {
+            return expected != null && expected.equals(SAME_VALUE, JSON.readTree(stored));
+        } catch (JsonProcessingException e) {
+            return false;
+        }
+    }
+
+    /** (size, root, time) of every head in size order, without the signatures, which are read only when needed. */
+    private static List<TreeHead> heads(Connection c) throws SQLException {
+        List<TreeHead> heads = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT tree_size, root, signed_at, kid FROM tree_head ORDER BY tree_size");
+                ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                TreeHead head = new TreeHead();
+                head.treeSize = rs.getLong(1);
+                head.root = rs.getBytes(2);
+                head.signedAt = rs.getObject(3, OffsetDateTime.class).toInstant();
+                head.kid = rs.getString(4);
+                heads.add(head);
+            }
+        }
+        if (heads.isEmpty()) {
+            throw new IllegalStateException("no tree head although one was just signed");
+        }
+        return heads;
+    }
+
+    private static String jws(Connection c, long size) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT jws FROM tree_head WHERE tree_size = ?")) {
+            s.setLong(1, size);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+}

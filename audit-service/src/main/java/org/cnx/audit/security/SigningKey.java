@@ -1,0 +1,49 @@
+package org.cnx.audit.security;
+
+import java.security.PrivateKey;
+import java.security.interfaces.RSAPublicKey;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * audit-service's own RSA key, which signs the log's tree heads, and the public keys that verify them: the current
+ * one and any former ones kept after a rotation, each under its RFC 7638 thumbprint {@code kid}.
+ */
+@ApplicationScoped
+public class SigningKey {
+
+    private final PrivateKey privateKey;
+    private final RSAPublicKey publicKey;
+    private final String keyId;
+    private final Map<String, RSAPublicKey> verificationKeys;
+
+    SigningKey(TrustConfig config) {
+        this.privateKey = KeyFiles.privateKey(config.self().privateKeyLocation());
+        this.publicKey = KeyFiles.publicKeyOf(privateKey);
+        this.keyId = KeyFiles.keyId(publicKey);
+        Map<String, RSAPublicKey> keys = new LinkedHashMap<>();
+        keys.put(keyId, publicKey);
+        for (String location : config.self().previousPublicKeyLocations().orElse(List.of())) {
+            RSAPublicKey previous = KeyFiles.publicKey(location);
+            keys.putIfAbsent(KeyFiles.keyId(previous), previous);
+        }
+        this.verificationKeys = Collections.unmodifiableMap(keys);
+    }
+
+    public PrivateKey privateKey() {
+        return privateKey;
+    }
+
+    public String keyId() {
+        return keyId;
+    }
+
+    /** kid → public key, the current key first. */
+    public Map<String, RSAPublicKey> verificationKeys() {
+        return verificationKeys;
+    }
+}

@@ -1,0 +1,124 @@
+package org.cnx.audit.event;
+
+import static io.restassured.RestAssured.given;
+import static org.cnx.audit.TestEvents.EVENTS;
+import static org.cnx.audit.TestEvents.auditorToken;
+import static org.cnx.audit.TestEvents.intakeToken;
+import static org.cnx.audit.TestEvents.partnerToken;
+import static org.cnx.audit.TestEvents.post;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.cnx.audit.TestEvents;
+import org.cnx.audit.TestKeys;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+
+/** {@code GET /api/v1/events/export}: the list's filter, streamed whole as CSV or NDJSON, and itself audited. */
+@QuarkusTest
+@QuarkusTestResource(TestKeys.class)
+class EventExportTest {
+
+    private static final String EXPORT = EVENTS + "/export";
+
+    private final String auditor = auditorToken("auditor-export-test");
+
+    /** Seven events of one agency (more than a fetch in tests), one tricky to put into CSV, and one of another. */
+    private static List<Map<String, Object>> events(String agency) {
+        List<Map<String, Object>> events = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            Map<String, Object> e = TestEvents.event("intake", i % 2 == 0 ? "REPORT_RECEIVED" : "REPORT_REJECTED");
+            e.put("actor", Map.of("sub", "system-" + i, "agency", agency));
+            e.put("outcome", i % 2 == 0 ? "SUCCESS" : "FAILURE");
+            events.add(e);
+        }
+        Map<String, Object> tricky = events.get(6);
+        tricky.put("actor", Map.of("sub", "=HYPERLINK(\"http://evil\")", "agency", agency, "roles", List.of("partner")));
+        tricky.put("subject", Map.of("reportId", UUID.randomUUID().toString()));
+        tricky.put("details", Map.of("title", "Shipment, \"urgent\"\nsecond line"));
+        Map<String, Object> other = TestEvents.event("intake", "REPORT_RECEIVED");
+        other.put("actor", Map.of("sub", "x", "agency", agency + "-other"));
+        events.add(other);
+        return events;
+    }
+
+    private Response export(String query) {
+        return given().header("Authorization", "Bearer " + auditor).get(EXPORT + "?" + query);
+    }
+
+    @Test
+    void ndjsonHasOneListItemPerLineForTheWholeFilter() throws Exception {
+        String agency = "X-" + UUID.randomUUID().toString().substring(0, 8);
+        List<Map<String, Object>> events = events(agency);
+        post(intakeToken(), events).then().statusCode(200);
+
+        Response response = export("format=ndjson&agency=" + agency);
+        response.then().statusCode(200).contentType("application/x-ndjson")
+                .header("Content-Disposition", containsString("audit-events.ndjson"));
+        String[] lines = response.asString().split("\n");
+        assertEquals(7, lines.length, "all seven, unpaged, and not the other agency's");
+        ObjectMapper json = new ObjectMapper();
+        JsonPath listed = given().header("Authorization", "Bearer " + auditor).get(EVENTS + "?limit=100&agency=" + agency)
+                .then().statusCode(200).extract().jsonPath();
+        for (int i = 0; i < lines.length; i++) {
+            JsonNode line = json.readTree(lines[i]);
+            assertEquals(events.get(i).get("eventId"), line.get("eventId").asText(), "seq order");
+            assertEquals(json.valueToTree(listed.getMap("items[" + i + "]")), line, "the same as the list's item");
+        }
+        assertEquals(4, export("format=ndjson&outcome=SUCCESS&agency=" + agency).asString().split("\n").length);
+    }
+
+    @Test
+    void csvHasAHeaderQuotesWhatNeedsItAndDefusesFormulas() {
+        String agency = "Y-" + UUID.randomUUID().toString().substring(0, 8);
+        List<Map<String, Object>> events = events(agency);
+        post(intakeToken(), events).then().statusCode(200);
+
+        Response response = export("format=csv&agency=" + agency + "&action=REPORT_RECEIVED");
+        response.then().statusCode(200).contentType(containsString("text/csv"));
+        String body = response.asString();
+        String[] lines = body.split("\r\n");
+        assertEquals(String.join(",", EventExporter.CSV_COLUMNS), lines[0]);
+        assertTrue(body.endsWith("\r\n"));
+        assertTrue(lines[1].contains("," + events.get(0).get("eventId") + ","), lines[1]);
+        assertTrue(lines[1].contains(",REPORT_RECEIVED,system-0," + agency + ",,"), lines[1]);
+        String tricky = body.substring(body.indexOf(events.get(6).get("eventId").toString()));
+        assertTrue(tricky.contains(",\"'=HYPERLINK(\"\"http://evil\"\")\"," + agency + ",\"[\"\"partner\"\"]\","), tricky);
+        assertTrue(tricky.contains("\"{\"\"title\"\":\"\"Shipment, \\\"\"urgent\\\"\"\\nsecond line\"\"}\""), tricky);
+        assertEquals(1 + 4, body.split("\r\n").length, "header and the four REPORT_RECEIVED events");
+    }
+
+    @Test
+    void theExportIsLoggedWithItsFormatAndFilter() {
+        String sub = "auditor-export-" + UUID.randomUUID();
+        given().header("Authorization", "Bearer " + auditorToken(sub)).get(EXPORT + "?format=csv&outcome=DENIED")
+                .then().statusCode(200);
+        JsonPath logged = given().header("Authorization", "Bearer " + auditorToken(sub))
+                .get(EVENTS + "?action=AUDIT_QUERIED&actor=" + sub).then().statusCode(200).extract().jsonPath();
+        assertEquals(1, logged.getList("items").size());
+        assertEquals(Map.of("query", "export", "format", "csv", "outcome", "DENIED"), logged.getMap("items[0].details"));
+    }
+
+    @Test
+    void badRequestsAreProblemsAndOnlyAuditorsExport() {
+        for (String query : List.of("format=xml", "limit=5", "format=csv&from=yesterday", "format=ndjson&action=NOPE")) {
+            export(query).then().statusCode(400).contentType("application/problem+json");
+        }
+        given().header("Authorization", "Bearer " + partnerToken("US-CBP")).get(EXPORT + "?format=csv")
+                .then().statusCode(403);
+        given().get(EXPORT + "?format=csv").then().statusCode(401);
+    }
+}

@@ -1,0 +1,230 @@
+package org.cnx.audit.log;
+
+import static io.restassured.RestAssured.given;
+import static org.cnx.audit.TestDb.queryLong;
+import static org.cnx.audit.TestEvents.EVENTS;
+import static org.cnx.audit.TestEvents.auditorToken;
+import static org.cnx.audit.TestEvents.event;
+import static org.cnx.audit.TestEvents.intakeToken;
+import static org.cnx.audit.TestEvents.logSize;
+import static org.cnx.audit.TestEvents.partnerToken;
+import static org.cnx.audit.TestEvents.post;
+import static org.cnx.audit.TestEvents.sharingToken;
+import static org.cnx.audit.log.LogAssertions.HEX;
+import static org.cnx.audit.log.LogAssertions.VERIFY;
+import static org.cnx.audit.log.LogAssertions.expectedRoot;
+import static org.cnx.audit.log.LogAssertions.leafHashes;
+import static org.cnx.audit.log.LogAssertions.seqOf;
+import static org.cnx.audit.log.LogAssertions.sign;
+import static org.cnx.audit.log.LogAssertions.verify;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.cnx.audit.TestDb;
+import org.cnx.audit.TestKeys;
+import org.cnx.audit.merkle.Frontier;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+/**
+ * {@code GET /api/v1/log/verification} against tampering by someone with full database access (the superuser, with
+ * triggers switched off). Every test repairs what it broke, so that the log stays valid for the other tests.
+ */
+@QuarkusTest
+@QuarkusTestResource(TestKeys.class)
+class VerificationTest {
+
+    private static final String SHA = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
+    @Inject
+    DataSource db;
+
+    /** A sharing event with every kind of column filled in. */
+    private static Map<String, Object> delivered() {
+        Map<String, Object> e = event("sharing", "DELIVERY_SUCCEEDED");
+        e.put("actor", Map.of("sub", "cnx-sharing", "agency", "US-CBP", "roles", List.of("service")));
+        e.put("subject", Map.of("reportId", UUID.randomUUID().toString(), "releaseId", UUID.randomUUID().toString(),
+                "deliveryId", UUID.randomUUID().toString(), "partner", "CN-NNCC"));
+        e.put("payloadSha256", SHA);
+        e.put("details", new LinkedHashMap<>(Map.of("attempt", 2, "httpStatus", 200)));
+        return e;
+    }
+
+    @Test
+    void anIntactLogIsValidAndItsRootIsTheSignedOne() {
+        post(intakeToken(), List.of(event("intake", "REPORT_RECEIVED"), event("intake", "REPORT_REJECTED")))
+                .then().statusCode(200);
+        long size = logSize(db);
+        JsonPath result = verify();
+        assertTrue(result.getBoolean("valid"), result.prettify());
+        assertEquals(size, result.getLong("size"), "every event, up to the read's own audit event");
+        assertEquals(expectedRoot(db, size), result.getString("root"));
+        assertNull(result.get("firstInvalidSeq"));
+        assertNull(result.get("reason"));
+        assertEquals(size, result.getLong("checkpoint.size"), "compared with a head that covers the whole log");
+        assertEquals(result.getString("root"), result.getString("checkpoint.root"));
+    }
+
+    @Test
+    void aByteChangedInAnyColumnOfARowIsReportedWithItsSeq() throws SQLException {
+        Map<String, Object> target = delivered();
+        post(sharingToken(), List.of(target, delivered())).then().statusCode(200);
+        sign();
+        long seq = seqOf(db, target.get("eventId"));
+        Map<String, String> tampering = new LinkedHashMap<>();
+        tampering.put("canonical", "canonical = replace(canonical, 'CN-NNCC', 'CN-NNCD')");
+        tampering.put("partner", "partner = 'CN-NNCD'");
+        tampering.put("actor_agency", "actor_agency = 'US-CBQ'");
+        tampering.put("action", "action = 'DELIVERY_SUCCEEDEE'");
+        tampering.put("outcome", "outcome = 'SUCCESZ'");
+        tampering.put("payload_sha256", "payload_sha256 = overlay(payload_sha256 placing 'e' from 1 for 1)");
+        tampering.put("details", "details = jsonb_set(details, '{attempt}', '3')");
+        tampering.put("occurred_at", "occurred_at = occurred_at + interval '1 microsecond'");
+        tampering.put("delivery_id", "delivery_id = overlay(delivery_id::text placing 'f' from 36 for 1)::uuid");
+        tampering.put("leaf_hash", "leaf_hash = set_byte(leaf_hash, 7, get_byte(leaf_hash, 7) # 1)");
+
+        List<String> missed = new ArrayList<>();
+        try (Connection c = TestDb.superuser(); Statement s = c.createStatement()) {
+            s.execute("SET session_replication_role = replica");
+            s.execute("CREATE TEMP TABLE saved AS SELECT * FROM audit_event WHERE seq = " + seq);
+            for (Map.Entry<String, String> t : tampering.entrySet()) {
+                assertEquals(1, s.executeUpdate("UPDATE audit_event SET " + t.getValue() + " WHERE seq = " + seq));
+                JsonPath result = verify();
+                s.execute("DELETE FROM audit_event WHERE seq = " + seq + "; INSERT INTO audit_event SELECT * FROM saved");
+                if (result.getBoolean("valid") || !Long.valueOf(seq).equals(result.getLong("firstInvalidSeq"))) {
+                    missed.add(t.getKey() + " → " + result.prettify());
+                } else if (!t.getKey().equals("leaf_hash") && !t.getKey().equals("canonical")) {
+                    assertTrue(result.getString("reason").contains(t.getKey()), result.getString("reason"));
+                }
+            }
+        }
+        assertEquals(List.of(), missed, "tampering that verification did not pin to seq " + seq);
+        assertTrue(verify().getBoolean("valid"), "repaired");
+    }
+
+    @Test
+    void aRewriteWithConsistentHashesIsCaughtByTheSignedRoot() throws SQLException {
+        long before = sign().getLong("size");
+        Map<String, Object> target = delivered();
+        post(sharingToken(), List.of(delivered(), target, delivered())).then().statusCode(200);
+        long after = sign().getLong("size");
+        long seq = seqOf(db, target.get("eventId"));
+        try (Connection c = TestDb.superuser(); Statement s = c.createStatement()) {
+            s.execute("SET session_replication_role = replica");
+            s.execute("CREATE TEMP TABLE saved AS SELECT * FROM audit_event WHERE seq = " + seq);
+            // a careful forger: the canonical JSON, the column and the leaf hash all agree again
+            s.executeUpdate("UPDATE audit_event SET canonical = replace(canonical, 'CN-NNCC', 'CN-GACC'), "
+                    + "partner = 'CN-GACC' WHERE seq = " + seq);
+            s.executeUpdate("UPDATE audit_event SET leaf_hash = sha256('\\x00'::bytea || convert_to(canonical, 'UTF8')) "
+                    + "WHERE seq = " + seq);
+            JsonPath result = verify();
+            s.execute("DELETE FROM audit_event WHERE seq = " + seq + "; INSERT INTO audit_event SELECT * FROM saved");
+
+            assertFalse(result.getBoolean("valid"));
+            long first = result.getLong("firstInvalidSeq");
+            assertTrue(first > before && first <= seq, "between the last matching head (" + before + ") and the "
+                    + "forged event (" + seq + "): " + first);
+            assertTrue(result.getString("reason").contains("no longer hash to the root"), result.getString("reason"));
+            assertTrue(after >= seq);
+        }
+        assertTrue(verify().getBoolean("valid"), "repaired");
+    }
+
+    @Test
+    void aDeletedTailIsDetectedAgainstAHeadSignedBeforeTheDeletion() throws SQLException {
+        List<Map<String, Object>> batch = List.of(delivered(), delivered(), delivered(), delivered());
+        post(sharingToken(), batch).then().statusCode(200);
+        long signed = sign().getLong("size");
+        long kept = signed - 3;
+        // the attacker also rewinds the log's state, so that appends continue seamlessly after the cut
+        Frontier rewound = new Frontier();
+        leafHashes(db, kept).forEach(rewound::append);
+        try (Connection c = TestDb.superuser(); Statement s = c.createStatement()) {
+            s.execute("SET session_replication_role = replica");
+            s.execute("CREATE TEMP TABLE saved AS SELECT * FROM audit_event WHERE seq > " + kept);
+            s.execute("CREATE TEMP TABLE saved_state AS SELECT * FROM log_state");
+            s.execute("DELETE FROM audit_event WHERE seq > " + kept);
+            try (PreparedStatement p = c.prepareStatement("UPDATE log_state SET size = ?, frontier = ?")) {
+                p.setLong(1, kept);
+                p.setBytes(2, rewound.encode());
+                p.executeUpdate();
+            }
+            JsonPath result = verify();
+            JsonPath latest = sign();
+            // undo: drop what was appended meanwhile (the verification's own audit event), put the tail back
+            s.execute("DELETE FROM audit_event WHERE seq > " + kept);
+            s.execute("INSERT INTO audit_event SELECT * FROM saved");
+            s.execute("UPDATE log_state l SET size = v.size, frontier = v.frontier FROM saved_state v");
+
+            assertFalse(result.getBoolean("valid"));
+            assertEquals(kept + 1, result.getLong("firstInvalidSeq"));
+            assertEquals(kept, result.getLong("size"));
+            assertEquals(signed, result.getLong("checkpoint.size"));
+            assertTrue(result.getString("reason").contains("missing"), result.getString("reason"));
+            assertEquals(signed, latest.getLong("size"), "no head smaller than the latest is ever signed");
+        }
+        assertTrue(verify().getBoolean("valid"), "repaired");
+    }
+
+    @Test
+    void aHeadNotSignedByAuditIsReported() throws SQLException {
+        post(intakeToken(), List.of(event("intake", "REPORT_RECEIVED"), event("intake", "REPORT_RECEIVED")))
+                .then().statusCode(200);
+        long size = logSize(db);
+        // anyone with the application's credentials may insert a head; nobody without audit's key can sign one
+        try (Connection c = db.getConnection();
+                PreparedStatement p = c.prepareStatement(
+                        "INSERT INTO tree_head (tree_size, root, signed_at, kid, jws) VALUES (?, ?, now(), 'k', 'a.b.c')")) {
+            p.setLong(1, size - 1);
+            p.setBytes(2, HEX.parseHex(expectedRoot(db, size)));
+            p.executeUpdate();
+        }
+        JsonPath result;
+        try {
+            result = verify();
+        } finally {
+            TestDb.tamper(s -> s.execute("DELETE FROM tree_head WHERE jws = 'a.b.c'"));
+        }
+        assertFalse(result.getBoolean("valid"));
+        assertNull(result.get("firstInvalidSeq"), "no event is at fault");
+        assertTrue(result.getString("reason").contains("size " + (size - 1) + " does not carry a valid signature"),
+                result.getString("reason"));
+        assertTrue(verify().getBoolean("valid"), "repaired");
+    }
+
+    @Test
+    void verificationIsForAuditorsAndIsItselfLogged() throws SQLException {
+        String sub = "auditor-verify-" + UUID.randomUUID();
+        given().header("Authorization", "Bearer " + auditorToken(sub)).get(VERIFY).then().statusCode(200);
+        JsonPath logged = given().header("Authorization", "Bearer " + auditorToken(sub))
+                .get(EVENTS + "?action=AUDIT_QUERIED&actor=" + sub).then().statusCode(200).extract().jsonPath();
+        assertEquals(1, logged.getList("items").size());
+        assertEquals("verification", logged.getString("items[0].details.query"));
+        assertTrue(logged.getBoolean("items[0].details.valid"));
+
+        given().header("Authorization", "Bearer " + partnerToken("CN-NNCC")).get(VERIFY).then().statusCode(403);
+        given().get(VERIFY).then().statusCode(401);
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            assertTrue(queryLong(s, "SELECT count(*) FROM tree_head") > 0);
+        }
+    }
+}

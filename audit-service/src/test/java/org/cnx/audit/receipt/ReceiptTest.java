@@ -1,0 +1,212 @@
+package org.cnx.audit.receipt;
+
+import static io.restassured.RestAssured.given;
+import static org.cnx.audit.TestEvents.EVENTS;
+import static org.cnx.audit.TestEvents.auditorToken;
+import static org.cnx.audit.TestEvents.event;
+import static org.cnx.audit.TestEvents.partnerToken;
+import static org.cnx.audit.TestEvents.post;
+import static org.cnx.audit.TestEvents.sharingToken;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import org.cnx.audit.TestKeys;
+import org.cnx.audit.TestTokens;
+import org.cnx.audit.merkle.Merkle;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+/**
+ * {@code GET /api/v1/receipts/{deliveryId}}: a partner proves, offline, that the exchange logged its delivery. The
+ * receipts are checked with the stand-alone verifier exactly as the README tells partners to run it.
+ */
+@QuarkusTest
+@QuarkusTestResource(TestKeys.class)
+class ReceiptTest {
+
+    private static final Path VERIFIER = Path.of("..", "deploy", "verifier", "VerifyReceipt.java").toAbsolutePath()
+            .normalize();
+    private static final Path WORK = Path.of("target", "receipts").toAbsolutePath();
+    private static final String PARTNER = "CN-NNCC";
+
+    @BeforeAll
+    static void workDir() throws IOException {
+        Files.createDirectories(WORK);
+    }
+
+    /** Delivery events as sharing-service sends them: attempted, then succeeded. */
+    private static String deliver(String partner) {
+        String deliveryId = UUID.randomUUID().toString();
+        Map<String, Object> subject = Map.of("reportId", UUID.randomUUID().toString(), "releaseId",
+                UUID.randomUUID().toString(), "deliveryId", deliveryId, "partner", partner);
+        Map<String, Object> attempted = event("sharing", "DELIVERY_ATTEMPTED");
+        attempted.put("subject", subject);
+        attempted.put("outcome", "FAILURE");
+        attempted.put("details", Map.of("attempt", 1, "httpStatus", 503));
+        Map<String, Object> succeeded = event("sharing", "DELIVERY_SUCCEEDED");
+        succeeded.put("actor", Map.of("sub", "cnx-sharing", "roles", List.of("service")));
+        succeeded.put("subject", subject);
+        succeeded.put("payloadSha256", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
+        succeeded.put("details", Map.of("attempt", 2, "httpStatus", 200, "note", "Zoë \"quoted\"\n"));
+        post(sharingToken(), List.of(attempted, succeeded)).then().statusCode(200);
+        return deliveryId;
+    }
+
+    private static String receipt(String partner, String deliveryId) {
+        return given().header("Authorization", "Bearer " + partnerToken(partner)).get("/api/v1/receipts/" + deliveryId)
+                .then().statusCode(200).contentType("application/json").extract().asString();
+    }
+
+    private record Run(int exit, String output) {
+    }
+
+    /** {@code java deploy/verifier/VerifyReceipt.java receipt.json jwks.json}, as documented. */
+    private static Run verifier(String receipt, String jwks) throws Exception {
+        Path receiptFile = Files.writeString(WORK.resolve(UUID.randomUUID() + ".json"), receipt, StandardCharsets.UTF_8);
+        Path jwksFile = Files.writeString(WORK.resolve("jwks.json"), jwks);
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                VERIFIER.toString(), receiptFile.toString(), jwksFile.toString()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "verifier finished");
+        return new Run(process.exitValue(), output.trim());
+    }
+
+    private static String jwks() {
+        return given().get("/.well-known/jwks.json").then().statusCode(200).extract().asString();
+    }
+
+    @Test
+    void aPartnersReceiptProvesItsDeliveryAndVerifiesOffline() throws Exception {
+        String deliveryId = deliver(PARTNER);
+        String receipt = receipt(PARTNER, deliveryId);
+        JsonPath r = JsonPath.from(receipt);
+
+        assertEquals(deliveryId, r.getString("deliveryId"));
+        assertEquals("DELIVERY_SUCCEEDED", r.getString("event.action"));
+        assertEquals(deliveryId, r.getString("event.subject.deliveryId"));
+        assertEquals(PARTNER, r.getString("event.subject.partner"));
+        assertEquals(new ObjectMapper().readTree(r.getString("leaf")), new ObjectMapper().readTree(
+                new ObjectMapper().writeValueAsString(r.getMap("event"))), "event is the leaf, parsed");
+        long seq = r.getLong("seq");
+        long size = r.getLong("checkpoint.size");
+        assertTrue(size >= seq, "the head covers the event");
+        assertEquals(seq - 1, r.getLong("inclusionProof.leafIndex"));
+        assertEquals(size, r.getLong("inclusionProof.treeSize"));
+        HexFormat hex = HexFormat.of();
+        assertTrue(Merkle.verifyInclusion(seq - 1, size, Merkle.leafHash(r.getString("leaf")),
+                r.getList("inclusionProof.auditPath", String.class).stream().map(hex::parseHex).toList(),
+                hex.parseHex(r.getString("checkpoint.root"))));
+
+        Run run = verifier(receipt, jwks());
+        assertEquals(0, run.exit(), run.output());
+        assertTrue(run.output().startsWith("VALID: event " + seq + " (DELIVERY_SUCCEEDED, delivery " + deliveryId),
+                run.output());
+    }
+
+    @Test
+    void theVerifierRejectsAReceiptWithOneByteChanged() throws Exception {
+        String deliveryId = deliver(PARTNER);
+        String receipt = receipt(PARTNER, deliveryId);
+        String jwks = jwks();
+        assertEquals(0, verifier(receipt, jwks).exit());
+
+        // one byte of the hashed event text: the agency that the delivery went to
+        int inLeaf = receipt.indexOf("CN-NNCC", receipt.indexOf("\"leaf\":"));
+        String leafChanged = receipt.substring(0, inLeaf) + "CN-NNCD" + receipt.substring(inLeaf + "CN-NNCC".length());
+        assertNotEquals(receipt, leafChanged);
+        // one byte of the event as the partner reads it (here: the attempt that succeeded)
+        String eventChanged = receipt.replaceFirst("\"attempt\":2", "\"attempt\":3");
+        assertNotEquals(receipt, eventChanged);
+        // one byte of the signed tree head's payload
+        JsonPath r = JsonPath.from(receipt);
+        String jws = r.getString("checkpoint.jws");
+        String[] parts = jws.split("\\.");
+        char last = parts[1].charAt(parts[1].length() - 2);
+        String forgedJws = parts[0] + "." + parts[1].substring(0, parts[1].length() - 2) + (last == 'A' ? 'B' : 'A')
+                + parts[1].charAt(parts[1].length() - 1) + "." + parts[2];
+        String jwsChanged = receipt.replace(jws, forgedJws);
+        // one byte of the proof
+        String path0 = r.getString("inclusionProof.auditPath[0]");
+        String proofChanged = path0 == null ? receipt
+                : receipt.replace(path0, (path0.charAt(0) == '0' ? "1" : "0") + path0.substring(1));
+
+        for (Map.Entry<String, String> tampered : Map.of("leaf", leafChanged, "event", eventChanged, "jws", jwsChanged,
+                "proof", proofChanged).entrySet()) {
+            if (tampered.getValue().equals(receipt)) {
+                continue; // a one-event log has an empty audit path: nothing to change there
+            }
+            Run run = verifier(tampered.getValue(), jwks);
+            assertEquals(1, run.exit(), tampered.getKey() + ": " + run.output());
+            assertTrue(run.output().startsWith("INVALID: "), run.output());
+        }
+        Run withOtherKeys = verifier(receipt, "{\"keys\":[]}");
+        assertEquals(1, withOtherKeys.exit(), withOtherKeys.output());
+    }
+
+    @Test
+    void anotherPartnersDeliveryIsNotFoundAndTheAttemptIsLogged() {
+        String deliveryId = deliver(PARTNER);
+        String intruder = "US-HSI";
+        given().header("Authorization", "Bearer " + partnerToken(intruder)).get("/api/v1/receipts/" + deliveryId)
+                .then().statusCode(404).contentType("application/problem+json").body("status", equalTo(404));
+        given().header("Authorization", "Bearer " + partnerToken(intruder)).get("/api/v1/receipts/" + UUID.randomUUID())
+                .then().statusCode(404).contentType("application/problem+json");
+
+        JsonPath denied = given().header("Authorization", "Bearer " + auditorToken("auditor-receipts"))
+                .get(EVENTS + "?action=ACCESS_DENIED&agency=" + intruder + "&limit=100").then().statusCode(200)
+                .extract().jsonPath();
+        List<Map<String, Object>> items = denied.getList("items");
+        assertTrue(items.stream().anyMatch(e -> deliveryId.equals(((Map<?, ?>) e.get("subject")).get("deliveryId"))
+                && "DENIED".equals(e.get("outcome")) && "audit".equals(e.get("service"))), items.toString());
+    }
+
+    @Test
+    void aReceiptIsLoggedAsARead() {
+        String deliveryId = deliver(PARTNER);
+        receipt(PARTNER, deliveryId);
+        JsonPath logged = given().header("Authorization", "Bearer " + auditorToken("auditor-receipts"))
+                .get(EVENTS + "?action=AUDIT_QUERIED&agency=" + PARTNER + "&limit=100").then().statusCode(200)
+                .extract().jsonPath();
+        List<Map<String, Object>> items = logged.getList("items");
+        assertTrue(items.stream().anyMatch(e -> e.get("subject") instanceof Map<?, ?> s
+                && deliveryId.equals(s.get("deliveryId")) && PARTNER.equals(s.get("partner"))), items.toString());
+    }
+
+    @Test
+    void onlyPartnersGetReceiptsAndOnlyForSuccessfulDeliveries() {
+        String deliveryId = deliver(PARTNER);
+        given().header("Authorization", "Bearer " + auditorToken("a")).get("/api/v1/receipts/" + deliveryId)
+                .then().statusCode(403);
+        given().header("Authorization", "Bearer " + TestTokens.person("liaison-officer", "CN-NNCC", "CN"))
+                .get("/api/v1/receipts/" + deliveryId).then().statusCode(403);
+        given().get("/api/v1/receipts/" + deliveryId).then().statusCode(401);
+        given().header("Authorization", "Bearer " + partnerToken(PARTNER)).get("/api/v1/receipts/not-a-uuid")
+                .then().statusCode(400).contentType("application/problem+json");
+
+        Map<String, Object> failed = event("sharing", "DELIVERY_FAILED");
+        String failedId = UUID.randomUUID().toString();
+        failed.put("subject", Map.of("deliveryId", failedId, "partner", PARTNER));
+        failed.put("outcome", "FAILURE");
+        post(sharingToken(), List.of(failed)).then().statusCode(200);
+        given().header("Authorization", "Bearer " + partnerToken(PARTNER)).get("/api/v1/receipts/" + failedId)
+                .then().statusCode(404);
+    }
+}

@@ -1,0 +1,88 @@
+package org.cnx.audit.security;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.cnx.audit.TestKeys;
+import org.junit.jupiter.api.Test;
+
+/** After a key rotation, the former public keys still verify (and are published), the current one signs. */
+class SigningKeyTest {
+
+    private static TrustConfig config(String privateKey, List<String> previous) {
+        TrustConfig.Self self = new TrustConfig.Self() {
+            @Override
+            public String issuer() {
+                return "cnx-audit";
+            }
+
+            @Override
+            public String privateKeyLocation() {
+                return privateKey;
+            }
+
+            @Override
+            public Optional<List<String>> previousPublicKeyLocations() {
+                return previous.isEmpty() ? Optional.empty() : Optional.of(previous);
+            }
+
+            @Override
+            public Duration tokenLifetime() {
+                return Duration.ofMinutes(5);
+            }
+
+            @Override
+            public Duration renewBefore() {
+                return Duration.ofSeconds(30);
+            }
+        };
+        return new TrustConfig() {
+            @Override
+            public Idp idp() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Map<String, List<String>> services() {
+                return Map.of();
+            }
+
+            @Override
+            public Duration clockSkew() {
+                return Duration.ofSeconds(60);
+            }
+
+            @Override
+            public Duration serviceMaxLifetime() {
+                return Duration.ofMinutes(5);
+            }
+
+            @Override
+            public Self self() {
+                return self;
+            }
+        };
+    }
+
+    @Test
+    void theCurrentKeySignsAndFormerKeysStillVerify() {
+        TestKeys.ensure();
+        String current = TestKeys.privateKey("audit").toString();
+        String former = TestKeys.publicKey("rogue").toString();
+        SigningKey key = new SigningKey(config(current, List.of(former, TestKeys.publicKey("audit").toString())));
+
+        String currentKid = KeyFiles.keyId(KeyFiles.publicKey(TestKeys.publicKey("audit").toString()));
+        String formerKid = KeyFiles.keyId(KeyFiles.publicKey(former));
+        assertEquals(currentKid, key.keyId());
+        assertEquals(List.of(currentKid, formerKid), List.copyOf(key.verificationKeys().keySet()),
+                "current first, each key once");
+        assertEquals(KeyFiles.publicKey(former), key.verificationKeys().get(formerKid));
+
+        assertEquals(List.of(currentKid), List.copyOf(new SigningKey(config(current, List.of()))
+                .verificationKeys().keySet()));
+    }
+}

@@ -1,0 +1,479 @@
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.RSAPublicKeySpec;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks a cnx audit receipt offline, with the JDK alone (Java 17+, no dependencies):
+ *
+ * <pre>
+ *   java deploy/verifier/VerifyReceipt.java receipt.json jwks.json
+ * </pre>
+ *
+ * receipt.json is what {@code GET /api/v1/receipts/{deliveryId}} returned to the partner; jwks.json is audit-service's
+ * {@code GET /.well-known/jwks.json} (obtained once, from a source the partner trusts). The receipt is valid when
+ * <ol>
+ * <li>{@code event} is exactly the JSON in {@code leaf} (the canonical text that was hashed), and it is the
+ * {@code DELIVERY_SUCCEEDED} event of the receipt's {@code deliveryId};</li>
+ * <li>the checkpoint's JWS is an RS256 signature by one of the JWKS keys (by {@code kid}) over {size, root,
+ * timestamp};</li>
+ * <li>the inclusion proof (RFC 9162 §2.1.3.2) leads from SHA-256(0x00 ‖ leaf) at index seq - 1 to that signed root
+ * of that signed size.</li>
+ * </ol>
+ * Exit status: 0 valid, 1 invalid (the reason is printed), 2 unusable input.
+ */
+public class VerifyReceipt {
+
+    static final class Invalid extends Exception {
+        Invalid(String message) {
+            super(message);
+        }
+    }
+
+    public static void main(String[] args) {
+        if (args.length != 2) {
+            System.err.println("usage: java VerifyReceipt.java RECEIPT.json JWKS.json");
+            System.exit(2);
+        }
+        Object receipt;
+        Object jwks;
+        try {
+            receipt = Json.parse(Files.readString(Path.of(args[0]), StandardCharsets.UTF_8));
+            jwks = Json.parse(Files.readString(Path.of(args[1]), StandardCharsets.UTF_8));
+        } catch (Exception e) {
+            System.err.println("cannot read the input: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        try {
+            System.out.println("VALID: " + verify(receipt, jwks));
+        } catch (Invalid e) {
+            System.out.println("INVALID: " + e.getMessage());
+            System.exit(1);
+        } catch (RuntimeException e) {
+            System.out.println("INVALID: malformed receipt (" + e + ")");
+            System.exit(1);
+        }
+    }
+
+    static String verify(Object receiptJson, Object jwksJson) throws Invalid {
+        Map<String, Object> receipt = object(receiptJson, "receipt");
+        String leaf = string(receipt, "leaf");
+        Object event = receipt.get("event");
+        Object hashed;
+        try {
+            hashed = Json.parse(leaf);
+        } catch (IllegalArgumentException e) {
+            throw new Invalid("leaf is not JSON: " + e.getMessage());
+        }
+        if (!Json.same(event, hashed)) {
+            throw new Invalid("event differs from the leaf that was hashed into the log");
+        }
+        Map<String, Object> e = object(hashed, "event");
+        if (!"DELIVERY_SUCCEEDED".equals(e.get("action"))) {
+            throw new Invalid("the event is a " + e.get("action") + ", not a DELIVERY_SUCCEEDED");
+        }
+        Object subject = e.get("subject");
+        Object deliveryId = subject instanceof Map<?, ?> m ? m.get("deliveryId") : null;
+        if (deliveryId == null || !deliveryId.equals(receipt.get("deliveryId"))) {
+            throw new Invalid("the event is about delivery " + deliveryId + ", not " + receipt.get("deliveryId"));
+        }
+        long seq = integer(receipt, "seq");
+
+        Map<String, Object> checkpoint = object(receipt.get("checkpoint"), "checkpoint");
+        Map<String, Object> signed = verifyJws(string(checkpoint, "jws"), object(jwksJson, "JWKS"));
+        long size = integer(signed, "size");
+        byte[] root = hex(string(signed, "root"), "signed root");
+        if (checkpoint.containsKey("size") && integer(checkpoint, "size") != size
+                || checkpoint.containsKey("root") && !string(checkpoint, "root").equals(signed.get("root"))) {
+            throw new Invalid("the checkpoint's size or root differ from what its signature covers");
+        }
+
+        Map<String, Object> proof = object(receipt.get("inclusionProof"), "inclusionProof");
+        if (integer(proof, "treeSize") != size || integer(proof, "leafIndex") != seq - 1) {
+            throw new Invalid("the inclusion proof is for leaf " + proof.get("leafIndex") + " of a tree of "
+                    + proof.get("treeSize") + ", not leaf " + (seq - 1) + " of the signed tree of " + size);
+        }
+        List<byte[]> path = new ArrayList<>();
+        for (Object node : list(proof.get("auditPath"), "auditPath")) {
+            path.add(hex(node instanceof String s ? s : "", "auditPath element"));
+        }
+        byte[] leafHash = sha256(new byte[] {0x00}, leaf.getBytes(StandardCharsets.UTF_8));
+        byte[] computed = rootFromInclusionProof(seq - 1, size, leafHash, path);
+        if (computed == null || !MessageDigest.isEqual(computed, root)) {
+            throw new Invalid("the inclusion proof does not lead from this event to the signed root");
+        }
+        return "event " + seq + " (DELIVERY_SUCCEEDED, delivery " + deliveryId + ", partner "
+                + ((Map<?, ?>) subject).get("partner") + ") is in the audit log of " + size + " events signed at "
+                + signed.get("timestamp") + " by key " + checkpoint.get("kid");
+    }
+
+    /** The payload of a compact RS256 JWS whose signature verifies with the JWKS key named by its kid. */
+    static Map<String, Object> verifyJws(String jws, Map<String, Object> jwks) throws Invalid {
+        String[] parts = jws.split("\\.", -1);
+        if (parts.length != 3) {
+            throw new Invalid("the checkpoint's jws is not a compact JWS");
+        }
+        Map<String, Object> header = object(Json.parse(utf8(parts[0])), "JWS header");
+        if (!"RS256".equals(header.get("alg"))) {
+            throw new Invalid("the checkpoint is signed with " + header.get("alg") + ", only RS256 is accepted");
+        }
+        Object kid = header.get("kid");
+        Map<String, Object> jwk = null;
+        for (Object key : list(jwks.get("keys"), "JWKS keys")) {
+            if (key instanceof Map<?, ?> k && kid != null && kid.equals(k.get("kid"))) {
+                jwk = object(key, "JWK");
+            }
+        }
+        if (jwk == null || !"RSA".equals(jwk.get("kty"))) {
+            throw new Invalid("no RSA key with kid " + kid + " in the JWKS");
+        }
+        try {
+            PublicKey key = KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(
+                    new BigInteger(1, base64url(string(jwk, "n"))), new BigInteger(1, base64url(string(jwk, "e")))));
+            Signature rsa = Signature.getInstance("SHA256withRSA");
+            rsa.initVerify(key);
+            rsa.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
+            if (!rsa.verify(base64url(parts[2]))) {
+                throw new Invalid("the checkpoint's signature does not verify with key " + kid);
+            }
+        } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
+            throw new Invalid("the checkpoint's signature cannot be checked: " + e.getMessage());
+        }
+        return object(Json.parse(utf8(parts[1])), "JWS payload");
+    }
+
+    /** RFC 9162 §2.1.3.2: the root an inclusion proof leads to, or null if it cannot belong to this index and size. */
+    static byte[] rootFromInclusionProof(long index, long size, byte[] leafHash, List<byte[]> path) {
+        if (index < 0 || index >= size) {
+            return null;
+        }
+        long fn = index;
+        long sn = size - 1;
+        byte[] r = leafHash;
+        for (byte[] p : path) {
+            if (sn == 0 || p.length != 32) {
+                return null;
+            }
+            if ((fn & 1) == 1 || fn == sn) {
+                r = sha256(new byte[] {0x01}, p, r);
+                while ((fn & 1) == 0 && fn != 0) {
+                    fn >>>= 1;
+                    sn >>>= 1;
+                }
+            } else {
+                r = sha256(new byte[] {0x01}, r, p);
+            }
+            fn >>>= 1;
+            sn >>>= 1;
+        }
+        return sn == 0 ? r : null;
+    }
+
+    static byte[] sha256(byte[]... parts) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (byte[] part : parts) {
+                sha.update(part);
+            }
+            return sha.digest();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static byte[] hex(String text, String what) throws Invalid {
+        try {
+            byte[] bytes = HexFormat.of().parseHex(text);
+            if (bytes.length != 32) {
+                throw new Invalid(what + " is not a SHA-256 hash");
+            }
+            return bytes;
+        } catch (IllegalArgumentException e) {
+            throw new Invalid(what + " is not hex");
+        }
+    }
+
+    static byte[] base64url(String text) {
+        return Base64.getUrlDecoder().decode(text);
+    }
+
+    static String utf8(String base64url) {
+        return new String(base64url(base64url), StandardCharsets.UTF_8);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> object(Object value, String what) throws Invalid {
+        if (value instanceof Map<?, ?>) {
+            return (Map<String, Object>) value;
+        }
+        throw new Invalid(what + " is not a JSON object");
+    }
+
+    static List<?> list(Object value, String what) throws Invalid {
+        if (value instanceof List<?> l) {
+            return l;
+        }
+        throw new Invalid(what + " is not a JSON array");
+    }
+
+    static String string(Map<String, Object> object, String field) throws Invalid {
+        if (object.get(field) instanceof String s) {
+            return s;
+        }
+        throw new Invalid(field + " is missing or not a string");
+    }
+
+    static long integer(Map<String, Object> object, String field) throws Invalid {
+        if (object.get(field) instanceof BigDecimal n) {
+            try {
+                return n.longValueExact();
+            } catch (ArithmeticException e) {
+                // reported below
+            }
+        }
+        throw new Invalid(field + " is missing or not a whole number");
+    }
+
+    /** A strict RFC 8259 parser: objects → Map, arrays → List, numbers → BigDecimal, strings, booleans, null. */
+    static final class Json {
+        private final String text;
+        private int at;
+
+        private Json(String text) {
+            this.text = text;
+        }
+
+        static Object parse(String text) {
+            Json json = new Json(text);
+            Object value = json.value();
+            json.space();
+            if (json.at != text.length()) {
+                throw json.error("trailing characters");
+            }
+            return value;
+        }
+
+        /** Equal as JSON values: same members (any order), same elements, numbers equal by value. */
+        static boolean same(Object a, Object b) {
+            if (a instanceof BigDecimal x && b instanceof BigDecimal y) {
+                return x.compareTo(y) == 0;
+            }
+            if (a instanceof Map<?, ?> x && b instanceof Map<?, ?> y) {
+                return x.keySet().equals(y.keySet()) && x.keySet().stream().allMatch(k -> same(x.get(k), y.get(k)));
+            }
+            if (a instanceof List<?> x && b instanceof List<?> y) {
+                if (x.size() != y.size()) {
+                    return false;
+                }
+                for (int i = 0; i < x.size(); i++) {
+                    if (!same(x.get(i), y.get(i))) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+            return a == null ? b == null : a.equals(b);
+        }
+
+        private Object value() {
+            space();
+            if (at >= text.length()) {
+                throw error("unexpected end");
+            }
+            char c = text.charAt(at);
+            switch (c) {
+                case '{':
+                    return object();
+                case '[':
+                    return array();
+                case '"':
+                    return string();
+                case 't':
+                    return literal("true", Boolean.TRUE);
+                case 'f':
+                    return literal("false", Boolean.FALSE);
+                case 'n':
+                    return literal("null", null);
+                default:
+                    return number();
+            }
+        }
+
+        private Map<String, Object> object() {
+            Map<String, Object> map = new LinkedHashMap<>();
+            at++;
+            space();
+            if (peek() == '}') {
+                at++;
+                return map;
+            }
+            while (true) {
+                space();
+                if (peek() != '"') {
+                    throw error("expected a member name");
+                }
+                String name = string();
+                space();
+                expect(':');
+                if (map.containsKey(name)) {
+                    throw error("duplicate member " + name);
+                }
+                map.put(name, value());
+                space();
+                char c = next();
+                if (c == '}') {
+                    return map;
+                }
+                if (c != ',') {
+                    throw error("expected , or }");
+                }
+            }
+        }
+
+        private List<Object> array() {
+            List<Object> list = new ArrayList<>();
+            at++;
+            space();
+            if (peek() == ']') {
+                at++;
+                return list;
+            }
+            while (true) {
+                list.add(value());
+                space();
+                char c = next();
+                if (c == ']') {
+                    return list;
+                }
+                if (c != ',') {
+                    throw error("expected , or ]");
+                }
+            }
+        }
+
+        private String string() {
+            expect('"');
+            StringBuilder out = new StringBuilder();
+            while (true) {
+                char c = next();
+                if (c == '"') {
+                    return out.toString();
+                }
+                if (c < 0x20) {
+                    throw error("control character in a string");
+                }
+                if (c != '\\') {
+                    out.append(c);
+                    continue;
+                }
+                char e = next();
+                switch (e) {
+                    case '"', '\\', '/' -> out.append(e);
+                    case 'b' -> out.append('\b');
+                    case 'f' -> out.append('\f');
+                    case 'n' -> out.append('\n');
+                    case 'r' -> out.append('\r');
+                    case 't' -> out.append('\t');
+                    case 'u' -> {
+                        if (at + 4 > text.length()) {
+                            throw error("short \\u escape");
+                        }
+                        try {
+                            out.append((char) Integer.parseInt(text.substring(at, at + 4), 16));
+                        } catch (NumberFormatException ex) {
+                            throw error("bad \\u escape");
+                        }
+                        at += 4;
+                    }
+                    default -> throw error("bad escape \\" + e);
+                }
+            }
+        }
+
+        private Object number() {
+            int start = at;
+            if (peek() == '-') {
+                at++;
+            }
+            if (peek() == '0') {
+                at++;
+            } else if (peek() >= '1' && peek() <= '9') {
+                digits();
+            } else {
+                throw error("unexpected character");
+            }
+            if (peek() == '.') {
+                at++;
+                if (!Character.isDigit(peek())) {
+                    throw error("digit expected");
+                }
+                digits();
+            }
+            if (peek() == 'e' || peek() == 'E') {
+                at++;
+                if (peek() == '+' || peek() == '-') {
+                    at++;
+                }
+                if (!Character.isDigit(peek())) {
+                    throw error("digit expected");
+                }
+                digits();
+            }
+            return new BigDecimal(text.substring(start, at));
+        }
+
+        private void digits() {
+            while (peek() >= '0' && peek() <= '9') {
+                at++;
+            }
+        }
+
+        private Object literal(String word, Object value) {
+            if (!text.startsWith(word, at)) {
+                throw error("unexpected character");
+            }
+            at += word.length();
+            return value;
+        }
+
+        private void space() {
+            while (at < text.length() && " \t\r\n".indexOf(text.charAt(at)) >= 0) {
+                at++;
+            }
+        }
+
+        private char peek() {
+            return at < text.length() ? text.charAt(at) : '\0';
+        }
+
+        private char next() {
+            if (at >= text.length()) {
+                throw error("unexpected end");
+            }
+            return text.charAt(at++);
+        }
+
+        private void expect(char c) {
+            if (next() != c) {
+                throw error("expected " + c);
+            }
+        }
+
+        private IllegalArgumentException error(String message) {
+            return new IllegalArgumentException(message + " at offset " + at);
+        }
+    }
+}
