@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Seeds the running local system with demo reports, posted as partner systems would post them:
-#   1. CN-GACC: the founding case, 25 kg ANPP bound CN -> MX through US, TLP:AMBER, originator control
-#      -> waits for a CN liaison officer's approval before anything reaches US-CBP or US-DEA;
+#   1. CN-GACC: the founding case, 25 kg ANPP bound CN -> MX through US, TLP:AMBER, originator control,
+#      naming a person -> reaches US-CBP only after two CN liaison officers approve, without the person
+#      (sharing's initial policy); US-DEA is denied by default;
 #   2. US-CBP: a TLP:GREEN seizure releasable to CN-NNCC -> delivered at once, signed.
 # Idempotent enough for a demo: each run posts new reports with fresh external references.
 set -euo pipefail
@@ -17,12 +18,15 @@ post() { # agency country body
   echo
 }
 
-echo "demo-data: CN-GACC reports the founding case (TLP:AMBER, originator control)"
+echo "demo-data: CN-GACC reports the founding case (TLP:AMBER, originator control, a person named)"
 post CN-GACC CN '{"externalRef":"GACC-'"$stamp"'","type":"PRECURSOR_SHIPMENT",
   "title":"25 kg ANPP declared as industrial chemical","summary":"Container bound from CN to MX through US.",
   "occurredAt":"2026-11-20T08:00:00Z","tlp":"AMBER",
   "handling":{"releasableTo":["US-CBP","US-DEA"],"originatorControl":true},
-  "substances":[{"name":"ANPP","casNumber":"21409-26-7","quantity":25,"unit":"kg"}]}'
+  "substances":[{"name":"ANPP","casNumber":"21409-26-7","quantity":25,"unit":"kg"}],
+  "subjects":[{"kind":"PERSON","name":"WANG Li","country":"CN","role":"consignor",
+               "identifiers":[{"scheme":"PASSPORT","value":"E12345678"}]},
+              {"kind":"COMPANY","name":"Hebei Example Chemical Co.","country":"CN","role":"shipper"}]}'
 
 echo "demo-data: US-CBP reports a seizure (TLP:GREEN, releasable to CN-NNCC)"
 post US-CBP US '{"externalRef":"CBP-'"$stamp"'","type":"SEIZURE",

@@ -8,6 +8,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasSize;
@@ -24,18 +25,17 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
-import org.jose4j.jwa.AlgorithmConstraints;
-import org.jose4j.jwk.JsonWebKeySet;
-import org.jose4j.jws.AlgorithmIdentifiers;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+
 import org.jose4j.jwt.JwtClaims;
-import org.jose4j.jwt.consumer.JwtConsumerBuilder;
-import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
 import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -50,105 +50,134 @@ class ReleaseFlowTest {
     @InjectWireMock
     WireMockServer partners;
 
+    @Inject
+    EntityManager em;
+
     private List<LoggedRequest> deliveriesOf(UUID reportId) {
-        return partners.findAll(postRequestedFor(urlPathMatching("/partners/.*"))
-                .withRequestBody(containing(reportId.toString())));
+        return PartnerInbox.deliveriesOf(partners, reportId);
     }
 
     private static String partnerOf(LoggedRequest request) {
-        return request.getUrl().split("/")[2];
+        return PartnerInbox.partnerOf(request);
     }
 
-    /** Checks the delivery exactly as a partner would, with the published JWKS. */
     private static JwtClaims verify(LoggedRequest request) throws Exception {
-        String partner = partnerOf(request);
-        JsonWebKeySet jwks = new JsonWebKeySet(given().get("/.well-known/jwks.json").then().statusCode(200)
-                .extract().asString());
-        JwtClaims claims = new JwtConsumerBuilder()
-                .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
-                        AlgorithmIdentifiers.RSA_USING_SHA256)
-                .setVerificationKeyResolver(new JwksVerificationKeyResolver(jwks.getJsonWebKeys()))
-                .setExpectedIssuer("cnx-sharing")
-                .setExpectedAudience(partner)
-                .setRequireExpirationTime()
-                .build()
-                .processToClaims(request.getHeader("Authorization").substring("Bearer ".length()));
-        assertEquals(request.getHeader("X-Cnx-Delivery-Id"), claims.getJwtId());
-        String bodyHash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(request.getBody()));
-        assertEquals(bodyHash, claims.getStringClaimValue("body_sha256"));
-        return claims;
+        return PartnerInbox.verify(request);
     }
 
     @Test
-    void greenReportIsDeliveredSignedToEveryOtherPartnerWithoutApproval() throws Exception {
+    void greenReportGoesSignedToTheOtherCountrysPartnersAtOnceAndNowhereElse() throws Exception {
         UUID id = UUID.randomUUID();
         Reports.handOver(Reports.message(id, "US-CBP", "US", "GREEN", null)).statusCode(200)
                 .body("accepted", equalTo(1));
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> deliveriesOf(id).size() == 5);
+        await().atMost(Duration.ofSeconds(15)).until(() -> deliveriesOf(id).size() == 3);
         List<LoggedRequest> delivered = deliveriesOf(id);
         Set<String> recipients = delivered.stream().map(ReleaseFlowTest::partnerOf).collect(Collectors.toSet());
-        assertEquals(ALL.stream().filter(p -> !p.equals("US-CBP")).collect(Collectors.toSet()), recipients);
+        assertEquals(Set.of("CN-NNCC", "CN-GACC", "CN-MPS"), recipients);
         for (LoggedRequest request : delivered) {
             verify(request);
             JsonPath body = JsonPath.from(request.getBodyAsString());
+            assertEquals("RECORD", body.getString("type"));
             assertEquals(partnerOf(request), body.getString("recipient"));
             assertEquals("US-CBP", body.getString("originator.agency"));
+            assertEquals("ANPP", body.getString("report.substances[0].name"));
         }
+        // the exchange is not for domestic sharing: the initial policy has no rule for it
+        given().auth().oauth2(Reports.officer("US-DEA", "US", "officer-us-3")).queryParam("reportId", id)
+                .get("/api/v1/releases").then().statusCode(200)
+                .body("items.findAll { it.reportId == '" + id + "' && it.partner.startsWith('US-') }.status",
+                        everyItem(equalTo("DENIED")))
+                .body("items.findAll { it.reportId == '" + id + "' && it.partner.startsWith('US-') }.rule",
+                        contains("default-deny", "default-deny"))
+                .body("items.findAll { it.reportId == '" + id + "' && it.partner.startsWith('CN-') }.rule",
+                        everyItem(equalTo("green-cross-border")));
     }
 
     @Test
     void amberReportLeavesOnlyAfterAnOfficerOfTheOriginatingCountryApproves() throws Exception {
+        // CN → US-DEA and US-HSI: amber-cross-border, one approval; US-CBP: cn-watchlist-to-cbp, two
         UUID id = UUID.randomUUID();
         Reports.handOver(Reports.message(id, "CN-GACC", "CN", "AMBER", null)).statusCode(200);
         String cnOfficer = Reports.officer("CN-NNCC", "CN", "officer-cn-1");
 
-        JsonPath queue = given().auth().oauth2(cnOfficer).queryParam("status", "PENDING_APPROVAL").queryParam("limit", 100)
-                .get("/api/v1/releases").then().statusCode(200).extract().jsonPath();
+        JsonPath queue = given().auth().oauth2(cnOfficer).queryParam("status", "PENDING_APPROVAL")
+                .queryParam("reportId", id).get("/api/v1/releases").then().statusCode(200).extract().jsonPath();
         List<String> pendingForReport = queue.getList("items.findAll { it.reportId == '" + id + "' }.id");
-        assertEquals(5, pendingForReport.size());
-        String toCbp = queue.getString("items.find { it.reportId == '" + id + "' && it.partner == 'US-CBP' }.id");
+        assertEquals(3, pendingForReport.size());
+        String toDea = queue.getString("items.find { it.reportId == '" + id + "' && it.partner == 'US-DEA' }.id");
 
         // the US cannot release a CN report, nor can a partner system approve anything
         given().auth().oauth2(Reports.officer("US-DEA", "US", "officer-us-1")).contentType("application/json")
-                .body("{}").post("/api/v1/releases/" + toCbp + "/approvals").then().statusCode(403);
+                .body("{}").post("/api/v1/releases/" + toDea + "/approvals").then().statusCode(403);
         given().auth().oauth2(TestTokens.person("partner", "CN-GACC", "CN")).contentType("application/json")
-                .body("{}").post("/api/v1/releases/" + toCbp + "/approvals").then().statusCode(403);
+                .body("{}").post("/api/v1/releases/" + toDea + "/approvals").then().statusCode(403);
         // a US officer does not even see CN releases
-        given().auth().oauth2(Reports.officer("US-DEA", "US", "officer-us-1")).get("/api/v1/releases/" + toCbp)
+        given().auth().oauth2(Reports.officer("US-DEA", "US", "officer-us-1")).get("/api/v1/releases/" + toDea)
                 .then().statusCode(404);
         Thread.sleep(300);
         assertTrue(deliveriesOf(id).isEmpty(), "nothing leaves before approval");
 
-        String previewed = given().auth().oauth2(cnOfficer).get("/api/v1/releases/" + toCbp).then().statusCode(200)
-                .body("status", equalTo("PENDING_APPROVAL")).body("rule", equalTo("approval-required"))
+        String previewed = given().auth().oauth2(cnOfficer).get("/api/v1/releases/" + toDea).then().statusCode(200)
+                .body("status", equalTo("PENDING_APPROVAL")).body("rule", equalTo("amber-cross-border"))
+                .body("requiredApprovals", equalTo(1)).body("redaction", equalTo("no-personal-data"))
                 .body("approvals", hasSize(0))
                 .extract().jsonPath().prettify();
         String payloadSha = JsonPath.from(previewed).getString("payloadSha256");
 
         given().auth().oauth2(cnOfficer).contentType("application/json").body("{\"comment\":\"ok to share\"}")
-                .post("/api/v1/releases/" + toCbp + "/approvals").then().statusCode(200)
+                .post("/api/v1/releases/" + toDea + "/approvals").then().statusCode(200)
                 .body("status", equalTo("RELEASED")).body("approvals[0].officer", equalTo("officer-cn-1"));
+        // approving twice is 403 (also once released); another officer approving a released one is 409
         given().auth().oauth2(cnOfficer).contentType("application/json").body("{}")
-                .post("/api/v1/releases/" + toCbp + "/approvals").then().statusCode(409);
+                .post("/api/v1/releases/" + toDea + "/approvals").then().statusCode(403)
+                .body("type", equalTo("https://cnx.example/problems/already-approved"));
+        given().auth().oauth2(Reports.officer("CN-MPS", "CN", "officer-cn-2")).contentType("application/json")
+                .body("{}").post("/api/v1/releases/" + toDea + "/approvals").then().statusCode(409);
 
         await().atMost(Duration.ofSeconds(15)).until(() -> deliveriesOf(id).size() == 1);
         LoggedRequest delivery = deliveriesOf(id).get(0);
-        assertEquals("US-CBP", partnerOf(delivery));
+        assertEquals("US-DEA", partnerOf(delivery));
         verify(delivery);
         // what the officer previewed is byte for byte what left
         String sent = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(delivery.getBody()));
         assertEquals(payloadSha, sent);
 
-        String toDea = queue.getString("items.find { it.reportId == '" + id + "' && it.partner == 'US-DEA' }.id");
+        String toHsi = queue.getString("items.find { it.reportId == '" + id + "' && it.partner == 'US-HSI' }.id");
         given().auth().oauth2(cnOfficer).contentType("application/json").body("{\"reason\":\" \"}")
-                .post("/api/v1/releases/" + toDea + "/rejection").then().statusCode(400)
+                .post("/api/v1/releases/" + toHsi + "/rejection").then().statusCode(400)
                 .contentType("application/problem+json").body("errors[0].pointer", equalTo("/reason"));
         given().auth().oauth2(cnOfficer).contentType("application/json").body("{\"reason\":\"ongoing operation\"}")
-                .post("/api/v1/releases/" + toDea + "/rejection").then().statusCode(200)
+                .post("/api/v1/releases/" + toHsi + "/rejection").then().statusCode(200)
                 .body("status", equalTo("REJECTED")).body("rejectionReason", equalTo("ongoing operation"));
         given().auth().oauth2(cnOfficer).contentType("application/json").body("{}")
-                .post("/api/v1/releases/" + toDea + "/approvals").then().statusCode(409);
+                .post("/api/v1/releases/" + toHsi + "/approvals").then().statusCode(409);
+    }
+
+    @Test
+    void releasesPendingLongerThanTheApprovalSlaAreFlaggedOverdue() {
+        UUID id = UUID.randomUUID();
+        Reports.handOver(Reports.message(id, "CN-MPS", "CN", "AMBER", null)).statusCode(200);
+        String officer = Reports.officer("CN-MPS", "CN", "officer-cn-sla");
+        given().auth().oauth2(officer).queryParam("reportId", id).queryParam("status", "PENDING_APPROVAL")
+                .get("/api/v1/releases").then().statusCode(200)
+                .body("items", hasSize(3)).body("items.overdue", everyItem(equalTo(false)));
+
+        // the US-CBP release has waited five hours (the SLA is 4h); the others were just decided
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                "UPDATE release SET decided_at = now() - interval '5 hours' WHERE report_id = :id AND partner = 'US-CBP'")
+                .setParameter("id", id).executeUpdate());
+        JsonPath queue = given().auth().oauth2(officer).queryParam("reportId", id).get("/api/v1/releases").then()
+                .statusCode(200).extract().jsonPath();
+        assertEquals(List.of("US-CBP"), queue.getList("items.findAll { it.overdue }.partner"));
+        given().auth().oauth2(officer).get("/api/v1/releases/" + queue.getString("items.find { it.overdue }.id"))
+                .then().statusCode(200).body("overdue", equalTo(true));
+        // decided (denied) releases are never overdue, however old
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                "UPDATE release SET decided_at = now() - interval '5 days' WHERE report_id = :id AND status = 'DENIED'")
+                .setParameter("id", id).executeUpdate());
+        given().auth().oauth2(officer).queryParam("reportId", id).queryParam("status", "DENIED")
+                .get("/api/v1/releases").then().statusCode(200).body("items.overdue", everyItem(equalTo(false)));
     }
 
     @Test
@@ -156,7 +185,7 @@ class ReleaseFlowTest {
         UUID id = UUID.randomUUID();
         Reports.handOver(Reports.message(id, "US-DEA", "US", "RED", null)).statusCode(200);
         given().auth().oauth2(Reports.officer("US-DEA", "US", "officer-us-2")).queryParam("status", "DENIED")
-                .queryParam("limit", 100).get("/api/v1/releases").then().statusCode(200)
+                .queryParam("reportId", id).get("/api/v1/releases").then().statusCode(200)
                 .body("items.findAll { it.reportId == '" + id + "' }", hasSize(5))
                 .body("items.findAll { it.reportId == '" + id + "' }.rule", everyItem(equalTo("tlp-red")));
         Thread.sleep(500);
@@ -178,7 +207,7 @@ class ReleaseFlowTest {
         String message = Reports.message(id, "CN-MPS", "CN", "AMBER", null);
         Reports.handOver(message).statusCode(200).body("accepted", equalTo(1)).body("duplicates", equalTo(0));
         Reports.handOver(message, message).statusCode(200).body("accepted", equalTo(0)).body("duplicates", equalTo(2));
-        given().auth().oauth2(Reports.officer("CN-NNCC", "CN", "officer-cn-3")).queryParam("limit", 100)
+        given().auth().oauth2(Reports.officer("CN-NNCC", "CN", "officer-cn-3")).queryParam("reportId", id)
                 .get("/api/v1/releases").then().statusCode(200)
                 .body("items.findAll { it.reportId == '" + id + "' }", hasSize(5));
     }
@@ -228,10 +257,6 @@ class ReleaseFlowTest {
 
     /** The audit actions sent for a report, in the order audit-service received them. */
     private List<String> auditActions(UUID reportId) {
-        return partners.findAll(postRequestedFor(urlEqualTo("/internal/v1/events"))).stream()
-                .flatMap(r -> JsonPath.from(r.getBodyAsString()).<java.util.Map<String, Object>>getList("$").stream())
-                .filter(e -> e.get("subject") instanceof java.util.Map<?, ?> s && reportId.toString().equals(s.get("reportId")))
-                .map(e -> (String) e.get("action"))
-                .toList();
+        return PartnerInbox.auditEvents(partners, reportId).stream().map(e -> (String) e.get("action")).toList();
     }
 }

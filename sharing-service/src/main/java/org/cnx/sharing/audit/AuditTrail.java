@@ -1,6 +1,10 @@
 package org.cnx.sharing.audit;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -47,5 +51,15 @@ public class AuditTrail {
     public static AuditEvent.Actor actor(JsonWebToken caller) {
         return new AuditEvent.Actor(caller.getSubject(), caller.getClaim("agency"),
                 List.copyOf(caller.getGroups()));
+    }
+
+    /** Lowercase hex SHA-256 of the UTF-8 bytes of {@code text}: the {@code payloadSha256} of events. */
+    public static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

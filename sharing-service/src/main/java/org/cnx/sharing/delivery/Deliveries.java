@@ -25,10 +25,24 @@ public class Deliveries {
         this.relay = relay;
     }
 
+    /** The released record, to be sent at once. */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void schedule(UUID releaseId, UUID reportId, String partner, String payload, String payloadSha256) {
+    public UUID schedule(UUID releaseId, UUID reportId, String partner, String payload, String payloadSha256) {
+        return schedule(Delivery.Kind.RECORD, releaseId, reportId, partner, payload, payloadSha256, null);
+    }
+
+    /** A recall of a released record, sent no earlier than {@code notBefore} (e.g. after an attempt in flight). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public UUID scheduleRecall(UUID releaseId, UUID reportId, String partner, String payload, String payloadSha256,
+            Instant notBefore) {
+        return schedule(Delivery.Kind.RECALL, releaseId, reportId, partner, payload, payloadSha256, notBefore);
+    }
+
+    private UUID schedule(Delivery.Kind kind, UUID releaseId, UUID reportId, String partner, String payload,
+            String payloadSha256, Instant notBefore) {
         Delivery delivery = new Delivery();
         delivery.id = UUID.randomUUID();
+        delivery.kind = kind;
         delivery.releaseId = releaseId;
         delivery.reportId = reportId;
         delivery.partner = partner;
@@ -36,7 +50,8 @@ public class Deliveries {
         delivery.payloadSha256 = payloadSha256;
         delivery.status = Delivery.Status.PENDING;
         delivery.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        delivery.nextAttemptAt = delivery.createdAt;
+        delivery.nextAttemptAt = notBefore != null && notBefore.isAfter(delivery.createdAt)
+                ? notBefore : delivery.createdAt;
         em.persist(delivery);
         transactions.registerInterposedSynchronization(new Synchronization() {
             @Override
@@ -50,5 +65,6 @@ public class Deliveries {
                 }
             }
         });
+        return delivery.id;
     }
 }

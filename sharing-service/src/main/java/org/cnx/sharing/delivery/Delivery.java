@@ -15,13 +15,21 @@ import jakarta.persistence.Table;
 @Table(name = "delivery")
 public class Delivery {
 
-    public enum Status { PENDING, DELIVERED, FAILED, DEAD }
+    /** CANCELLED: the report was withdrawn; the record is not sent (again). */
+    public enum Status { PENDING, DELIVERED, FAILED, DEAD, CANCELLED }
+
+    /** RECORD carries the released record; RECALL tells a partner that the originator withdrew it. */
+    public enum Kind { RECORD, RECALL }
 
     @Id
     public UUID id;
 
     @Column(name = "release_id", nullable = false)
     public UUID releaseId;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public Kind kind;
 
     @Column(name = "report_id", nullable = false)
     public UUID reportId;
@@ -44,6 +52,10 @@ public class Delivery {
 
     @Column(name = "next_attempt_at", nullable = false)
     public Instant nextAttemptAt;
+
+    /** Set while a relay attempts the delivery (and until the lease runs out if it crashed). */
+    @Column(name = "lease_until")
+    public Instant leaseUntil;
 
     @Column(name = "last_status")
     public Integer lastStatus;

@@ -35,7 +35,7 @@ import jakarta.persistence.EntityManager;
 
 import org.cnx.sharing.audit.AuditEvent;
 import org.cnx.sharing.audit.AuditTrail;
-import org.cnx.sharing.partner.Partners;
+import org.cnx.sharing.partner.EndpointGuard;
 import org.jboss.logging.Logger;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -43,7 +43,9 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * Pushes released records to partner endpoints. Deliveries are claimed with
+ * Pushes released records, and recalls of them, to partner endpoints: the partner's current
+ * registry entry (active, endpoint) decides where, and the endpoint is checked again before each
+ * attempt (DNS may have changed since it was registered). Deliveries are claimed with
  * {@code FOR UPDATE SKIP LOCKED} and a lease (a crashed worker's claims expire and are retried); the
  * claim token fences completion, so a worker that lost its lease cannot mark a delivery done. 2xx is
  * delivered; 408, 429, 5xx and I/O errors are retried with exponential backoff and jitter
@@ -62,15 +64,21 @@ public class DeliveryRelay {
                                WHERE status = 'PENDING' AND next_attempt_at <= now()
                                  AND (lease_until IS NULL OR lease_until < now())
                                ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED)
-              RETURNING d.id, d.report_id, d.release_id, d.partner, d.payload, d.payload_sha256, d.attempts)
-            SELECT * FROM claimed""";
+              RETURNING d.id, d.kind, d.report_id, d.release_id, d.partner, d.payload, d.payload_sha256, d.attempts)
+            SELECT c.*, p.endpoint, p.active FROM claimed c LEFT JOIN partner p ON p.code = c.partner""";
+    /**
+     * Fenced by the claim. A delivery cancelled meanwhile (its report was withdrawn) keeps its status,
+     * but the attempt's outcome is still recorded.
+     */
     private static final String COMPLETE = """
-            UPDATE delivery SET status = :status, last_status = :code, last_error = :error,
+            UPDATE delivery SET status = CASE WHEN status = 'PENDING' THEN cast(:status as varchar) ELSE status END,
+                   last_status = :code, last_error = :error,
                    delivered_at = :deliveredAt, next_attempt_at = :next, lease_until = NULL, claim = NULL
              WHERE id = :id AND claim = :claim""";
 
-    record Claimed(UUID id, UUID claim, UUID reportId, UUID releaseId, String partner, String payload,
-            String sha256, int attempt) {
+    /** A claimed attempt; {@code endpoint} is null when the partner is no longer registered. */
+    record Claimed(UUID id, UUID claim, Delivery.Kind kind, UUID reportId, UUID releaseId, String partner,
+            String payload, String sha256, int attempt, String endpoint, boolean active) {
     }
 
     private record Outcome(Delivery.Status status, String action, Integer code, String error, Instant next) {
@@ -80,7 +88,7 @@ public class DeliveryRelay {
     private final EntityManager em;
     private final DeliveryConfig config;
     private final DeliverySigner signer;
-    private final Partners partners;
+    private final EndpointGuard guard;
     private final AuditTrail audit;
     private final HttpClient http;
     private final Semaphore signal = new Semaphore(0);
@@ -88,12 +96,12 @@ public class DeliveryRelay {
     private volatile boolean running;
 
     DeliveryRelay(DataSource dataSource, EntityManager em, DeliveryConfig config, DeliverySigner signer,
-            Partners partners, AuditTrail audit) {
+            EndpointGuard guard, AuditTrail audit) {
         this.dataSource = dataSource;
         this.em = em;
         this.config = config;
         this.signer = signer;
-        this.partners = partners;
+        this.guard = guard;
         this.audit = audit;
         this.http = HttpClient.newBuilder()
                 .connectTimeout(config.connectTimeout())
@@ -154,9 +162,11 @@ public class DeliveryRelay {
             ps.setInt(3, config.batchSize());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    claimed.add(new Claimed(rs.getObject("id", UUID.class), claim, rs.getObject("report_id", UUID.class),
+                    claimed.add(new Claimed(rs.getObject("id", UUID.class), claim,
+                            Delivery.Kind.valueOf(rs.getString("kind")), rs.getObject("report_id", UUID.class),
                             rs.getObject("release_id", UUID.class), rs.getString("partner"),
-                            rs.getString("payload"), rs.getString("payload_sha256"), rs.getInt("attempts")));
+                            rs.getString("payload"), rs.getString("payload_sha256"), rs.getInt("attempts"),
+                            rs.getString("endpoint"), rs.getBoolean("active")));
                 }
             }
         }
@@ -180,6 +190,7 @@ public class DeliveryRelay {
                 return;
             }
             Map<String, Object> details = new HashMap<>();
+            details.put("kind", delivery.kind().name());
             details.put("attempt", delivery.attempt());
             if (outcome.code() != null) {
                 details.put("httpStatus", outcome.code());
@@ -198,12 +209,19 @@ public class DeliveryRelay {
     }
 
     private Outcome send(Claimed delivery) {
-        Optional<Partners.Partner> partner = partners.find(delivery.partner()).filter(Partners.Partner::active);
-        if (partner.isEmpty()) {
-            return new Outcome(Delivery.Status.FAILED, "DELIVERY_FAILED", null, "partner is not active", Instant.now());
+        if (delivery.endpoint() == null) {
+            return failed("partner is not registered");
+        }
+        if (!delivery.active()) {
+            return failed("partner is not active");
+        }
+        // checked again at every attempt: the host may resolve elsewhere than when it was registered
+        Optional<String> refusal = guard.refusal(delivery.endpoint());
+        if (refusal.isPresent()) {
+            return failed("endpoint refused: it " + refusal.get());
         }
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(partner.get().endpoint()))
+            HttpRequest request = HttpRequest.newBuilder(URI.create(delivery.endpoint()))
                     .timeout(config.requestTimeout())
                     .header("Content-Type", "application/json")
                     .header("Authorization", "Bearer " + signer.sign(delivery.id(), delivery.partner(), delivery.sha256()))
@@ -225,6 +243,10 @@ public class DeliveryRelay {
             Thread.currentThread().interrupt();
             return retry(delivery, null, "interrupted", Duration.ZERO);
         }
+    }
+
+    private static Outcome failed(String error) {
+        return new Outcome(Delivery.Status.FAILED, "DELIVERY_FAILED", null, error, Instant.now());
     }
 
     private Outcome retry(Claimed delivery, Integer code, String error, Duration retryAfter) {

@@ -4,10 +4,7 @@ import java.net.URI;
 import java.util.Comparator;
 import java.util.List;
 
-import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
-import jakarta.validation.ElementKind;
-import jakarta.validation.Path;
 
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -15,6 +12,12 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 /** Every error leaves as RFC 9457 problem+json; nothing internal (class names, stack traces) leaks. */
 public class ProblemMappers {
@@ -32,29 +35,45 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response invalid(ConstraintViolationException e, UriInfo uri) {
         List<Problem.FieldError> errors = e.getConstraintViolations().stream()
-                .map(v -> new Problem.FieldError(pointer(v), v.getMessage()))
+                .map(v -> new Problem.FieldError(ProblemPointers.of(v.getPropertyPath(), 2), v.getMessage()))
                 .sorted(Comparator.comparing(Problem.FieldError::pointer))
                 .toList();
         return respond(new Problem(URI.create(TYPE_BASE + "validation"), "Bad Request", 400,
                 errors.size() + " field(s) are invalid.", uri.getPath(), errors));
     }
 
-    /** {@code reject.request.reason} (method, parameter, path) → {@code /reason}. */
-    private static String pointer(ConstraintViolation<?> violation) {
+    /** A body that is not JSON at all. */
+    @ServerExceptionMapper
+    public Response unreadable(JsonParseException e, UriInfo uri) {
+        return respond(new Problem(URI.create(TYPE_BASE + "validation"), "Bad Request", 400,
+                "The body is not valid JSON.", uri.getPath(), null));
+    }
+
+    /** JSON of the wrong shape: an unknown field, a wrong type; pointed at, without Java type names. */
+    @ServerExceptionMapper
+    public Response mismatched(MismatchedInputException e, UriInfo uri) {
+        return respond(shape(e, uri));
+    }
+
+    @ServerExceptionMapper
+    public Response unmappable(JsonMappingException e, UriInfo uri) {
+        return respond(shape(e, uri));
+    }
+
+    private static Problem shape(JsonMappingException e, UriInfo uri) {
         StringBuilder pointer = new StringBuilder();
-        int depth = 0;
-        for (Path.Node node : violation.getPropertyPath()) {
-            if (depth++ < 2) {
-                continue;
-            }
-            if (node.getIndex() != null) {
-                pointer.append('/').append(node.getIndex());
-            }
-            if (node.getName() != null && node.getKind() != ElementKind.CONTAINER_ELEMENT) {
-                pointer.append('/').append(node.getName());
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            pointer.append('/');
+            if (ref.getFieldName() != null) {
+                pointer.append(ref.getFieldName().replace("~", "~0").replace("/", "~1"));
+            } else if (ref.getIndex() >= 0) {
+                pointer.append(ref.getIndex());
             }
         }
-        return pointer.length() == 0 ? "/" : pointer.toString();
+        String message = e instanceof UnrecognizedPropertyException ? "is not a known field"
+                : e instanceof InvalidFormatException ? "has the wrong format" : "has the wrong type";
+        return new Problem(URI.create(TYPE_BASE + "validation"), "Bad Request", 400, "The body does not have the expected shape.",
+                uri.getPath(), List.of(new Problem.FieldError(pointer.length() == 0 ? "/" : pointer.toString(), message)));
     }
 
     @ServerExceptionMapper

@@ -20,7 +20,11 @@ import org.hibernate.type.SqlTypes;
 @Table(name = "release")
 public class Release {
 
-    public enum Status { PENDING_APPROVAL, RELEASED, DENIED, REJECTED }
+    /**
+     * PENDING_APPROVAL → RELEASED or REJECTED by officers; DENIED by the policy; CANCELLED when the
+     * originator withdrew the report before it left; RECALLED when it withdrew it after it had left.
+     */
+    public enum Status { PENDING_APPROVAL, RELEASED, DENIED, REJECTED, CANCELLED, RECALLED }
 
     @Id
     public UUID id;
@@ -60,6 +64,18 @@ public class Release {
     @JdbcTypeCode(SqlTypes.JSON)
     @Column(nullable = false)
     public String reasons;
+
+    /** The policy version that decided (0: none was published yet). */
+    @Column(name = "policy_version")
+    public Integer policyVersion;
+
+    /** The redaction profile applied to the payload; null when none. */
+    public String redaction;
+
+    /** The manifest of withheld paths (JSON array of {path, op}), as inside the payload. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(nullable = false)
+    public String withheld;
 
     /** The record exactly as it will be delivered; absent when denied. */
     @Column(columnDefinition = "text")

@@ -26,7 +26,13 @@ public class ReleaseRepository implements PanacheRepositoryBase<Release, UUID> {
                 .withLock(LockModeType.PESSIMISTIC_WRITE).firstResultOptional();
     }
 
-    public List<Release> page(String country, Release.Status status, String partner, long afterSeq, int limit) {
+    /** Every release of a report, locked (a recall and an approval must not interleave). */
+    public List<Release> lockForReport(UUID reportId) {
+        return find("reportId", Sort.by("seq"), reportId).withLock(LockModeType.PESSIMISTIC_WRITE).list();
+    }
+
+    public List<Release> page(String country, Release.Status status, String partner, UUID reportId, long afterSeq,
+            int limit) {
         StringBuilder query = new StringBuilder("originCountry = :country and seq > :after");
         Parameters params = Parameters.with("country", country).and("after", afterSeq);
         if (status != null) {
@@ -36,6 +42,10 @@ public class ReleaseRepository implements PanacheRepositoryBase<Release, UUID> {
         if (partner != null) {
             query.append(" and partner = :partner");
             params = params.and("partner", partner);
+        }
+        if (reportId != null) {
+            query.append(" and reportId = :reportId");
+            params = params.and("reportId", reportId);
         }
         return find(query.toString(), Sort.by("seq"), params).page(0, limit).list();
     }

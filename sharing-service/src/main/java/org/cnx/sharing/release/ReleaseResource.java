@@ -1,6 +1,8 @@
 package org.cnx.sharing.release;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -34,47 +36,58 @@ public class ReleaseResource {
     private final ReleaseService service;
     private final ReleaseRepository releases;
     private final JsonWebToken token;
+    private final Duration sla;
 
-    ReleaseResource(ReleaseService service, ReleaseRepository releases, JsonWebToken token) {
+    ReleaseResource(ReleaseService service, ReleaseRepository releases, JsonWebToken token, ReleaseConfig config) {
         this.service = service;
         this.releases = releases;
         this.token = token;
+        this.sla = config.approvalSla();
     }
 
     @GET
-    @Operation(summary = "Releases of reports from the officer's country, oldest first")
+    @Operation(summary = "Releases of reports from the officer's country, oldest first",
+            description = "The officer's queue with status=PENDING_APPROVAL; items pending longer than the approval "
+                    + "SLA carry overdue=true. Filters: status, partner, reportId. Cursor-paginated: {items, next}.")
     public ReleaseViews.Page list(@QueryParam("status") Release.Status status, @QueryParam("partner") String partner,
-            @QueryParam("after") String after, @QueryParam("limit") @DefaultValue("50") int limit) {
+            @QueryParam("reportId") UUID reportId, @QueryParam("after") String after,
+            @QueryParam("limit") @DefaultValue("50") int limit) {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new ProblemException(400, "validation", "Bad Request", "limit must be between 1 and " + MAX_LIMIT);
         }
         Officer officer = Officer.of(token);
-        List<Release> page = releases.page(officer.country(), status, partner, decodeCursor(after), limit + 1);
+        List<Release> page = releases.page(officer.country(), status, partner, reportId, decodeCursor(after), limit + 1);
         boolean more = page.size() > limit;
         List<Release> items = more ? page.subList(0, limit) : page;
+        Instant now = Instant.now();
         Map<UUID, Long> counts = releases.approvalCounts(items.stream().map(r -> r.id).toList());
         String next = more ? encodeCursor(items.get(items.size() - 1).seq) : null;
         return new ReleaseViews.Page(
-                items.stream().map(r -> ReleaseViews.Summary.of(r, counts.getOrDefault(r.id, 0L))).toList(), next);
+                items.stream().map(r -> ReleaseViews.Summary.of(r, counts.getOrDefault(r.id, 0L), sla, now)).toList(),
+                next);
     }
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "The exact payload that would leave, the rule that matched, and the approvals so far")
+    @Operation(summary = "The exact payload that would leave, the rule that matched, the manifest of withheld "
+            + "fields and the approvals so far")
     public ReleaseViews.Detail get(@PathParam("id") UUID id) {
         Officer officer = Officer.of(token);
         Release release = releases.findForCountry(id, officer.country())
                 .orElseThrow(() -> new ProblemException(404, "not-found", "Not Found", "No such release."));
-        return ReleaseViews.Detail.of(release, releases.approvals(id));
+        return ReleaseViews.Detail.of(release, releases.approvals(id), sla, Instant.now());
     }
 
     @POST
     @Path("/{id}/approvals")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Approve a pending release (officers of the originating country; each officer once)")
-    public ReleaseViews.Detail approve(@PathParam("id") UUID id, ReleaseViews.ApprovalRequest request) {
+    @Operation(summary = "Approve a pending release",
+            description = "Only officers of the originating country (403 otherwise); an officer who already approved "
+                    + "gets 403; a release that is not pending gets 409. Where the rule asks for two approvers, the "
+                    + "second distinct officer's approval releases it.")
+    public ReleaseViews.Detail approve(@PathParam("id") UUID id, @Valid ReleaseViews.ApprovalRequest request) {
         Release release = service.approve(Officer.of(token), id, request == null ? null : request.comment());
-        return ReleaseViews.Detail.of(release, releases.approvals(id));
+        return ReleaseViews.Detail.of(release, releases.approvals(id), sla, Instant.now());
     }
 
     @POST
@@ -83,7 +96,7 @@ public class ReleaseResource {
     @Operation(summary = "Reject a pending release, with a reason")
     public ReleaseViews.Detail reject(@PathParam("id") UUID id, @Valid @NotNull ReleaseViews.RejectionRequest request) {
         Release release = service.reject(Officer.of(token), id, request.reason());
-        return ReleaseViews.Detail.of(release, releases.approvals(id));
+        return ReleaseViews.Detail.of(release, releases.approvals(id), sla, Instant.now());
     }
 
     private static long decodeCursor(String cursor) {

@@ -1,11 +1,7 @@
 package org.cnx.sharing.release;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,62 +14,79 @@ import jakarta.transaction.Transactional;
 import org.cnx.sharing.audit.AuditEvent;
 import org.cnx.sharing.audit.AuditTrail;
 import org.cnx.sharing.delivery.Deliveries;
-import org.cnx.sharing.partner.Partners;
-import org.cnx.sharing.partner.Partners.Partner;
+import org.cnx.sharing.partner.PartnerService;
 import org.cnx.sharing.policy.Decision;
-import org.cnx.sharing.policy.ReleasePolicy;
+import org.cnx.sharing.policy.PolicyService;
+import org.cnx.sharing.policy.Recipient;
 import org.cnx.sharing.problem.ProblemException;
+import org.cnx.sharing.recall.RecallRepository;
+import org.cnx.sharing.redaction.Withheld;
 import org.cnx.sharing.report.IncomingReport;
 import org.cnx.sharing.report.SharedReport;
 import org.cnx.sharing.report.SharedReportRepository;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.jboss.logging.Logger;
 
 @ApplicationScoped
 public class ReleaseService {
 
+    private static final Logger LOG = Logger.getLogger(ReleaseService.class);
+
     private final SharedReportRepository reports;
     private final ReleaseRepository releases;
-    private final Partners partners;
-    private final ReleasePolicy policy;
+    private final RecallRepository recalls;
+    private final PartnerService partners;
+    private final PolicyService policies;
+    private final ReleaseDecider decider;
+    private final ReleaseRecords records;
     private final Deliveries deliveries;
     private final AuditTrail audit;
-    private final ObjectMapper json;
 
-    ReleaseService(SharedReportRepository reports, ReleaseRepository releases, Partners partners,
-            ReleasePolicy policy, Deliveries deliveries, AuditTrail audit, ObjectMapper json) {
+    ReleaseService(SharedReportRepository reports, ReleaseRepository releases, RecallRepository recalls,
+            PartnerService partners, PolicyService policies, ReleaseDecider decider, ReleaseRecords records,
+            Deliveries deliveries, AuditTrail audit) {
         this.reports = reports;
         this.releases = releases;
+        this.recalls = recalls;
         this.partners = partners;
-        this.policy = policy;
+        this.policies = policies;
+        this.decider = decider;
+        this.records = records;
         this.deliveries = deliveries;
         this.audit = audit;
-        this.json = json;
     }
 
     /**
-     * Stores new reports and decides, per partner, in one transaction with the deliveries and audit
-     * events that follow. Returns how many reports were new.
+     * Stores new reports and decides, per active partner other than the originator, under the policy
+     * version in force, in one transaction with the deliveries and audit events that follow. Returns
+     * how many reports were new.
      */
     @Transactional
     public int receive(List<IncomingReport> batch) {
         Map<UUID, IncomingReport> unique = new LinkedHashMap<>();
         batch.forEach(r -> unique.putIfAbsent(r.id(), r));
         Set<UUID> known = reports.known(unique.keySet());
+        if (known.size() == unique.size()) {
+            return 0;
+        }
+        List<Recipient> recipients = partners.activeRecipients();
+        PolicyService.Active policy = policies.active();
+        Map<UUID, String> withdrawn = recalls.agencies(unique.keySet());
         int accepted = 0;
         for (IncomingReport incoming : unique.values()) {
             if (known.contains(incoming.id())) {
                 continue;
             }
             store(incoming);
-            for (Partner partner : partners.active()) {
+            accepted++;
+            if (incoming.agency().equals(withdrawn.get(incoming.id()))) {
+                LOG.infof("report %s was withdrawn before it arrived: nothing is released", incoming.id());
+                continue;
+            }
+            for (Recipient partner : recipients) {
                 if (!partner.code().equals(incoming.agency())) {
-                    decide(incoming, partner);
+                    decide(incoming, partner, policy);
                 }
             }
-            accepted++;
         }
         return accepted;
     }
@@ -86,12 +99,13 @@ public class ReleaseService {
         report.tlp = incoming.tlp();
         report.type = incoming.type();
         report.receivedAt = incoming.receivedAt();
-        report.body = write(incoming.report());
+        report.body = records.write(incoming.report());
         reports.persist(report);
     }
 
-    private void decide(IncomingReport incoming, Partner partner) {
-        Decision decision = policy.decide(incoming, partner);
+    private void decide(IncomingReport incoming, Recipient partner, PolicyService.Active policy) {
+        ReleaseDecider.Assessment assessment = decider.assess(incoming, partner, policy);
+        Decision decision = assessment.decision();
         Release release = new Release();
         release.id = UUID.randomUUID();
         release.reportId = incoming.id();
@@ -101,54 +115,56 @@ public class ReleaseService {
         release.action = decision.action();
         release.requiredApprovals = decision.requiredApprovals();
         release.rule = decision.rule();
-        release.reasons = write(decision.reasons());
+        release.reasons = records.write(decision.reasons());
+        release.policyVersion = assessment.policyVersion();
         release.decidedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        if (decision.action() == Decision.Action.DENY) {
+        List<Withheld> withheld = List.of();
+        if (assessment.record() == null) {
             release.status = Release.Status.DENIED;
             release.closedAt = release.decidedAt;
         } else {
-            release.payload = write(record(incoming, partner));
-            release.payloadSha256 = sha256(release.payload);
+            release.redaction = decision.redaction();
+            release.payload = assessment.record().payload();
+            release.payloadSha256 = assessment.record().sha256();
+            withheld = assessment.record().withheld();
             release.status = decision.action() == Decision.Action.RELEASE
                     ? Release.Status.RELEASED : Release.Status.PENDING_APPROVAL;
         }
+        release.withheld = records.write(withheld);
         releases.persist(release);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("action", decision.action().name());
+        details.put("rule", decision.rule());
+        details.put("reasons", decision.reasons());
+        details.put("requiredApprovals", decision.requiredApprovals());
+        details.put("policyVersion", assessment.policyVersion());
+        if (decision.redaction() != null) {
+            details.put("redaction", decision.redaction());
+        }
+        details.put("withheld", withheld.stream().map(Withheld::path).toList());
         audit.record("RELEASE_DECIDED", "SUCCESS", AuditTrail.SYSTEM,
                 AuditEvent.Subject.release(release.reportId, release.id, release.partner), release.payloadSha256,
-                Map.of("action", decision.action().name(), "rule", decision.rule(), "reasons", decision.reasons(),
-                        "requiredApprovals", decision.requiredApprovals()));
+                details);
         if (release.status == Release.Status.RELEASED) {
             deliveries.schedule(release.id, release.reportId, release.partner, release.payload, release.payloadSha256);
         }
     }
 
-    /** The record as the partner will receive it. Redaction profiles come with the policy engine. */
-    private ObjectNode record(IncomingReport incoming, Partner partner) {
-        ObjectNode record = json.createObjectNode();
-        record.put("reportId", incoming.id().toString());
-        record.put("recipient", partner.code());
-        ObjectNode originator = record.putObject("originator");
-        originator.put("agency", incoming.agency());
-        originator.put("country", incoming.country());
-        record.put("receivedAt", incoming.receivedAt().toString());
-        record.set("watchlistHits", json.valueToTree(
-                incoming.watchlistHits() == null ? List.of() : incoming.watchlistHits()));
-        record.set("report", incoming.report());
-        record.putArray("withheld");
-        return record;
-    }
-
+    /**
+     * One approval by an officer of the originating country. The same officer never counts twice
+     * (403, also once the release has left); a release that is no longer pending is 409. The last
+     * required approval releases the stored payload as it is: what was previewed is what leaves.
+     */
     @Transactional
     public Release approve(Officer officer, UUID id, String comment) {
         Release release = releases.lockForCountry(id, officer.country()).orElseThrow(() -> forbiddenOrMissing(id));
-        if (release.status != Release.Status.PENDING_APPROVAL) {
-            throw new ProblemException(409, "not-pending", "Conflict",
-                    "The release is " + release.status + ", not waiting for approval.");
-        }
         List<Approval> approvals = releases.approvals(id);
         if (approvals.stream().anyMatch(a -> a.officerSub.equals(officer.sub()))) {
             throw new ProblemException(403, "already-approved", "Forbidden",
                     "This officer has already approved this release; approvals must come from distinct officers.");
+        }
+        if (release.status != Release.Status.PENDING_APPROVAL) {
+            throw notPending(release);
         }
         Approval approval = new Approval();
         approval.id = UUID.randomUUID();
@@ -160,9 +176,16 @@ public class ReleaseService {
         approval.comment = comment;
         releases.getEntityManager().persist(approval);
         int count = approvals.size() + 1;
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("approvals", count);
+        details.put("requiredApprovals", release.requiredApprovals);
+        details.put("released", count >= release.requiredApprovals);
+        if (comment != null) {
+            details.put("comment", comment);
+        }
         audit.record("RELEASE_APPROVED", "SUCCESS", AuditTrail.actor(officer.token()),
                 AuditEvent.Subject.release(release.reportId, release.id, release.partner), release.payloadSha256,
-                Map.of("approvals", count, "requiredApprovals", release.requiredApprovals));
+                details);
         if (count >= release.requiredApprovals) {
             release.status = Release.Status.RELEASED;
             release.closedAt = approval.approvedAt;
@@ -175,16 +198,20 @@ public class ReleaseService {
     public Release reject(Officer officer, UUID id, String reason) {
         Release release = releases.lockForCountry(id, officer.country()).orElseThrow(() -> forbiddenOrMissing(id));
         if (release.status != Release.Status.PENDING_APPROVAL) {
-            throw new ProblemException(409, "not-pending", "Conflict",
-                    "The release is " + release.status + ", not waiting for approval.");
+            throw notPending(release);
         }
         release.status = Release.Status.REJECTED;
         release.rejectionReason = reason;
         release.closedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
         audit.record("RELEASE_REJECTED", "SUCCESS", AuditTrail.actor(officer.token()),
                 AuditEvent.Subject.release(release.reportId, release.id, release.partner), release.payloadSha256,
-                Map.of("reason", reason));
+                Map.of("reason", reason, "status", release.status.name()));
         return release;
+    }
+
+    private static ProblemException notPending(Release release) {
+        return new ProblemException(409, "not-pending", "Conflict",
+                "The release is " + release.status + ", not waiting for approval.");
     }
 
     /** Another country's release exists but is not the officer's to govern: 403; an unknown id: 404. */
@@ -194,22 +221,5 @@ public class ReleaseService {
                     "Only officers of the originating country may decide on this release.");
         }
         return new ProblemException(404, "not-found", "Not Found", "No such release.");
-    }
-
-    private String write(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("not serialisable", e);
-        }
-    }
-
-    static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

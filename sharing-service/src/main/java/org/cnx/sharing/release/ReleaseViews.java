@@ -1,8 +1,14 @@
 package org.cnx.sharing.release;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
@@ -13,29 +19,45 @@ public final class ReleaseViews {
     private ReleaseViews() {
     }
 
-    public record Summary(UUID id, UUID reportId, String partner, Release.Status status, String rule,
-            int requiredApprovals, long approvals, Instant decidedAt) {
+    /** Pending longer than the approval SLA. */
+    static boolean isOverdue(Release r, Duration sla, Instant now) {
+        return r.status == Release.Status.PENDING_APPROVAL && r.decidedAt.plus(sla).isBefore(now);
+    }
 
-        static Summary of(Release r, long approvals) {
+    @Schema(name = "ReleaseSummary")
+    public record Summary(UUID id, UUID reportId, String partner, Release.Status status, String rule,
+            int requiredApprovals, long approvals, Instant decidedAt,
+            @Schema(description = "pending approval for longer than the approval SLA (cnx.releases.approval-sla)")
+            boolean overdue) {
+
+        static Summary of(Release r, long approvals, Duration sla, Instant now) {
             return new Summary(r.id, r.reportId, r.partner, r.status, r.rule, r.requiredApprovals, approvals,
-                    r.decidedAt);
+                    r.decidedAt, isOverdue(r, sla, now));
         }
     }
 
     public record Page(List<Summary> items, String next) {
     }
 
-    /** The exact payload that would leave (raw, byte for byte as stored), the rule and the approvals. */
+    /**
+     * The exact payload that would leave (raw, byte for byte as stored), why (rule, reasons, policy
+     * version), what the redaction withheld (paths, as in the payload) and the approvals so far.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Schema(name = "ReleaseDetail")
     public record Detail(UUID id, UUID reportId, String partner, String originAgency, String originCountry,
-            Release.Status status, String rule, @JsonRawValue String reasons, int requiredApprovals,
-            List<ApprovalView> approvals, @JsonRawValue String payload, String payloadSha256,
-            List<String> withheld, Instant decidedAt, Instant closedAt, String rejectionReason) {
+            Release.Status status, String rule, @JsonRawValue String reasons, Integer policyVersion, String redaction,
+            @Schema(description = "withheld field paths: [{path, op}], pointers into the original report")
+            @JsonRawValue String withheld,
+            int requiredApprovals, List<ApprovalView> approvals, boolean overdue,
+            @Schema(description = "the record exactly as it is (or will be) delivered") @JsonRawValue String payload,
+            String payloadSha256, Instant decidedAt, Instant closedAt, String rejectionReason) {
 
-        static Detail of(Release r, List<Approval> approvals) {
+        static Detail of(Release r, List<Approval> approvals, Duration sla, Instant now) {
             return new Detail(r.id, r.reportId, r.partner, r.originAgency, r.originCountry, r.status, r.rule,
-                    r.reasons, r.requiredApprovals, approvals.stream().map(ApprovalView::of).toList(), r.payload,
-                    r.payloadSha256, List.of(), r.decidedAt, r.closedAt, r.rejectionReason);
+                    r.reasons, r.policyVersion, r.redaction, r.withheld, r.requiredApprovals,
+                    approvals.stream().map(ApprovalView::of).toList(), isOverdue(r, sla, now), r.payload,
+                    r.payloadSha256, r.decidedAt, r.closedAt, r.rejectionReason);
         }
     }
 
@@ -46,10 +68,9 @@ public final class ReleaseViews {
         }
     }
 
-    public record ApprovalRequest(String comment) {
+    public record ApprovalRequest(@Size(max = 2000) String comment) {
     }
 
-    public record RejectionRequest(@jakarta.validation.constraints.NotBlank
-            @jakarta.validation.constraints.Size(max = 2000) String reason) {
+    public record RejectionRequest(@NotBlank @Size(max = 2000) String reason) {
     }
 }

@@ -25,6 +25,9 @@ public record IncomingReport(
         List<String> watchlistHits,
         @NotNull JsonNode report) {
 
+    /** Partner codes as intake checks them; also what {@code releasableTo} holds. */
+    public static final String AGENCY = "[A-Z]{2}-[A-Z0-9]{2,10}";
+
     public String tlp() {
         return report.path("tlp").asText("");
     }
@@ -35,6 +38,26 @@ public record IncomingReport(
 
     public boolean originatorControl() {
         return report.path("handling").path("originatorControl").asBoolean(false);
+    }
+
+    /** The watch-list hits intake found (precursor short names), never null. */
+    public List<String> watchlist() {
+        return watchlistHits == null ? List.of() : watchlistHits;
+    }
+
+    public boolean hasSubjects() {
+        JsonNode subjects = report.path("subjects");
+        return subjects.isArray() && !subjects.isEmpty();
+    }
+
+    /** Personal data: a subject of kind PERSON. */
+    public boolean hasPersonalData() {
+        for (JsonNode subject : report.path("subjects")) {
+            if ("PERSON".equalsIgnoreCase(subject.path("kind").asText(""))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code null} when the originator set no cap. */

@@ -2,6 +2,7 @@ package org.cnx.sharing.report;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -22,5 +23,13 @@ public class SharedReportRepository implements PanacheRepositoryBase<SharedRepor
                 .createQuery("select r.id from SharedReport r where r.id in :ids", UUID.class)
                 .setParameter("ids", ids).getResultList();
         return found.stream().collect(Collectors.toSet());
+    }
+
+    /** The reports among {@code ids} that are known, by id (one query). */
+    public Map<UUID, SharedReport> byIds(Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        return list("id in ?1", ids).stream().collect(Collectors.toMap(r -> r.id, r -> r));
     }
 }

@@ -1,0 +1,129 @@
+package org.cnx.sharing.partner;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * Decides whether sharing may send to a partner endpoint: an absolute https URL without credentials
+ * whose host resolves only to public addresses (no loopback, private, link-local, unique-local,
+ * carrier-grade NAT, multicast or reserved ones), so that a registry entry cannot aim deliveries at
+ * the exchange's own network. Checked when a partner is registered and again before every delivery,
+ * since DNS may have changed. With {@code cnx.partners.allow-local-endpoints} (dev, test, local run)
+ * http and local addresses are allowed.
+ */
+@ApplicationScoped
+public class EndpointGuard {
+
+    /** Name resolution, replaceable in tests (which must not depend on DNS). */
+    public interface Resolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
+
+    private final boolean allowLocal;
+    private final Resolver resolver;
+
+    @Inject
+    EndpointGuard(PartnerConfig config) {
+        this(config.allowLocalEndpoints(), InetAddress::getAllByName);
+    }
+
+    public EndpointGuard(boolean allowLocal, Resolver resolver) {
+        this.allowLocal = allowLocal;
+        this.resolver = resolver;
+    }
+
+    /** Why {@code endpoint} may not be used; empty when it may. */
+    public Optional<String> refusal(String endpoint) {
+        URI uri;
+        try {
+            uri = new URI(endpoint);
+        } catch (URISyntaxException e) {
+            return Optional.of("is not a valid URL");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!uri.isAbsolute() || !(scheme.equals("https") || scheme.equals("http"))) {
+            return Optional.of("must be an absolute https URL");
+        }
+        if (!allowLocal && !scheme.equals("https")) {
+            return Optional.of("must use https");
+        }
+        if (uri.getRawUserInfo() != null) {
+            return Optional.of("must not carry credentials");
+        }
+        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+            return Optional.of("must name a host");
+        }
+        if (uri.getRawFragment() != null) {
+            return Optional.of("must not have a fragment");
+        }
+        if (allowLocal) {
+            return Optional.empty();
+        }
+        InetAddress[] addresses;
+        try {
+            addresses = resolver.resolve(uri.getHost());
+        } catch (UnknownHostException e) {
+            return Optional.of("names a host that does not resolve");
+        }
+        if (addresses == null || addresses.length == 0) {
+            return Optional.of("names a host that does not resolve");
+        }
+        return Arrays.stream(addresses).filter(EndpointGuard::nonPublic).findFirst()
+                .map(a -> "resolves to a loopback, private or link-local address (" + a.getHostAddress() + ")");
+    }
+
+    static boolean nonPublic(InetAddress a) {
+        if (a.isAnyLocalAddress() || a.isLoopbackAddress() || a.isLinkLocalAddress() || a.isSiteLocalAddress()
+                || a.isMulticastAddress()) {
+            return true;
+        }
+        byte[] b = a.getAddress();
+        if (a instanceof Inet4Address) {
+            return nonPublicV4(b[0] & 0xff, b[1] & 0xff);
+        }
+        if ((b[0] & 0xfe) == 0xfc) {
+            return true; // fc00::/7 unique local
+        }
+        if (a instanceof Inet6Address v6 && (v6.isIPv4CompatibleAddress() || isNat64(b) || isMapped(b))) {
+            byte[] v4 = Arrays.copyOfRange(b, 12, 16);
+            try {
+                return nonPublic(InetAddress.getByAddress(v4));
+            } catch (UnknownHostException e) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** 0/8, 100.64/10 (carrier-grade NAT), 198.18/15 (benchmarking), 240/4 and broadcast (reserved). */
+    private static boolean nonPublicV4(int first, int second) {
+        return first == 0 || (first == 100 && second >= 64 && second < 128) || (first == 198 && (second & 0xfe) == 18)
+                || first >= 240;
+    }
+
+    /** 64:ff9b::/96, which NAT64 gateways translate to the embedded IPv4 address. */
+    private static boolean isNat64(byte[] b) {
+        byte[] prefix = {0x00, 0x64, (byte) 0xff, (byte) 0x9b, 0, 0, 0, 0, 0, 0, 0, 0};
+        return Arrays.equals(Arrays.copyOfRange(b, 0, 12), prefix);
+    }
+
+    /** ::ffff:a.b.c.d when it reaches us as an Inet6Address. */
+    private static boolean isMapped(byte[] b) {
+        for (int i = 0; i < 10; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff;
+    }
+}

@@ -1,0 +1,33 @@
+package org.cnx.sharing.partner;
+
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+import org.cnx.sharing.policy.Recipient;
+import org.cnx.sharing.policy.Tlp;
+
+public final class PartnerMapper {
+
+    private PartnerMapper() {
+    }
+
+    public static PartnerViews.PartnerView view(Partner p) {
+        return new PartnerViews.PartnerView(p.code, p.name, p.country, p.endpoint, types(p.acceptedTypes), p.maxTlp,
+                p.active, p.createdAt, p.updatedAt);
+    }
+
+    /** What the policy sees of the partner; an unreadable maximum TLP admits nothing above CLEAR. */
+    public static Recipient recipient(Partner p) {
+        return new Recipient(p.code, p.country, new LinkedHashSet<>(types(p.acceptedTypes)),
+                Tlp.parse(p.maxTlp).orElse(Tlp.CLEAR));
+    }
+
+    static String join(List<String> types) {
+        return String.join(",", new LinkedHashSet<>(types));
+    }
+
+    static List<String> types(String joined) {
+        return joined == null || joined.isBlank() ? List.of() : Arrays.asList(joined.split(","));
+    }
+}

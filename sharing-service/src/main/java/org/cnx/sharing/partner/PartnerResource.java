@@ -1,0 +1,103 @@
+package org.cnx.sharing.partner;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.cnx.sharing.audit.AuditTrail;
+import org.cnx.sharing.problem.ProblemException;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+
+/** The partner registry, kept by exchange-admins. */
+@Path("/api/v1/partners")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed("exchange-admin")
+public class PartnerResource {
+
+    private static final int MAX_LIMIT = 100;
+
+    private final PartnerService service;
+    private final JsonWebToken token;
+
+    PartnerResource(PartnerService service, JsonWebToken token) {
+        this.service = service;
+        this.token = token;
+    }
+
+    @GET
+    @Operation(summary = "Registered partners in code order", description = "Cursor-paginated: `{items, next}`.")
+    public PartnerViews.Page list(@QueryParam("after") String after,
+            @QueryParam("limit") @DefaultValue("50") int limit) {
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new ProblemException(400, "validation", "Bad Request", "limit must be between 1 and " + MAX_LIMIT);
+        }
+        List<PartnerViews.PartnerView> page = service.page(decodeCursor(after), limit + 1);
+        boolean more = page.size() > limit;
+        List<PartnerViews.PartnerView> items = more ? page.subList(0, limit) : page;
+        return new PartnerViews.Page(items, more ? encodeCursor(items.get(items.size() - 1).code()) : null);
+    }
+
+    @GET
+    @Path("/{code}")
+    @Operation(summary = "One partner: name, country, endpoint, accepted report types, maximum TLP, active")
+    public PartnerViews.PartnerView get(@PathParam("code") String code) {
+        return service.find(code).orElseThrow(() -> PartnerService.notFound(code));
+    }
+
+    @PUT
+    @Path("/{code}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Register (201) or replace (200) a partner",
+            description = "Outside dev and test the endpoint must be https and resolve to public addresses only "
+                    + "(no loopback, private or link-local ones). Audited as PARTNER_CHANGED.")
+    public Response put(@Parameter(description = "partner code, e.g. US-CBP") @PathParam("code") String code,
+            @Valid @NotNull PartnerViews.PartnerRequest request) {
+        PartnerService.Saved saved = service.put(code, request, AuditTrail.actor(token));
+        if (saved.created()) {
+            return Response.created(URI.create("/api/v1/partners/" + code)).entity(saved.partner()).build();
+        }
+        return Response.ok(saved.partner()).build();
+    }
+
+    @DELETE
+    @Path("/{code}")
+    @Operation(summary = "Remove a partner from the registry (audited as PARTNER_CHANGED)",
+            description = "It gets no further decisions; deliveries still queued for it fail.")
+    public Response delete(@PathParam("code") String code) {
+        service.delete(code, AuditTrail.actor(token));
+        return Response.noContent().build();
+    }
+
+    private static String decodeCursor(String cursor) {
+        if (cursor == null || cursor.isBlank()) {
+            return "";
+        }
+        try {
+            return new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(400, "bad-cursor", "Bad Request", "The cursor is not one this API issued.");
+        }
+    }
+
+    private static String encodeCursor(String code) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(code.getBytes(StandardCharsets.UTF_8));
+    }
+}

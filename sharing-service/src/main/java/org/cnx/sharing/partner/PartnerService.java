@@ -1,0 +1,154 @@
+package org.cnx.sharing.partner;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceException;
+import jakarta.transaction.Transactional;
+
+import org.cnx.sharing.audit.AuditEvent;
+import org.cnx.sharing.audit.AuditTrail;
+import org.cnx.sharing.policy.Recipient;
+import org.cnx.sharing.problem.Problem;
+import org.cnx.sharing.problem.ProblemException;
+import org.cnx.sharing.report.IncomingReport;
+
+/** The partner registry: every change is audited as PARTNER_CHANGED with the admin who made it. */
+@ApplicationScoped
+public class PartnerService {
+
+    public record Saved(PartnerViews.PartnerView partner, boolean created) {
+    }
+
+    private final PartnerRepository partners;
+    private final EndpointGuard guard;
+    private final AuditTrail audit;
+
+    PartnerService(PartnerRepository partners, EndpointGuard guard, AuditTrail audit) {
+        this.partners = partners;
+        this.guard = guard;
+        this.audit = audit;
+    }
+
+    public Optional<PartnerViews.PartnerView> find(String code) {
+        return partners.findByIdOptional(code).map(PartnerMapper::view);
+    }
+
+    public List<PartnerViews.PartnerView> page(String afterCode, int limit) {
+        return partners.page(afterCode, limit).stream().map(PartnerMapper::view).toList();
+    }
+
+    /** The partners that get a decision for every new report, as the policy sees them. */
+    public List<Recipient> activeRecipients() {
+        return partners.active().stream().map(PartnerMapper::recipient).toList();
+    }
+
+    @Transactional
+    public Saved put(String code, PartnerViews.PartnerRequest request, AuditEvent.Actor actor) {
+        checkCode(code);
+        guard.refusal(request.endpoint()).ifPresent(why -> {
+            throw new ProblemException(400, "validation", "Bad Request", "The endpoint " + why + ".",
+                    List.of(new Problem.FieldError("/endpoint", why)));
+        });
+        Partner partner = partners.findById(code, LockModeType.PESSIMISTIC_WRITE);
+        boolean created = partner == null;
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("change", created ? "CREATED" : "UPDATED");
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        if (created) {
+            partner = new Partner();
+            partner.code = code;
+            partner.createdAt = now;
+        } else {
+            details.put("before", PartnerMapper.view(partner));
+        }
+        partner.name = request.name();
+        partner.country = request.country();
+        partner.endpoint = request.endpoint();
+        partner.acceptedTypes = PartnerMapper.join(request.acceptedTypes());
+        partner.maxTlp = request.maxTlp();
+        partner.active = request.active();
+        partner.updatedAt = now;
+        if (created) {
+            try {
+                partners.persistAndFlush(partner);
+            } catch (PersistenceException e) {
+                throw new ProblemException(409, "conflict", "Conflict",
+                        "Partner " + code + " was registered at the same moment; read it and try again.");
+            }
+        }
+        PartnerViews.PartnerView view = PartnerMapper.view(partner);
+        details.put("partner", view);
+        audit.record("PARTNER_CHANGED", "SUCCESS", actor, subject(code), null, details);
+        return new Saved(view, created);
+    }
+
+    @Transactional
+    public void delete(String code, AuditEvent.Actor actor) {
+        Partner partner = partners.findById(code, LockModeType.PESSIMISTIC_WRITE);
+        if (partner == null) {
+            throw notFound(code);
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("change", "DELETED");
+        details.put("before", PartnerMapper.view(partner));
+        partners.delete(partner);
+        audit.record("PARTNER_CHANGED", "SUCCESS", actor, subject(code), null, details);
+    }
+
+    /**
+     * Registers the configured demo partners whose codes are free (all replicas may try at once).
+     * Returns the codes registered.
+     */
+    @Transactional
+    public List<String> seed(Map<String, PartnerConfig.Seed> seeds) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        return seeds.entrySet().stream().sorted(Map.Entry.comparingByKey()).filter(e -> {
+            Optional<String> refusal = guard.refusal(e.getValue().endpoint());
+            if (refusal.isPresent()) {
+                org.jboss.logging.Logger.getLogger(PartnerService.class).warnf(
+                        "demo partner %s not seeded: its endpoint %s", e.getKey(), refusal.get());
+                return false;
+            }
+            Partner p = new Partner();
+            p.code = e.getKey();
+            p.name = e.getValue().name();
+            p.country = e.getValue().country();
+            p.endpoint = e.getValue().endpoint();
+            p.acceptedTypes = PartnerMapper.join(e.getValue().acceptedTypes());
+            p.maxTlp = e.getValue().maxTlp();
+            p.active = e.getValue().active();
+            p.createdAt = now;
+            p.updatedAt = now;
+            if (!partners.insertIfAbsent(p)) {
+                return false;
+            }
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("change", "SEEDED");
+            details.put("partner", PartnerMapper.view(p));
+            audit.record("PARTNER_CHANGED", "SUCCESS", AuditTrail.SYSTEM, subject(p.code), null, details);
+            return true;
+        }).map(Map.Entry::getKey).toList();
+    }
+
+    static void checkCode(String code) {
+        if (code == null || !code.matches(IncomingReport.AGENCY)) {
+            throw new ProblemException(400, "validation", "Bad Request",
+                    "A partner code is two letters, a dash and 2 to 10 letters or digits, e.g. US-CBP.");
+        }
+    }
+
+    static ProblemException notFound(String code) {
+        return new ProblemException(404, "not-found", "Not Found", "No partner " + code + ".");
+    }
+
+    private static AuditEvent.Subject subject(String code) {
+        return new AuditEvent.Subject(null, null, null, code);
+    }
+}

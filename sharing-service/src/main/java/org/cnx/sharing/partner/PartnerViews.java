@@ -1,0 +1,54 @@
+package org.cnx.sharing.partner;
+
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import org.cnx.sharing.policy.PolicyDocument;
+import org.cnx.sharing.policy.Tlp;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** The partner registry's request and response bodies. */
+public final class PartnerViews {
+
+    private PartnerViews() {
+    }
+
+    /** A partner as an exchange-admin registers it; the code is in the path. */
+    @Schema(name = "PartnerRequest")
+    public record PartnerRequest(
+            @Schema(example = "U.S. Customs and Border Protection")
+            @NotBlank @Size(max = 200) String name,
+
+            @Schema(description = "ISO 3166-1 alpha-2", example = "US")
+            @NotNull @Pattern(regexp = PolicyDocument.COUNTRY, message = "must be an ISO 3166-1 alpha-2 code")
+            String country,
+
+            @Schema(description = "Where deliveries are POSTed: https, and a public address outside dev and test",
+                    example = "https://cbp.example/cnx/deliveries")
+            @NotBlank @Size(max = 2000) String endpoint,
+
+            @Schema(description = "Report types the partner receives; others are denied for it")
+            @NotNull @Size(min = 1, max = 6) List<@NotNull @Pattern(regexp = PolicyDocument.REPORT_TYPE,
+                    message = "must be a report type") String> acceptedTypes,
+
+            @Schema(description = "The most restricted TLP the partner receives", example = "AMBER",
+                    enumeration = {"CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"})
+            @NotNull @Pattern(regexp = Tlp.PATTERN, message = "must be a TLP label") String maxTlp,
+
+            @Schema(description = "Inactive partners get no decisions and no deliveries")
+            @NotNull Boolean active) {
+    }
+
+    @Schema(name = "Partner")
+    public record PartnerView(String code, String name, String country, String endpoint, List<String> acceptedTypes,
+            String maxTlp, boolean active, Instant createdAt, Instant updatedAt) {
+    }
+
+    public record Page(List<PartnerView> items, String next) {
+    }
+}

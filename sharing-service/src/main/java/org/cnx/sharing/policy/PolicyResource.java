@@ -1,0 +1,93 @@
+package org.cnx.sharing.policy;
+
+import java.net.URI;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.cnx.sharing.audit.AuditTrail;
+import org.cnx.sharing.problem.ProblemException;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+
+/** The versioned release policy, kept by exchange-admins. */
+@Path("/api/v1/policy")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed("exchange-admin")
+public class PolicyResource {
+
+    private final PolicyService service;
+    private final JsonWebToken token;
+
+    PolicyResource(PolicyService service, JsonWebToken token) {
+        this.service = service;
+        this.token = token;
+    }
+
+    @GET
+    @Operation(summary = "The policy version in force", description = "ETag = the version number; send it back as "
+            + "If-Match with a PUT to publish only if no one else has published since.")
+    public Response current() {
+        PolicyViews.Version version = service.current().orElseThrow(
+                () -> new ProblemException(404, "not-found", "Not Found", "No policy has been published yet."));
+        return withTag(Response.ok(version), version).build();
+    }
+
+    @GET
+    @Path("/versions/{version}")
+    @Operation(summary = "One version of the policy, current or past (versions are never changed or removed)")
+    public Response version(@PathParam("version") int number) {
+        PolicyViews.Version version = service.version(number).orElseThrow(
+                () -> new ProblemException(404, "not-found", "Not Found", "No policy version " + number + "."));
+        return withTag(Response.ok(version), version).build();
+    }
+
+    @PUT
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Publish a new version of the policy",
+            description = "The body becomes the next version and is in force for every report received from then on; "
+                    + "earlier versions stay readable. Rules are tried in order, the first match decides, no match "
+                    + "denies. Audited as POLICY_CHANGED with the publishing admin. 412 when If-Match names another "
+                    + "version than the one in force.")
+    public Response publish(
+            @Parameter(description = "the version this change is based on, as the ETag of GET /api/v1/policy")
+            @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+            @NotNull PolicyDocument document) {
+        PolicyViews.Version version = service.publish(document, expectedVersion(ifMatch), AuditTrail.actor(token));
+        return withTag(Response.ok(version), version)
+                .contentLocation(URI.create("/api/v1/policy/versions/" + version.version())).build();
+    }
+
+    private static Response.ResponseBuilder withTag(Response.ResponseBuilder response, PolicyViews.Version version) {
+        return response.tag(new EntityTag(Integer.toString(version.version())));
+    }
+
+    private static Integer expectedVersion(String ifMatch) {
+        if (ifMatch == null || ifMatch.isBlank()) {
+            return null;
+        }
+        String value = ifMatch.trim();
+        if (value.startsWith("W/")) {
+            value = value.substring(2);
+        }
+        value = value.replace("\"", "");
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new ProblemException(412, "version-changed", "Precondition Failed",
+                    "If-Match must be the ETag of GET /api/v1/policy, e.g. \"3\".");
+        }
+    }
+}

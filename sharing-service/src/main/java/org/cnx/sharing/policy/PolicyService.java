@@ -1,0 +1,188 @@
+package org.cnx.sharing.policy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.PersistenceException;
+import jakarta.transaction.Transactional;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validator;
+
+import org.cnx.sharing.audit.AuditEvent;
+import org.cnx.sharing.audit.AuditTrail;
+import org.cnx.sharing.problem.Problem;
+import org.cnx.sharing.problem.ProblemException;
+import org.cnx.sharing.problem.ProblemPointers;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** The versioned release policy: publish a new version, read any version, and the one in force. */
+@ApplicationScoped
+public class PolicyService {
+
+    /** A policy version in force; version 0 is the empty policy before any was published. */
+    public record Active(int version, PolicyDocument document) {
+    }
+
+    static final String INITIAL = "policy/initial-policy.json";
+
+    private final PolicyVersionRepository versions;
+    private final AuditTrail audit;
+    private final ObjectMapper json;
+    private final Validator validator;
+    /** Versions never change, so each is parsed once. */
+    private final Map<Integer, PolicyDocument> parsed = new ConcurrentHashMap<>();
+
+    PolicyService(PolicyVersionRepository versions, AuditTrail audit, ObjectMapper json, Validator validator) {
+        this.versions = versions;
+        this.audit = audit;
+        this.json = json;
+        this.validator = validator;
+    }
+
+    /** The policy in force now. */
+    public Active active() {
+        int latest = versions.latestNumber();
+        if (latest == 0) {
+            return new Active(0, PolicyDocument.EMPTY);
+        }
+        PolicyDocument document = parsed.get(latest);
+        if (document == null) {
+            document = versions.findByIdOptional(latest).map(v -> parse(v.document)).orElse(PolicyDocument.EMPTY);
+            parsed.put(latest, document);
+        }
+        return new Active(latest, document);
+    }
+
+    public Optional<PolicyViews.Version> current() {
+        return versions.latest().map(this::view);
+    }
+
+    public Optional<PolicyViews.Version> version(int number) {
+        return versions.findByIdOptional(number).map(this::view);
+    }
+
+    /**
+     * Publishes {@code document} as the next version. With {@code expectedVersion}, only if that is
+     * still the version in force (412 otherwise), so two admins cannot silently overwrite each other.
+     */
+    @Transactional
+    public PolicyViews.Version publish(PolicyDocument document, Integer expectedVersion, AuditEvent.Actor actor) {
+        check(document, "");
+        Optional<PolicyVersion> previous = versions.lockLatest();
+        int current = previous.map(v -> v.version).orElse(0);
+        if (expectedVersion != null && expectedVersion != current) {
+            throw new ProblemException(412, "version-changed", "Precondition Failed",
+                    "The policy in force is version " + current + ", not " + expectedVersion + ".");
+        }
+        PolicyVersion next = newVersion(current + 1, document, actor.sub(), actor.agency());
+        try {
+            versions.persistAndFlush(next);
+        } catch (PersistenceException e) {
+            throw new ProblemException(409, "conflict", "Conflict",
+                    "Another version was published at the same moment; read the policy and try again.");
+        }
+        audit.record("POLICY_CHANGED", "SUCCESS", actor, null, next.documentSha256,
+                details(next.version, current, document));
+        return view(next);
+    }
+
+    /** Publishes the shipped initial policy as version 1 unless a version exists. */
+    @Transactional
+    public boolean seedInitial() {
+        if (versions.latestNumber() > 0) {
+            return false;
+        }
+        PolicyDocument document = initialDocument(json);
+        check(document, "");
+        PolicyVersion first = newVersion(1, document, AuditTrail.SYSTEM.sub(), null);
+        if (!versions.insertIfAbsent(first)) {
+            return false;
+        }
+        Map<String, Object> details = details(1, 0, document);
+        details.put("seeded", INITIAL);
+        audit.record("POLICY_CHANGED", "SUCCESS", AuditTrail.SYSTEM, null, first.documentSha256, details);
+        return true;
+    }
+
+    /** Bean Validation and the cross-field checks; 400 with every problem, pointers under {@code base}. */
+    public void check(PolicyDocument document, String base) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        Set<ConstraintViolation<PolicyDocument>> violations = validator.validate(document);
+        for (ConstraintViolation<PolicyDocument> v : violations) {
+            errors.add(new Problem.FieldError(base + ProblemPointers.of(v.getPropertyPath(), 0), v.getMessage()));
+        }
+        errors.addAll(document.problems(base));
+        if (!errors.isEmpty()) {
+            errors.sort(java.util.Comparator.comparing(Problem.FieldError::pointer));
+            throw new ProblemException(400, "validation", "Bad Request",
+                    errors.size() + " problem(s) in the policy document.", errors);
+        }
+    }
+
+    static PolicyDocument initialDocument(ObjectMapper json) {
+        try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(INITIAL)) {
+            if (in == null) {
+                throw new IllegalStateException(INITIAL + " is missing");
+            }
+            return json.readValue(in, PolicyDocument.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private PolicyVersion newVersion(int number, PolicyDocument document, String sub, String agency) {
+        PolicyVersion v = new PolicyVersion();
+        v.version = number;
+        v.document = write(document);
+        v.documentSha256 = AuditTrail.sha256(v.document);
+        v.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        v.createdBySub = sub;
+        v.createdByAgency = agency;
+        return v;
+    }
+
+    private static Map<String, Object> details(int version, int previous, PolicyDocument document) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("version", version);
+        details.put("previousVersion", previous);
+        details.put("rules", document.rules().stream().map(PolicyDocument.Rule::id).toList());
+        if (document.description() != null) {
+            details.put("description", document.description());
+        }
+        return details;
+    }
+
+    private PolicyViews.Version view(PolicyVersion v) {
+        return new PolicyViews.Version(v.version, v.createdAt, new PolicyViews.Author(v.createdBySub, v.createdByAgency),
+                v.documentSha256, parsed.computeIfAbsent(v.version, n -> parse(v.document)));
+    }
+
+    private PolicyDocument parse(String document) {
+        try {
+            return json.readValue(document, PolicyDocument.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored policy document is unreadable", e);
+        }
+    }
+
+    private String write(PolicyDocument document) {
+        try {
+            return json.writeValueAsString(document);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("policy document not serialisable", e);
+        }
+    }
+}

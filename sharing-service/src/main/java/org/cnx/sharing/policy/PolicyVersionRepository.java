@@ -1,0 +1,41 @@
+package org.cnx.sharing.policy;
+
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+
+import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Sort;
+
+@ApplicationScoped
+public class PolicyVersionRepository implements PanacheRepositoryBase<PolicyVersion, Integer> {
+
+    public Optional<PolicyVersion> latest() {
+        return findAll(Sort.descending("version")).firstResultOptional();
+    }
+
+    /** The version in force, locked: publishers queue behind each other instead of racing for its number. */
+    public Optional<PolicyVersion> lockLatest() {
+        return findAll(Sort.descending("version")).withLock(LockModeType.PESSIMISTIC_WRITE).firstResultOptional();
+    }
+
+    /** The number of the version in force; 0 before any. */
+    public int latestNumber() {
+        Integer max = getEntityManager().createQuery("select max(p.version) from PolicyVersion p", Integer.class)
+                .getSingleResult();
+        return max == null ? 0 : max;
+    }
+
+    /** Inserts unless the version exists (a replica may seed at the same time); true when inserted. */
+    public boolean insertIfAbsent(PolicyVersion v) {
+        return getEntityManager().createNativeQuery("""
+                INSERT INTO policy_version (version, document, document_sha256, created_at, created_by_sub, created_by_agency)
+                VALUES (:version, :document, :sha, :createdAt, :sub, cast(:agency as varchar))
+                ON CONFLICT (version) DO NOTHING""")
+                .setParameter("version", v.version).setParameter("document", v.document)
+                .setParameter("sha", v.documentSha256).setParameter("createdAt", v.createdAt)
+                .setParameter("sub", v.createdBySub).setParameter("agency", v.createdByAgency)
+                .executeUpdate() == 1;
+    }
+}

@@ -1,0 +1,179 @@
+package org.cnx.sharing.recall;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import org.cnx.sharing.audit.AuditEvent;
+import org.cnx.sharing.audit.AuditTrail;
+import org.cnx.sharing.delivery.Deliveries;
+import org.cnx.sharing.delivery.Delivery;
+import org.cnx.sharing.delivery.DeliveryRepository;
+import org.cnx.sharing.release.Release;
+import org.cnx.sharing.release.ReleaseRecords;
+import org.cnx.sharing.release.ReleaseRepository;
+import org.cnx.sharing.report.SharedReport;
+import org.cnx.sharing.report.SharedReportRepository;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Withdrawals: releases still waiting for approval are cancelled, records not yet sent are held back,
+ * and every partner that got the record (or may have: an attempt was made) is sent a signed RECALL
+ * through the same delivery relay. Idempotent by report id.
+ */
+@ApplicationScoped
+public class RecallService {
+
+    private static final Logger LOG = Logger.getLogger(RecallService.class);
+
+    public record Outcome(int accepted, int duplicates, int refused) {
+    }
+
+    private final RecallRepository recalls;
+    private final SharedReportRepository reports;
+    private final ReleaseRepository releases;
+    private final DeliveryRepository deliveryRows;
+    private final Deliveries deliveries;
+    private final ReleaseRecords records;
+    private final AuditTrail audit;
+    private final ObjectMapper json;
+
+    RecallService(RecallRepository recalls, SharedReportRepository reports, ReleaseRepository releases,
+            DeliveryRepository deliveryRows, Deliveries deliveries, ReleaseRecords records, AuditTrail audit,
+            ObjectMapper json) {
+        this.recalls = recalls;
+        this.reports = reports;
+        this.releases = releases;
+        this.deliveryRows = deliveryRows;
+        this.deliveries = deliveries;
+        this.records = records;
+        this.audit = audit;
+        this.json = json;
+    }
+
+    /**
+     * {@code caller} is intake-service; each event's actor is intake acting for the withdrawing agency.
+     * A withdrawal naming another agency than the report's originator is refused (and not stored).
+     */
+    @Transactional
+    public Outcome recall(List<RecallNotice> batch, AuditEvent.Actor caller) {
+        Map<UUID, RecallNotice> unique = batch.stream()
+                .collect(Collectors.toMap(RecallNotice::reportId, Function.identity(), (a, b) -> a, LinkedHashMap::new));
+        Map<UUID, String> known = recalls.agencies(unique.keySet());
+        Map<UUID, SharedReport> received = reports.byIds(unique.keySet());
+        int accepted = 0;
+        int duplicates = 0;
+        int refused = 0;
+        for (RecallNotice notice : unique.values()) {
+            if (known.containsKey(notice.reportId())) {
+                duplicates++;
+                continue;
+            }
+            SharedReport report = received.get(notice.reportId());
+            if (report != null && !report.agency.equals(notice.agency())) {
+                LOG.warnf("withdrawal of report %s by %s refused: the report is %s's", notice.reportId(),
+                        notice.agency(), report.agency);
+                refused++;
+                continue;
+            }
+            Recall recall = new Recall();
+            recall.reportId = notice.reportId();
+            recall.agency = notice.agency();
+            recall.reason = notice.reason();
+            recall.withdrawnAt = notice.withdrawnAt();
+            recall.receivedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            recalls.persist(recall);
+            accepted++;
+            if (report != null) {
+                withdraw(notice, new AuditEvent.Actor(caller.sub(), notice.agency(), caller.roles()));
+            }
+        }
+        return new Outcome(accepted, duplicates, refused);
+    }
+
+    private void withdraw(RecallNotice notice, AuditEvent.Actor actor) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        String why = "withdrawn by " + notice.agency() + (notice.reason() == null ? "" : ": " + notice.reason());
+        Map<UUID, Delivery> sent = deliveryRows.lockRecordsOf(notice.reportId()).stream()
+                .collect(Collectors.toMap(d -> d.releaseId, Function.identity(), (a, b) -> a));
+        String recall = recallPayload(notice);
+        String recallSha = AuditTrail.sha256(recall);
+        for (Release release : releases.lockForReport(notice.reportId())) {
+            if (release.status == Release.Status.PENDING_APPROVAL) {
+                release.status = Release.Status.CANCELLED;
+                release.closedAt = now;
+                release.rejectionReason = why;
+                cancelled(release, notice, actor);
+            } else if (release.status == Release.Status.RELEASED) {
+                Delivery delivery = sent.get(release.id);
+                boolean mayHaveLeft = delivery != null && switch (delivery.status) {
+                    case DELIVERED, DEAD -> true;
+                    case PENDING -> delivery.attempts > 0;
+                    case FAILED, CANCELLED -> false;
+                };
+                if (delivery != null
+                        && (delivery.status == Delivery.Status.PENDING || delivery.status == Delivery.Status.DEAD)) {
+                    delivery.status = Delivery.Status.CANCELLED;
+                }
+                release.rejectionReason = why;
+                if (mayHaveLeft) {
+                    release.status = Release.Status.RECALLED;
+                    // after an attempt still in flight, so the recall does not overtake the record
+                    Instant notBefore = delivery.leaseUntil != null && delivery.leaseUntil.isAfter(now)
+                            ? delivery.leaseUntil : now;
+                    UUID deliveryId = deliveries.scheduleRecall(release.id, release.reportId, release.partner, recall,
+                            recallSha, notBefore);
+                    Map<String, Object> details = new LinkedHashMap<>();
+                    details.put("recalledDeliveryId", delivery.id.toString());
+                    details.put("recordStatus", delivery.status.name());
+                    details.put("withdrawnAt", notice.withdrawnAt().toString());
+                    if (notice.reason() != null) {
+                        details.put("reason", notice.reason());
+                    }
+                    audit.record("RECALL_SENT", "SUCCESS", actor,
+                            new AuditEvent.Subject(release.reportId, release.id, deliveryId, release.partner), recallSha,
+                            details);
+                } else {
+                    release.status = Release.Status.CANCELLED;
+                    cancelled(release, notice, actor);
+                }
+            }
+        }
+    }
+
+    /**
+     * Audit-service knows no RELEASE_CANCELLED action (yet): a release the originator cancelled is
+     * logged as RELEASE_REJECTED with status CANCELLED.
+     */
+    private void cancelled(Release release, RecallNotice notice, AuditEvent.Actor actor) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("status", Release.Status.CANCELLED.name());
+        details.put("reason", release.rejectionReason);
+        details.put("withdrawnAt", notice.withdrawnAt().toString());
+        audit.record("RELEASE_REJECTED", "SUCCESS", actor,
+                AuditEvent.Subject.release(release.reportId, release.id, release.partner), release.payloadSha256,
+                details);
+    }
+
+    private String recallPayload(RecallNotice notice) {
+        ObjectNode body = json.createObjectNode();
+        body.put("type", "RECALL");
+        body.put("reportId", notice.reportId().toString());
+        if (notice.reason() != null) {
+            body.put("reason", notice.reason());
+        }
+        body.put("withdrawnAt", notice.withdrawnAt().toString());
+        return records.write(body);
+    }
+}

@@ -1,0 +1,315 @@
+package org.cnx.sharing.redaction;
+
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+
+/**
+ * Applies a redaction profile to a report body and says what it withheld. Pure: the input is never
+ * changed, and the same input gives the same output.
+ * <p>
+ * Every step selects its targets in the <em>original</em> report, so a mask cannot hide a field from a
+ * later step's {@code where}, and manifest pointers keep the original indices. Drops are carried out
+ * last. Whatever cannot be generalised (an unreadable timestamp, a place without a country) is dropped
+ * instead: redaction fails closed.
+ */
+public final class Redactor {
+
+    public static final String MASK = "****";
+    private static final Pattern COUNTRY = Pattern.compile("[A-Z]{2}");
+    /** UN/LOCODE, e.g. {@code USNOG} or {@code US NOG}: the first two letters are the country. */
+    private static final Pattern LOCODE = Pattern.compile("([A-Z]{2}) ?[A-Z2-9]{3}");
+    private static final Pattern INDEX = Pattern.compile("0|[1-9][0-9]{0,8}");
+
+    private Redactor() {
+    }
+
+    /** The redacted copy and its manifest. */
+    public record Result(JsonNode report, List<Withheld> withheld) {
+    }
+
+    /** A selected node and its concrete pointer (segments, unescaped). */
+    record Target(List<String> pointer, JsonNode node) {
+
+        Target child(String segment, JsonNode child) {
+            List<String> p = new ArrayList<>(pointer);
+            p.add(segment);
+            return new Target(List.copyOf(p), child);
+        }
+    }
+
+    public static Result apply(JsonNode original, List<RedactionOp> ops) {
+        JsonNode copy = original.deepCopy();
+        List<Withheld> manifest = new ArrayList<>();
+        List<List<String>> drops = new ArrayList<>();
+        for (RedactionOp op : ops) {
+            for (Target target : select(original, op.path(), op.where())) {
+                if (within(target.pointer(), drops) || target.pointer().isEmpty()) {
+                    continue;
+                }
+                switch (op.op()) {
+                    case "drop" -> drop(target, drops, manifest);
+                    case "mask" -> {
+                        JsonNode current = at(copy, target.pointer());
+                        if (current == null || current.isNull()) {
+                            continue;
+                        }
+                        JsonNode masked = mask(current, op.keep() == null ? RedactionOp.DEFAULT_KEEP : op.keep());
+                        if (!masked.equals(current)) {
+                            replace(copy, target.pointer(), masked);
+                            manifest.add(new Withheld(pointer(target.pointer()), "mask"));
+                        }
+                    }
+                    case "generalise" -> {
+                        JsonNode current = at(copy, target.pointer());
+                        if (current == null || current.isNull()) {
+                            continue;
+                        }
+                        Optional<JsonNode> general = generalise(current, op.to());
+                        if (general.isEmpty()) {
+                            drop(target, drops, manifest);
+                        } else if (!general.get().equals(current)) {
+                            replace(copy, target.pointer(), general.get());
+                            manifest.add(new Withheld(pointer(target.pointer()), "generalise"));
+                        }
+                    }
+                    default -> throw new IllegalArgumentException("unknown redaction op " + op.op());
+                }
+            }
+        }
+        // outermost drops only, removed from the last array index backwards so earlier indices hold
+        List<List<String>> outermost = drops.stream().filter(d -> !within(d, drops, false)).distinct()
+                .sorted(((Comparator<List<String>>) Redactor::compareNumerically).reversed()).toList();
+        outermost.forEach(d -> remove(copy, d));
+        List<Withheld> kept = manifest.stream()
+                .filter(w -> outermost.stream().noneMatch(d -> strictlyUnder(w.path(), pointer(d))))
+                .filter(w -> "drop".equals(w.op()) || outermost.stream().noneMatch(d -> pointer(d).equals(w.path())))
+                .distinct().toList();
+        return new Result(copy, kept);
+    }
+
+    private static void drop(Target target, List<List<String>> drops, List<Withheld> manifest) {
+        drops.add(target.pointer());
+        manifest.add(new Withheld(pointer(target.pointer()), "drop"));
+    }
+
+    /** The nodes of {@code root} that {@code path} (with {@code *} segments) and {@code where} select. */
+    static List<Target> select(JsonNode root, String path, Map<String, String> where) {
+        List<Target> current = List.of(new Target(List.of(), root));
+        for (String segment : segments(path)) {
+            List<Target> next = new ArrayList<>();
+            for (Target t : current) {
+                JsonNode node = t.node();
+                if ("*".equals(segment) && node.isArray()) {
+                    for (int i = 0; i < node.size(); i++) {
+                        next.add(t.child(Integer.toString(i), node.get(i)));
+                    }
+                } else if ("*".equals(segment) && node.isObject()) {
+                    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
+                        Map.Entry<String, JsonNode> field = it.next();
+                        next.add(t.child(field.getKey(), field.getValue()));
+                    }
+                } else if (node.isObject() && node.has(segment)) {
+                    next.add(t.child(segment, node.get(segment)));
+                } else if (node.isArray() && INDEX.matcher(segment).matches()
+                        && Integer.parseInt(segment) < node.size()) {
+                    next.add(t.child(segment, node.get(Integer.parseInt(segment))));
+                }
+            }
+            current = next;
+        }
+        if (where == null || where.isEmpty()) {
+            return current;
+        }
+        List<Target> selected = new ArrayList<>();
+        for (Target t : current) {
+            if (t.node().isArray()) {
+                for (int i = 0; i < t.node().size(); i++) {
+                    if (matches(t.node().get(i), where)) {
+                        selected.add(t.child(Integer.toString(i), t.node().get(i)));
+                    }
+                }
+            } else if (matches(t.node(), where)) {
+                selected.add(t);
+            }
+        }
+        return selected;
+    }
+
+    private static boolean matches(JsonNode node, Map<String, String> where) {
+        if (!node.isObject()) {
+            return false;
+        }
+        return where.entrySet().stream().allMatch(e -> {
+            JsonNode value = node.get(e.getKey());
+            return value != null && value.isValueNode() && value.asText().equalsIgnoreCase(e.getValue());
+        });
+    }
+
+    static JsonNode mask(JsonNode node, int keep) {
+        if (node.isObject()) {
+            ObjectNode masked = JsonNodeFactory.instance.objectNode();
+            node.fields().forEachRemaining(f -> masked.set(f.getKey(), mask(f.getValue(), keep)));
+            return masked;
+        }
+        if (node.isArray()) {
+            ArrayNode masked = JsonNodeFactory.instance.arrayNode();
+            node.forEach(e -> masked.add(mask(e, keep)));
+            return masked;
+        }
+        if (node.isNull()) {
+            return node;
+        }
+        String text = node.asText();
+        int length = text.codePointCount(0, text.length());
+        String tail = length > keep ? text.substring(text.offsetByCodePoints(0, length - keep)) : "";
+        return TextNode.valueOf(MASK + tail);
+    }
+
+    static Optional<JsonNode> generalise(JsonNode node, String to) {
+        return switch (to) {
+            case "day" -> day(node).map(TextNode::valueOf);
+            case "country" -> country(node);
+            default -> Optional.empty();
+        };
+    }
+
+    private static Optional<String> day(JsonNode node) {
+        if (!node.isTextual()) {
+            return Optional.empty();
+        }
+        String text = node.asText().trim();
+        try {
+            return Optional.of(OffsetDateTime.parse(text).atZoneSameInstant(ZoneOffset.UTC).toLocalDate().toString());
+        } catch (DateTimeParseException notOffset) {
+            // try the forms without an offset
+        }
+        try {
+            return Optional.of(LocalDateTime.parse(text).toLocalDate().toString());
+        } catch (DateTimeParseException notLocal) {
+            // try a date
+        }
+        try {
+            return Optional.of(LocalDate.parse(text).toString());
+        } catch (DateTimeParseException notDate) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<JsonNode> country(JsonNode node) {
+        if (node.isObject()) {
+            JsonNode country = node.get("country");
+            if (country != null && country.isTextual() && COUNTRY.matcher(country.asText()).matches()) {
+                return Optional.of(JsonNodeFactory.instance.objectNode().put("country", country.asText()));
+            }
+            return Optional.empty();
+        }
+        if (node.isTextual()) {
+            String text = node.asText().trim();
+            if (COUNTRY.matcher(text).matches()) {
+                return Optional.of(TextNode.valueOf(text));
+            }
+            var locode = LOCODE.matcher(text);
+            if (locode.matches()) {
+                return Optional.of(TextNode.valueOf(locode.group(1)));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static JsonNode at(JsonNode root, List<String> pointer) {
+        JsonNode node = root;
+        for (String segment : pointer) {
+            if (node == null) {
+                return null;
+            }
+            node = node.isArray() ? node.get(Integer.parseInt(segment)) : node.get(segment);
+        }
+        return node;
+    }
+
+    private static void replace(JsonNode root, List<String> pointer, JsonNode value) {
+        JsonNode parent = at(root, pointer.subList(0, pointer.size() - 1));
+        String last = pointer.get(pointer.size() - 1);
+        if (parent instanceof ObjectNode object && object.has(last)) {
+            object.set(last, value);
+        } else if (parent instanceof ArrayNode array && Integer.parseInt(last) < array.size()) {
+            array.set(Integer.parseInt(last), value);
+        }
+    }
+
+    private static void remove(JsonNode root, List<String> pointer) {
+        JsonNode parent = at(root, pointer.subList(0, pointer.size() - 1));
+        String last = pointer.get(pointer.size() - 1);
+        if (parent instanceof ObjectNode object) {
+            object.remove(last);
+        } else if (parent instanceof ArrayNode array && Integer.parseInt(last) < array.size()) {
+            array.remove(Integer.parseInt(last));
+        }
+    }
+
+    private static boolean within(List<String> pointer, List<List<String>> drops) {
+        return within(pointer, drops, true);
+    }
+
+    /** Whether a drop covers {@code pointer}: the same pointer (when {@code orEqual}) or an ancestor. */
+    private static boolean within(List<String> pointer, List<List<String>> drops, boolean orEqual) {
+        for (List<String> d : drops) {
+            if (d.size() <= pointer.size() && pointer.subList(0, d.size()).equals(d)
+                    && (orEqual || d.size() < pointer.size())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean strictlyUnder(String path, String ancestor) {
+        return path.startsWith(ancestor + "/");
+    }
+
+    /** Segment by segment, array indices as numbers, so that /a/10 comes after /a/9. */
+    private static int compareNumerically(List<String> a, List<String> b) {
+        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+            String x = a.get(i);
+            String y = b.get(i);
+            int c = INDEX.matcher(x).matches() && INDEX.matcher(y).matches()
+                    ? Integer.compare(Integer.parseInt(x), Integer.parseInt(y)) : x.compareTo(y);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(a.size(), b.size());
+    }
+
+    static List<String> segments(String path) {
+        if (path.isEmpty()) {
+            return List.of();
+        }
+        List<String> segments = new ArrayList<>();
+        for (String raw : path.substring(1).split("/", -1)) {
+            segments.add(raw.replace("~1", "/").replace("~0", "~"));
+        }
+        return segments;
+    }
+
+    static String pointer(List<String> segments) {
+        StringBuilder p = new StringBuilder();
+        segments.forEach(s -> p.append('/').append(s.replace("~", "~0").replace("/", "~1")));
+        return p.toString();
+    }
+}

@@ -1,0 +1,59 @@
+package org.cnx.sharing.release;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.cnx.sharing.partner.PartnerService;
+import org.cnx.sharing.policy.PolicyService;
+import org.cnx.sharing.problem.Problem;
+import org.cnx.sharing.problem.ProblemException;
+import org.cnx.sharing.report.IncomingReport;
+
+/** Dry runs: the decisions and payloads a hand-over would produce, without storing or sending anything. */
+@ApplicationScoped
+public class EvaluationService {
+
+    private final PartnerService partners;
+    private final PolicyService policies;
+    private final ReleaseDecider decider;
+
+    EvaluationService(PartnerService partners, PolicyService policies, ReleaseDecider decider) {
+        this.partners = partners;
+        this.policies = policies;
+        this.decider = decider;
+    }
+
+    public EvaluationViews.Result evaluate(EvaluationViews.EvaluationRequest request) {
+        if (!request.report().isObject()) {
+            throw new ProblemException(400, "validation", "Bad Request", "The report must be a JSON object.",
+                    List.of(new Problem.FieldError("/report", "must be a JSON object")));
+        }
+        boolean draft = request.policy() != null;
+        PolicyService.Active policy;
+        if (draft) {
+            policies.check(request.policy(), "/policy");
+            policy = new PolicyService.Active(0, request.policy());
+        } else {
+            policy = policies.active();
+        }
+        IncomingReport report = new IncomingReport(request.id() == null ? UUID.randomUUID() : request.id(),
+                request.agency(), request.country(), request.receivedAt() == null ? Instant.now() : request.receivedAt(),
+                request.watchlistHits(), request.report());
+        List<EvaluationViews.PartnerDecision> decisions = partners.activeRecipients().stream()
+                .filter(p -> !p.code().equals(report.agency()))
+                .map(p -> {
+                    ReleaseDecider.Assessment a = decider.assess(report, p, policy);
+                    ReleaseRecords.Prepared record = a.record();
+                    return new EvaluationViews.PartnerDecision(p.code(), p.country(), a.decision().action(),
+                            a.decision().requiredApprovals(), a.decision().rule(), a.decision().reasons(),
+                            record == null ? null : a.decision().redaction(), record == null ? null : record.withheld(),
+                            record == null ? null : record.payload(), record == null ? null : record.sha256());
+                })
+                .toList();
+        return new EvaluationViews.Result(draft ? null : policy.version(), draft, report.id(), report.receivedAt(),
+                decisions);
+    }
+}

@@ -1,0 +1,92 @@
+package org.cnx.sharing.release;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.cnx.sharing.audit.AuditTrail;
+import org.cnx.sharing.redaction.RedactionOp;
+import org.cnx.sharing.redaction.Redactor;
+import org.cnx.sharing.redaction.Withheld;
+import org.cnx.sharing.report.IncomingReport;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Builds the record a partner receives, in one place for stored releases and dry runs alike, so that
+ * a dry run's bytes are the bytes that later leave. The report body is put in a canonical form first
+ * (object keys sorted, null fields left out) so that the same report gives the same bytes however its
+ * sender ordered or spelled it; then the redaction profile is applied once, and the manifest of
+ * withheld paths travels inside the record.
+ */
+@ApplicationScoped
+public class ReleaseRecords {
+
+    /** The exact payload (what is stored, previewed, signed and sent), its SHA-256 and the manifest. */
+    public record Prepared(String payload, String sha256, List<Withheld> withheld) {
+    }
+
+    private final ObjectMapper json;
+
+    ReleaseRecords(ObjectMapper json) {
+        this.json = json;
+    }
+
+    public Prepared prepare(IncomingReport incoming, String recipient, List<RedactionOp> profile) {
+        Redactor.Result redacted = Redactor.apply(canonical(incoming.report()), profile);
+        ObjectNode record = json.createObjectNode();
+        record.put("type", "RECORD");
+        record.put("reportId", incoming.id().toString());
+        record.put("recipient", recipient);
+        ObjectNode originator = record.putObject("originator");
+        originator.put("agency", incoming.agency());
+        originator.put("country", incoming.country());
+        record.put("receivedAt", incoming.receivedAt().toString());
+        ArrayNode hits = record.putArray("watchlistHits");
+        incoming.watchlist().forEach(hits::add);
+        record.set("report", redacted.report());
+        record.set("withheld", json.valueToTree(redacted.withheld()));
+        String payload = write(record);
+        return new Prepared(payload, AuditTrail.sha256(payload), redacted.withheld());
+    }
+
+    public String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("not serialisable", e);
+        }
+    }
+
+    /** Object keys sorted, null-valued fields dropped; array elements keep their positions. */
+    static JsonNode canonical(JsonNode node) {
+        if (node.isObject()) {
+            Map<String, JsonNode> sorted = new TreeMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
+                Map.Entry<String, JsonNode> field = it.next();
+                if (!field.getValue().isNull()) {
+                    sorted.put(field.getKey(), canonical(field.getValue()));
+                }
+            }
+            ObjectNode copy = ((ObjectNode) node).objectNode();
+            sorted.forEach(copy::set);
+            return copy;
+        }
+        if (node.isArray()) {
+            List<JsonNode> elements = new ArrayList<>();
+            node.forEach(e -> elements.add(canonical(e)));
+            ArrayNode copy = ((ArrayNode) node).arrayNode();
+            copy.addAll(elements);
+            return copy;
+        }
+        return node;
+    }
+}

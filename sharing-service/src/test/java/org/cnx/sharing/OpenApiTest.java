@@ -1,0 +1,38 @@
+package org.cnx.sharing;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+/** The OpenAPI document describes every endpoint, each with a summary. */
+@QuarkusTest
+@QuarkusTestResource(FakePartners.class)
+class OpenApiTest {
+
+    @Test
+    void everyEndpointIsDocumented() {
+        JsonPath api = given().queryParam("format", "json").get("/q/openapi").then().statusCode(200).extract().jsonPath();
+        Map<String, Map<String, Map<String, Object>>> paths = api.getMap("paths");
+        for (String path : List.of("/api/v1/partners", "/api/v1/partners/{code}", "/api/v1/policy",
+                "/api/v1/policy/versions/{version}", "/api/v1/policy/evaluation", "/api/v1/releases",
+                "/api/v1/releases/{id}", "/api/v1/releases/{id}/approvals", "/api/v1/releases/{id}/rejection",
+                "/internal/v1/reports", "/internal/v1/recalls")) {
+            assertTrue(paths.containsKey(path), path + " is missing from " + paths.keySet());
+        }
+        paths.forEach((path, operations) -> operations.forEach((method, operation) -> {
+            Object summary = operation.get("summary");
+            assertFalse(summary == null || summary.toString().isBlank(), method + " " + path + " has no summary");
+        }));
+        assertTrue(api.getMap("components.schemas").containsKey("EvaluationRequest"));
+        assertTrue(api.getMap("components.schemas").containsKey("PolicyDocument"));
+    }
+}

@@ -1,0 +1,150 @@
+package org.cnx.sharing;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+/** The partner registry, as an exchange-admin keeps it, and what a partner's entry changes. */
+@QuarkusTest
+@QuarkusTestResource(FakePartners.class)
+class PartnerRegistryTest {
+
+    private static final String CODE = "MX-FGR";
+
+    @InjectWireMock
+    WireMockServer partners;
+
+    private final String admin = Reports.admin("admin-registry");
+
+    private String partner(String maxTlp, boolean active) {
+        return """
+                {"name":"Fiscalía General de la República","country":"MX","endpoint":"%s/partners/MX-FGR/deliveries",
+                 "acceptedTypes":["SEIZURE"],"maxTlp":"%s","active":%s}""".formatted(partners.baseUrl(), maxTlp, active);
+    }
+
+    @AfterEach
+    void removeTheTestPartner() {
+        given().auth().oauth2(admin).delete("/api/v1/partners/" + CODE);
+    }
+
+    @Test
+    void anAdminRegistersUpdatesAndRemovesAPartnerAndEveryChangeIsAuditedWithTheAdmin() {
+        given().auth().oauth2(admin).contentType("application/json").body(partner("GREEN", true))
+                .put("/api/v1/partners/" + CODE).then().statusCode(201)
+                .header("Location", endsWith("/api/v1/partners/" + CODE))
+                .body("code", equalTo(CODE)).body("country", equalTo("MX")).body("maxTlp", equalTo("GREEN"))
+                .body("acceptedTypes", equalTo(List.of("SEIZURE"))).body("active", equalTo(true));
+        given().auth().oauth2(admin).get("/api/v1/partners/" + CODE).then().statusCode(200)
+                .body("name", equalTo("Fiscalía General de la República"));
+
+        // the list, page by page, in code order
+        List<String> codes = new ArrayList<>();
+        String after = null;
+        do {
+            var request = given().auth().oauth2(admin).queryParam("limit", 2);
+            JsonPath page = (after == null ? request : request.queryParam("after", after)).get("/api/v1/partners")
+                    .then().statusCode(200).extract().jsonPath();
+            codes.addAll(page.getList("items.code"));
+            after = page.getString("next");
+        } while (after != null);
+        assertEquals(List.of("CN-GACC", "CN-MPS", "CN-NNCC", "MX-FGR", "US-CBP", "US-DEA", "US-HSI"), codes);
+
+        given().auth().oauth2(admin).contentType("application/json").body(partner("AMBER", false))
+                .put("/api/v1/partners/" + CODE).then().statusCode(200)
+                .body("maxTlp", equalTo("AMBER")).body("active", equalTo(false));
+        given().auth().oauth2(admin).delete("/api/v1/partners/" + CODE).then().statusCode(204);
+        given().auth().oauth2(admin).get("/api/v1/partners/" + CODE).then().statusCode(404)
+                .contentType("application/problem+json");
+        given().auth().oauth2(admin).delete("/api/v1/partners/" + CODE).then().statusCode(404);
+
+        List<Map<String, Object>> changes = await().atMost(Duration.ofSeconds(30)).until(() -> PartnerInbox
+                .auditEvents(partners).stream().filter(e -> "PARTNER_CHANGED".equals(e.get("action")))
+                .filter(e -> CODE.equals(((Map<?, ?>) e.get("subject")).get("partner"))).toList(), l -> l.size() >= 3);
+        List<Map<String, Object>> last = changes.subList(changes.size() - 3, changes.size());
+        assertEquals(List.of("CREATED", "UPDATED", "DELETED"),
+                last.stream().map(e -> ((Map<?, ?>) e.get("details")).get("change")).toList());
+        assertTrue(last.stream().allMatch(e -> "admin-registry".equals(PartnerInbox.actorOf(e))));
+    }
+
+    @Test
+    void aPartnerGetsOnlyTheReportTypesAndTlpItAcceptsAndNothingWhileInactive() {
+        given().auth().oauth2(admin).contentType("application/json").body(partner("GREEN", true))
+                .put("/api/v1/partners/" + CODE).then().statusCode(201);
+        UUID seizure = UUID.randomUUID();
+        UUID shipment = UUID.randomUUID();
+        UUID amber = UUID.randomUUID();
+        Reports.handOver(
+                Reports.message(seizure, "US-CBP", "US", "GREEN", null).replace("PRECURSOR_SHIPMENT", "SEIZURE"),
+                Reports.message(shipment, "US-CBP", "US", "GREEN", null),
+                Reports.message(amber, "US-CBP", "US", "AMBER", null).replace("PRECURSOR_SHIPMENT", "SEIZURE"))
+                .statusCode(200).body("accepted", equalTo(3));
+        String officer = Reports.officer("US-CBP", "US", "officer-us-r");
+        assertEquals("green-cross-border", ruleFor(officer, seizure));
+        assertEquals("partner-types", ruleFor(officer, shipment));
+        assertEquals("partner-max-tlp", ruleFor(officer, amber));
+        await().atMost(Duration.ofSeconds(30)).until(() -> PartnerInbox.deliveriesOf(partners, seizure).stream()
+                .anyMatch(r -> CODE.equals(PartnerInbox.partnerOf(r))));
+
+        given().auth().oauth2(admin).contentType("application/json").body(partner("GREEN", false))
+                .put("/api/v1/partners/" + CODE).then().statusCode(200);
+        UUID later = UUID.randomUUID();
+        Reports.handOver(Reports.message(later, "US-CBP", "US", "GREEN", null).replace("PRECURSOR_SHIPMENT", "SEIZURE"))
+                .statusCode(200);
+        given().auth().oauth2(officer).queryParam("reportId", later).get("/api/v1/releases").then().statusCode(200)
+                .body("items.partner", not(hasItem(CODE)));
+    }
+
+    private static String ruleFor(String officer, UUID reportId) {
+        return given().auth().oauth2(officer).queryParam("reportId", reportId).get("/api/v1/releases").then()
+                .statusCode(200).extract().path("items.find { it.partner == '" + CODE + "' }.rule");
+    }
+
+    @Test
+    void invalidEntriesAreRefusedWithPointers() {
+        given().auth().oauth2(admin).contentType("application/json").body("""
+                {"name":"","country":"mex","endpoint":"http://localhost/x","acceptedTypes":["PIZZA"],"maxTlp":"PINK"}""")
+                .put("/api/v1/partners/" + CODE).then().statusCode(400).contentType("application/problem+json")
+                .body("errors.pointer", containsInAnyOrder("/name", "/country", "/acceptedTypes/0", "/maxTlp", "/active"));
+        given().auth().oauth2(admin).contentType("application/json")
+                .body(partner("GREEN", true).replace(partners.baseUrl(), "ftp://files.example"))
+                .put("/api/v1/partners/" + CODE).then().statusCode(400)
+                .body("errors[0].pointer", equalTo("/endpoint"))
+                .body("errors[0].message", equalTo("must be an absolute https URL"));
+        given().auth().oauth2(admin).contentType("application/json").body(partner("GREEN", true))
+                .put("/api/v1/partners/fgr").then().statusCode(400).contentType("application/problem+json");
+        given().auth().oauth2(admin).get("/api/v1/partners/" + CODE).then().statusCode(404);
+    }
+
+    @Test
+    void onlyExchangeAdminsKeepTheRegistry() {
+        String officer = Reports.officer("US-CBP", "US", "officer-us-r");
+        given().auth().oauth2(officer).get("/api/v1/partners").then().statusCode(403);
+        given().auth().oauth2(officer).contentType("application/json").body(partner("GREEN", true))
+                .put("/api/v1/partners/" + CODE).then().statusCode(403);
+        given().auth().oauth2(TestTokens.person("partner", "US-CBP", "US")).delete("/api/v1/partners/US-CBP")
+                .then().statusCode(403);
+        given().get("/api/v1/partners/US-CBP").then().statusCode(401);
+        given().auth().oauth2(admin).get("/api/v1/partners/US-CBP").then().statusCode(200).body("active", equalTo(true));
+    }
+}

@@ -1,0 +1,218 @@
+package org.cnx.sharing;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+/** The versioned release policy: publish, read old versions, audit, dry runs of drafts. */
+@QuarkusTest
+@QuarkusTestResource(FakePartners.class)
+class PolicyResourceTest {
+
+    /** Seizures to US-CBP denied; every other GREEN-or-lower report released with its title dropped. */
+    private static final String NO_TITLES = """
+            {"description":"test: no titles","rules":[
+               {"id":"no-cbp","match":{"partners":["US-CBP"]},"action":"DENY"},
+               {"id":"green-without-title","match":{"maxTlp":"GREEN"},"action":"RELEASE","redaction":"no-title"}],
+             "redactionProfiles":{"no-title":[{"path":"/title","op":"drop"}]}}""";
+
+    @InjectWireMock
+    WireMockServer partners;
+
+    private final String admin = Reports.admin("admin-policy");
+    private Map<String, Object> initial;
+    private int initialVersion;
+
+    @BeforeEach
+    void rememberThePolicyInForce() {
+        JsonPath current = given().auth().oauth2(admin).get("/api/v1/policy").then().statusCode(200).extract().jsonPath();
+        initial = current.getMap("document");
+        initialVersion = current.getInt("version");
+    }
+
+    /** Other tests rely on the initial policy: put it back as a new version. */
+    @AfterEach
+    void restore() {
+        int now = given().auth().oauth2(admin).get("/api/v1/policy").then().extract().path("version");
+        if (now != initialVersion) {
+            given().auth().oauth2(admin).contentType("application/json").body(initial).put("/api/v1/policy")
+                    .then().statusCode(200);
+        }
+    }
+
+    @Test
+    void everyChangeIsANewVersionOldVersionsStayReadableAndTheChangeIsAuditedWithItsAuthor() {
+        given().auth().oauth2(admin).get("/api/v1/policy").then().statusCode(200)
+                .header("ETag", "\"" + initialVersion + "\"")
+                .body("document.rules.id", hasItem("cn-watchlist-to-cbp"));
+
+        JsonPath published = given().auth().oauth2(admin).contentType("application/json")
+                .header("If-Match", "\"" + initialVersion + "\"").body(NO_TITLES).put("/api/v1/policy")
+                .then().statusCode(200)
+                .header("ETag", "\"" + (initialVersion + 1) + "\"")
+                .header("Content-Location", endsWith("/api/v1/policy/versions/" + (initialVersion + 1)))
+                .body("version", equalTo(initialVersion + 1))
+                .body("createdBy.sub", equalTo("admin-policy")).body("createdBy.agency", equalTo("US-DHS"))
+                .body("document.rules.id", equalTo(List.of("no-cbp", "green-without-title")))
+                .extract().jsonPath();
+
+        given().auth().oauth2(admin).get("/api/v1/policy").then().statusCode(200)
+                .body("version", equalTo(initialVersion + 1)).body("document.description", equalTo("test: no titles"));
+        given().auth().oauth2(admin).get("/api/v1/policy/versions/" + initialVersion).then().statusCode(200)
+                .body("version", equalTo(initialVersion)).body("document", equalTo(initial));
+        given().auth().oauth2(admin).get("/api/v1/policy/versions/99999").then().statusCode(404)
+                .contentType("application/problem+json");
+
+        // a second admin working from the old version does not silently overwrite the first
+        given().auth().oauth2(Reports.admin("admin-other")).contentType("application/json")
+                .header("If-Match", "\"" + initialVersion + "\"").body(NO_TITLES).put("/api/v1/policy")
+                .then().statusCode(412).contentType("application/problem+json");
+
+        Map<String, Object> event = await().atMost(Duration.ofSeconds(30)).until(() -> PartnerInbox.auditEvents(partners)
+                .stream().filter(e -> "POLICY_CHANGED".equals(e.get("action")))
+                .filter(e -> Integer.valueOf(initialVersion + 1).equals(((Map<?, ?>) e.get("details")).get("version")))
+                .findFirst().orElse(null), e -> e != null);
+        assertEquals("admin-policy", PartnerInbox.actorOf(event));
+        assertEquals(published.getString("documentSha256"), event.get("payloadSha256"));
+        assertEquals(initialVersion, ((Map<?, ?>) event.get("details")).get("previousVersion"));
+    }
+
+    @Test
+    void aNewVersionDecidesEveryReportReceivedFromThenOn() {
+        int version = given().auth().oauth2(admin).contentType("application/json").body(NO_TITLES).put("/api/v1/policy")
+                .then().statusCode(200).extract().path("version");
+        UUID id = UUID.randomUUID();
+        Reports.handOver(Reports.message(id, "US-DEA", "US", "GREEN", null)).statusCode(200);
+
+        JsonPath releases = given().auth().oauth2(Reports.officer("US-DEA", "US", "officer-us-p"))
+                .queryParam("reportId", id).get("/api/v1/releases").then().statusCode(200).extract().jsonPath();
+        assertEquals("DENIED", releases.getString("items.find { it.partner == 'US-CBP' }.status"));
+        assertEquals("no-cbp", releases.getString("items.find { it.partner == 'US-CBP' }.rule"));
+        String toNncc = releases.getString("items.find { it.partner == 'CN-NNCC' }.id");
+        given().auth().oauth2(Reports.officer("US-DEA", "US", "officer-us-p")).get("/api/v1/releases/" + toNncc)
+                .then().statusCode(200).body("policyVersion", equalTo(version)).body("rule", equalTo("green-without-title"))
+                .body("status", equalTo("RELEASED"));
+
+        List<LoggedRequest> delivered = await().atMost(Duration.ofSeconds(30))
+                .until(() -> PartnerInbox.deliveriesOf(partners, id), list -> list.size() == 4);
+        for (LoggedRequest request : delivered) {
+            JsonPath record = JsonPath.from(request.getBodyAsString());
+            assertFalse(record.getMap("report").containsKey("title"), request.getBodyAsString());
+            assertEquals(List.of(Map.of("path", "/title", "op", "drop")), record.getList("withheld"));
+        }
+    }
+
+    @Test
+    void anInvalidDocumentIsRefusedWithEveryProblemAtOnceAndChangesNothing() {
+        given().auth().oauth2(admin).contentType("application/json").body("""
+                {"rules":[
+                   {"id":"Bad Id","action":"MAYBE","match":{"maxTlp":"PINK","partners":[]}},
+                   {"id":"x","action":"APPROVE","redaction":"nope"},
+                   {"id":"x","action":"DENY","approvers":2},
+                   {"id":"tlp-red","action":"RELEASE"}],
+                 "redactionProfiles":{"p":[{"path":"subjects","op":"generalise"},{"path":"/a","op":"drop","keep":2}]}}""")
+                .put("/api/v1/policy").then().statusCode(400).contentType("application/problem+json")
+                .body("errors.pointer", containsInAnyOrder("/rules/0/id", "/rules/0/action", "/rules/0/match/maxTlp",
+                        "/rules/0/match/partners", "/rules/1/approvers", "/rules/1/redaction", "/rules/2/id",
+                        "/rules/2/approvers", "/rules/3/id", "/redactionProfiles/p/0/path", "/redactionProfiles/p/0/to",
+                        "/redactionProfiles/p/1/keep"));
+        given().auth().oauth2(admin).get("/api/v1/policy").then().statusCode(200).body("version", equalTo(initialVersion));
+    }
+
+    @Test
+    void unknownFieldsAndBrokenJsonAreRefusedAsProblems() {
+        given().auth().oauth2(admin).contentType("application/json")
+                .body("{\"rules\":[{\"id\":\"a\",\"action\":\"DENY\",\"rulez\":1}]}")
+                .put("/api/v1/policy").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].pointer", equalTo("/rules/0/rulez"))
+                .body("errors[0].message", equalTo("is not a known field"));
+        given().auth().oauth2(admin).contentType("application/json").body("{\"rules\":{\"id\":\"a\"}}")
+                .put("/api/v1/policy").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].pointer", equalTo("/rules"));
+        given().auth().oauth2(admin).contentType("application/json").body("{\"rules\":[")
+                .put("/api/v1/policy").then().statusCode(400).contentType("application/problem+json")
+                .body("title", equalTo("Bad Request"));
+    }
+
+    @Test
+    void anOfficerDryRunsADraftWhichIsNotSaved() {
+        String officer = Reports.officer("US-CBP", "US", "officer-us-dry");
+        given().auth().oauth2(officer).contentType("application/json").body("""
+                {"agency":"US-CBP","country":"US","report":{"type":"SEIZURE","title":"t","tlp":"GREEN",
+                  "subjects":[{"kind":"PERSON","name":"JOHN Doe"}]},
+                 "policy":{"rules":[{"id":"all","action":"RELEASE","redaction":"no-subjects"}],
+                           "redactionProfiles":{"no-subjects":[{"path":"/subjects","op":"drop"}]}}}""")
+                .post("/api/v1/policy/evaluation").then().statusCode(200)
+                .body("draft", equalTo(true)).body("policyVersion", nullValue())
+                .body("decisions", hasSize(5)).body("decisions.partner", not(hasItem("US-CBP")))
+                .body("decisions.action", everyItem(equalTo("RELEASE")))
+                .body("decisions.rule", everyItem(equalTo("all")))
+                .body("decisions[0].withheld", equalTo(List.of(Map.of("path", "/subjects", "op", "drop"))))
+                .body("decisions[0].payload.report.subjects", nullValue())
+                .body("decisions[0].payload.recipient", equalTo("CN-GACC"));
+        given().auth().oauth2(admin).get("/api/v1/policy").then().body("version", equalTo(initialVersion));
+
+        // the same report under the policy in force: a person is named, so nothing goes anywhere
+        given().auth().oauth2(officer).contentType("application/json").body("""
+                {"agency":"US-CBP","country":"US","report":{"type":"SEIZURE","title":"t","tlp":"GREEN",
+                  "subjects":[{"kind":"PERSON","name":"JOHN Doe"}]}}""")
+                .post("/api/v1/policy/evaluation").then().statusCode(200)
+                .body("draft", equalTo(false)).body("policyVersion", equalTo(initialVersion))
+                .body("decisions.action", everyItem(equalTo("DENY")));
+    }
+
+    @Test
+    void anInvalidDryRunIsRefusedWithPointers() {
+        given().auth().oauth2(admin).contentType("application/json").body("""
+                {"agency":"cbp","report":"not an object","policy":{"rules":[{"id":"a","action":"SEND"}]}}""")
+                .post("/api/v1/policy/evaluation").then().statusCode(400).contentType("application/problem+json")
+                .body("errors.pointer", containsInAnyOrder("/agency", "/country"));
+        given().auth().oauth2(admin).contentType("application/json").body("""
+                {"agency":"US-CBP","country":"US","report":{"tlp":"GREEN"},"policy":{"rules":[{"id":"a","action":"SEND"}]}}""")
+                .post("/api/v1/policy/evaluation").then().statusCode(400)
+                .body("errors.pointer", equalTo(List.of("/policy/rules/0/action")));
+        given().auth().oauth2(admin).contentType("application/json").body("""
+                {"agency":"US-CBP","country":"US","report":[1,2]}""")
+                .post("/api/v1/policy/evaluation").then().statusCode(400)
+                .body("errors.pointer", equalTo(List.of("/report")));
+    }
+
+    @Test
+    void onlyExchangeAdminsKeepThePolicyAndOfficersMayOnlyDryRun() {
+        String officer = Reports.officer("CN-NNCC", "CN", "officer-cn-p");
+        given().auth().oauth2(officer).get("/api/v1/policy").then().statusCode(403);
+        given().auth().oauth2(officer).contentType("application/json").body(NO_TITLES).put("/api/v1/policy")
+                .then().statusCode(403);
+        given().auth().oauth2(officer).get("/api/v1/policy/versions/1").then().statusCode(403);
+        given().auth().oauth2(TestTokens.person("partner", "US-CBP", "US")).contentType("application/json")
+                .body("{\"agency\":\"US-CBP\",\"country\":\"US\",\"report\":{}}").post("/api/v1/policy/evaluation")
+                .then().statusCode(403);
+        given().auth().oauth2(TestTokens.person("auditor", "US-DEA", "US")).get("/api/v1/policy").then().statusCode(403);
+        given().get("/api/v1/policy").then().statusCode(401);
+    }
+}

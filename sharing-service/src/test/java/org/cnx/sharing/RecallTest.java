@@ -1,0 +1,135 @@
+package org.cnx.sharing;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.ValidatableResponse;
+
+/** Withdrawals from intake: pending releases cancelled, partners that got the record sent a signed RECALL. */
+@QuarkusTest
+@QuarkusTestResource(FakePartners.class)
+class RecallTest {
+
+    @InjectWireMock
+    WireMockServer partners;
+
+    private static ValidatableResponse recall(String... notices) {
+        return given().auth().oauth2(Reports.intakeToken()).contentType("application/json")
+                .body("[" + String.join(",", notices) + "]").post("/internal/v1/recalls").then();
+    }
+
+    private static String notice(UUID reportId, String agency, String reason) {
+        return "{\"reportId\":\"%s\",\"agency\":\"%s\",\"reason\":\"%s\",\"withdrawnAt\":\"%s\"}"
+                .formatted(reportId, agency, reason, Instant.parse("2026-11-28T10:15:30Z"));
+    }
+
+    private static JsonPath releasesOf(String officer, UUID reportId) {
+        return given().auth().oauth2(officer).queryParam("reportId", reportId).get("/api/v1/releases").then()
+                .statusCode(200).extract().jsonPath();
+    }
+
+    @Test
+    void aWithdrawalCancelsWhatWaitsAndRecallsWhatLeft() throws Exception {
+        UUID id = UUID.randomUUID();
+        Reports.handOver(Reports.message(id, "CN-GACC", "CN", "AMBER", null)).statusCode(200);
+        String officer = Reports.officer("CN-NNCC", "CN", "officer-cn-r");
+        JsonPath before = releasesOf(officer, id);
+        String toDea = before.getString("items.find { it.partner == 'US-DEA' }.id");
+        String toHsi = before.getString("items.find { it.partner == 'US-HSI' }.id");
+        given().auth().oauth2(officer).contentType("application/json").body("{}")
+                .post("/api/v1/releases/" + toDea + "/approvals").then().statusCode(200).body("status", equalTo("RELEASED"));
+        LoggedRequest record = await().atMost(Duration.ofSeconds(30))
+                .until(() -> PartnerInbox.deliveriesOf(partners, id), list -> list.size() == 1).get(0);
+
+        recall(notice(id, "CN-GACC", "source compromised")).statusCode(200)
+                .body("accepted", equalTo(1)).body("duplicates", equalTo(0)).body("refused", equalTo(0));
+
+        JsonPath after = releasesOf(officer, id);
+        assertEquals("RECALLED", after.getString("items.find { it.partner == 'US-DEA' }.status"));
+        assertEquals(List.of("CANCELLED", "CANCELLED"),
+                after.getList("items.findAll { it.partner == 'US-CBP' || it.partner == 'US-HSI' }.status"));
+        given().auth().oauth2(officer).get("/api/v1/releases/" + toHsi).then().statusCode(200)
+                .body("rejectionReason", equalTo("withdrawn by CN-GACC: source compromised"));
+        given().auth().oauth2(officer).contentType("application/json").body("{}")
+                .post("/api/v1/releases/" + toHsi + "/approvals").then().statusCode(409);
+
+        // US-DEA, which got the record, gets a signed recall on the same endpoint; no one else gets anything
+        List<LoggedRequest> sent = await().atMost(Duration.ofSeconds(30))
+                .until(() -> PartnerInbox.deliveriesOf(partners, id), list -> list.size() == 2);
+        LoggedRequest recall = sent.stream().filter(r -> r.getBodyAsString().startsWith("{\"type\":\"RECALL\""))
+                .findFirst().orElseThrow();
+        assertEquals("US-DEA", PartnerInbox.partnerOf(recall));
+        PartnerInbox.verify(recall);
+        assertNotEquals(record.getHeader("X-Cnx-Delivery-Id"), recall.getHeader("X-Cnx-Delivery-Id"));
+        assertEquals("{\"type\":\"RECALL\",\"reportId\":\"" + id + "\",\"reason\":\"source compromised\","
+                + "\"withdrawnAt\":\"2026-11-28T10:15:30Z\"}", recall.getBodyAsString());
+
+        // audited: the recall sent, the two cancellations, with intake acting for the originator
+        List<Map<String, Object>> events = await().atMost(Duration.ofSeconds(30)).until(
+                () -> PartnerInbox.auditEvents(partners, id).stream()
+                        .filter(e -> "RECALL_SENT".equals(e.get("action")) || "RELEASE_REJECTED".equals(e.get("action")))
+                        .toList(), l -> l.size() == 3);
+        Map<String, Object> sentEvent = events.stream().filter(e -> "RECALL_SENT".equals(e.get("action"))).findFirst()
+                .orElseThrow();
+        assertEquals("US-DEA", ((Map<?, ?>) sentEvent.get("subject")).get("partner"));
+        assertEquals(recall.getHeader("X-Cnx-Delivery-Id"), ((Map<?, ?>) sentEvent.get("subject")).get("deliveryId"));
+        assertTrue(events.stream().allMatch(e -> "CN-GACC".equals(((Map<?, ?>) e.get("actor")).get("agency"))));
+
+        // intake re-sending the withdrawal changes nothing
+        recall(notice(id, "CN-GACC", "source compromised")).statusCode(200)
+                .body("accepted", equalTo(0)).body("duplicates", equalTo(1));
+        Thread.sleep(500);
+        assertEquals(2, PartnerInbox.deliveriesOf(partners, id).size());
+    }
+
+    @Test
+    void onlyTheOriginatorsWithdrawalCounts() {
+        UUID id = UUID.randomUUID();
+        Reports.handOver(Reports.message(id, "CN-MPS", "CN", "AMBER", null)).statusCode(200);
+        recall(notice(id, "US-DEA", "not mine")).statusCode(200).body("accepted", equalTo(0)).body("refused", equalTo(1));
+        releasesOf(Reports.officer("CN-MPS", "CN", "officer-cn-s"), id).getList("items.status")
+                .forEach(status -> assertTrue(List.of("PENDING_APPROVAL", "DENIED").contains(status), status.toString()));
+    }
+
+    @Test
+    void aReportWithdrawnBeforeItArrivesIsNeverReleased() throws Exception {
+        UUID id = UUID.randomUUID();
+        recall(notice(id, "US-HSI", "entered in error")).statusCode(200).body("accepted", equalTo(1));
+        Reports.handOver(Reports.message(id, "US-HSI", "US", "GREEN", null)).statusCode(200).body("accepted", equalTo(1));
+        given().auth().oauth2(Reports.officer("US-HSI", "US", "officer-us-s")).queryParam("reportId", id)
+                .get("/api/v1/releases").then().statusCode(200).body("items", hasSize(0));
+        Thread.sleep(500);
+        assertTrue(PartnerInbox.deliveriesOf(partners, id).isEmpty());
+    }
+
+    @Test
+    void onlyIntakeMayWithdrawAndABadBatchIsAProblem() {
+        given().auth().oauth2(TestTokens.person("partner", "CN-GACC", "CN")).contentType("application/json")
+                .body("[" + notice(UUID.randomUUID(), "CN-GACC", "x") + "]").post("/internal/v1/recalls")
+                .then().statusCode(403);
+        recall().statusCode(400).contentType("application/problem+json");
+        recall("{\"agency\":\"\",\"withdrawnAt\":\"2026-11-28T10:15:30Z\"}").statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors.pointer", containsInAnyOrder("/0/reportId", "/0/agency"));
+    }
+}

@@ -1,0 +1,102 @@
+package org.cnx.sharing.partner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The endpoint rules outside dev and test; names resolve through a fake table, never through DNS. */
+class EndpointGuardTest {
+
+    private static final Map<String, String> DNS = Map.of(
+            "partner.example", "203.0.113.10",
+            "rebound.example", "10.1.2.3",
+            "metadata.example", "169.254.169.254");
+
+    private static InetAddress[] resolve(String host) throws UnknownHostException {
+        String address = DNS.get(host);
+        if (address != null) {
+            return new InetAddress[] {InetAddress.getByName(address)};
+        }
+        if (host.matches("[0-9.]+|\\[.*]")) {
+            return InetAddress.getAllByName(host); // a literal: no lookup
+        }
+        throw new UnknownHostException(host);
+    }
+
+    private final EndpointGuard strict = new EndpointGuard(false, EndpointGuardTest::resolve);
+    private final EndpointGuard local = new EndpointGuard(true, EndpointGuardTest::resolve);
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "https://partner.example/cnx/deliveries",
+        "https://203.0.113.10:8443/in",
+        "https://[2001:db8::1]/in",
+    })
+    void publicHttpsEndpointsAreAccepted(String endpoint) {
+        assertEquals(Optional.empty(), strict.refusal(endpoint));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "https://127.0.0.1/in",
+        "https://127.8.9.10/in",
+        "https://[::1]/in",
+        "https://0.0.0.0/in",
+        "https://10.0.0.8/in",
+        "https://172.16.5.4/in",
+        "https://192.168.1.20/in",
+        "https://169.254.169.254/latest/meta-data",
+        "https://[fe80::1]/in",
+        "https://[fd00::5]/in",
+        "https://100.64.0.1/in",
+        "https://[::ffff:127.0.0.1]/in",
+        "https://[64:ff9b::a00:1]/in",
+        "https://rebound.example/in",
+        "https://metadata.example/in",
+    })
+    void loopbackPrivateAndLinkLocalAddressesAreRefused(String endpoint) {
+        String why = strict.refusal(endpoint).orElseThrow();
+        assertTrue(why.startsWith("resolves to a loopback, private or link-local address"), why);
+    }
+
+    @Test
+    void plainHttpIsRefusedOutsideDevAndTest() {
+        assertEquals(Optional.of("must use https"), strict.refusal("http://partner.example/in"));
+    }
+
+    @Test
+    void unresolvableHostsAreRefused() {
+        assertEquals(Optional.of("names a host that does not resolve"), strict.refusal("https://nowhere.example/in"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ftp://partner.example/in", "/relative/path", "partner.example/in", "file:///etc/passwd"})
+    void nonHttpUrlsAreRefusedEverywhere(String endpoint) {
+        assertEquals(Optional.of("must be an absolute https URL"), strict.refusal(endpoint));
+        assertEquals(Optional.of("must be an absolute https URL"), local.refusal(endpoint));
+    }
+
+    @Test
+    void credentialsInTheUrlAreRefused() {
+        assertEquals(Optional.of("must not carry credentials"), strict.refusal("https://user:pw@partner.example/in"));
+    }
+
+    @Test
+    void brokenUrlsAreRefused() {
+        assertEquals(Optional.of("is not a valid URL"), strict.refusal("https://partner example/in"));
+    }
+
+    @Test
+    void devAndTestAllowTheLocalDemoPartner() {
+        assertEquals(Optional.empty(), local.refusal("http://localhost:8090/partners/US-CBP/deliveries"));
+        assertEquals(Optional.empty(), local.refusal("http://127.0.0.1:8090/partners/US-CBP/deliveries"));
+    }
+}
