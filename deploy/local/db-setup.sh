@@ -2,7 +2,7 @@
 # Makes PostgreSQL on localhost:5432 ready for cnx, idempotently (re-running is harmless):
 #   - installs PostgreSQL from Debian packages if it is missing, starts the cluster(s) if not running;
 #   - creates the login roles intake, sharing, audit and the databases
-#     intake, sharing, audit (dev/run) and intake_test, sharing_test, audit_test (tests),
+#     intake, sharing, audit (dev/run), intake_test, sharing_test, audit_test (tests) and *_bench (deploy/bench),
 #     each owned by the role of its service -- except audit's: the exchange log must be append-only, so
 #     audit_owner owns audit and audit_test (and runs their migrations) while the app role audit may only
 #     INSERT and SELECT the log (DESIGN §4). Objects an older set-up left owned by audit are handed over.
@@ -163,7 +163,8 @@ for service in "${services[@]}"; do
 done
 for service in "${services[@]}"; do
   owner="${schema_owners[$service]:-$service}"
-  for db in "$service" "${service}_test"; do
+  # dev/run, tests, and the benchmark (deploy/bench), so that a benchmark and a test run never share data
+  for db in "$service" "${service}_test" "${service}_bench"; do
     ensure_database "$db" "$owner"
     if [[ "$owner" != "$service" ]]; then
       ensure_schema_owned "$db" "$owner"
@@ -171,4 +172,4 @@ for service in "${services[@]}"; do
     fi
   done
 done
-log "ready: roles ${services[*]} ${schema_owners[*]}; databases ${services[*]} and their *_test twins on $pg_host:$pg_port"
+log "ready: roles ${services[*]} ${schema_owners[*]}; databases ${services[*]} and their *_test and *_bench twins on $pg_host:$pg_port"

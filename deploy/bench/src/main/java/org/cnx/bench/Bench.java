@@ -1,0 +1,600 @@
+package org.cnx.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.HdrHistogram.Histogram;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The load benchmark of issue 7, in one run on one machine: the ceilings P (pgbench replaying intake's
+ * transaction) and J (an authenticated JSON endpoint without database), then intake closed-loop (I)
+ * and open-loop at 50 % and 80 % of I, end-to-end to a partner receiver, with the books checked.
+ * Tokens come from deploy/local/token.sh (openssl), not from the services' JWT library.
+ */
+public final class Bench {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> RECIPIENTS = List.of("CN-NNCC", "CN-GACC", "CN-MPS");
+    private static final String[] TYPES = {"SEIZURE", "PRECURSOR_SHIPMENT", "SUSPICIOUS_ORDER", "EMERGING_TREND"};
+    private static final String[][] SUBSTANCES = {{"NPP", "39742-60-4"}, {"4-ANPP", "21409-26-7"},
+        {"acetone", "67-64-1"}, {"fentanyl", "437-38-7"}, {"4-AP", "23056-29-3"}, {"toluene", "108-88-3"}};
+
+    private final Path root;
+    private final Path keys;
+    private final int concurrency;
+    private final Duration phase;
+    private final List<String> jvm;
+    private final Map<String, Proc> procs = new LinkedHashMap<>();
+    private final Load load = new Load();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final Map<String, Object> results = new LinkedHashMap<>();
+    private final String runId = Long.toString(System.currentTimeMillis(), 36).toUpperCase(Locale.ROOT);
+    private String partnerToken;
+
+    private Bench(Path root) {
+        this.root = root;
+        this.keys = root.resolve("deploy/local/.keys");
+        this.concurrency = Integer.getInteger("bench.concurrency", 8);
+        this.phase = Duration.ofSeconds(Integer.getInteger("bench.seconds", 20));
+        // as deploy/local/run.sh runs them, with the serial collector (2 cores, small heaps)
+        this.jvm = List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC");
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(System.getProperty("bench.root", ".")).toAbsolutePath().normalize();
+        Bench bench = new Bench(root);
+        try {
+            bench.run();
+        } finally {
+            bench.stopAll();
+        }
+    }
+
+    private void run() throws Exception {
+        Path logs = root.resolve("deploy/bench/target/logs");
+        Files.createDirectories(logs);
+        startServices(logs);
+        partnerToken = token("partner", "US-CBP", "US");
+
+        System.out.println("bench: warm-up " + phase.toSeconds() / 2 + " s");
+        Load.Result warmup = load.closed(concurrency, phase.dividedBy(2), n -> submit("W", n), 201);
+        List<Load.Sent> accepted = new ArrayList<>(warmup.sent());
+        results.put("warmupReports", warmup.ok());
+
+        System.out.println("bench: J — GET /api/v1/me with wrk, " + concurrency + " connections");
+        Wrk j = wrk("/api/v1/me", null);
+
+        System.out.println("bench: P — pgbench replaying intake's transaction, " + concurrency + " clients");
+        double p = pgbench();
+
+        System.out.println("bench: I alone — the same with sharing, audit and the partner frozen (SIGSTOP)");
+        List<Proc> others = List.of(procs.get("sharing"), procs.get("audit"), procs.get("demo-partner"));
+        for (Proc other : others) {
+            other.signal("STOP");
+        }
+        Wrk alone;
+        try {
+            alone = wrk("/api/v1/reports", "post-report.lua");
+        } finally {
+            for (Proc other : others) {
+                other.signal("CONT");
+            }
+        }
+        results.put("I_alone_reportsPerSecond", round(alone.requestsPerSecond()));
+        results.put("I_alone_over_P", round(alone.requestsPerSecond() / p));
+        System.out.println("bench: letting the pipeline catch up");
+        awaitDrained(acceptedByIntake(), Duration.ofSeconds(30), Duration.ofMinutes(5));
+
+        System.out.println("bench: I — POST /api/v1/reports closed-loop with wrk, " + concurrency + " connections");
+        Map<String, Double> cpuBefore = cpu();
+        Instant iStart = Instant.now();
+        Wrk i = wrk("/api/v1/reports", "post-report.lua");
+        Instant iEnd = Instant.now();
+        Map<String, Double> cpuAfter = cpu();
+        double deliveryRate = deliveredBetween(iStart, iEnd) / Duration.between(iStart, iEnd).toMillis() * 1000.0;
+        System.out.println("bench: letting the pipeline catch up before the open-loop phases");
+        awaitDrained(acceptedByIntake(), Duration.ofSeconds(30), Duration.ofMinutes(5));
+
+        Map<String, Object> open50 = openLoop("O50", i.requestsPerSecond() * 0.5, accepted);
+        Map<String, Object> open80 = openLoop("O80", i.requestsPerSecond() * 0.8, accepted);
+
+        System.out.println("bench: waiting for the backlog to drain before checking the books");
+        long drainStart = System.nanoTime();
+        List<String> acceptedIds = acceptedByIntake();
+        awaitDrained(acceptedIds, Duration.ofSeconds(30), Duration.ofMinutes(5));
+        results.put("drainSecondsAfterLastPhase", round((System.nanoTime() - drainStart) / 1e9));
+        Map<String, Object> books = books(acceptedIds);
+        double verification = verificationRate();
+
+        results.put("machine", machine());
+        results.put("concurrency", concurrency);
+        results.put("phaseSeconds", phase.toSeconds());
+        results.put("I_reportsPerSecond", round(i.requestsPerSecond()));
+        results.put("I_failed", i.failed());
+        results.put("I_p99", i.latency());
+        results.put("P_tps", round(p));
+        results.put("J_requestsPerSecond", round(j.requestsPerSecond()));
+        results.put("I_over_P", round(i.requestsPerSecond() / p));
+        results.put("I_over_J", round(i.requestsPerSecond() / j.requestsPerSecond()));
+        results.put("open50", open50);
+        results.put("open80", open80);
+        results.put("deliveriesPerSecond", round(deliveryRate));
+        Map<String, Object> cpuPerReport = new LinkedHashMap<>();
+        procs.keySet().forEach(name -> cpuPerReport.put(name,
+                round4((cpuAfter.get(name) - cpuBefore.get(name)) / Math.max(1, i.requests() - i.failed()))));
+        results.put("cpuSecondsPerReport", cpuPerReport);
+        Map<String, Object> startup = new LinkedHashMap<>();
+        Map<String, Object> rss = new LinkedHashMap<>();
+        procs.forEach((name, proc) -> {
+            startup.put(name, round(proc.startup.toMillis() / 1000.0));
+            rss.put(name, round(proc.rssMb()));
+        });
+        results.put("startupSeconds", startup);
+        results.put("rssMbAfterRun", rss);
+        results.put("auditVerificationEventsPerSecond", Double.isNaN(verification) ? "n/a" : round(verification));
+        results.put("books", books);
+
+        String report = table();
+        System.out.println(report);
+        Path out = root.resolve("deploy/bench/target/results");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("results.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(results));
+        Files.writeString(out.resolve("results.md"), report);
+        System.out.println("bench: results in " + out);
+        if (!Boolean.TRUE.equals(books.get("balanced"))) {
+            throw new IllegalStateException("the books do not balance: " + books);
+        }
+    }
+
+    private void startServices(Path logs) throws Exception {
+        String keysDir = keys.toString();
+        Proc audit = service("audit", 18083, logs);
+        Proc sharing = service("sharing", 18082, logs);
+        Proc intake = service("intake", 18081, logs);
+        Proc partner = new Proc("demo-partner", 18090, root.resolve("deploy/demo-partner/target/quarkus-app/quarkus-run.jar"),
+                logs, jvm);
+        for (Proc p : List.of(audit, sharing, intake)) {
+            p.env("CNX_KEYS_DIR", keysDir).env("CNX_AUDIT_URL", audit.url()).env("CNX_SHARING_URL", sharing.url())
+                    .env("CNX_DEMO_PARTNER_URL", partner.url()).env("CNX_PARTNERS_ALLOW_LOCAL_ENDPOINTS", "true")
+                    .env("QUARKUS_FLYWAY_CLEAN_AT_START", "true").env("QUARKUS_FLYWAY_CLEAN_DISABLED", "false")
+                    .env("QUARKUS_LOG_LEVEL", "WARN");
+        }
+        audit.env("QUARKUS_FLYWAY_PASSWORD", "audit_owner"); // migrations as the log's owner (db-setup.sh)
+        partner.env("CNX_DEMO_JWKS_URL", sharing.url() + "/.well-known/jwks.json").env("QUARKUS_LOG_LEVEL", "WARN");
+        for (Proc p : List.of(audit, sharing, intake, partner)) {
+            System.out.println("bench: starting " + p.name);
+            p.start();
+            procs.put(p.name, p);
+        }
+    }
+
+    private Proc service(String name, int port, Path logs) {
+        List<String> options = new ArrayList<>(jvm);
+        if (name.equals(System.getProperty("bench.profile"))) {
+            // -Dbench.profile=intake: a JFR CPU profile of that service, for finding the hot path
+            options.add("-XX:StartFlightRecording=filename=" + logs.resolve(name + ".jfr") + ",settings=profile,dumponexit=true");
+        }
+        return new Proc(name, port, root.resolve(name + "-service/target/quarkus-app/quarkus-run.jar"), logs, options)
+                .env("QUARKUS_DATASOURCE_JDBC_URL", jdbc(name))
+                .env("QUARKUS_DATASOURCE_USERNAME", name)
+                .env("QUARKUS_DATASOURCE_PASSWORD", name);
+    }
+
+    private static String jdbc(String service) {
+        return "jdbc:postgresql://localhost:5432/" + service + "_bench";
+    }
+
+    private void stopAll() throws InterruptedException {
+        load.close();
+        for (Proc p : procs.values()) {
+            p.stop();
+        }
+    }
+
+    /** A varied, valid report: type, substances and recipient rotate; some hit the watch list. */
+    private HttpRequest submit(String phaseName, int n) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        String[] a = SUBSTANCES[random.nextInt(SUBSTANCES.length)];
+        String[] b = SUBSTANCES[random.nextInt(SUBSTANCES.length)];
+        String body = """
+                {"externalRef":"BENCH-%s-%s-%d-%s","type":"%s","title":"Benchmark report %d",
+                 "summary":"%s","occurredAt":"2026-11-01T10:00:00Z","tlp":"GREEN",
+                 "handling":{"releasableTo":["%s"]},
+                 "grading":{"sourceReliability":"B","informationCredibility":%d},
+                 "substances":[{"name":"%s","casNumber":"%s","quantity":%d,"unit":"kg"},
+                               {"name":"%s","casNumber":"%s","quantity":%d.5,"unit":"g"}],
+                 "shipment":{"originCountry":"US","destinationCountry":"MX","containerNumber":"CSQU3054383","hsCode":"2933.39"}}"""
+                .formatted(runId, phaseName, n, UUID.randomUUID().toString().substring(0, 8), TYPES[n % TYPES.length], n,
+                        "x".repeat(100 + random.nextInt(900)), RECIPIENTS.get(n % RECIPIENTS.size()), 1 + random.nextInt(6),
+                        a[0], a[1], 1 + random.nextInt(500), b[0], b[1], random.nextInt(100));
+        return HttpRequest.newBuilder(URI.create(procs.get("intake").url() + "/api/v1/reports"))
+                .header("Authorization", "Bearer " + partnerToken).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    private Map<String, Object> openLoop(String name, double rate, List<Load.Sent> accepted) throws Exception {
+        System.out.printf(Locale.ROOT, "bench: open loop at %.0f reports/s%n", rate);
+        Instant start = Instant.now();
+        Load.Result result = load.open(rate, phase, n -> submit(name, n), 201);
+        Instant end = Instant.now();
+        accepted.addAll(result.sent());
+        Map<String, Instant> arrivals = awaitDeliveries(result.sent(), Duration.ofSeconds(60));
+        Histogram endToEnd = new Histogram(3);
+        for (Load.Sent sent : result.sent()) {
+            Instant arrived = arrivals.get(reportId(sent));
+            if (arrived != null) {
+                endToEnd.recordValue(Math.max(0, Duration.between(sent.intended(), arrived).toNanos() / 1000));
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("rate", round(rate));
+        out.put("sent", result.ok() + result.failed());
+        out.put("failed", result.failed());
+        out.put("intakeLatencyMillis", percentiles(result.latencyMicros()));
+        out.put("endToEndMillis", percentiles(endToEnd));
+        out.put("auditLagMillis", auditLag(start, end));
+        return out;
+    }
+
+    /** Waits until every accepted report has reached its partner; returns arrival times by report id. */
+    private Map<String, Instant> awaitDeliveries(List<Load.Sent> sent, Duration timeout) throws Exception {
+        Set<String> wanted = new HashSet<>();
+        sent.forEach(s -> wanted.add(reportId(s)));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<String, Instant> arrivals;
+        do {
+            arrivals = arrivals();
+            if (arrivals.keySet().containsAll(wanted)) {
+                break;
+            }
+            Thread.sleep(500);
+        } while (System.nanoTime() < deadline);
+        return arrivals;
+    }
+
+    /** Waits until every accepted report has arrived, or nothing has arrived for {@code stall}, at most {@code max}. */
+    private void awaitDrained(List<String> ids, Duration stall, Duration max) throws Exception {
+        Set<String> wanted = new HashSet<>(ids);
+        long deadline = System.nanoTime() + max.toNanos();
+        long lastProgress = System.nanoTime();
+        int arrived = -1;
+        while (System.nanoTime() < deadline && System.nanoTime() - lastProgress < stall.toNanos()) {
+            Set<String> now = new HashSet<>(arrivals().keySet());
+            now.retainAll(wanted);
+            if (now.size() == wanted.size()) {
+                return;
+            }
+            if (now.size() > arrived) {
+                arrived = now.size();
+                lastProgress = System.nanoTime();
+            }
+            Thread.sleep(1000);
+        }
+    }
+
+    /** Every delivery the partner receiver accepted (it verified the signature), by report id. */
+    private Map<String, Instant> arrivals() throws IOException, InterruptedException {
+        Map<String, Instant> arrivals = new HashMap<>();
+        for (String code : RECIPIENTS) {
+            for (JsonNode item : received(code).path("items")) {
+                String reportId = item.path("body").path("reportId").asText();
+                arrivals.putIfAbsent(reportId, Instant.parse(item.path("receivedAt").asText()));
+            }
+        }
+        return arrivals;
+    }
+
+    private JsonNode received(String code) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                URI.create(procs.get("demo-partner").url() + "/partners/" + code + "/deliveries")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return JSON.readTree(response.body());
+    }
+
+    /** Every accepted report is delivered once or accounted for by a decision; nothing is delivered twice. */
+    private Map<String, Object> books(List<String> acceptedIds) throws Exception {
+        Map<String, Integer> deliveredCount = new HashMap<>();
+        long duplicates = 0;
+        for (String code : RECIPIENTS) {
+            JsonNode list = received(code);
+            duplicates += list.path("duplicates").asLong();
+            for (JsonNode item : list.path("items")) {
+                deliveredCount.merge(item.path("body").path("reportId").asText(), 1, Integer::sum);
+            }
+        }
+        Set<String> ids = new HashSet<>(acceptedIds);
+        Map<String, String> statuses = new HashMap<>();
+        try (Connection c = DriverManager.getConnection(jdbc("sharing"), "sharing", "sharing");
+                PreparedStatement ps = c.prepareStatement("SELECT report_id::text, status FROM release")) {
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    statuses.merge(rs.getString(1), rs.getString(2), (x, y) -> x + "," + y);
+                }
+            }
+        }
+        long delivered = ids.stream().filter(deliveredCount::containsKey).count();
+        long twice = deliveredCount.values().stream().filter(n -> n > 1).count();
+        long accountedOnly = ids.stream().filter(id -> !deliveredCount.containsKey(id) && statuses.containsKey(id)).count();
+        long lost = ids.stream().filter(id -> !deliveredCount.containsKey(id) && !statuses.containsKey(id)).count();
+        Map<String, Object> books = new LinkedHashMap<>();
+        books.put("accepted", ids.size());
+        books.put("delivered", delivered);
+        books.put("undeliveredButDecided", accountedOnly);
+        books.put("lost", lost);
+        books.put("deliveredTwice", twice);
+        books.put("duplicateDeliveriesAtPartner", duplicates);
+        books.put("balanced", lost == 0 && twice == 0 && delivered + accountedOnly == ids.size());
+        return books;
+    }
+
+    /** The reports intake accepted in this run, from its own database: the books start from there. */
+    private List<String> acceptedByIntake() throws SQLException {
+        List<String> ids = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(jdbc("intake"), "intake", "intake");
+                PreparedStatement ps = c.prepareStatement("SELECT id::text FROM report WHERE external_ref LIKE ?")) {
+            ps.setString(1, "BENCH-" + runId + "-%");
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+        }
+        return ids;
+    }
+
+    /** A closed-loop wrk run: C connections back to back for one phase. */
+    record Wrk(double requestsPerSecond, long requests, long failed, String latency) {
+    }
+
+    private Wrk wrk(String path, String script) throws Exception {
+        List<String> command = new ArrayList<>(List.of("wrk", "-t", "2", "-c", String.valueOf(concurrency), "-d",
+                phase.toSeconds() + "s", "--latency", "-H", "Authorization: Bearer " + partnerToken));
+        if (script != null) {
+            Path lua = root.resolve("deploy/bench/target/" + script);
+            try (var in = Bench.class.getResourceAsStream("/" + script)) {
+                Files.write(lua, in.readAllBytes());
+            }
+            command.addAll(List.of("-s", lua.toString()));
+        }
+        command.add(procs.get("intake").url() + path);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("TOKEN", partnerToken);
+        builder.environment().put("RUN", runId);
+        builder.environment().put("INTAKE_PATH", path);
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("wrk failed:\n" + output);
+        }
+        Matcher rps = Pattern.compile("Requests/sec:\\s+([0-9.]+)").matcher(output);
+        Matcher total = Pattern.compile("(\\d+) requests in").matcher(output);
+        Matcher non2xx = Pattern.compile("Non-2xx or 3xx responses: (\\d+)").matcher(output);
+        Matcher p99 = Pattern.compile("99%\\s+(\\S+)").matcher(output);
+        if (!rps.find() || !total.find()) {
+            throw new IllegalStateException("cannot read wrk's output:\n" + output);
+        }
+        long failed = non2xx.find() ? Long.parseLong(non2xx.group(1)) : 0;
+        return new Wrk(Double.parseDouble(rps.group(1)) * (1 - (double) failed / Long.parseLong(total.group(1))),
+                Long.parseLong(total.group(1)), failed, p99.find() ? p99.group(1) : "?");
+    }
+
+    private double deliveredBetween(Instant from, Instant to) throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbc("sharing"), "sharing", "sharing");
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT count(*) FROM delivery WHERE delivered_at BETWEEN ? AND ?")) {
+            ps.setTimestamp(1, Timestamp.from(from));
+            ps.setTimestamp(2, Timestamp.from(to));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** How long REPORT_RECEIVED events took from intake's commit to audit's log, for reports sent in the window. */
+    private Map<String, Object> auditLag(Instant from, Instant to) throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbc("audit"), "audit", "audit");
+                PreparedStatement ps = c.prepareStatement("""
+                        SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY lag), percentile_cont(0.99) WITHIN GROUP (ORDER BY lag),
+                               max(lag), count(*)
+                          FROM (SELECT extract(epoch FROM recorded_at - occurred_at) * 1000 AS lag FROM audit_event
+                                 WHERE action = 'REPORT_RECEIVED' AND occurred_at BETWEEN ? AND ?) l""")) {
+            ps.setTimestamp(1, Timestamp.from(from));
+            ps.setTimestamp(2, Timestamp.from(to));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                Map<String, Object> lag = new LinkedHashMap<>();
+                lag.put("p50", round(rs.getDouble(1)));
+                lag.put("p99", round(rs.getDouble(2)));
+                lag.put("max", round(rs.getDouble(3)));
+                lag.put("events", rs.getLong(4));
+                return lag;
+            }
+        }
+    }
+
+    /** Events per second of a full recomputation of the audit log, or NaN where the endpoint is absent. */
+    private double verificationRate() throws Exception {
+        String auditor = token("auditor", "US-DEA", "US");
+        long t0 = System.nanoTime();
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                URI.create(procs.get("audit").url() + "/api/v1/log/verification"))
+                .header("Authorization", "Bearer " + auditor).build(), HttpResponse.BodyHandlers.ofString());
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (response.statusCode() != 200) {
+            return Double.NaN;
+        }
+        JsonNode body = JSON.readTree(response.body());
+        if (!body.path("valid").asBoolean()) {
+            throw new IllegalStateException("audit log verification failed: " + response.body());
+        }
+        return body.path("size").asLong() / seconds;
+    }
+
+    /** pgbench with intake's SQL (advisory lock, externalRef check, report and two outbox rows) at the same concurrency. */
+    private double pgbench() throws Exception {
+        String script = """
+                \\set n random(1, 2000000000)
+                BEGIN;
+                SELECT pg_advisory_xact_lock(hashtextextended('external-ref:PGBENCH:' || :client_id || '-' || :n, 0));
+                SELECT id FROM report WHERE agency = 'PGBENCH' AND external_ref = 'pgb-' || :client_id || '-' || :n;
+                INSERT INTO report (id, agency, country, external_ref, type, tlp, title, status, submitted_by, received_at, body, payload_sha256, content_sha256, watchlist_hits) VALUES (gen_random_uuid(), 'PGBENCH', 'US', 'pgb-' || gen_random_uuid(), 'SEIZURE', 'GREEN', 'Benchmark report', 'RECEIVED', 'pgbench', now(), '%s', repeat('a', 64), repeat('b', 64), '["NPP"]');
+                INSERT INTO outbox_message (id, destination, payload, created_at, available_at) VALUES (gen_random_uuid(), 'pgbench', '%s', now(), now());
+                INSERT INTO outbox_message (id, destination, payload, created_at, available_at) VALUES (gen_random_uuid(), 'pgbench', '%s', now(), now());
+                END;
+                """.formatted(sampleReport(), "{\"report\":" + sampleReport() + "}", sampleEvent());
+        Path file = root.resolve("deploy/bench/target/intake-transaction.sql");
+        Files.writeString(file, script);
+        ProcessBuilder builder = new ProcessBuilder("pgbench", "-h", "localhost", "-U", "intake", "-n", "-c",
+                String.valueOf(concurrency), "-j", "2", "-T", String.valueOf(phase.toSeconds()), "-f", file.toString(),
+                "intake_test").redirectErrorStream(true);
+        builder.environment().put("PGPASSWORD", "intake");
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        process.waitFor();
+        try (Connection c = DriverManager.getConnection(jdbc("intake"), "intake", "intake")) {
+            c.createStatement().executeUpdate("DELETE FROM outbox_message WHERE destination = 'pgbench'");
+            c.createStatement().executeUpdate("DELETE FROM report WHERE agency = 'PGBENCH'");
+        }
+        Matcher tps = Pattern.compile("tps = ([0-9.]+)").matcher(output);
+        if (!tps.find()) {
+            throw new IllegalStateException("pgbench failed:\n" + output);
+        }
+        return Double.parseDouble(tps.group(1));
+    }
+
+    private static String sampleReport() {
+        return "{\"externalRef\":\"BENCH-1\",\"type\":\"SEIZURE\",\"title\":\"Benchmark report\",\"summary\":\""
+                + "x".repeat(550) + "\",\"tlp\":\"GREEN\",\"handling\":{\"releasableTo\":[\"CN-NNCC\"]},"
+                + "\"substances\":[{\"name\":\"NPP\",\"casNumber\":\"39742-60-4\",\"quantity\":12,\"unit\":\"kg\"}]}";
+    }
+
+    private static String sampleEvent() {
+        return "{\"eventId\":\"" + UUID.randomUUID() + "\",\"occurredAt\":\"2026-11-01T10:00:00Z\",\"service\":\"intake\","
+                + "\"action\":\"REPORT_RECEIVED\",\"actor\":{\"sub\":\"bench\",\"agency\":\"US-CBP\",\"roles\":[\"partner\"]},"
+                + "\"outcome\":\"SUCCESS\",\"payloadSha256\":\"" + "a".repeat(64) + "\"}";
+    }
+
+    private String token(String role, String agency, String country) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(root.resolve("deploy/local/token.sh").toString(), role, agency, country,
+                "--sub", "bench-" + role, "--keys", keys.toString()).start();
+        String token = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (process.waitFor() != 0 || token.isEmpty()) {
+            throw new IllegalStateException("token.sh failed: "
+                    + new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+        }
+        return token;
+    }
+
+    private Map<String, Double> cpu() {
+        Map<String, Double> cpu = new HashMap<>();
+        procs.forEach((name, proc) -> cpu.put(name, proc.cpuSeconds()));
+        return cpu;
+    }
+
+    private static String reportId(Load.Sent sent) {
+        try {
+            return JSON.readTree(sent.body()).path("id").asText();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, Object> percentiles(Histogram micros) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("p50", round(micros.getValueAtPercentile(50) / 1000.0));
+        p.put("p99", round(micros.getValueAtPercentile(99) / 1000.0));
+        p.put("max", round(micros.getMaxValue() / 1000.0));
+        p.put("count", micros.getTotalCount());
+        return p;
+    }
+
+    private static String machine() {
+        try {
+            String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .findFirst().map(l -> l.substring(l.indexOf(':') + 2)).orElse("?");
+            return Runtime.getRuntime().availableProcessors() + " cores, " + cpu + ", Java "
+                    + System.getProperty("java.version");
+        } catch (IOException e) {
+            return Runtime.getRuntime().availableProcessors() + " cores";
+        }
+    }
+
+    private String table() {
+        StringBuilder t = new StringBuilder("\n## cnx benchmark\n\n");
+        t.append("Machine: ").append(results.get("machine")).append("; ").append(concurrency)
+                .append(" concurrent clients; ").append(phase.toSeconds()).append(" s per phase; each service -Xms64m -Xmx256m -XX:+UseSerialGC.\n\n");
+        t.append("| measure | value | target |\n|---|---|---|\n");
+        row(t, "I — intake reports/s, closed loop", results.get("I_reportsPerSecond"), "");
+        row(t, "P — pgbench, intake's transaction (tps)", results.get("P_tps"), "");
+        row(t, "J — authenticated JSON, no database (req/s)", results.get("J_requestsPerSecond"), "");
+        row(t, "I/P", results.get("I_over_P"), "≥ 0.5");
+        row(t, "I alone — intake with the rest of the pipeline frozen, reports/s", results.get("I_alone_reportsPerSecond"), "");
+        row(t, "I alone / P", results.get("I_alone_over_P"), "");
+        row(t, "I/J", results.get("I_over_J"), "");
+        for (String load : List.of("open50", "open80")) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> o = (Map<String, Object>) results.get(load);
+            String label = load.equals("open50") ? "50 %" : "80 %";
+            row(t, "end-to-end intake → partner at " + label + " (" + o.get("rate") + "/s), ms p50 / p99 / max",
+                    triple(o.get("endToEndMillis")), load.equals("open50") ? "p99 ≤ 200" : "");
+            row(t, "intake response at " + label + ", ms p50 / p99 / max", triple(o.get("intakeLatencyMillis")), "");
+            row(t, "audit append lag at " + label + ", ms p50 / p99 / max", triple(o.get("auditLagMillis")),
+                    load.equals("open80") ? "p99 ≤ 1000" : "");
+        }
+        row(t, "deliveries/s during I", results.get("deliveriesPerSecond"), "");
+        row(t, "CPU-seconds per report", results.get("cpuSecondsPerReport"), "");
+        row(t, "startup to ready, s", results.get("startupSeconds"), "≤ 3");
+        row(t, "RSS after the run, MB", results.get("rssMbAfterRun"), "≤ 300");
+        row(t, "audit log verification, events/s", results.get("auditVerificationEventsPerSecond"), "≥ 50,000");
+        row(t, "books", results.get("books"), "balanced");
+        return t.toString();
+    }
+
+    private static String triple(Object percentiles) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> p = (Map<String, Object>) percentiles;
+        return p.get("p50") + " / " + p.get("p99") + " / " + p.get("max");
+    }
+
+    private static void row(StringBuilder t, String measure, Object value, String target) {
+        t.append("| ").append(measure).append(" | ").append(value).append(" | ").append(target).append(" |\n");
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    private static double round4(double v) {
+        return Math.round(v * 10000) / 10000.0;
+    }
+}

@@ -1,0 +1,123 @@
+package org.cnx.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** One packaged application as its own process, with what /proc says about it. */
+final class Proc {
+
+    final String name;
+    final int port;
+    private final Path jar;
+    private final Path log;
+    private final List<String> jvmOptions;
+    private final Map<String, String> env = new HashMap<>();
+    private Process process;
+    Duration startup;
+
+    Proc(String name, int port, Path jar, Path logDir, List<String> jvmOptions) {
+        this.name = name;
+        this.port = port;
+        this.jar = jar;
+        this.log = logDir.resolve(name + ".log");
+        this.jvmOptions = jvmOptions;
+        env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+    }
+
+    Proc env(String key, String value) {
+        env.put(key, value);
+        return this;
+    }
+
+    String url() {
+        return "http://localhost:" + port;
+    }
+
+    void start() throws IOException, InterruptedException {
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: build first");
+        }
+        List<String> command = new java.util.ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-jar");
+        command.add(jar.toString());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+        builder.environment().putAll(env);
+        long t0 = System.nanoTime();
+        process = builder.start();
+        long deadline = t0 + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited; see " + log);
+            }
+            if (ready()) {
+                startup = Duration.ofNanos(System.nanoTime() - t0);
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException(name + " not ready in 90 s; see " + log);
+    }
+
+    private boolean ready() {
+        try {
+            HttpURLConnection c = (HttpURLConnection) URI.create(url() + "/q/health/ready").toURL().openConnection();
+            c.setConnectTimeout(200);
+            c.setReadTimeout(1000);
+            return c.getResponseCode() == 200;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** User + system CPU time consumed so far (from /proc/PID/stat, in clock ticks of 10 ms). */
+    double cpuSeconds() {
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            return ticks / 100.0;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Resident set size in MB (VmRSS). */
+    double rssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+                }
+            }
+            return Double.NaN;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** SIGSTOP / SIGCONT: freezes the process (its peers see a silent endpoint) and lets it go on. */
+    void signal(String signal) throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).inheritIO().start().waitFor();
+    }
+
+    void stop() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+}
