@@ -25,7 +25,8 @@ class OpenApiTest {
         for (String path : List.of("/api/v1/partners", "/api/v1/partners/{code}", "/api/v1/policy",
                 "/api/v1/policy/versions/{version}", "/api/v1/policy/evaluation", "/api/v1/releases",
                 "/api/v1/releases/{id}", "/api/v1/releases/{id}/approvals", "/api/v1/releases/{id}/rejection",
-                "/internal/v1/reports", "/internal/v1/recalls")) {
+                "/internal/v1/reports", "/internal/v1/recalls", "/api/v1/deliveries", "/api/v1/deliveries/health",
+                "/api/v1/deliveries/{id}", "/api/v1/deliveries/{id}/redelivery", "/.well-known/jwks.json")) {
             assertTrue(paths.containsKey(path), path + " is missing from " + paths.keySet());
         }
         paths.forEach((path, operations) -> operations.forEach((method, operation) -> {

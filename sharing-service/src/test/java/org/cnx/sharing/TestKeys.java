@@ -14,12 +14,12 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * Test-only RSA keys, generated on first use under {@code target/test-keys} (never committed):
- * the dev IdP, each service, and a "rogue" key that no one trusts.
+ * the dev IdP, each service, sharing's previous key (for key rotation) and a "rogue" key that no one trusts.
  */
 public class TestKeys implements QuarkusTestResourceLifecycleManager {
 
     public static final Path DIR = Path.of("target", "test-keys").toAbsolutePath();
-    private static final String[] NAMES = {"idp", "intake", "sharing", "audit", "rogue"};
+    private static final String[] NAMES = {"idp", "intake", "sharing", "sharing-previous", "audit", "rogue"};
 
     public static synchronized void ensure() {
         try {

@@ -80,7 +80,7 @@ public final class TestTokens {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.UTF_8));
     }
 
-    static PrivateKey privateKey(Path pem) {
+    public static PrivateKey privateKey(Path pem) {
         try {
             String text = Files.readString(pem);
             String body = text.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");

@@ -42,6 +42,17 @@ final class Service {
         return "http://localhost:" + port;
     }
 
+    /** A copy of this service's environment (for a replica of it). */
+    Map<String, String> environment() {
+        Map<String, String> copy = new HashMap<>(env);
+        copy.remove("QUARKUS_HTTP_PORT");
+        return copy;
+    }
+
+    boolean alive() {
+        return process != null && process.isAlive();
+    }
+
     void start(Map<String, String> extraEnv) {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: package the services first (mvn package)");

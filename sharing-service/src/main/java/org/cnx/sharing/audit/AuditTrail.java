@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +39,38 @@ public class AuditTrail {
             String payloadSha256, Map<String, Object> details) {
         AuditEvent event = new AuditEvent(UUID.randomUUID(), Instant.now(), SERVICE, action, actor,
                 subject, outcome, payloadSha256, details);
+        outbox.enqueue(DESTINATION, event.eventId(), write(event));
+    }
+
+    /** Collects events to record together, in order, with one statement ({@link Outbox#enqueueAll}). */
+    public Batch batch() {
+        return new Batch();
+    }
+
+    public final class Batch {
+
+        private final List<Outbox.Message> messages = new ArrayList<>();
+
+        private Batch() {
+        }
+
+        public void add(String action, String outcome, AuditEvent.Actor actor, AuditEvent.Subject subject,
+                String payloadSha256, Map<String, Object> details) {
+            AuditEvent event = new AuditEvent(UUID.randomUUID(), Instant.now(), SERVICE, action, actor, subject, outcome,
+                    payloadSha256, details);
+            messages.add(new Outbox.Message(event.eventId(), write(event)));
+        }
+
+        /** Writes the events collected so far inside the current transaction. */
+        public void record() {
+            outbox.enqueueAll(DESTINATION, messages);
+            messages.clear();
+        }
+    }
+
+    private String write(AuditEvent event) {
         try {
-            outbox.enqueue(DESTINATION, event.eventId(), json.writeValueAsString(event));
+            return json.writeValueAsString(event);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("audit event not serialisable", e);
         }

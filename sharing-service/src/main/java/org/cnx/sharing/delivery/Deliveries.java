@@ -53,6 +53,13 @@ public class Deliveries {
         delivery.nextAttemptAt = notBefore != null && notBefore.isAfter(delivery.createdAt)
                 ? notBefore : delivery.createdAt;
         em.persist(delivery);
+        wakeRelayOnCommit();
+        return delivery.id;
+    }
+
+    /** The relay looks for due deliveries as soon as the current transaction commits. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    void wakeRelayOnCommit() {
         transactions.registerInterposedSynchronization(new Synchronization() {
             @Override
             public void beforeCompletion() {
@@ -65,6 +72,5 @@ public class Deliveries {
                 }
             }
         });
-        return delivery.id;
     }
 }

@@ -3,14 +3,20 @@ package org.cnx.sharing.delivery;
 import java.time.Instant;
 import java.util.UUID;
 
+import jakarta.persistence.Basic;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
+import jakarta.persistence.FetchType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-/** One released record on its way to one partner; its id is the {@code jti} the partner de-duplicates by. */
+/**
+ * One released record (or recall) on its way to one partner; its id is the {@code jti} the partner
+ * de-duplicates by. A relay claims it by setting {@code claim} and {@code lease_until} and counting the
+ * attempt; only the holder of that claim and attempt number may record the outcome.
+ */
 @Entity
 @Table(name = "delivery")
 public class Delivery {
@@ -23,6 +29,10 @@ public class Delivery {
 
     @Id
     public UUID id;
+
+    /** Insertion order, for cursor pagination (assigned by the database, not read back on insert). */
+    @Column(insertable = false, updatable = false)
+    public Long seq;
 
     @Column(name = "release_id", nullable = false)
     public UUID releaseId;
@@ -37,6 +47,8 @@ public class Delivery {
     @Column(nullable = false)
     public String partner;
 
+    /** Read by the relay in SQL; lists and views never load it. */
+    @Basic(fetch = FetchType.LAZY)
     @Column(nullable = false, columnDefinition = "text")
     public String payload;
 
@@ -56,6 +68,10 @@ public class Delivery {
     /** Set while a relay attempts the delivery (and until the lease runs out if it crashed). */
     @Column(name = "lease_until")
     public Instant leaseUntil;
+
+    /** When the latest attempt was claimed. */
+    @Column(name = "last_attempt_at")
+    public Instant lastAttemptAt;
 
     @Column(name = "last_status")
     public Integer lastStatus;

@@ -5,22 +5,37 @@ import java.time.Duration;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+/**
+ * Delivery to partner endpoints. The default retry schedule is 8 attempts over about a day: the waits
+ * after attempts 1..7 are 4 min × 2.5^(n-1), capped at 12 h (4 min, 10 min, 25 min, ~1 h, ~2.6 h, 6.5 h,
+ * 12 h: ~23 h in all), each varied by ±50 % jitter.
+ */
 @ConfigMapping(prefix = "cnx.delivery")
 public interface DeliveryConfig {
 
-    @WithDefault("20")
-    int batchSize();
+    /** Off in tests that inspect the delivery table themselves. */
+    @WithDefault("true")
+    boolean relayEnabled();
 
-    /** A claimed delivery is another worker's to retry once this has passed (crash recovery). */
+    /** Requests in flight to one partner at a time (per replica); the rest of its rows stay unclaimed. */
+    @WithDefault("4")
+    int perPartnerConcurrency();
+
+    /**
+     * A claimed delivery is another worker's to retry once this has passed (crash recovery). Must exceed
+     * connect timeout + request timeout, so that a live attempt is never stolen.
+     */
     @WithDefault("60s")
     Duration lease();
 
+    /** Safety net when no commit signal arrives (another replica wrote the rows, a backoff ran out). */
     @WithDefault("1s")
     Duration pollInterval();
 
     @WithDefault("2s")
     Duration connectTimeout();
 
+    /** Until the partner's response has arrived in full. */
     @WithDefault("10s")
     Duration requestTimeout();
 
@@ -28,16 +43,50 @@ public interface DeliveryConfig {
     @WithDefault("8")
     int maxAttempts();
 
-    @WithDefault("2s")
+    /** The wait after the first failed attempt. */
+    @WithDefault("4m")
     Duration initialBackoff();
 
-    @WithDefault("6h")
+    /** Each further wait is this many times the previous one. */
+    @WithDefault("2.5")
+    double backoffMultiplier();
+
+    /** Each wait is varied uniformly by up to this fraction either way (0.5 = ±50 %). */
+    @WithDefault("0.5")
+    double jitter();
+
+    /** No wait is longer, whatever the schedule or a partner's {@code Retry-After} says. */
+    @WithDefault("12h")
     Duration maxBackoff();
 
     /** Lifetime of the token that signs one delivery attempt. */
     @WithDefault("5m")
     Duration tokenLifetime();
 
-    @WithDefault("true")
-    boolean relayEnabled();
+    /** Outcomes of attempts recorded per database transaction, at most. */
+    @WithDefault("100")
+    int completionBatchSize();
+
+    /**
+     * How long the writer waits for more outcomes to record in the same transaction (CPU per delivery
+     * against the time until an outcome shows; the partner has the delivery already).
+     */
+    @WithDefault("20ms")
+    Duration completionLinger();
+
+    /** The period over which a partner's failure rate is computed. */
+    @WithDefault("1h")
+    Duration healthWindow();
+
+    /** Attempt history (behind the failure rate and the delivery detail) older than this is pruned. */
+    @WithDefault("7d")
+    Duration attemptRetention();
+
+    /** How often orphaned deliveries are failed and old attempts pruned. */
+    @WithDefault("30s")
+    Duration housekeepingInterval();
+
+    /** On shutdown, how long attempts in flight may take to finish and be recorded. */
+    @WithDefault("10s")
+    Duration shutdownGrace();
 }

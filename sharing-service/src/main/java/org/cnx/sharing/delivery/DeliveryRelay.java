@@ -1,283 +1,231 @@
 package org.cnx.sharing.delivery;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-
-import javax.sql.DataSource;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.persistence.EntityManager;
 
-import org.cnx.sharing.audit.AuditEvent;
-import org.cnx.sharing.audit.AuditTrail;
-import org.cnx.sharing.partner.EndpointGuard;
 import org.jboss.logging.Logger;
 
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * Pushes released records, and recalls of them, to partner endpoints: the partner's current
- * registry entry (active, endpoint) decides where, and the endpoint is checked again before each
- * attempt (DNS may have changed since it was registered). Deliveries are claimed with
- * {@code FOR UPDATE SKIP LOCKED} and a lease (a crashed worker's claims expire and are retried); the
- * claim token fences completion, so a worker that lost its lease cannot mark a delivery done. 2xx is
- * delivered; 408, 429, 5xx and I/O errors are retried with exponential backoff and jitter
- * (honouring {@code Retry-After}) until the last attempt dead-letters; other statuses fail, and
- * redirects are never followed.
+ * Pushes released records, and recalls of them, to partner endpoints, one lane per partner:
+ *
+ * <ul>
+ * <li>one claim loop claims due deliveries for every active partner with free capacity, in one statement
+ * ({@code FOR UPDATE SKIP LOCKED}, a lease, the attempt counted), and hands each to its partner's lane;
+ * it never waits for a partner, and a full lane leaves the rest of that partner's rows unclaimed;</li>
+ * <li>a lane runs at most {@code per-partner-concurrency} requests to its partner at a time, each with a
+ * time-out, so a partner that hangs or is down holds only its own lane;</li>
+ * <li>one writer records the outcomes in batches, fenced by claim and attempt number
+ * ({@link DeliveryOutcomes}).</li>
+ * </ul>
+ *
+ * It wakes when a transaction that scheduled deliveries commits, when a lane frees a slot, and at the
+ * poll interval (deliveries scheduled by another replica, backoffs that ran out). A relay that crashed
+ * leaves its claims to expire: another relay retries them after at most one lease.
  */
 @ApplicationScoped
 public class DeliveryRelay {
 
     private static final Logger LOG = Logger.getLogger(DeliveryRelay.class);
 
-    private static final String CLAIM = """
-            WITH claimed AS (
-              UPDATE delivery d SET lease_until = now() + ?::interval, claim = ?, attempts = d.attempts + 1
-               WHERE d.id IN (SELECT id FROM delivery
-                               WHERE status = 'PENDING' AND next_attempt_at <= now()
-                                 AND (lease_until IS NULL OR lease_until < now())
-                               ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED)
-              RETURNING d.id, d.kind, d.report_id, d.release_id, d.partner, d.payload, d.payload_sha256, d.attempts)
-            SELECT c.*, p.endpoint, p.active FROM claimed c LEFT JOIN partner p ON p.code = c.partner""";
-    /**
-     * Fenced by the claim. A delivery cancelled meanwhile (its report was withdrawn) keeps its status,
-     * but the attempt's outcome is still recorded.
-     */
-    private static final String COMPLETE = """
-            UPDATE delivery SET status = CASE WHEN status = 'PENDING' THEN cast(:status as varchar) ELSE status END,
-                   last_status = :code, last_error = :error,
-                   delivered_at = :deliveredAt, next_attempt_at = :next, lease_until = NULL, claim = NULL
-             WHERE id = :id AND claim = :claim""";
-
-    /** A claimed attempt; {@code endpoint} is null when the partner is no longer registered. */
-    record Claimed(UUID id, UUID claim, Delivery.Kind kind, UUID reportId, UUID releaseId, String partner,
-            String payload, String sha256, int attempt, String endpoint, boolean active) {
-    }
-
-    private record Outcome(Delivery.Status status, String action, Integer code, String error, Instant next) {
-    }
-
-    private final DataSource dataSource;
-    private final EntityManager em;
     private final DeliveryConfig config;
-    private final DeliverySigner signer;
-    private final EndpointGuard guard;
-    private final AuditTrail audit;
-    private final HttpClient http;
+    private final DeliveryStore store;
+    private final DeliverySender sender;
+    private final DeliveryOutcomes outcomes;
+    private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     private final Semaphore signal = new Semaphore(0);
-    private ExecutorService worker;
+    private final BlockingQueue<DeliveryOutcomes.Attempted> completed = new LinkedBlockingQueue<>();
+    private ExecutorService lanes;
+    private Thread claimer;
+    private Thread writer;
     private volatile boolean running;
+    private volatile boolean draining;
 
-    DeliveryRelay(DataSource dataSource, EntityManager em, DeliveryConfig config, DeliverySigner signer,
-            EndpointGuard guard, AuditTrail audit) {
-        this.dataSource = dataSource;
-        this.em = em;
+    DeliveryRelay(DeliveryConfig config, DeliveryStore store, DeliverySender sender, DeliveryOutcomes outcomes) {
         this.config = config;
-        this.signer = signer;
-        this.guard = guard;
-        this.audit = audit;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(config.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        this.store = store;
+        this.sender = sender;
+        this.outcomes = outcomes;
     }
 
     void start(@Observes StartupEvent event) {
+        Duration longestAttempt = config.connectTimeout().plus(config.requestTimeout());
+        if (config.lease().compareTo(longestAttempt) <= 0) {
+            throw new IllegalStateException("cnx.delivery.lease (" + config.lease() + ") must exceed connect-timeout + "
+                    + "request-timeout (" + longestAttempt + "), or a live attempt could be claimed again");
+        }
+        if (config.perPartnerConcurrency() < 1 || config.completionBatchSize() < 1) {
+            throw new IllegalStateException("cnx.delivery.per-partner-concurrency and completion-batch-size must be ≥ 1");
+        }
+        RetryPolicy.of(config); // refuses an impossible schedule at startup
         if (!config.relayEnabled()) {
             return;
         }
         running = true;
-        worker = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "delivery-relay");
-            t.setDaemon(true);
-            return t;
-        });
-        worker.submit(this::loop);
+        AtomicInteger laneThreads = new AtomicInteger();
+        lanes = Executors.newCachedThreadPool(r -> daemon(r, "delivery-lane-" + laneThreads.incrementAndGet()));
+        claimer = daemon(this::claimLoop, "delivery-claimer");
+        writer = daemon(this::writeLoop, "delivery-writer");
+        writer.start();
+        claimer.start();
     }
 
+    /** Stops claiming, lets attempts in flight finish (up to the shutdown grace) and records them. */
     void stop(@Observes ShutdownEvent event) {
+        if (!running) {
+            return;
+        }
         running = false;
-        if (worker != null) {
-            worker.shutdownNow();
+        signal.release();
+        try {
+            claimer.join(config.pollInterval().toMillis() + 1000);
+            lanes.shutdown();
+            if (!lanes.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("delivery relay: attempts still in flight at shutdown; their leases expire and they are retried");
+                lanes.shutdownNow();
+            }
+            draining = true;
+            writer.join(config.shutdownGrace().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
+    /** Called after a transaction that made deliveries due commits, and when a lane frees a slot. */
     void wake() {
         if (signal.availablePermits() == 0) {
             signal.release();
         }
     }
 
-    private void loop() {
+    private void claimLoop() {
         while (running) {
             try {
-                List<Claimed> batch = claim();
-                batch.forEach(this::attempt);
-                if (batch.size() < config.batchSize()) {
+                List<DeliveryStore.Claimed> claimed = store.claim(busy(), config.perPartnerConcurrency(), config.lease());
+                for (DeliveryStore.Claimed delivery : claimed) {
+                    inFlight.computeIfAbsent(delivery.partner(), p -> new AtomicInteger()).incrementAndGet();
+                    lanes.execute(() -> attempt(delivery));
+                }
+                if (claimed.isEmpty()) {
                     signal.tryAcquire(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException | SQLException e) {
-                LOG.warnf("delivery relay: %s", e.getMessage());
-                signal.tryAcquire();
-            }
-        }
-    }
-
-    List<Claimed> claim() throws SQLException {
-        List<Claimed> claimed = new ArrayList<>();
-        UUID claim = UUID.randomUUID();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(CLAIM)) {
-            ps.setString(1, config.lease().toMillis() + " milliseconds");
-            ps.setObject(2, claim);
-            ps.setInt(3, config.batchSize());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    claimed.add(new Claimed(rs.getObject("id", UUID.class), claim,
-                            Delivery.Kind.valueOf(rs.getString("kind")), rs.getObject("report_id", UUID.class),
-                            rs.getObject("release_id", UUID.class), rs.getString("partner"),
-                            rs.getString("payload"), rs.getString("payload_sha256"), rs.getInt("attempts"),
-                            rs.getString("endpoint"), rs.getBoolean("active")));
+            } catch (SQLException | RuntimeException e) {
+                if (running) {
+                    LOG.warnf("delivery relay: claim failed: %s", e.getMessage());
+                    pause(config.pollInterval());
                 }
             }
         }
-        return claimed;
     }
 
-    private void attempt(Claimed delivery) {
-        Outcome outcome = send(delivery);
-        QuarkusTransaction.requiringNew().run(() -> {
-            int updated = em.createNativeQuery(COMPLETE)
-                    .setParameter("status", outcome.status().name())
-                    .setParameter("code", outcome.code())
-                    .setParameter("error", outcome.error())
-                    .setParameter("deliveredAt", outcome.status() == Delivery.Status.DELIVERED ? Instant.now() : null)
-                    .setParameter("next", outcome.next())
-                    .setParameter("id", delivery.id())
-                    .setParameter("claim", delivery.claim())
-                    .executeUpdate();
-            if (updated == 0) {
-                LOG.infof("delivery %s: lease lost, outcome of attempt %d discarded", delivery.id(), delivery.attempt());
+    /** The requests this relay has in flight, per partner (those with none are left out). */
+    private Map<String, Integer> busy() {
+        Map<String, Integer> busy = new HashMap<>();
+        inFlight.forEach((partner, n) -> {
+            int count = n.get();
+            if (count > 0) {
+                busy.put(partner, count);
+            }
+        });
+        return busy;
+    }
+
+    private void attempt(DeliveryStore.Claimed delivery) {
+        DeliverySender.Result result;
+        try {
+            result = sender.send(delivery);
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "delivery %s: attempt %d could not be made", delivery.id(), delivery.attempt());
+            Instant now = Instant.now();
+            result = new DeliverySender.Result(RetryPolicy.Verdict.RETRY, null,
+                    "could not be sent: " + e.getClass().getSimpleName(), Duration.ZERO, now, now);
+        } finally {
+            inFlight.get(delivery.partner()).decrementAndGet();
+            wake();
+        }
+        completed.add(new DeliveryOutcomes.Attempted(delivery, result));
+    }
+
+    private void writeLoop() {
+        while (!(draining && completed.isEmpty())) {
+            try {
+                DeliveryOutcomes.Attempted first = completed.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                List<DeliveryOutcomes.Attempted> batch = new ArrayList<>();
+                batch.add(first);
+                // a transaction costs more than the rows in it: wait a moment for more outcomes to record with these
+                long deadline = System.nanoTime() + config.completionLinger().toNanos();
+                while (batch.size() < config.completionBatchSize()) {
+                    completed.drainTo(batch, config.completionBatchSize() - batch.size());
+                    long left = deadline - System.nanoTime();
+                    DeliveryOutcomes.Attempted next = left > 0 && batch.size() < config.completionBatchSize()
+                            ? completed.poll(left, TimeUnit.NANOSECONDS) : null;
+                    if (next == null) {
+                        break;
+                    }
+                    batch.add(next);
+                }
+                write(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 return;
             }
-            Map<String, Object> details = new HashMap<>();
-            details.put("kind", delivery.kind().name());
-            details.put("attempt", delivery.attempt());
-            if (outcome.code() != null) {
-                details.put("httpStatus", outcome.code());
-            }
-            if (outcome.error() != null) {
-                details.put("error", outcome.error());
-            }
-            if (outcome.status() == Delivery.Status.PENDING) {
-                details.put("nextAttemptAt", outcome.next().toString());
-            }
-            audit.record(outcome.action(), outcome.status() == Delivery.Status.DELIVERED ? "SUCCESS" : "FAILURE",
-                    AuditTrail.SYSTEM,
-                    new AuditEvent.Subject(delivery.reportId(), delivery.releaseId(), delivery.id(), delivery.partner()),
-                    delivery.sha256(), details);
-        });
+        }
     }
 
-    private Outcome send(Claimed delivery) {
-        if (delivery.endpoint() == null) {
-            return failed("partner is not registered");
-        }
-        if (!delivery.active()) {
-            return failed("partner is not active");
-        }
-        // checked again at every attempt: the host may resolve elsewhere than when it was registered
-        Optional<String> refusal = guard.refusal(delivery.endpoint());
-        if (refusal.isPresent()) {
-            return failed("endpoint refused: it " + refusal.get());
-        }
+    /** One transaction per batch; if it fails, one per attempt, so that one bad row cannot hold back the rest. */
+    private void write(List<DeliveryOutcomes.Attempted> batch) {
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(delivery.endpoint()))
-                    .timeout(config.requestTimeout())
-                    .header("Content-Type", "application/json")
-                    .header("Authorization", "Bearer " + signer.sign(delivery.id(), delivery.partner(), delivery.sha256()))
-                    .header("X-Cnx-Delivery-Id", delivery.id().toString())
-                    .POST(HttpRequest.BodyPublishers.ofString(delivery.payload(), StandardCharsets.UTF_8))
-                    .build();
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            int code = response.statusCode();
-            if (code >= 200 && code < 300) {
-                return new Outcome(Delivery.Status.DELIVERED, "DELIVERY_SUCCEEDED", code, null, Instant.now());
+            outcomes.record(batch);
+            return;
+        } catch (RuntimeException e) {
+            LOG.warnf("delivery relay: recording %d outcomes failed (%s); recording them one by one",
+                    batch.size(), e.getMessage());
+        }
+        for (DeliveryOutcomes.Attempted attempted : batch) {
+            try {
+                outcomes.record(List.of(attempted));
+            } catch (RuntimeException e) {
+                LOG.errorf("delivery %s: outcome of attempt %d not recorded (%s); it is retried when its lease expires",
+                        attempted.delivery().id(), attempted.delivery().attempt(), e.getMessage());
             }
-            if (code == 408 || code == 429 || code >= 500) {
-                return retry(delivery, code, "HTTP " + code, retryAfter(response));
-            }
-            return new Outcome(Delivery.Status.FAILED, "DELIVERY_FAILED", code, "HTTP " + code, Instant.now());
-        } catch (IOException | IllegalArgumentException e) {
-            return retry(delivery, null, e.getClass().getSimpleName() + ": " + e.getMessage(), Duration.ZERO);
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    private static void pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return retry(delivery, null, "interrupted", Duration.ZERO);
-        }
-    }
-
-    private static Outcome failed(String error) {
-        return new Outcome(Delivery.Status.FAILED, "DELIVERY_FAILED", null, error, Instant.now());
-    }
-
-    private Outcome retry(Claimed delivery, Integer code, String error, Duration retryAfter) {
-        if (delivery.attempt() >= config.maxAttempts()) {
-            return new Outcome(Delivery.Status.DEAD, "DELIVERY_DEAD", code, error, Instant.now());
-        }
-        long base = config.initialBackoff().toMillis() << Math.min(delivery.attempt() - 1, 20);
-        long capped = Math.min(base, config.maxBackoff().toMillis());
-        long jittered = capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
-        long wait = Math.min(Math.max(jittered, retryAfter.toMillis()), config.maxBackoff().toMillis());
-        return new Outcome(Delivery.Status.PENDING, "DELIVERY_ATTEMPTED", code, error,
-                Instant.now().plusMillis(wait));
-    }
-
-    /** {@code Retry-After} as seconds or an HTTP date; zero when absent or unreadable. */
-    static Duration retryAfter(HttpResponse<?> response) {
-        Optional<String> header = response.headers().firstValue("Retry-After");
-        if (header.isEmpty()) {
-            return Duration.ZERO;
-        }
-        String value = header.get().trim();
-        try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(value)));
-        } catch (NumberFormatException e) {
-            try {
-                Duration d = Duration.between(Instant.now(),
-                        ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
-                return d.isNegative() ? Duration.ZERO : d;
-            } catch (DateTimeParseException ignored) {
-                return Duration.ZERO;
-            }
         }
     }
 }

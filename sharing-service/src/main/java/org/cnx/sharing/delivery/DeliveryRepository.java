@@ -1,20 +1,63 @@
 package org.cnx.sharing.delivery;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 
 @ApplicationScoped
 public class DeliveryRepository implements PanacheRepositoryBase<Delivery, UUID> {
 
+    /** Deliveries of releases of reports from {@code country}: the only ones an officer of it may see. */
+    private static final String OF_COUNTRY = "exists (select 1 from Release r where r.id = releaseId "
+            + "and r.originCountry = :country)";
+
     /** The record deliveries of a report, locked: a relay skips them until the caller commits. */
     public List<Delivery> lockRecordsOf(UUID reportId) {
         return find("reportId = ?1 and kind = ?2", Sort.by("createdAt"), reportId, Delivery.Kind.RECORD)
                 .withLock(LockModeType.PESSIMISTIC_WRITE).list();
+    }
+
+    /** One page in delivery order (one query; the payloads are not loaded). */
+    public List<Delivery> page(String country, Delivery.Status status, String partner, UUID reportId, long afterSeq,
+            int limit) {
+        StringBuilder query = new StringBuilder("seq > :after and " + OF_COUNTRY);
+        Parameters params = Parameters.with("country", country).and("after", afterSeq);
+        if (status != null) {
+            query.append(" and status = :status");
+            params = params.and("status", status);
+        }
+        if (partner != null) {
+            query.append(" and partner = :partner");
+            params = params.and("partner", partner);
+        }
+        if (reportId != null) {
+            query.append(" and reportId = :reportId");
+            params = params.and("reportId", reportId);
+        }
+        return find(query.toString(), Sort.by("seq"), params).page(0, limit).list();
+    }
+
+    public Optional<Delivery> findForCountry(UUID id, String country) {
+        return find("id = :id and " + OF_COUNTRY, Parameters.with("id", id).and("country", country))
+                .firstResultOptional();
+    }
+
+    public Optional<Delivery> lockForCountry(UUID id, String country) {
+        return find("id = :id and " + OF_COUNTRY, Parameters.with("id", id).and("country", country))
+                .withLock(LockModeType.PESSIMISTIC_WRITE).firstResultOptional();
+    }
+
+    /** The recorded attempts at a delivery, oldest first. */
+    public List<DeliveryAttempt> attempts(UUID deliveryId) {
+        return getEntityManager()
+                .createQuery("from DeliveryAttempt a where a.deliveryId = :id order by a.id", DeliveryAttempt.class)
+                .setParameter("id", deliveryId).getResultList();
     }
 }

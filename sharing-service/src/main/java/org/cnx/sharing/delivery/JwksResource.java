@@ -11,28 +11,35 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.cnx.sharing.security.SigningKey;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jose4j.json.JsonUtil;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.RsaJsonWebKey;
 
-/** The public keys partners use to verify deliveries. */
+/**
+ * The public keys partners use to verify deliveries: the current signing key first, then the keys
+ * published around a rotation (the next one before the switch, the previous ones during the overlap).
+ */
 @Path("/.well-known/jwks.json")
 @PermitAll
 public class JwksResource {
 
     private final String jwks;
 
-    JwksResource(SigningKey key) {
-        RsaJsonWebKey jwk = new RsaJsonWebKey(key.publicKey());
-        jwk.setKeyId(key.keyId());
-        jwk.setAlgorithm("RS256");
-        jwk.setUse("sig");
-        Map<String, Object> params = jwk.toParams(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
-        this.jwks = org.jose4j.json.JsonUtil.toJson(Map.of("keys", List.of(params)));
+    JwksResource(SigningKey keys) {
+        List<Map<String, Object>> published = keys.publishedKeys().entrySet().stream().map(e -> {
+            RsaJsonWebKey jwk = new RsaJsonWebKey(e.getValue());
+            jwk.setKeyId(e.getKey());
+            jwk.setAlgorithm("RS256");
+            jwk.setUse("sig");
+            return jwk.toParams(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
+        }).toList();
+        this.jwks = JsonUtil.toJson(Map.of("keys", published));
     }
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Verification keys for delivery tokens (RS256, by kid)")
+    @Operation(summary = "Verification keys for delivery tokens (RS256, by kid)",
+            description = "The current signing key and, around a key rotation, the next and previous ones.")
     public String keys() {
         return jwks;
     }

@@ -33,8 +33,16 @@ public class Partner {
     @Column(name = "max_tlp", nullable = false)
     public String maxTlp;
 
+    /** Inactive partners get no decisions, and their pending deliveries wait (they are not failed). */
     @Column(nullable = false)
     public boolean active;
+
+    /** Set when the relay disabled the endpoint (the partner answered 410 Gone); cleared when re-enabled. */
+    @Column(name = "disabled_at")
+    public Instant disabledAt;
+
+    @Column(name = "disabled_reason")
+    public String disabledReason;
 
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;

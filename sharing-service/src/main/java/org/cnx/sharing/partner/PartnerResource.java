@@ -80,7 +80,8 @@ public class PartnerResource {
     @DELETE
     @Path("/{code}")
     @Operation(summary = "Remove a partner from the registry (audited as PARTNER_CHANGED)",
-            description = "It gets no further decisions; deliveries still queued for it fail.")
+            description = "It gets no further decisions; deliveries still queued for it fail (audited DELIVERY_FAILED) "
+                    + "within cnx.delivery.housekeeping-interval.")
     public Response delete(@PathParam("code") String code) {
         service.delete(code, AuditTrail.actor(token));
         return Response.noContent().build();

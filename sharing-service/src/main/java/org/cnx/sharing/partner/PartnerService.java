@@ -74,6 +74,11 @@ public class PartnerService {
         partner.acceptedTypes = PartnerMapper.join(request.acceptedTypes());
         partner.maxTlp = request.maxTlp();
         partner.active = request.active();
+        if (partner.active) {
+            // an exchange-admin re-enables an endpoint the relay disabled (410 Gone): its pending deliveries resume
+            partner.disabledAt = null;
+            partner.disabledReason = null;
+        }
         partner.updatedAt = now;
         if (created) {
             try {

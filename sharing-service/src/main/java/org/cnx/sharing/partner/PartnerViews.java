@@ -12,6 +12,8 @@ import org.cnx.sharing.policy.PolicyDocument;
 import org.cnx.sharing.policy.Tlp;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /** The partner registry's request and response bodies. */
 public final class PartnerViews {
 
@@ -40,13 +42,19 @@ public final class PartnerViews {
                     enumeration = {"CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"})
             @NotNull @Pattern(regexp = Tlp.PATTERN, message = "must be a TLP label") String maxTlp,
 
-            @Schema(description = "Inactive partners get no decisions and no deliveries")
+            @Schema(description = "Inactive partners get no decisions and no deliveries (pending ones wait); "
+                    + "true re-enables an endpoint the relay disabled after a 410 Gone")
             @NotNull Boolean active) {
     }
 
     @Schema(name = "Partner")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record PartnerView(String code, String name, String country, String endpoint, List<String> acceptedTypes,
-            String maxTlp, boolean active, Instant createdAt, Instant updatedAt) {
+            String maxTlp, boolean active,
+            @Schema(description = "when the relay disabled the endpoint because it answered 410 Gone")
+            Instant disabledAt,
+            @Schema(description = "why the relay disabled the endpoint") String disabledReason,
+            Instant createdAt, Instant updatedAt) {
     }
 
     public record Page(List<PartnerView> items, String next) {

@@ -3,6 +3,7 @@ package org.cnx.sharing.security;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -48,8 +49,17 @@ public interface TrustConfig {
         /** This service's issuer name, which is also the audience its callers must use. */
         String issuer();
 
-        /** PKCS#8 PEM private key used to sign this service's outgoing tokens. */
+        /** PKCS#8 PEM private key used to sign this service's outgoing tokens (the current key). */
         String privateKeyLocation();
+
+        /**
+         * Public keys (PEM) still published in the JWKS after a key rotation, so that tokens signed with
+         * them before the switch keep verifying during the overlap.
+         */
+        Optional<List<String>> previousPublicKeyLocations();
+
+        /** Public keys (PEM) published ahead of a key rotation, before any token is signed with them. */
+        Optional<List<String>> nextPublicKeyLocations();
 
         @WithDefault("5m")
         Duration tokenLifetime();

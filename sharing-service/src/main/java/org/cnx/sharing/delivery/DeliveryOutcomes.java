@@ -1,0 +1,177 @@
+package org.cnx.sharing.delivery;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+import org.cnx.sharing.audit.AuditEvent;
+import org.cnx.sharing.audit.AuditTrail;
+import org.hibernate.Session;
+import org.jboss.logging.Logger;
+
+/**
+ * Records a batch of attempts in one transaction: the fenced row updates, the attempt history, the audit
+ * events (DELIVERY_ATTEMPTED for every attempt, then DELIVERY_SUCCEEDED, DELIVERY_FAILED or DELIVERY_DEAD
+ * when the delivery reached that state) and, for a 410 Gone, the partner's endpoint disabled
+ * (PARTNER_CHANGED by cnx-sharing). An attempt whose claim was lost (its lease ran out and another relay
+ * claimed the row) records nothing.
+ */
+@ApplicationScoped
+class DeliveryOutcomes {
+
+    private static final Logger LOG = Logger.getLogger(DeliveryOutcomes.class);
+
+    /** This replica in the attempt history and audit details: host (the pod name in Kubernetes) and process. */
+    static final String RELAY = System.getenv().getOrDefault("HOSTNAME", "localhost") + "/"
+            + ProcessHandle.current().pid();
+
+    /** A claimed delivery and what its attempt came to. */
+    record Attempted(DeliveryStore.Claimed delivery, DeliverySender.Result result) {
+    }
+
+    /** The delivery's next state and how the attempt history names the attempt. */
+    private record Plan(Delivery.Status status, Instant next, DeliveryAttempt.Outcome outcome) {
+    }
+
+    private final EntityManager em;
+    private final DeliveryStore store;
+    private final AuditTrail audit;
+    private final RetryPolicy policy;
+    private final String relay;
+
+    DeliveryOutcomes(EntityManager em, DeliveryStore store, AuditTrail audit, DeliveryConfig config) {
+        this.em = em;
+        this.store = store;
+        this.audit = audit;
+        this.policy = RetryPolicy.of(config);
+        this.relay = RELAY;
+    }
+
+    /** Returns how many of the attempts still held their claim (and were recorded). */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    int record(List<Attempted> batch) {
+        Map<UUID, Plan> plans = new LinkedHashMap<>();
+        List<DeliveryStore.Completion> completions = new ArrayList<>();
+        for (Attempted a : batch) {
+            Plan plan = plan(a);
+            plans.put(a.delivery().id(), plan);
+            DeliverySender.Result r = a.result();
+            completions.add(new DeliveryStore.Completion(a.delivery().id(), a.delivery().attempt(),
+                    a.delivery().claim(), plan.status(), r.httpStatus(), r.error(), plan.next(), r.finishedAt()));
+        }
+        Session session = em.unwrap(Session.class);
+        Map<UUID, Delivery.Status> applied = session.doReturningWork(c -> store.complete(c, completions));
+        List<DeliveryAttempt> history = new ArrayList<>();
+        AuditTrail.Batch events = audit.batch();
+        Map<String, UUID> gone = new LinkedHashMap<>();
+        for (Attempted a : batch) {
+            DeliveryStore.Claimed d = a.delivery();
+            Delivery.Status now = applied.get(d.id());
+            if (now == null) {
+                LOG.infof("delivery %s: claim lost (lease ran out), outcome of attempt %d discarded", d.id(), d.attempt());
+                continue;
+            }
+            Plan plan = plans.get(d.id());
+            history.add(row(a, plan));
+            audited(events, a, plan, now);
+            if (a.result().verdict() == RetryPolicy.Verdict.GONE) {
+                gone.putIfAbsent(d.partner(), d.id());
+            }
+        }
+        session.doWork(c -> store.insertAttempts(c, history));
+        for (Map.Entry<String, UUID> g : gone.entrySet()) {
+            String reason = "the endpoint answered 410 Gone (delivery " + g.getValue() + ")";
+            if (session.doReturningWork(c -> store.disablePartner(c, g.getKey(), reason))) {
+                LOG.warnf("partner %s disabled: %s; an exchange-admin re-enables it", g.getKey(), reason);
+                Map<String, Object> details = new LinkedHashMap<>();
+                details.put("change", "DISABLED");
+                details.put("reason", reason);
+                details.put("deliveryId", g.getValue().toString());
+                events.add("PARTNER_CHANGED", "SUCCESS", AuditTrail.SYSTEM,
+                        new AuditEvent.Subject(null, null, null, g.getKey()), null, details);
+            }
+        }
+        events.record();
+        return history.size();
+    }
+
+    private Plan plan(Attempted a) {
+        Instant finished = a.result().finishedAt();
+        return switch (a.result().verdict()) {
+            case DELIVERED -> new Plan(Delivery.Status.DELIVERED, finished, DeliveryAttempt.Outcome.DELIVERED);
+            case FAILED -> new Plan(Delivery.Status.FAILED, finished, DeliveryAttempt.Outcome.FAILED);
+            // stays pending, due at once: the claim skips it until an exchange-admin re-enables the partner
+            case GONE -> new Plan(Delivery.Status.PENDING, finished, DeliveryAttempt.Outcome.GONE);
+            case RETRY -> policy.exhausted(a.delivery().attempt())
+                    ? new Plan(Delivery.Status.DEAD, finished, DeliveryAttempt.Outcome.DEAD)
+                    : new Plan(Delivery.Status.PENDING,
+                            finished.plus(policy.delay(a.delivery().attempt(), a.result().retryAfter())),
+                            DeliveryAttempt.Outcome.RETRY);
+        };
+    }
+
+    private DeliveryAttempt row(Attempted a, Plan plan) {
+        DeliveryAttempt row = new DeliveryAttempt();
+        row.deliveryId = a.delivery().id();
+        row.partner = a.delivery().partner();
+        row.attempt = a.delivery().attempt();
+        row.startedAt = a.result().startedAt();
+        row.finishedAt = a.result().finishedAt();
+        row.outcome = plan.outcome().name();
+        row.httpStatus = a.result().httpStatus();
+        row.error = a.result().error();
+        row.relay = relay;
+        return row;
+    }
+
+    private void audited(AuditTrail.Batch events, Attempted a, Plan plan, Delivery.Status now) {
+        DeliveryStore.Claimed d = a.delivery();
+        DeliverySender.Result r = a.result();
+        AuditEvent.Subject subject = new AuditEvent.Subject(d.reportId(), d.releaseId(), d.id(), d.partner());
+        boolean delivered = r.verdict() == RetryPolicy.Verdict.DELIVERED;
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("kind", d.kind().name());
+        details.put("attempt", d.attempt());
+        details.put("maxAttempts", policy.maxAttempts());
+        details.put("result", plan.outcome().name());
+        if (r.httpStatus() != null) {
+            details.put("httpStatus", r.httpStatus());
+        }
+        if (r.error() != null) {
+            details.put("error", r.error());
+        }
+        details.put("durationMs", r.finishedAt().toEpochMilli() - r.startedAt().toEpochMilli());
+        if (plan.outcome() == DeliveryAttempt.Outcome.RETRY && now == Delivery.Status.PENDING) {
+            details.put("nextAttemptAt", plan.next().toString());
+        }
+        details.put("relay", relay);
+        events.add("DELIVERY_ATTEMPTED", delivered ? "SUCCESS" : "FAILURE", AuditTrail.SYSTEM, subject, d.sha256(),
+                details);
+
+        String action = delivered ? "DELIVERY_SUCCEEDED"
+                : now == Delivery.Status.FAILED && plan.status() == Delivery.Status.FAILED ? "DELIVERY_FAILED"
+                : now == Delivery.Status.DEAD && plan.status() == Delivery.Status.DEAD ? "DELIVERY_DEAD"
+                : null;
+        if (action == null) {
+            return;
+        }
+        Map<String, Object> outcome = new LinkedHashMap<>();
+        outcome.put("kind", d.kind().name());
+        outcome.put("attempts", d.attempt());
+        if (r.httpStatus() != null) {
+            outcome.put("httpStatus", r.httpStatus());
+        }
+        if (r.error() != null) {
+            outcome.put("error", r.error());
+        }
+        outcome.put("relay", relay);
+        events.add(action, delivered ? "SUCCESS" : "FAILURE", AuditTrail.SYSTEM, subject, d.sha256(), outcome);
+    }
+}

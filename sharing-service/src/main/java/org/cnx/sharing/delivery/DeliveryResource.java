@@ -1,0 +1,98 @@
+package org.cnx.sharing.delivery;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.UUID;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.cnx.sharing.problem.ProblemException;
+import org.cnx.sharing.release.Officer;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/** Delivery status for liaison officers (their own country's releases) and partner health for admins. */
+@Path("/api/v1/deliveries")
+@Produces(MediaType.APPLICATION_JSON)
+public class DeliveryResource {
+
+    private static final int MAX_LIMIT = 100;
+
+    private final DeliveryService service;
+    private final JsonWebToken token;
+
+    DeliveryResource(DeliveryService service, JsonWebToken token) {
+        this.service = service;
+        this.token = token;
+    }
+
+    @GET
+    @RolesAllowed("liaison-officer")
+    @Operation(summary = "Deliveries of releases of the officer's country's reports, oldest first",
+            description = "Status, attempts, the last HTTP status and error, and when a pending one is tried next. "
+                    + "Filters: status, partner, reportId. Cursor-paginated: {items, next}.")
+    public DeliveryViews.Page list(@QueryParam("status") Delivery.Status status, @QueryParam("partner") String partner,
+            @QueryParam("reportId") UUID reportId, @QueryParam("after") String after,
+            @QueryParam("limit") @DefaultValue("50") int limit) {
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new ProblemException(400, "validation", "Bad Request", "limit must be between 1 and " + MAX_LIMIT);
+        }
+        DeliveryService.Slice page = service.page(Officer.of(token), status, partner, reportId, decodeCursor(after),
+                limit);
+        return new DeliveryViews.Page(page.items(), page.lastSeq() == null ? null : encodeCursor(page.lastSeq()));
+    }
+
+    @GET
+    @Path("/health")
+    @RolesAllowed({"exchange-admin", "liaison-officer"})
+    @Operation(summary = "Per partner: last success, backlog, dead letters and failure rate",
+            description = "The failure rate is over the attempts within cnx.delivery.health-window (1 h); a partner "
+                    + "whose endpoint answered 410 Gone shows active=false with disabledAt and disabledReason.")
+    public DeliveryViews.Health health() {
+        return service.health();
+    }
+
+    @GET
+    @Path("/{id}")
+    @RolesAllowed("liaison-officer")
+    @Operation(summary = "One delivery of the officer's country's releases, with its attempt history")
+    public DeliveryViews.Detail get(@PathParam("id") UUID id) {
+        return service.detail(Officer.of(token), id);
+    }
+
+    @POST
+    @Path("/{id}/redelivery")
+    @RolesAllowed("liaison-officer")
+    @Operation(summary = "Replay a dead-lettered (or failed) delivery",
+            description = "202: back to PENDING with a fresh attempt budget, sent at once (same delivery id, so the "
+                    + "partner can drop a duplicate). 409 unless DEAD or FAILED, or when the report was withdrawn. "
+                    + "Audited as DELIVERY_REQUEUED.")
+    public Response redeliver(@PathParam("id") UUID id) {
+        return Response.accepted(service.redeliver(Officer.of(token), id)).build();
+    }
+
+    private static long decodeCursor(String cursor) {
+        if (cursor == null || cursor.isBlank()) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII));
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(400, "bad-cursor", "Bad Request", "The cursor is not one this API issued.");
+        }
+    }
+
+    private static String encodeCursor(long seq) {
+        return Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(Long.toString(seq).getBytes(StandardCharsets.US_ASCII));
+    }
+}

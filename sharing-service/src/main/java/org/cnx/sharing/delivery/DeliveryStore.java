@@ -1,0 +1,295 @@
+package org.cnx.sharing.delivery;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * The delivery table as the relay uses it, in plain SQL: one statement claims due rows for every
+ * active partner with free capacity, another records a batch of outcomes, fenced by claim and attempt.
+ */
+@ApplicationScoped
+class DeliveryStore {
+
+    /**
+     * Per active partner, up to its free capacity (the concurrency limit minus the requests this relay
+     * has in flight to it) of its due rows, oldest due first, skipping rows another relay holds locked;
+     * the claim counts the attempt and leases the row. Rows of inactive partners stay pending.
+     */
+    private static final String CLAIM = """
+            WITH lanes AS (
+              SELECT p.code, p.endpoint, greatest(0, ? - coalesce(b.busy, 0)) AS free
+                FROM partner p LEFT JOIN unnest(?::text[], ?::int[]) AS b(code, busy) ON b.code = p.code
+               WHERE p.active),
+            picked AS (
+              SELECT x.id, l.endpoint FROM lanes l CROSS JOIN LATERAL (
+                SELECT d.id FROM delivery d
+                 WHERE d.partner = l.code AND d.status = 'PENDING' AND d.next_attempt_at <= now()
+                   AND (d.lease_until IS NULL OR d.lease_until < now())
+                 ORDER BY d.next_attempt_at LIMIT l.free FOR UPDATE SKIP LOCKED) x
+               WHERE l.free > 0)
+            UPDATE delivery d SET lease_until = now() + ?::interval, claim = ?, attempts = d.attempts + 1,
+                   last_attempt_at = now()
+              FROM picked WHERE d.id = picked.id
+            RETURNING d.id, d.attempts, d.kind, d.report_id, d.release_id, d.partner, d.payload, d.payload_sha256,
+                      picked.endpoint""";
+
+    /**
+     * Only the claim that made the attempt may record its outcome: a relay whose lease ran out (and whose
+     * row another relay has claimed since, with a new claim and attempt number) changes nothing. A delivery
+     * cancelled meanwhile (its report was withdrawn) keeps its status; the attempt is still recorded.
+     */
+    private static final String COMPLETE = """
+            UPDATE delivery d SET status = CASE WHEN d.status = 'PENDING' THEN u.status ELSE d.status END,
+                   last_status = u.code, last_error = u.error, next_attempt_at = u.next_at,
+                   delivered_at = CASE WHEN u.status = 'DELIVERED' THEN u.finished_at ELSE d.delivered_at END,
+                   lease_until = NULL, claim = NULL
+              FROM unnest(?::uuid[], ?::int[], ?::uuid[], ?::varchar[], ?::int[], ?::text[], ?::timestamptz[],
+                          ?::timestamptz[]) AS u(id, attempt, claim, status, code, error, next_at, finished_at)
+             WHERE d.id = u.id AND d.attempts = u.attempt AND d.claim = u.claim
+            RETURNING d.id, d.status""";
+
+    private static final String INSERT_ATTEMPTS = """
+            INSERT INTO delivery_attempt (delivery_id, partner, attempt, started_at, finished_at, outcome, http_status,
+                                          error, relay)
+            SELECT * FROM unnest(?::uuid[], ?::varchar[], ?::int[], ?::timestamptz[], ?::timestamptz[], ?::varchar[],
+                                 ?::int[], ?::text[], ?::varchar[])""";
+
+    private static final String DISABLE_PARTNER = """
+            UPDATE partner SET active = false, disabled_at = now(), disabled_reason = ?, updated_at = now()
+             WHERE code = ? AND active""";
+
+    /** Per registered partner: its state, backlog, dead letters, last success and attempts within the window. */
+    private static final String HEALTH = """
+            SELECT p.code, p.active, p.disabled_at, p.disabled_reason,
+                   (SELECT max(d.delivered_at) FROM delivery d WHERE d.partner = p.code AND d.status = 'DELIVERED'),
+                   a.last_attempt,
+                   (SELECT count(*) FROM delivery d WHERE d.partner = p.code AND d.status = 'PENDING'),
+                   (SELECT min(d.created_at) FROM delivery d WHERE d.partner = p.code AND d.status = 'PENDING'),
+                   (SELECT count(*) FROM delivery d WHERE d.partner = p.code AND d.status = 'DEAD'),
+                   a.attempts, a.failures
+              FROM partner p CROSS JOIN LATERAL (
+                     SELECT count(*) AS attempts, count(*) FILTER (WHERE x.outcome <> 'DELIVERED') AS failures,
+                            max(x.finished_at) AS last_attempt
+                       FROM delivery_attempt x WHERE x.partner = p.code AND x.finished_at > now() - ?::interval) a
+             ORDER BY p.code""";
+
+    /** Pending deliveries to partners no longer registered (removed by an exchange-admin), not held by a relay. */
+    private static final String ORPHANS = """
+            UPDATE delivery d SET status = 'FAILED', last_error = 'partner is not registered', lease_until = NULL,
+                   claim = NULL
+             WHERE d.id IN (SELECT o.id FROM delivery o
+                             WHERE o.status = 'PENDING' AND (o.lease_until IS NULL OR o.lease_until < now())
+                               AND NOT EXISTS (SELECT 1 FROM partner p WHERE p.code = o.partner)
+                             LIMIT ? FOR UPDATE SKIP LOCKED)
+            RETURNING d.id, d.kind, d.report_id, d.release_id, d.partner, d.payload_sha256, d.attempts""";
+
+    private static final String PRUNE = "DELETE FROM delivery_attempt WHERE finished_at < now() - ?::interval";
+
+    /** A delivery failed because its partner is no longer registered. */
+    record Orphan(UUID id, Delivery.Kind kind, UUID reportId, UUID releaseId, String partner, String sha256,
+            int attempts) {
+    }
+
+    /** One claimed attempt at a delivery, with the partner's endpoint as registered at claim time. */
+    record Claimed(UUID id, UUID claim, int attempt, Delivery.Kind kind, UUID reportId, UUID releaseId,
+            String partner, String payload, String sha256, String endpoint) {
+    }
+
+    /** The row update that records one attempt's outcome. */
+    record Completion(UUID id, int attempt, UUID claim, Delivery.Status status, Integer httpStatus, String error,
+            Instant nextAttemptAt, Instant finishedAt) {
+    }
+
+    private final DataSource dataSource;
+
+    DeliveryStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Claims due deliveries; {@code busy} holds this relay's requests in flight per partner. */
+    List<Claimed> claim(Map<String, Integer> busy, int perPartner, Duration lease) throws SQLException {
+        List<Claimed> claimed = new ArrayList<>();
+        UUID claim = UUID.randomUUID();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(CLAIM)) {
+            String[] codes = busy.keySet().toArray(String[]::new);
+            Integer[] counts = new Integer[codes.length];
+            for (int i = 0; i < codes.length; i++) {
+                counts[i] = busy.get(codes[i]);
+            }
+            ps.setInt(1, perPartner);
+            ps.setArray(2, texts(c, codes));
+            ps.setArray(3, c.createArrayOf("int4", counts));
+            ps.setString(4, lease.toMillis() + " milliseconds");
+            ps.setObject(5, claim);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    claimed.add(new Claimed(rs.getObject(1, UUID.class), claim, rs.getInt(2),
+                            Delivery.Kind.valueOf(rs.getString(3)), rs.getObject(4, UUID.class),
+                            rs.getObject(5, UUID.class), rs.getString(6), rs.getString(7), rs.getString(8),
+                            rs.getString(9)));
+                }
+            }
+        }
+        return claimed;
+    }
+
+    /** Applies the outcomes that still hold their claim; returns the resulting status of each applied row. */
+    Map<UUID, Delivery.Status> complete(Connection c, List<Completion> completions) throws SQLException {
+        int n = completions.size();
+        UUID[] ids = new UUID[n];
+        Integer[] attempts = new Integer[n];
+        UUID[] claims = new UUID[n];
+        String[] statuses = new String[n];
+        Integer[] codes = new Integer[n];
+        String[] errors = new String[n];
+        Instant[] next = new Instant[n];
+        Instant[] finished = new Instant[n];
+        for (int i = 0; i < n; i++) {
+            Completion x = completions.get(i);
+            ids[i] = x.id();
+            attempts[i] = x.attempt();
+            claims[i] = x.claim();
+            statuses[i] = x.status().name();
+            codes[i] = x.httpStatus();
+            errors[i] = x.error();
+            next[i] = (x.nextAttemptAt());
+            finished[i] = (x.finishedAt());
+        }
+        Map<UUID, Delivery.Status> applied = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(COMPLETE)) {
+            ps.setArray(1, texts(c, ids));
+            ps.setArray(2, c.createArrayOf("int4", attempts));
+            ps.setArray(3, texts(c, claims));
+            ps.setArray(4, texts(c, statuses));
+            ps.setArray(5, c.createArrayOf("int4", codes));
+            ps.setArray(6, texts(c, errors));
+            ps.setArray(7, texts(c, next));
+            ps.setArray(8, texts(c, finished));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    applied.put(rs.getObject(1, UUID.class), Delivery.Status.valueOf(rs.getString(2)));
+                }
+            }
+        }
+        return applied;
+    }
+
+    void insertAttempts(Connection c, List<DeliveryAttempt> attempts) throws SQLException {
+        if (attempts.isEmpty()) {
+            return;
+        }
+        int n = attempts.size();
+        UUID[] ids = new UUID[n];
+        String[] partners = new String[n];
+        Integer[] numbers = new Integer[n];
+        Instant[] started = new Instant[n];
+        Instant[] finished = new Instant[n];
+        String[] outcomes = new String[n];
+        Integer[] codes = new Integer[n];
+        String[] errors = new String[n];
+        String[] relays = new String[n];
+        for (int i = 0; i < n; i++) {
+            DeliveryAttempt a = attempts.get(i);
+            ids[i] = a.deliveryId;
+            partners[i] = a.partner;
+            numbers[i] = a.attempt;
+            started[i] = (a.startedAt);
+            finished[i] = (a.finishedAt);
+            outcomes[i] = a.outcome;
+            codes[i] = a.httpStatus;
+            errors[i] = a.error;
+            relays[i] = a.relay;
+        }
+        try (PreparedStatement ps = c.prepareStatement(INSERT_ATTEMPTS)) {
+            ps.setArray(1, texts(c, ids));
+            ps.setArray(2, texts(c, partners));
+            ps.setArray(3, c.createArrayOf("int4", numbers));
+            ps.setArray(4, texts(c, started));
+            ps.setArray(5, texts(c, finished));
+            ps.setArray(6, texts(c, outcomes));
+            ps.setArray(7, c.createArrayOf("int4", codes));
+            ps.setArray(8, texts(c, errors));
+            ps.setArray(9, texts(c, relays));
+            ps.executeUpdate();
+        }
+    }
+
+    /** Disables an active partner's endpoint; false when it was already inactive (or is gone). */
+    boolean disablePartner(Connection c, String code, String reason) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(DISABLE_PARTNER)) {
+            ps.setString(1, reason);
+            ps.setString(2, code);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    List<DeliveryViews.PartnerHealth> health(Duration window) throws SQLException {
+        List<DeliveryViews.PartnerHealth> partners = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(HEALTH)) {
+            ps.setString(1, window.toMillis() + " milliseconds");
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long attempts = rs.getLong(10);
+                    long failures = rs.getLong(11);
+                    partners.add(new DeliveryViews.PartnerHealth(rs.getString(1), rs.getBoolean(2), instant(rs, 3),
+                            rs.getString(4), instant(rs, 5), instant(rs, 6), rs.getLong(7), instant(rs, 8),
+                            rs.getLong(9), attempts, failures, attempts == 0 ? null : (double) failures / attempts));
+                }
+            }
+        }
+        return partners;
+    }
+
+    /** Fails up to {@code limit} pending deliveries whose partner is no longer registered. */
+    List<Orphan> failOrphans(Connection c, int limit) throws SQLException {
+        List<Orphan> orphans = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(ORPHANS)) {
+            ps.setInt(1, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    orphans.add(new Orphan(rs.getObject(1, UUID.class), Delivery.Kind.valueOf(rs.getString(2)),
+                            rs.getObject(3, UUID.class), rs.getObject(4, UUID.class), rs.getString(5),
+                            rs.getString(6), rs.getInt(7)));
+                }
+            }
+        }
+        return orphans;
+    }
+
+    /** Deletes attempt history older than {@code retention}; returns how many rows went. */
+    int pruneAttempts(Duration retention) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(PRUNE)) {
+            ps.setString(1, retention.toMillis() + " milliseconds");
+            return ps.executeUpdate();
+        }
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    /** Values as a text[] parameter (the statement casts it): no reliance on the driver's type mapping. */
+    private static Array texts(Connection c, Object[] values) throws SQLException {
+        String[] text = new String[values.length];
+        for (int i = 0; i < values.length; i++) {
+            text[i] = values[i] == null ? null : values[i].toString();
+        }
+        return c.createArrayOf("text", text);
+    }
+}

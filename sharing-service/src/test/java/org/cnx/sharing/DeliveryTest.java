@@ -1,0 +1,340 @@
+package org.cnx.sharing;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import jakarta.inject.Inject;
+
+import org.hibernate.SessionFactory;
+import org.hibernate.stat.Statistics;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+/**
+ * Delivery as officers and admins see it, against (WireMock) partners that fail in every way: retried
+ * until dead-lettered and replayed, 410 disabling the endpoint until an admin re-enables it, other
+ * client errors and redirects failing at once, Retry-After honoured. Test partners are registered in
+ * Mexico, so that US reports go to them under the initial policy (green-cross-border).
+ */
+@QuarkusTest
+@QuarkusTestResource(FakePartners.class)
+class DeliveryTest {
+
+    @InjectWireMock
+    WireMockServer partners;
+
+    @Inject
+    SessionFactory sessions;
+
+    private final String admin = Reports.admin("admin-delivery");
+    private final String usOfficer = Reports.officer("US-CBP", "US", "officer-us-delivery");
+    private final String cnOfficer = Reports.officer("CN-NNCC", "CN", "officer-cn-delivery");
+    private final List<String> registered = new ArrayList<>();
+    private final List<StubMapping> stubs = new ArrayList<>();
+
+    @AfterEach
+    void removeTestPartnersAndStubs() {
+        registered.forEach(code -> given().auth().oauth2(admin).delete("/api/v1/partners/" + code));
+        unstub();
+        partners.resetScenarios();
+    }
+
+    private void register(String code, boolean active) {
+        given().auth().oauth2(admin).contentType("application/json").body("""
+                {"name":"Test partner %s","country":"MX","endpoint":"%s/partners/%s/deliveries",
+                 "acceptedTypes":["PRECURSOR_SHIPMENT"],"maxTlp":"AMBER","active":%s}"""
+                .formatted(code, partners.baseUrl(), code, active))
+                .put("/api/v1/partners/" + code).then().statusCode(org.hamcrest.Matchers.oneOf(200, 201));
+        if (!registered.contains(code)) {
+            registered.add(code);
+        }
+    }
+
+    private void stub(MappingBuilder mapping) {
+        stubs.add(partners.stubFor(mapping));
+    }
+
+    /** Removes this test's stubs: the catch-all of FakePartners answers 200 again. */
+    private void unstub() {
+        stubs.forEach(partners::removeStub);
+        stubs.clear();
+    }
+
+    private static UUID handOverTo(String partner) {
+        UUID id = UUID.randomUUID();
+        Reports.handOver(Reports.message(id, "US-CBP", "US", "GREEN", "{\"releasableTo\":[\"" + partner + "\"]}"))
+                .statusCode(200);
+        return id;
+    }
+
+    private List<LoggedRequest> requestsTo(String partner, UUID reportId) {
+        return partners.findAll(postRequestedFor(urlEqualTo("/partners/" + partner + "/deliveries"))
+                .withRequestBody(containing(reportId.toString())));
+    }
+
+    /** The report's delivery as the US officer sees it in the list. */
+    private JsonPath deliveryOf(UUID reportId) {
+        JsonPath page = given().auth().oauth2(usOfficer).queryParam("reportId", reportId).get("/api/v1/deliveries")
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals(1, page.getList("items").size(), page.prettify());
+        return JsonPath.from(page.prettify()).setRootPath("items[0]");
+    }
+
+    private String statusOf(UUID reportId) {
+        return deliveryOf(reportId).getString("status");
+    }
+
+    private List<String> auditActions(UUID reportId) {
+        return PartnerInbox.auditEvents(partners, reportId).stream().map(e -> (String) e.get("action")).toList();
+    }
+
+    private Map<String, Object> healthOf(String partner, String token) {
+        return given().auth().oauth2(token).get("/api/v1/deliveries/health").then().statusCode(200)
+                .extract().jsonPath().getMap("partners.find { it.partner == '" + partner + "' }");
+    }
+
+    @Test
+    void aPartnerDownForTheWholeScheduleDeadLettersTheDeliveryAndARedeliverySucceeds() throws Exception {
+        register("MX-DOWN", true);
+        stub(post(urlEqualTo("/partners/MX-DOWN/deliveries")).willReturn(aResponse().withStatus(503)));
+        UUID report = handOverTo("MX-DOWN");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> statusOf(report), "DEAD"::equals);
+        JsonPath dead = deliveryOf(report);
+        assertEquals(8, dead.getInt("attempts"));
+        assertEquals(8, dead.getInt("maxAttempts"));
+        assertEquals(503, dead.getInt("lastHttpStatus"));
+        assertEquals("HTTP 503", dead.getString("lastError"));
+        assertNull(dead.get("nextAttemptAt"));
+        assertEquals(8, requestsTo("MX-DOWN", report).size());
+        String id = dead.getString("id");
+        given().auth().oauth2(usOfficer).get("/api/v1/deliveries/" + id).then().statusCode(200)
+                .body("delivery.status", equalTo("DEAD"))
+                .body("attemptHistory.attempt", equalTo(List.of(1, 2, 3, 4, 5, 6, 7, 8)))
+                .body("attemptHistory.outcome", equalTo(List.of("RETRY", "RETRY", "RETRY", "RETRY", "RETRY", "RETRY",
+                        "RETRY", "DEAD")))
+                .body("attemptHistory[0].httpStatus", equalTo(503));
+        List<String> actions = await().atMost(Duration.ofSeconds(15)).until(() -> auditActions(report),
+                a -> a.contains("DELIVERY_DEAD") && a.stream().filter("DELIVERY_ATTEMPTED"::equals).count() == 8);
+        assertEquals(1, actions.stream().filter("DELIVERY_DEAD"::equals).count(), actions.toString());
+        Map<String, Object> health = healthOf("MX-DOWN", admin);
+        assertEquals(1, health.get("deadLetters"));
+        assertEquals(0, health.get("backlog"));
+        assertEquals(1.0f, ((Number) health.get("failureRate")).floatValue());
+        assertNull(health.get("lastSuccessAt"));
+
+        // only the originating country's officers see it or replay it; partners and admins do not
+        given().auth().oauth2(cnOfficer).get("/api/v1/deliveries/" + id).then().statusCode(404);
+        given().auth().oauth2(cnOfficer).post("/api/v1/deliveries/" + id + "/redelivery").then().statusCode(404)
+                .contentType("application/problem+json");
+        given().auth().oauth2(TestTokens.person("partner", "US-CBP", "US")).post("/api/v1/deliveries/" + id
+                + "/redelivery").then().statusCode(403);
+        given().auth().oauth2(admin).post("/api/v1/deliveries/" + id + "/redelivery").then().statusCode(403);
+
+        unstub(); // the partner is back
+        given().auth().oauth2(usOfficer).post("/api/v1/deliveries/" + id + "/redelivery").then().statusCode(202)
+                .body("status", equalTo("PENDING")).body("attempts", equalTo(0)).body("id", equalTo(id));
+        await().atMost(Duration.ofSeconds(15)).until(() -> statusOf(report), "DELIVERED"::equals);
+        assertEquals(1, deliveryOf(report).getInt("attempts"));
+        List<LoggedRequest> all = requestsTo("MX-DOWN", report);
+        assertEquals(9, all.size());
+        assertEquals(1, all.stream().map(r -> r.getHeader("X-Cnx-Delivery-Id")).distinct().count(),
+                "a replay carries the same delivery id, so the partner can drop a duplicate");
+        PartnerInbox.verify(all.get(8));
+        Map<String, Object> requeued = await().atMost(Duration.ofSeconds(15))
+                .until(() -> PartnerInbox.auditEvents(partners, report).stream()
+                        .filter(e -> "DELIVERY_REQUEUED".equals(e.get("action"))).findFirst().orElse(null), e -> e != null);
+        assertEquals("officer-us-delivery", PartnerInbox.actorOf(requeued));
+        assertEquals("DEAD", ((Map<?, ?>) requeued.get("details")).get("previousStatus"));
+        await().atMost(Duration.ofSeconds(15)).until(() -> auditActions(report).contains("DELIVERY_SUCCEEDED"));
+        Map<String, Object> recovered = healthOf("MX-DOWN", usOfficer);
+        assertNotNull(recovered.get("lastSuccessAt"));
+        assertEquals(0, recovered.get("deadLetters"));
+        assertEquals(8.0f / 9, ((Number) recovered.get("failureRate")).floatValue(), 0.001);
+
+        // a delivered one is not replayed
+        given().auth().oauth2(usOfficer).post("/api/v1/deliveries/" + id + "/redelivery").then().statusCode(409)
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    void aGoneEndpointIsDisabledAndItsDeliveriesWaitUntilAnAdminReEnablesIt() {
+        register("MX-GONE", true);
+        stub(post(urlEqualTo("/partners/MX-GONE/deliveries")).willReturn(aResponse().withStatus(410)));
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        String handling = "{\"releasableTo\":[\"MX-GONE\"]}";
+        Reports.handOver(Reports.message(first, "US-CBP", "US", "GREEN", handling),
+                Reports.message(second, "US-CBP", "US", "GREEN", handling)).statusCode(200);
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> given().auth().oauth2(admin).get("/api/v1/partners/MX-GONE")
+                .then().statusCode(200).extract().<Boolean>path("active"), active -> !active);
+        given().auth().oauth2(admin).get("/api/v1/partners/MX-GONE").then()
+                .body("disabledReason", containsString("410 Gone")).body("disabledAt", org.hamcrest.Matchers.notNullValue());
+        int sent = partners.findAll(postRequestedFor(urlEqualTo("/partners/MX-GONE/deliveries"))).size();
+        assertTrue(sent >= 1 && sent <= 2, "each delivery was tried at most once: " + sent);
+        await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        assertEquals(sent, partners.findAll(postRequestedFor(urlEqualTo("/partners/MX-GONE/deliveries"))).size(),
+                "nothing more goes to a disabled endpoint");
+        assertEquals("PENDING", statusOf(first), "pending deliveries wait; they are not failed");
+        assertEquals("PENDING", statusOf(second));
+        Map<String, Object> health = healthOf("MX-GONE", admin);
+        assertEquals(false, health.get("active"));
+        assertEquals(2, health.get("backlog"));
+        assertNotNull(health.get("disabledAt"));
+        Map<String, Object> disabled = await().atMost(Duration.ofSeconds(15)).until(() -> PartnerInbox
+                .auditEvents(partners).stream().filter(e -> "PARTNER_CHANGED".equals(e.get("action"))
+                        && "MX-GONE".equals(((Map<?, ?>) e.get("subject")).get("partner"))
+                        && "DISABLED".equals(((Map<?, ?>) e.get("details")).get("change")))
+                .toList(), l -> !l.isEmpty()).get(0);
+        assertEquals("cnx-sharing", PartnerInbox.actorOf(disabled));
+
+        // the partner fixed its endpoint; an exchange-admin re-enables it and the waiting deliveries go
+        unstub();
+        register("MX-GONE", true);
+        given().auth().oauth2(admin).get("/api/v1/partners/MX-GONE").then().statusCode(200)
+                .body("active", equalTo(true)).body("disabledAt", nullValue()).body("disabledReason", nullValue());
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> "DELIVERED".equals(statusOf(first)) && "DELIVERED".equals(statusOf(second)));
+    }
+
+    @Test
+    void otherClientErrorsAndRedirectsFailAtOnceAndARedirectIsNeverFollowed() {
+        register("MX-BAD", true);
+        UUID rejected = UUID.randomUUID();
+        UUID redirected = UUID.randomUUID();
+        stub(post(urlEqualTo("/partners/MX-BAD/deliveries")).withRequestBody(containing(rejected.toString()))
+                .willReturn(aResponse().withStatus(422)));
+        stub(post(urlEqualTo("/partners/MX-BAD/deliveries")).withRequestBody(containing(redirected.toString()))
+                .willReturn(aResponse().withStatus(307).withHeader("Location", partners.baseUrl() + "/elsewhere")));
+        String handling = "{\"releasableTo\":[\"MX-BAD\"]}";
+        Reports.handOver(Reports.message(rejected, "US-CBP", "US", "GREEN", handling),
+                Reports.message(redirected, "US-CBP", "US", "GREEN", handling)).statusCode(200);
+
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> "FAILED".equals(statusOf(rejected)) && "FAILED".equals(statusOf(redirected)));
+        assertEquals(422, deliveryOf(rejected).getInt("lastHttpStatus"));
+        assertEquals(307, deliveryOf(redirected).getInt("lastHttpStatus"));
+        await().pollDelay(Duration.ofMillis(800)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        assertEquals(1, requestsTo("MX-BAD", rejected).size(), "not retried");
+        assertEquals(1, requestsTo("MX-BAD", redirected).size(), "not retried");
+        assertTrue(partners.findAll(postRequestedFor(urlPathMatching("/elsewhere.*"))).isEmpty(), "never followed");
+        for (UUID report : List.of(rejected, redirected)) {
+            List<String> actions = await().atMost(Duration.ofSeconds(15)).until(() -> auditActions(report),
+                    a -> a.contains("DELIVERY_FAILED"));
+            assertEquals(1, actions.stream().filter("DELIVERY_ATTEMPTED"::equals).count(), actions.toString());
+        }
+    }
+
+    @Test
+    void retryAfterIsHonoured() {
+        register("MX-BUSY", true);
+        UUID report = UUID.randomUUID();
+        stub(post(urlEqualTo("/partners/MX-BUSY/deliveries")).withRequestBody(containing(report.toString()))
+                .inScenario("busy").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "2")).willSetStateTo("free"));
+        stub(post(urlEqualTo("/partners/MX-BUSY/deliveries")).withRequestBody(containing(report.toString()))
+                .inScenario("busy").whenScenarioStateIs("free").willReturn(aResponse().withStatus(200)));
+        Reports.handOver(Reports.message(report, "US-CBP", "US", "GREEN", "{\"releasableTo\":[\"MX-BUSY\"]}"))
+                .statusCode(200);
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> statusOf(report), "DELIVERED"::equals);
+        List<LoggedRequest> attempts = requestsTo("MX-BUSY", report);
+        assertEquals(2, attempts.size());
+        long gap = attempts.get(1).getLoggedDate().getTime() - attempts.get(0).getLoggedDate().getTime();
+        assertTrue(gap >= 2000, "the second attempt waited for Retry-After (2 s), not the 100 ms backoff: " + gap);
+    }
+
+    @Test
+    void officersSeeTheirCountrysDeliveriesPageByPageInOneQueryEach() {
+        register("MX-LIST", true);
+        List<UUID> usReports = List.of(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID());
+        UUID cnReport = UUID.randomUUID();
+        String handling = "{\"releasableTo\":[\"MX-LIST\"]}";
+        Reports.handOver(usReports.stream().map(id -> Reports.message(id, "US-CBP", "US", "GREEN", handling))
+                .toArray(String[]::new)).statusCode(200);
+        Reports.handOver(Reports.message(cnReport, "CN-GACC", "CN", "GREEN", handling)).statusCode(200);
+        await().atMost(Duration.ofSeconds(15)).until(() -> usReports.stream().allMatch(r -> "DELIVERED".equals(statusOf(r))));
+
+        List<String> seen = new ArrayList<>();
+        String after = null;
+        do {
+            var request = given().auth().oauth2(usOfficer).queryParam("partner", "MX-LIST").queryParam("limit", 1);
+            if (after != null) {
+                request = request.queryParam("after", after);
+            }
+            JsonPath page = request.get("/api/v1/deliveries").then().statusCode(200).extract().jsonPath();
+            seen.addAll(page.getList("items.reportId"));
+            after = page.getString("next");
+        } while (after != null);
+        assertEquals(usReports.stream().map(UUID::toString).toList(), seen, "oldest first, the US reports only");
+        given().auth().oauth2(cnOfficer).queryParam("partner", "MX-LIST").get("/api/v1/deliveries").then()
+                .statusCode(200).body("items.reportId", equalTo(List.of(cnReport.toString())));
+        given().auth().oauth2(usOfficer).queryParam("partner", "MX-LIST").queryParam("status", "FAILED")
+                .get("/api/v1/deliveries").then().statusCode(200).body("items.size()", equalTo(0));
+
+        Statistics statistics = sessions.getStatistics();
+        long before = statistics.getPrepareStatementCount();
+        given().auth().oauth2(usOfficer).queryParam("limit", 100).get("/api/v1/deliveries").then().statusCode(200);
+        long statements = statistics.getPrepareStatementCount() - before;
+        assertTrue(statements <= 2, "one query for the page, not one per delivery: " + statements);
+
+        given().auth().oauth2(usOfficer).queryParam("limit", 0).get("/api/v1/deliveries").then().statusCode(400)
+                .contentType("application/problem+json");
+        given().auth().oauth2(usOfficer).queryParam("after", "not-a-cursor!").get("/api/v1/deliveries").then()
+                .statusCode(400).contentType("application/problem+json");
+        given().auth().oauth2(usOfficer).queryParam("status", "LOST").get("/api/v1/deliveries").then()
+                .statusCode(org.hamcrest.Matchers.oneOf(400, 404));
+    }
+
+    @Test
+    void onlyOfficersSeeDeliveriesAndOnlyOfficersAndAdminsSeeHealth() {
+        given().get("/api/v1/deliveries").then().statusCode(401);
+        given().auth().oauth2(admin).get("/api/v1/deliveries").then().statusCode(403);
+        given().auth().oauth2(TestTokens.person("partner", "US-CBP", "US")).get("/api/v1/deliveries").then()
+                .statusCode(403);
+        given().auth().oauth2(TestTokens.person("auditor", "US-DEA", "US")).get("/api/v1/deliveries/health").then()
+                .statusCode(403);
+        given().auth().oauth2(TestTokens.person("partner", "US-CBP", "US")).get("/api/v1/deliveries/health").then()
+                .statusCode(403);
+        given().auth().oauth2(usOfficer).get("/api/v1/deliveries/" + UUID.randomUUID()).then().statusCode(404)
+                .contentType("application/problem+json");
+        Map<String, Object> seeded = healthOf("US-CBP", admin);
+        assertEquals(true, seeded.get("active"));
+        assertEquals("PT1H", given().auth().oauth2(admin).get("/api/v1/deliveries/health").then().extract()
+                .path("window"));
+        assertTrue(given().auth().oauth2(admin).get("/api/v1/deliveries/health").then().extract().jsonPath()
+                .getList("partners.partner").stream().map(Object::toString).collect(Collectors.toList())
+                .containsAll(List.of("CN-GACC", "CN-MPS", "CN-NNCC", "US-CBP", "US-DEA", "US-HSI")));
+    }
+}

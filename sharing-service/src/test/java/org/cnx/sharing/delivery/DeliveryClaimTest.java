@@ -1,0 +1,252 @@
+package org.cnx.sharing.delivery;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.security.KeyFactory;
+import java.security.spec.X509EncodedKeySpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+
+import org.cnx.sharing.FakePartners;
+import org.cnx.sharing.InjectWireMock;
+import org.cnx.sharing.PartnerInbox;
+import org.cnx.sharing.Reports;
+import org.cnx.sharing.TestKeys;
+import org.cnx.sharing.TestTokens;
+import org.jose4j.jwa.AlgorithmConstraints;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jwk.PublicJsonWebKey;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.consumer.InvalidJwtException;
+import org.jose4j.jwt.consumer.JwtConsumer;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * The relay's claims and fencing, driven by hand (the relay is off here), and the JWKS during a key
+ * rotation (sharing signs with its current key and still publishes the previous one).
+ */
+@QuarkusTest
+@TestProfile(DeliveryClaimTest.RelayOffDuringKeyRotation.class)
+@QuarkusTestResource(FakePartners.class)
+class DeliveryClaimTest {
+
+    public static class RelayOffDuringKeyRotation implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            TestKeys.ensure();
+            return Map.of("cnx.delivery.relay-enabled", "false",
+                    "cnx.jwt.self.previous-public-key-locations", TestKeys.publicKey("sharing-previous").toString());
+        }
+    }
+
+    private static final Duration LEASE = Duration.ofSeconds(30);
+
+    @Inject
+    DeliveryStore store;
+
+    @Inject
+    DeliveryOutcomes outcomes;
+
+    @Inject
+    DeliverySigner signer;
+
+    @Inject
+    EntityManager em;
+
+    @InjectWireMock
+    WireMockServer partners;
+
+    /** Nothing left due from an earlier test: every delivery so far is closed. */
+    @BeforeEach
+    void closeEverything() {
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                "UPDATE delivery SET status = 'CANCELLED', claim = NULL, lease_until = NULL WHERE status = 'PENDING'")
+                .executeUpdate());
+    }
+
+    private static void handOver(int count, String partner) {
+        String[] messages = new String[count];
+        for (int i = 0; i < count; i++) {
+            messages[i] = Reports.message(UUID.randomUUID(), "US-CBP", "US", "GREEN",
+                    "{\"releasableTo\":[\"" + partner + "\"]}");
+        }
+        Reports.handOver(messages).statusCode(200);
+    }
+
+    private static Map<String, Long> perPartner(List<DeliveryStore.Claimed> claimed) {
+        return claimed.stream().collect(Collectors.groupingBy(DeliveryStore.Claimed::partner, Collectors.counting()));
+    }
+
+    @Test
+    void aClaimTakesAtMostEachPartnersFreeCapacityAndLeavesTheRestUnclaimed() throws Exception {
+        handOver(6, "CN-NNCC");
+        handOver(2, "CN-MPS");
+
+        // three requests already in flight to CN-NNCC (limit 4): one more for it, both of CN-MPS
+        assertEquals(Map.of("CN-NNCC", 1L, "CN-MPS", 2L), perPartner(store.claim(Map.of("CN-NNCC", 3), 4, LEASE)));
+        // CN-NNCC full; CN-MPS's rows are leased: nothing
+        assertTrue(store.claim(Map.of("CN-NNCC", 4), 4, LEASE).isEmpty());
+        // with its lane empty, CN-NNCC gets four of its five remaining
+        assertEquals(Map.of("CN-NNCC", 4L), perPartner(store.claim(Map.of(), 4, LEASE)));
+
+        // an inactive partner's rows stay pending and unclaimed
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                "UPDATE partner SET active = false WHERE code = 'CN-NNCC'").executeUpdate());
+        try {
+            assertTrue(store.claim(Map.of(), 4, LEASE).isEmpty());
+        } finally {
+            QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                    "UPDATE partner SET active = true WHERE code = 'CN-NNCC'").executeUpdate());
+        }
+        assertEquals(Map.of("CN-NNCC", 1L), perPartner(store.claim(Map.of(), 4, LEASE)));
+    }
+
+    @Test
+    void aRelayThatLostItsLeaseCannotRecordItsOutcome() throws Exception {
+        handOver(1, "CN-GACC");
+        DeliveryStore.Claimed first = store.claim(Map.of(), 4, LEASE).get(0);
+        assertEquals(1, first.attempt());
+        // leased: no other relay gets it
+        assertTrue(store.claim(Map.of(), 4, LEASE).isEmpty());
+
+        // the first relay stalls past its lease (as if it crashed); another relay claims the row again
+        expireLease(first.id());
+        DeliveryStore.Claimed second = store.claim(Map.of(), 4, LEASE).get(0);
+        assertEquals(first.id(), second.id());
+        assertEquals(2, second.attempt());
+        assertNotEquals(first.claim(), second.claim());
+
+        // the first relay wakes up with a success: it is fenced out, nothing is recorded
+        Instant now = Instant.now();
+        assertEquals(0, outcomes.record(List.of(new DeliveryOutcomes.Attempted(first,
+                new DeliverySender.Result(RetryPolicy.Verdict.DELIVERED, 200, null, Duration.ZERO, now, now)))));
+        assertEquals("PENDING", column(first.id(), "status"));
+
+        // the holder of the current claim records its outcome
+        assertEquals(1, outcomes.record(List.of(new DeliveryOutcomes.Attempted(second,
+                new DeliverySender.Result(RetryPolicy.Verdict.FAILED, 400, "HTTP 400", Duration.ZERO, now, now)))));
+        assertEquals("FAILED", column(first.id(), "status"));
+        assertEquals("400", column(first.id(), "last_status"));
+        // ...exactly once: replaying the same outcome changes nothing
+        assertEquals(0, outcomes.record(List.of(new DeliveryOutcomes.Attempted(second,
+                new DeliverySender.Result(RetryPolicy.Verdict.DELIVERED, 200, null, Duration.ZERO, now, now)))));
+        assertEquals("FAILED", column(first.id(), "status"));
+
+        List<Map<String, Object>> events = await().atMost(Duration.ofSeconds(15)).until(
+                () -> PartnerInbox.auditEvents(partners).stream()
+                        .filter(e -> e.get("subject") instanceof Map<?, ?> subject
+                                && first.id().toString().equals(subject.get("deliveryId")))
+                        .toList(), l -> l.size() >= 2);
+        assertEquals(List.of("DELIVERY_ATTEMPTED", "DELIVERY_FAILED"), events.stream().map(e -> e.get("action")).toList());
+        assertEquals(2, ((Map<?, ?>) events.get(0).get("details")).get("attempt"));
+        assertEquals(1L, ((Number) em.createNativeQuery("SELECT count(*) FROM delivery_attempt WHERE delivery_id = :id")
+                .setParameter("id", first.id()).getSingleResult()).longValue());
+    }
+
+    @Test
+    void aCrashedRelaysClaimsAreRecoveredAfterTheLease() throws Exception {
+        handOver(3, "CN-MPS");
+        List<DeliveryStore.Claimed> crashed = store.claim(Map.of(), 4, Duration.ofMillis(300));
+        assertEquals(3, crashed.size());
+        assertTrue(store.claim(Map.of(), 4, LEASE).isEmpty());
+        Thread.sleep(400);
+        List<DeliveryStore.Claimed> recovered = store.claim(Map.of(), 4, LEASE);
+        assertEquals(crashed.stream().map(DeliveryStore.Claimed::id).collect(Collectors.toSet()),
+                recovered.stream().map(DeliveryStore.Claimed::id).collect(Collectors.toSet()));
+        assertTrue(recovered.stream().allMatch(c -> c.attempt() == 2));
+    }
+
+    private void expireLease(UUID id) {
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                "UPDATE delivery SET lease_until = now() - interval '1 second' WHERE id = :id")
+                .setParameter("id", id).executeUpdate());
+    }
+
+    private String column(UUID id, String column) {
+        return String.valueOf(QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                "SELECT " + column + " FROM delivery WHERE id = :id").setParameter("id", id).getSingleResult()));
+    }
+
+    @Test
+    void duringAKeyRotationTheJwksPublishesTheCurrentAndThePreviousKeyAndDeliveriesAreSignedWithTheCurrent()
+            throws Exception {
+        JsonWebKeySet jwks = new JsonWebKeySet(given().get("/.well-known/jwks.json").then().statusCode(200)
+                .extract().asString());
+        assertEquals(2, jwks.getJsonWebKeys().size());
+        String current = jwks.getJsonWebKeys().get(0).getKeyId();
+        String previous = jwks.getJsonWebKeys().get(1).getKeyId();
+        assertEquals(thumbprint("sharing"), current);
+        assertEquals(thumbprint("sharing-previous"), previous);
+
+        UUID delivery = UUID.randomUUID();
+        String sha = "ab".repeat(32);
+        String token = signer.sign(delivery, "CN-NNCC", sha);
+        assertEquals(current, JsonWebSignature.fromCompactSerialization(token).getKeyIdHeaderValue());
+        JwtConsumer partner = partnerVerifier(jwks, "CN-NNCC");
+        assertEquals(delivery.toString(), partner.processToClaims(token).getJwtId());
+
+        // a delivery signed with the previous key before the switch (e.g. by a replica not yet restarted) verifies
+        assertEquals(delivery.toString(), partner.processToClaims(signedWith("sharing-previous", delivery)).getJwtId());
+        // a key that is not published does not
+        assertThrows(InvalidJwtException.class, () -> partner.processToClaims(signedWith("rogue", delivery)));
+    }
+
+    private static JwtConsumer partnerVerifier(JsonWebKeySet jwks, String partner) {
+        return new JwtConsumerBuilder()
+                .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
+                        AlgorithmIdentifiers.RSA_USING_SHA256)
+                .setVerificationKeyResolver(new JwksVerificationKeyResolver(jwks.getJsonWebKeys()))
+                .setExpectedIssuer("cnx-sharing").setExpectedAudience(partner).setRequireExpirationTime()
+                .build();
+    }
+
+    private static String signedWith(String keyName, UUID delivery) throws Exception {
+        JwtClaims claims = new JwtClaims();
+        claims.setIssuer("cnx-sharing");
+        claims.setSubject("cnx-sharing");
+        claims.setAudience("CN-NNCC");
+        claims.setJwtId(delivery.toString());
+        claims.setIssuedAtToNow();
+        claims.setExpirationTimeMinutesInTheFuture(5);
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(claims.toJson());
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+        jws.setKeyIdHeaderValue(thumbprint(keyName));
+        jws.setKey(TestTokens.privateKey(TestKeys.privateKey(keyName)));
+        return jws.getCompactSerialization();
+    }
+
+    private static String thumbprint(String keyName) throws Exception {
+        String pem = Files.readString(TestKeys.publicKey(keyName));
+        byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
+        return PublicJsonWebKey.Factory.newPublicJwk(KeyFactory.getInstance("RSA")
+                .generatePublic(new X509EncodedKeySpec(der))).calculateBase64urlEncodedThumbprint("SHA-256");
+    }
+}
