@@ -6,10 +6,10 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
+
+import org.cnx.sharing.outbox.AfterCommit;
 
 /** Schedules deliveries inside the releasing transaction and wakes the relay when it commits. */
 @ApplicationScoped
@@ -60,17 +60,6 @@ public class Deliveries {
     /** The relay looks for due deliveries as soon as the current transaction commits. */
     @Transactional(Transactional.TxType.MANDATORY)
     void wakeRelayOnCommit() {
-        transactions.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                if (status == Status.STATUS_COMMITTED) {
-                    relay.wake();
-                }
-            }
-        });
+        AfterCommit.run(transactions, relay::wake);
     }
 }

@@ -1,7 +1,5 @@
 package org.cnx.sharing.delivery;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -15,6 +13,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.cnx.sharing.paging.Cursor;
 import org.cnx.sharing.problem.ProblemException;
 import org.cnx.sharing.release.Officer;
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -46,9 +45,9 @@ public class DeliveryResource {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new ProblemException(400, "validation", "Bad Request", "limit must be between 1 and " + MAX_LIMIT);
         }
-        DeliveryService.Slice page = service.page(Officer.of(token), status, partner, reportId, decodeCursor(after),
+        DeliveryService.Slice page = service.page(Officer.of(token), status, partner, reportId, Cursor.decodeSeq(after),
                 limit);
-        return new DeliveryViews.Page(page.items(), page.lastSeq() == null ? null : encodeCursor(page.lastSeq()));
+        return new DeliveryViews.Page(page.items(), page.lastSeq() == null ? null : Cursor.encode(page.lastSeq()));
     }
 
     @GET
@@ -78,21 +77,5 @@ public class DeliveryResource {
                     + "Audited as DELIVERY_REQUEUED.")
     public Response redeliver(@PathParam("id") UUID id) {
         return Response.accepted(service.redeliver(Officer.of(token), id)).build();
-    }
-
-    private static long decodeCursor(String cursor) {
-        if (cursor == null || cursor.isBlank()) {
-            return 0;
-        }
-        try {
-            return Long.parseLong(new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII));
-        } catch (IllegalArgumentException e) {
-            throw new ProblemException(400, "bad-cursor", "Bad Request", "The cursor is not one this API issued.");
-        }
-    }
-
-    private static String encodeCursor(long seq) {
-        return Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(Long.toString(seq).getBytes(StandardCharsets.US_ASCII));
     }
 }

@@ -1,8 +1,6 @@
 package org.cnx.sharing.partner;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -21,6 +19,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.cnx.sharing.audit.AuditTrail;
+import org.cnx.sharing.paging.Cursor;
 import org.cnx.sharing.problem.ProblemException;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -49,10 +48,10 @@ public class PartnerResource {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new ProblemException(400, "validation", "Bad Request", "limit must be between 1 and " + MAX_LIMIT);
         }
-        List<PartnerViews.PartnerView> page = service.page(decodeCursor(after), limit + 1);
+        List<PartnerViews.PartnerView> page = service.page(Cursor.decode(after), limit + 1);
         boolean more = page.size() > limit;
         List<PartnerViews.PartnerView> items = more ? page.subList(0, limit) : page;
-        return new PartnerViews.Page(items, more ? encodeCursor(items.get(items.size() - 1).code()) : null);
+        return new PartnerViews.Page(items, more ? Cursor.encode(items.get(items.size() - 1).code()) : null);
     }
 
     @GET
@@ -85,20 +84,5 @@ public class PartnerResource {
     public Response delete(@PathParam("code") String code) {
         service.delete(code, AuditTrail.actor(token));
         return Response.noContent().build();
-    }
-
-    private static String decodeCursor(String cursor) {
-        if (cursor == null || cursor.isBlank()) {
-            return "";
-        }
-        try {
-            return new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw new ProblemException(400, "bad-cursor", "Bad Request", "The cursor is not one this API issued.");
-        }
-    }
-
-    private static String encodeCursor(String code) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(code.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,9 +1,7 @@
 package org.cnx.sharing.release;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -21,6 +19,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import org.cnx.sharing.paging.Cursor;
 import org.cnx.sharing.problem.ProblemException;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -56,12 +55,12 @@ public class ReleaseResource {
             throw new ProblemException(400, "validation", "Bad Request", "limit must be between 1 and " + MAX_LIMIT);
         }
         Officer officer = Officer.of(token);
-        List<Release> page = releases.page(officer.country(), status, partner, reportId, decodeCursor(after), limit + 1);
+        List<Release> page = releases.page(officer.country(), status, partner, reportId, Cursor.decodeSeq(after), limit + 1);
         boolean more = page.size() > limit;
         List<Release> items = more ? page.subList(0, limit) : page;
         Instant now = Instant.now();
         Map<UUID, Long> counts = releases.approvalCounts(items.stream().map(r -> r.id).toList());
-        String next = more ? encodeCursor(items.get(items.size() - 1).seq) : null;
+        String next = more ? Cursor.encode(items.get(items.size() - 1).seq) : null;
         return new ReleaseViews.Page(
                 items.stream().map(r -> ReleaseViews.Summary.of(r, counts.getOrDefault(r.id, 0L), sla, now)).toList(),
                 next);
@@ -97,20 +96,5 @@ public class ReleaseResource {
     public ReleaseViews.Detail reject(@PathParam("id") UUID id, @Valid @NotNull ReleaseViews.RejectionRequest request) {
         Release release = service.reject(Officer.of(token), id, request.reason());
         return ReleaseViews.Detail.of(release, releases.approvals(id), sla, Instant.now());
-    }
-
-    private static long decodeCursor(String cursor) {
-        if (cursor == null || cursor.isBlank()) {
-            return 0;
-        }
-        try {
-            return Long.parseLong(new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII));
-        } catch (IllegalArgumentException e) {
-            throw new ProblemException(400, "bad-cursor", "Bad Request", "The cursor is not one this API issued.");
-        }
-    }
-
-    private static String encodeCursor(long seq) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(Long.toString(seq).getBytes(StandardCharsets.US_ASCII));
     }
 }

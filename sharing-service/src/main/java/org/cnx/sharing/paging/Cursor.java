@@ -1,0 +1,50 @@
+package org.cnx.sharing.paging;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+import org.cnx.sharing.problem.ProblemException;
+
+/** Opaque list cursors: the position after which the next page starts, base64url-encoded. */
+public final class Cursor {
+
+    private Cursor() {
+    }
+
+    public static String encode(String position) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(position.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static String encode(long seq) {
+        return encode(Long.toString(seq));
+    }
+
+    /** The position in {@code cursor}, or "" for the first page. */
+    public static String decode(String cursor) {
+        if (cursor == null || cursor.isBlank()) {
+            return "";
+        }
+        try {
+            return new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw badCursor();
+        }
+    }
+
+    /** The sequence number in {@code cursor}, or 0 for the first page. */
+    public static long decodeSeq(String cursor) {
+        String position = decode(cursor);
+        if (position.isEmpty()) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(position);
+        } catch (NumberFormatException e) {
+            throw badCursor();
+        }
+    }
+
+    private static ProblemException badCursor() {
+        return new ProblemException(400, "bad-cursor", "Bad Request", "The cursor is not one this API issued.");
+    }
+}
