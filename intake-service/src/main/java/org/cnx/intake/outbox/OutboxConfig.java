@@ -12,6 +12,13 @@ public interface OutboxConfig {
     @WithDefault("100")
     int batchSize();
 
+    /**
+     * Bytes of messages sent in one POST (a single larger message still goes, alone); keep it below the
+     * receiver's {@code quarkus.http.limits.max-body-size}.
+     */
+    @WithDefault("1048576")
+    long maxBatchBytes();
+
     /** How long a claimed batch stays reserved for the relay that claimed it. */
     @WithDefault("30s")
     Duration lease();

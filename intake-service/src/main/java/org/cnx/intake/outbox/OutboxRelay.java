@@ -39,15 +39,25 @@ public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
 
+    /**
+     * Claims the oldest due messages, at most {@code batchSize} of them and at most {@code maxBatchBytes} in all
+     * (the first always, whatever its size, so that no message can block the queue), and says whether more were
+     * due: the receiver's body limit caps a POST, not only the number of messages in it.
+     */
     private static final String CLAIM = """
-            WITH claimed AS (
+            WITH candidates AS (
+              SELECT id, seq, octet_length(payload) AS size FROM outbox_message
+               WHERE destination = ? AND available_at <= now() AND (lease_until IS NULL OR lease_until < now())
+               ORDER BY seq LIMIT ? FOR UPDATE SKIP LOCKED),
+            chosen AS (
+              SELECT id FROM (SELECT id, row_number() OVER w AS n, sum(size) OVER w AS running
+                                FROM candidates WINDOW w AS (ORDER BY seq)) c
+               WHERE n = 1 OR running <= ?),
+            claimed AS (
               UPDATE outbox_message m SET lease_until = now() + ?::interval, claim = ?, attempts = m.attempts + 1
-               WHERE m.id IN (SELECT id FROM outbox_message
-                               WHERE destination = ? AND available_at <= now()
-                                 AND (lease_until IS NULL OR lease_until < now())
-                               ORDER BY seq LIMIT ? FOR UPDATE SKIP LOCKED)
+               WHERE m.id IN (SELECT id FROM chosen)
               RETURNING m.seq, m.payload, m.attempts)
-            SELECT payload, attempts FROM claimed ORDER BY seq""";
+            SELECT payload, attempts, (SELECT count(*) FROM candidates) FROM claimed ORDER BY seq""";
     private static final String DONE = "DELETE FROM outbox_message WHERE claim = ?";
     private static final String RETRY = """
             UPDATE outbox_message SET lease_until = NULL, claim = NULL, last_error = ?,
@@ -102,8 +112,7 @@ public class OutboxRelay {
         Semaphore signal = signals.get(sender.destination());
         while (running) {
             try {
-                int sent = relayOnce(sender);
-                if (sent < config.batchSize()) {
+                if (!relayOnce(sender)) {
                     signal.tryAcquire(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
                 }
             } catch (InterruptedException e) {
@@ -116,25 +125,31 @@ public class OutboxRelay {
         }
     }
 
-    /** Claims and sends one batch; returns how many messages were delivered. */
-    int relayOnce(OutboxSender sender) throws SQLException {
+    /**
+     * Claims and sends one batch; returns whether it was sent and more messages were due when it was claimed,
+     * i.e. whether to go on at once rather than wait for a signal.
+     */
+    boolean relayOnce(OutboxSender sender) throws SQLException {
         UUID claim = UUID.randomUUID();
         List<String> payloads = new ArrayList<>();
         int attempts = 0;
+        int due = 0;
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(CLAIM)) {
-            ps.setString(1, interval(config.lease()));
-            ps.setObject(2, claim);
-            ps.setString(3, sender.destination());
-            ps.setInt(4, config.batchSize());
+            ps.setString(1, sender.destination());
+            ps.setInt(2, config.batchSize());
+            ps.setLong(3, config.maxBatchBytes());
+            ps.setString(4, interval(config.lease()));
+            ps.setObject(5, claim);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     payloads.add(rs.getString(1));
                     attempts = Math.max(attempts, rs.getInt(2));
+                    due = rs.getInt(3);
                 }
             }
         }
         if (payloads.isEmpty()) {
-            return 0;
+            return false;
         }
         try {
             sender.send("[" + String.join(",", payloads) + "]");
@@ -148,13 +163,13 @@ public class OutboxRelay {
                 ps.setObject(3, claim);
                 ps.executeUpdate();
             }
-            return 0;
+            return false;
         }
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(DONE)) {
             ps.setObject(1, claim);
             ps.executeUpdate();
         }
-        return payloads.size();
+        return payloads.size() < due || due == config.batchSize();
     }
 
     private Duration backoff(int attempts) {

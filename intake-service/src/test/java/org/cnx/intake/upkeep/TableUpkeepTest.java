@@ -1,0 +1,79 @@
+package org.cnx.intake.upkeep;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.cnx.intake.FakePeers;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The tables stay analysed and vacuumed even where PostgreSQL's autovacuum is off (tests run it in mode always). */
+@QuarkusTest
+@QuarkusTestResource(FakePeers.class)
+class TableUpkeepTest {
+
+    @Inject
+    TableUpkeep upkeep;
+
+    @Inject
+    DataSource dataSource;
+
+    @Test
+    void changedTablesAreAnalysedDeadRowsVacuumedAndLookupsUseTheUniqueIndex() throws Exception {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("""
+                    INSERT INTO report (id, agency, country, external_ref, type, tlp, title, status, submitted_by,
+                                        received_at, body, payload_sha256, content_sha256, watchlist_hits)
+                    SELECT gen_random_uuid(), 'UPKEEP', 'US', 'upkeep-' || n, 'SEIZURE', 'GREEN', 't', 'RECEIVED', 's',
+                           now(), '{}', repeat('a', 64), repeat('b', 64), '[]' FROM generate_series(1, 3000) n""");
+            s.execute("DELETE FROM report WHERE agency = 'UPKEEP' AND external_ref LIKE 'upkeep-1%'");
+        }
+        // the statistics counters reach pg_stat_user_tables a moment after the transaction ends
+        await().atMost(Duration.ofSeconds(10)).until(() -> stat("n_dead_tup") >= 1000);
+
+        List<TableUpkeep.Done> done = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            done.addAll(upkeep.run());
+            return stat("n_dead_tup") == 0 && stat("n_mod_since_analyze") == 0;
+        });
+        assertTrue(done.contains(new TableUpkeep.Done("report", true, true)), "report was vacuumed and analysed: " + done);
+        assertTrue(upkeep.run().stream().noneMatch(d -> d.table().equals("report")), "nothing is due twice");
+
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("SET plan_cache_mode = force_generic_plan");
+            s.execute("PREPARE lookup(varchar, varchar, int) AS SELECT id FROM report WHERE agency = $1 AND external_ref = $2 "
+                    + "FETCH FIRST $3 ROWS ONLY");
+            StringBuilder plan = new StringBuilder();
+            try (ResultSet rs = s.executeQuery("EXPLAIN EXECUTE lookup('UPKEEP', 'upkeep-2000', 1)")) {
+                while (rs.next()) {
+                    plan.append(rs.getString(1)).append('\n');
+                }
+            }
+            assertTrue(plan.toString().contains("report_agency_external_ref"), "the lookup uses the unique index:\n" + plan);
+            s.execute("DEALLOCATE lookup");
+            s.execute("DELETE FROM report WHERE agency = 'UPKEEP'");
+        }
+    }
+
+    private long stat(String column) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT " + column + " FROM pg_stat_user_tables WHERE relname = 'report'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}

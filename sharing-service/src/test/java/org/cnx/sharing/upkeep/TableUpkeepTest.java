@@ -1,0 +1,62 @@
+package org.cnx.sharing.upkeep;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.cnx.sharing.FakePartners;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The queue tables stay compact even where PostgreSQL's autovacuum is off (tests run the upkeep in mode always). */
+@QuarkusTest
+@QuarkusTestResource(FakePartners.class)
+class TableUpkeepTest {
+
+    @Inject
+    TableUpkeep upkeep;
+
+    @Inject
+    DataSource dataSource;
+
+    @Test
+    void aQueueFullOfDeadRowsIsVacuumedAndAnalysed() throws Exception {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            // a destination no relay serves: the rows stay until the test deletes them
+            s.execute("""
+                    INSERT INTO outbox_message (id, destination, payload, created_at, available_at)
+                    SELECT gen_random_uuid(), 'upkeep-test', '{}', now(), now() FROM generate_series(1, 2000)""");
+            s.execute("DELETE FROM outbox_message WHERE destination = 'upkeep-test'");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> stat("n_dead_tup") >= 2000);
+
+        List<TableUpkeep.Done> done = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            done.addAll(upkeep.run());
+            return stat("n_dead_tup") < 50 && stat("n_mod_since_analyze") < 50;
+        });
+        assertTrue(done.contains(new TableUpkeep.Done("outbox_message", true, true)),
+                "the outbox was vacuumed and analysed: " + done);
+    }
+
+    private long stat(String column) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT " + column + " FROM pg_stat_user_tables WHERE relname = 'outbox_message'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
