@@ -51,6 +51,10 @@ public class DeliveryReceiver {
         return inbox.list(partnerCode);
     }
 
+    public Arrivals arrivals(String partnerCode, int from, int limit) {
+        return inbox.arrivals(partnerCode, from, limit);
+    }
+
     private JsonNode parse(byte[] body) {
         try {
             JsonNode tree = json.readTree(body);

@@ -1,6 +1,7 @@
 package org.cnx.demopartner;
 
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -10,6 +11,7 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
 
 /**
  * A partner agency's receiving endpoint, as sharing-service pushes to it. The GET is for demos and end-to-end
@@ -38,5 +40,13 @@ public class DeliveryResource {
     @GET
     public DeliveryList list(@RestPath String code) {
         return receiver.list(code);
+    }
+
+    /** The compact arrival log, from position {@code from}, at most {@code limit} (≤ 100,000) entries. */
+    @GET
+    @Path("/arrivals")
+    public Arrivals arrivals(@RestPath String code, @RestQuery @DefaultValue("0") int from,
+            @RestQuery @DefaultValue("100000") int limit) {
+        return receiver.arrivals(code, from, Math.min(limit, 100_000));
     }
 }

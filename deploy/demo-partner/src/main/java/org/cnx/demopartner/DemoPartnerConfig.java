@@ -32,4 +32,8 @@ public interface DemoPartnerConfig {
     /** Memory bound of the in-memory inbox: beyond this many deliveries per partner the oldest are forgotten. */
     @WithDefault("10000")
     int maxDeliveriesPerPartner();
+
+    /** Memory bound of the compact arrival log (about 200 bytes an arrival); later arrivals are not logged. */
+    @WithDefault("500000")
+    int maxArrivalsPerPartner();
 }

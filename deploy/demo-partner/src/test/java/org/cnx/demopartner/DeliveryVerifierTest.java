@@ -9,7 +9,6 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
-import java.time.Duration;
 import java.util.UUID;
 
 import org.jose4j.jws.AlgorithmIdentifiers;
@@ -30,7 +29,7 @@ class DeliveryVerifierTest {
 
     @Test
     void unreachableKeySetIsATemporaryFailureNotARejection() throws Exception {
-        DeliveryVerifier verifier = new DeliveryVerifier(config("http://localhost:" + closedPort() + "/jwks.json"));
+        DeliveryVerifier verifier = new DeliveryVerifier(TestConfig.of("http://localhost:" + closedPort() + "/jwks.json", 10, 10));
         String id = UUID.randomUUID().toString();
         byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
 
@@ -61,39 +60,5 @@ class DeliveryVerifierTest {
         jws.setKeyIdHeaderValue("k1");
         jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
         return jws.getCompactSerialization();
-    }
-
-    private static DemoPartnerConfig config(String jwksUrl) {
-        return new DemoPartnerConfig() {
-            @Override
-            public String jwksUrl() {
-                return jwksUrl;
-            }
-
-            @Override
-            public String issuer() {
-                return "cnx-sharing";
-            }
-
-            @Override
-            public Duration jwksTimeout() {
-                return Duration.ofSeconds(2);
-            }
-
-            @Override
-            public Duration clockSkew() {
-                return Duration.ofSeconds(60);
-            }
-
-            @Override
-            public Duration maxTokenLifetime() {
-                return Duration.ofHours(1);
-            }
-
-            @Override
-            public int maxDeliveriesPerPartner() {
-                return 10;
-            }
-        };
     }
 }
