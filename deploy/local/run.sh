@@ -111,8 +111,12 @@ start() {
   # The inner shell writes its own pid and then becomes java (exec), so the pid file names the JVM.
   log "starting $name on :$port (log $log_file)"
   # shellcheck disable=SC2016 # $$ and $@ belong to the inner shell
-  setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$pid_file" \
-    env "${env_vars[@]}" java -Xms64m -Xmx256m -jar "$jar" \
+  # The AppCDS archive (built with the service) matches only the class path it was made with: quarkus-run.jar,
+  # run from inside quarkus-app/.
+  local cds=()
+  [[ ! -f "$(dirname "$jar")/app-cds.jsa" ]] || cds=(-XX:SharedArchiveFile=app-cds.jsa)
+  setsid bash -c 'echo $$ >"$1"; cd "$2"; shift 2; exec "$@"' _ "$pid_file" "$(dirname "$jar")" \
+    env "${env_vars[@]}" java -Xms64m -Xmx256m "${cds[@]}" -jar "$(basename "$jar")" \
     </dev/null >"$log_file" 2>&1 &
 }
 

@@ -58,8 +58,14 @@ final class Service {
             throw new IllegalStateException(jar + " is missing: package the services first (mvn package)");
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms64m", "-Xmx256m", "-jar", jar.toString()));
+                "-Xms64m", "-Xmx256m"));
+        // the AppCDS archive matches only the class path it was made with: quarkus-run.jar, from inside quarkus-app/
+        if (Files.exists(jar.resolveSibling("app-cds.jsa"))) {
+            command.add("-XX:SharedArchiveFile=app-cds.jsa");
+        }
+        command.addAll(List.of("-jar", jar.getFileName().toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(jar.getParent().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
