@@ -89,6 +89,8 @@ public final class Bench {
         Load.Result warmup = load.closed(concurrency, phase.dividedBy(2), n -> submit("W", n), 201);
         List<Load.Sent> accepted = new ArrayList<>(warmup.sent());
         results.put("warmupReports", warmup.ok());
+        System.out.println("bench: letting the pipeline catch up, so that the ceilings are measured on a quiet machine");
+        awaitDrained(acceptedByIntake(), Duration.ofSeconds(30), Duration.ofMinutes(5));
 
         System.out.println("bench: J — GET /api/v1/me with wrk, " + concurrency + " connections");
         Wrk j = wrk("/api/v1/me", null);
@@ -117,12 +119,17 @@ public final class Bench {
         System.out.println("bench: I — POST /api/v1/reports closed-loop with wrk, " + concurrency + " connections");
         Map<String, Double> cpuBefore = cpu();
         Instant iStart = Instant.now();
+        long[] machineAtStart = MachineCpu.read();
         Wrk i = wrk("/api/v1/reports", "post-report.lua");
         Instant iEnd = Instant.now();
-        Map<String, Double> cpuAfter = cpu();
+        results.put("I_machineCpuBusy", round(MachineCpu.busySince(machineAtStart)));
         double deliveryRate = deliveredBetween(iStart, iEnd) / Duration.between(iStart, iEnd).toMillis() * 1000.0;
         System.out.println("bench: letting the pipeline catch up before the open-loop phases");
         awaitDrained(acceptedByIntake(), Duration.ofSeconds(30), Duration.ofMinutes(5));
+        // every report accepted during I has now been delivered: the CPU spent since I began is what they cost
+        Map<String, Double> cpuAfter = cpu();
+        double throughDelivery = (i.requests() - i.failed()) / (Duration.between(iStart, Instant.now()).toMillis() / 1000.0);
+        results.put("pipeline_reportsPerSecond", round(throughDelivery));
 
         Map<String, Object> open50 = openLoop("O50", i.requestsPerSecond() * 0.5, accepted);
         Map<String, Object> open80 = openLoop("O80", i.requestsPerSecond() * 0.8, accepted);
@@ -149,9 +156,10 @@ public final class Bench {
         results.put("open80", open80);
         results.put("deliveriesPerSecond", round(deliveryRate));
         Map<String, Object> cpuPerReport = new LinkedHashMap<>();
-        procs.keySet().forEach(name -> cpuPerReport.put(name,
-                round4((cpuAfter.get(name) - cpuBefore.get(name)) / Math.max(1, i.requests() - i.failed()))));
-        results.put("cpuSecondsPerReport", cpuPerReport);
+        cpuAfter.keySet().forEach(name -> cpuPerReport.put(name,
+                round((cpuAfter.get(name) - cpuBefore.get(name)) * 1000 / Math.max(1, i.requests() - i.failed()))));
+        cpuPerReport.put("total", round(cpuPerReport.values().stream().mapToDouble(v -> (Double) v).sum()));
+        results.put("cpuMillisPerReport", cpuPerReport);
         Map<String, Object> startup = new LinkedHashMap<>();
         Map<String, Object> rss = new LinkedHashMap<>();
         procs.forEach((name, proc) -> {
@@ -189,7 +197,9 @@ public final class Bench {
                     .env("QUARKUS_LOG_LEVEL", "WARN");
         }
         audit.env("QUARKUS_FLYWAY_PASSWORD", "audit_owner"); // migrations as the log's owner (db-setup.sh)
-        partner.env("CNX_DEMO_JWKS_URL", sharing.url() + "/.well-known/jwks.json").env("QUARKUS_LOG_LEVEL", "WARN");
+        // the bench counts arrivals from the partner's compact arrival log; it keeps few bodies
+        partner.env("CNX_DEMO_JWKS_URL", sharing.url() + "/.well-known/jwks.json").env("QUARKUS_LOG_LEVEL", "WARN")
+                .env("CNX_DEMO_MAX_DELIVERIES_PER_PARTNER", "1000");
         for (Proc p : List.of(audit, sharing, intake, partner)) {
             System.out.println("bench: starting " + p.name);
             p.start();
@@ -244,8 +254,10 @@ public final class Bench {
     private Map<String, Object> openLoop(String name, double rate, List<Load.Sent> accepted) throws Exception {
         System.out.printf(Locale.ROOT, "bench: open loop at %.0f reports/s%n", rate);
         Instant start = Instant.now();
+        long[] cpuAtStart = MachineCpu.read();
         Load.Result result = load.open(rate, phase, n -> submit(name, n), 201);
         Instant end = Instant.now();
+        double busy = MachineCpu.busySince(cpuAtStart);
         accepted.addAll(result.sent());
         Map<String, Instant> arrivals = awaitDeliveries(result.sent(), Duration.ofSeconds(60));
         Histogram endToEnd = new Histogram(3);
@@ -262,6 +274,8 @@ public final class Bench {
         out.put("intakeLatencyMillis", percentiles(result.latencyMicros()));
         out.put("endToEndMillis", percentiles(endToEnd));
         out.put("auditLagMillis", auditLag(start, end));
+        out.put("machineCpuBusy", round(busy));
+        out.put("stagesMillis", stages(result.sent().stream().map(Bench::reportId).toList()));
         return out;
     }
 
@@ -305,19 +319,39 @@ public final class Bench {
     private Map<String, Instant> arrivals() throws IOException, InterruptedException {
         Map<String, Instant> arrivals = new HashMap<>();
         for (String code : RECIPIENTS) {
-            for (JsonNode item : received(code).path("items")) {
-                String reportId = item.path("body").path("reportId").asText();
-                arrivals.putIfAbsent(reportId, Instant.parse(item.path("receivedAt").asText()));
+            for (Arrival arrival : arrivalLog(code)) {
+                arrivals.putIfAbsent(arrival.reportId(), arrival.receivedAt());
             }
         }
         return arrivals;
     }
 
-    private JsonNode received(String code) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                URI.create(procs.get("demo-partner").url() + "/partners/" + code + "/deliveries")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return JSON.readTree(response.body());
+    /** One arrival at the partner, from its compact arrival log (every arrival, in order). */
+    private record Arrival(String reportId, Instant receivedAt) {
+    }
+
+    private final Map<String, List<Arrival>> arrivalLogs = new HashMap<>();
+    private final Map<String, Long> partnerDuplicates = new HashMap<>();
+
+    /** The partner's arrival log so far: read on from where the last call stopped. */
+    private List<Arrival> arrivalLog(String code) throws IOException, InterruptedException {
+        List<Arrival> log = arrivalLogs.computeIfAbsent(code, c -> new ArrayList<>());
+        while (true) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(procs.get("demo-partner").url()
+                    + "/partners/" + code + "/deliveries/arrivals?from=" + log.size())).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("the partner's arrival log answered " + response.statusCode());
+            }
+            JsonNode page = JSON.readTree(response.body());
+            partnerDuplicates.put(code, page.path("duplicates").asLong());
+            for (JsonNode item : page.path("items")) {
+                log.add(new Arrival(item.path("reportId").asText(), Instant.parse(item.path("receivedAt").asText())));
+            }
+            if (page.path("items").isEmpty() || log.size() >= page.path("total").asInt()) {
+                return log;
+            }
+        }
     }
 
     /** Every accepted report is delivered once or accounted for by a decision; nothing is delivered twice. */
@@ -325,11 +359,10 @@ public final class Bench {
         Map<String, Integer> deliveredCount = new HashMap<>();
         long duplicates = 0;
         for (String code : RECIPIENTS) {
-            JsonNode list = received(code);
-            duplicates += list.path("duplicates").asLong();
-            for (JsonNode item : list.path("items")) {
-                deliveredCount.merge(item.path("body").path("reportId").asText(), 1, Integer::sum);
+            for (Arrival arrival : arrivalLog(code)) {
+                deliveredCount.merge(arrival.reportId(), 1, Integer::sum);
             }
+            duplicates += partnerDuplicates.getOrDefault(code, 0L);
         }
         Set<String> ids = new HashSet<>(acceptedIds);
         Map<String, String> statuses = new HashMap<>();
@@ -421,6 +454,54 @@ public final class Bench {
     }
 
     /** How long REPORT_RECEIVED events took from intake's commit to audit's log, for reports sent in the window. */
+    /**
+     * Where the end-to-end time goes, per report of a phase, from the services' own timestamps: intake's receipt
+     * to sharing's first decision (the hand-over and the policy), the delivery's creation to its first attempt
+     * (the wait for a lane), and that attempt (signing, the request, the partner's checks).
+     */
+    private Map<String, Object> stages(List<String> reportIds) throws SQLException {
+        Map<String, Instant> received = new HashMap<>();
+        try (Connection c = DriverManager.getConnection(jdbc("intake"), "intake", "intake");
+                PreparedStatement ps = c.prepareStatement("SELECT id::text, received_at FROM report WHERE id = ANY (?::uuid[])")) {
+            ps.setArray(1, c.createArrayOf("text", reportIds.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    received.put(rs.getString(1), rs.getTimestamp(2).toInstant());
+                }
+            }
+        }
+        Histogram handOver = new Histogram(3);
+        Histogram queued = new Histogram(3);
+        Histogram attempt = new Histogram(3);
+        try (Connection c = DriverManager.getConnection(jdbc("sharing"), "sharing", "sharing");
+                PreparedStatement ps = c.prepareStatement("""
+                        SELECT d.report_id::text, r.decided_at, d.created_at, a.started_at, a.finished_at
+                          FROM delivery d JOIN release r ON r.id = d.release_id
+                          JOIN delivery_attempt a ON a.delivery_id = d.id AND a.attempt = 1
+                         WHERE d.report_id = ANY (?::uuid[]) AND d.kind = 'RECORD'""")) {
+            ps.setArray(1, c.createArrayOf("text", reportIds.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Instant at = received.get(rs.getString(1));
+                    if (at != null) {
+                        handOver.recordValue(micros(at, rs.getTimestamp(2).toInstant()));
+                    }
+                    queued.recordValue(micros(rs.getTimestamp(3).toInstant(), rs.getTimestamp(4).toInstant()));
+                    attempt.recordValue(micros(rs.getTimestamp(4).toInstant(), rs.getTimestamp(5).toInstant()));
+                }
+            }
+        }
+        Map<String, Object> stages = new LinkedHashMap<>();
+        stages.put("intakeToDecided", percentiles(handOver));
+        stages.put("createdToFirstAttempt", percentiles(queued));
+        stages.put("firstAttempt", percentiles(attempt));
+        return stages;
+    }
+
+    private static long micros(Instant from, Instant to) {
+        return Math.max(0, Duration.between(from, to).toNanos() / 1000);
+    }
+
     private Map<String, Object> auditLag(Instant from, Instant to) throws SQLException {
         try (Connection c = DriverManager.getConnection(jdbc("audit"), "audit", "audit");
                 PreparedStatement ps = c.prepareStatement("""
@@ -476,7 +557,7 @@ public final class Bench {
         Files.writeString(file, script);
         ProcessBuilder builder = new ProcessBuilder("pgbench", "-h", "localhost", "-U", "intake", "-n", "-c",
                 String.valueOf(concurrency), "-j", "2", "-T", String.valueOf(phase.toSeconds()), "-f", file.toString(),
-                "intake_test").redirectErrorStream(true);
+                "intake_bench").redirectErrorStream(true);
         builder.environment().put("PGPASSWORD", "intake");
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -516,8 +597,10 @@ public final class Bench {
     }
 
     private Map<String, Double> cpu() {
-        Map<String, Double> cpu = new HashMap<>();
+        Map<String, Double> cpu = new LinkedHashMap<>();
         procs.forEach((name, proc) -> cpu.put(name, proc.cpuSeconds()));
+        cpu.put("postgres", Proc.cpuSecondsOf("postgres"));
+        cpu.put("wrk", Proc.cpuSecondsOf("wrk"));
         return cpu;
     }
 
@@ -552,7 +635,8 @@ public final class Bench {
     private String table() {
         StringBuilder t = new StringBuilder("\n## cnx benchmark\n\n");
         t.append("Machine: ").append(results.get("machine")).append("; ").append(concurrency)
-                .append(" concurrent clients; ").append(phase.toSeconds()).append(" s per phase; each service -Xms64m -Xmx256m -XX:+UseSerialGC.\n\n");
+                .append(" concurrent clients; ").append(phase.toSeconds()).append(" s per phase; each service ")
+                .append(String.join(" ", jvm)).append(" (+ its AppCDS archive).\n\n");
         t.append("| measure | value | target |\n|---|---|---|\n");
         row(t, "I — intake reports/s, closed loop", results.get("I_reportsPerSecond"), "");
         row(t, "P — pgbench, intake's transaction (tps)", results.get("P_tps"), "");
@@ -570,9 +654,17 @@ public final class Bench {
             row(t, "intake response at " + label + ", ms p50 / p99 / max", triple(o.get("intakeLatencyMillis")), "");
             row(t, "audit append lag at " + label + ", ms p50 / p99 / max", triple(o.get("auditLagMillis")),
                     load.equals("open80") ? "p99 ≤ 1000" : "");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> stages = (Map<String, Object>) o.get("stagesMillis");
+            row(t, "… of which intake → sharing's decision / wait for a lane / the delivery request, ms p50 (p99)",
+                    stages.values().stream().map(v -> ((Map<?, ?>) v).get("p50") + " (" + ((Map<?, ?>) v).get("p99") + ")")
+                            .collect(java.util.stream.Collectors.joining(" / ")), "");
+            row(t, "machine CPU busy at " + label + " (all processes, both cores)", percent(o.get("machineCpuBusy")), "");
         }
+        row(t, "machine CPU busy during I", percent(results.get("I_machineCpuBusy")), "");
         row(t, "deliveries/s during I", results.get("deliveriesPerSecond"), "");
-        row(t, "CPU-seconds per report", results.get("cpuSecondsPerReport"), "");
+        row(t, "CPU ms per report, from I's start until all of I's reports were delivered", results.get("cpuMillisPerReport"), "");
+        row(t, "pipeline — I's reports / time until the last of them was delivered, reports/s", results.get("pipeline_reportsPerSecond"), "");
         row(t, "startup to ready, s", results.get("startupSeconds"), "≤ 3");
         row(t, "RSS after the run, MB", results.get("rssMbAfterRun"), "≤ 300");
         row(t, "audit log verification, events/s", results.get("auditVerificationEventsPerSecond"), "≥ 50,000");
@@ -586,15 +678,15 @@ public final class Bench {
         return p.get("p50") + " / " + p.get("p99") + " / " + p.get("max");
     }
 
+    private static String percent(Object share) {
+        return share instanceof Number n ? Math.round(n.doubleValue() * 100) + " %" : String.valueOf(share);
+    }
+
     private static void row(StringBuilder t, String measure, Object value, String target) {
         t.append("| ").append(measure).append(" | ").append(value).append(" | ").append(target).append(" |\n");
     }
 
     private static double round(double v) {
         return Math.round(v * 100) / 100.0;
-    }
-
-    private static double round4(double v) {
-        return Math.round(v * 10000) / 10000.0;
     }
 }
