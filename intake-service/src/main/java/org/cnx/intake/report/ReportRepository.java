@@ -15,17 +15,24 @@ import io.quarkus.panache.common.Sort;
 @ApplicationScoped
 public class ReportRepository implements PanacheRepositoryBase<Report, UUID> {
 
+    /*
+     * Lookups go by a key no other index leads with (the primary key, external_key) and check the agency in Java:
+     * with "agency = ? and ..." the planner may take an agency-led list index instead, and read the agency's whole
+     * history, whenever the statistics make that agency look rare (see V3__report_lookup_key.sql).
+     */
+
     /** A report, only if it belongs to {@code agency}: other agencies' reports do not exist for the caller. */
     public Optional<Report> findOwned(UUID id, String agency) {
-        return find("id = ?1 and agency = ?2", id, agency).firstResultOptional();
+        return findByIdOptional(id).filter(r -> r.agency.equals(agency));
     }
 
     public Optional<Report> lockOwned(UUID id, String agency) {
-        return find("id = ?1 and agency = ?2", id, agency).withLock(LockModeType.PESSIMISTIC_WRITE).firstResultOptional();
+        return findByIdOptional(id, LockModeType.PESSIMISTIC_WRITE).filter(r -> r.agency.equals(agency));
     }
 
     public Optional<Report> findByExternalRef(String agency, String externalRef) {
-        return find("agency = ?1 and externalRef = ?2", agency, externalRef).firstResultOptional();
+        return find("externalKey = ?1", Report.externalKey(agency, externalRef)).firstResultOptional()
+                .filter(r -> r.agency.equals(agency) && r.externalRef.equals(externalRef));
     }
 
     /** One page of an agency's reports, newest first, after the (receivedAt, id) cursor position. */

@@ -33,17 +33,17 @@ class TableUpkeepTest {
     DataSource dataSource;
 
     @Test
-    void changedTablesAreAnalysedDeadRowsVacuumedAndLookupsUseTheUniqueIndex() throws Exception {
+    void changedTablesAreAnalysedAndDeadRowsVacuumed() throws Exception {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute("""
                     INSERT INTO report (id, agency, country, external_ref, type, tlp, title, status, submitted_by,
                                         received_at, body, payload_sha256, content_sha256, watchlist_hits)
                     SELECT gen_random_uuid(), 'UPKEEP', 'US', 'upkeep-' || n, 'SEIZURE', 'GREEN', 't', 'RECEIVED', 's',
                            now(), '{}', repeat('a', 64), repeat('b', 64), '[]' FROM generate_series(1, 3000) n""");
-            s.execute("DELETE FROM report WHERE agency = 'UPKEEP' AND external_ref LIKE 'upkeep-1%'");
+            s.execute("DELETE FROM report WHERE agency = 'UPKEEP'");
         }
         // the statistics counters reach pg_stat_user_tables a moment after the transaction ends
-        await().atMost(Duration.ofSeconds(10)).until(() -> stat("n_dead_tup") >= 1000);
+        await().atMost(Duration.ofSeconds(10)).until(() -> stat("n_dead_tup") >= 3000);
 
         List<TableUpkeep.Done> done = new ArrayList<>();
         await().atMost(Duration.ofSeconds(10)).until(() -> {
@@ -52,21 +52,6 @@ class TableUpkeepTest {
         });
         assertTrue(done.contains(new TableUpkeep.Done("report", true, true)), "report was vacuumed and analysed: " + done);
         assertTrue(upkeep.run().stream().noneMatch(d -> d.table().equals("report")), "nothing is due twice");
-
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("SET plan_cache_mode = force_generic_plan");
-            s.execute("PREPARE lookup(varchar, varchar, int) AS SELECT id FROM report WHERE agency = $1 AND external_ref = $2 "
-                    + "FETCH FIRST $3 ROWS ONLY");
-            StringBuilder plan = new StringBuilder();
-            try (ResultSet rs = s.executeQuery("EXPLAIN EXECUTE lookup('UPKEEP', 'upkeep-2000', 1)")) {
-                while (rs.next()) {
-                    plan.append(rs.getString(1)).append('\n');
-                }
-            }
-            assertTrue(plan.toString().contains("report_agency_external_ref"), "the lookup uses the unique index:\n" + plan);
-            s.execute("DEALLOCATE lookup");
-            s.execute("DELETE FROM report WHERE agency = 'UPKEEP'");
-        }
     }
 
     private long stat(String column) throws SQLException {
