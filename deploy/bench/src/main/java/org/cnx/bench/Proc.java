@@ -74,6 +74,20 @@ final class Proc {
         throw new IllegalStateException(name + " not ready in 90 s; see " + log);
     }
 
+    /** Waits until this process uses less than a tenth of a core over half a second, at most {@code max}. */
+    void awaitSettled(Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        double before = cpuSeconds();
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            double now = cpuSeconds();
+            if (now - before < 0.05) {
+                return;
+            }
+            before = now;
+        }
+    }
+
     private boolean ready() {
         try {
             HttpURLConnection c = (HttpURLConnection) URI.create(url() + "/q/health/ready").toURL().openConnection();
