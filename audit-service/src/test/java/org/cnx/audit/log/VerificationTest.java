@@ -96,10 +96,13 @@ class VerificationTest {
         tampering.put("actor_agency", "actor_agency = 'US-CBQ'");
         tampering.put("action", "action = 'DELIVERY_SUCCEEDEE'");
         tampering.put("outcome", "outcome = 'SUCCESZ'");
-        tampering.put("payload_sha256", "payload_sha256 = overlay(payload_sha256 placing 'e' from 1 for 1)");
+        // each change must really change the value: a digit that is already 'e' (or 'f') is replaced by another
+        tampering.put("payload_sha256", "payload_sha256 = overlay(payload_sha256 placing "
+                + "CASE WHEN left(payload_sha256, 1) = 'e' THEN 'd' ELSE 'e' END from 1 for 1)");
         tampering.put("details", "details = jsonb_set(details, '{attempt}', '3')");
         tampering.put("occurred_at", "occurred_at = occurred_at + interval '1 microsecond'");
-        tampering.put("delivery_id", "delivery_id = overlay(delivery_id::text placing 'f' from 36 for 1)::uuid");
+        tampering.put("delivery_id", "delivery_id = overlay(delivery_id::text placing "
+                + "CASE WHEN right(delivery_id::text, 1) = 'f' THEN 'e' ELSE 'f' END from 36 for 1)::uuid");
         tampering.put("leaf_hash", "leaf_hash = set_byte(leaf_hash, 7, get_byte(leaf_hash, 7) # 1)");
 
         List<String> missed = new ArrayList<>();
