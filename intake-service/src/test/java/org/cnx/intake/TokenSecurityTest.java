@@ -2,8 +2,10 @@ package org.cnx.intake;
 
 import static io.restassured.RestAssured.given;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +49,20 @@ class TokenSecurityTest {
         expect(401, null, "/api/v1/me");
         expect(403, TestTokens.sign(TestTokens.claims("cnx-sharing", "cnx-intake", "service",
                 Duration.ofMinutes(5)), "sharing"), "/api/v1/me");
+    }
+
+    @Test
+    void aReusedTokenIsServedFromItsVerificationButNoOtherTextIs() throws Exception {
+        String token = TestTokens.person("partner", "US-CBP", "US");
+        expect(404, token, REPORTS);
+        expect(404, token, REPORTS); // the second time from the verified-token cache
+        // the same header and claims with one character of the signature changed: another text, verified, refused
+        int last = token.length() - 2;
+        String forged = token.substring(0, last) + (token.charAt(last) == 'A' ? 'B' : 'A') + token.substring(last + 1);
+        expect(401, forged, REPORTS);
+        // the same claims signed by another issuer's key: refused although the claims were accepted a moment ago
+        String claims = new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
+        expect(401, TestTokens.rs256(claims, "sharing"), REPORTS);
     }
 
     @Test

@@ -62,6 +62,16 @@ class SigningKeyTest {
             }
 
             @Override
+            public Duration verifiedTokenTtl() {
+                return Duration.ofSeconds(60);
+            }
+
+            @Override
+            public int verifiedTokenCacheSize() {
+                return 1000;
+            }
+
+            @Override
             public Self self() {
                 return self;
             }

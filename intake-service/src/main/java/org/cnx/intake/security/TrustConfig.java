@@ -28,6 +28,17 @@ public interface TrustConfig {
     @WithDefault("5m")
     Duration serviceMaxLifetime();
 
+    /**
+     * How long a verified token may be reused without verifying it again (never past its own {@code exp}): a key
+     * removed from the configuration stops being honoured within this time. Zero turns the reuse off.
+     */
+    @WithDefault("60s")
+    Duration verifiedTokenTtl();
+
+    /** How many verified tokens are kept for reuse (when full, the cache starts again empty). */
+    @WithDefault("1000")
+    int verifiedTokenCacheSize();
+
     Self self();
 
     interface Idp {

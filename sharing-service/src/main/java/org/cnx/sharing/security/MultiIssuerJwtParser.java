@@ -47,6 +47,7 @@ public class MultiIssuerJwtParser implements JWTParser {
     private static final Logger LOG = Logger.getLogger(MultiIssuerJwtParser.class);
 
     private final Map<String, Issuer> issuers = new HashMap<>();
+    private final VerifiedTokens verified;
     private final JwtConsumer unverified = new JwtConsumerBuilder()
             .setSkipAllValidators()
             .setDisableRequireSignature()
@@ -57,6 +58,8 @@ public class MultiIssuerJwtParser implements JWTParser {
     }
 
     MultiIssuerJwtParser(TrustConfig config) {
+        this.verified = new VerifiedTokens(config.verifiedTokenTtl().toMillis(), config.verifiedTokenCacheSize(),
+                System::currentTimeMillis);
         int skew = (int) config.clockSkew().toSeconds();
         TrustConfig.Idp idp = config.idp();
         issuers.put(idp.issuer(), new Issuer(
@@ -85,6 +88,10 @@ public class MultiIssuerJwtParser implements JWTParser {
 
     @Override
     public JsonWebToken parse(String token) throws ParseException {
+        JsonWebToken known = verified.get(token);
+        if (known != null) {
+            return known;
+        }
         try {
             JwtContext context = unverified.process(token);
             String iss = context.getJwtClaims().getIssuer();
@@ -96,7 +103,9 @@ public class MultiIssuerJwtParser implements JWTParser {
             JwtClaims claims = context.getJwtClaims();
             checkLifetime(claims, issuer.maxLifetimeSeconds());
             checkGroups(claims, issuer.service());
-            return new DefaultJWTCallerPrincipal(token, "JWT", claims);
+            JsonWebToken principal = new DefaultJWTCallerPrincipal(token, "JWT", claims);
+            verified.put(token, principal, claims.getExpirationTime().getValueInMillis());
+            return principal;
         } catch (InvalidJwtException | MalformedClaimException e) {
             LOG.debugf("token rejected: %s", e.getMessage());
             throw new ParseException("token rejected", e);
