@@ -7,6 +7,8 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
+import org.cnx.sharing.paging.Filter;
+
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
@@ -27,21 +29,9 @@ public class DeliveryRepository implements PanacheRepositoryBase<Delivery, UUID>
     /** One page in delivery order (one query; the payloads are not loaded). */
     public List<Delivery> page(String country, Delivery.Status status, String partner, UUID reportId, long afterSeq,
             int limit) {
-        StringBuilder query = new StringBuilder("seq > :after and " + OF_COUNTRY);
-        Parameters params = Parameters.with("country", country).and("after", afterSeq);
-        if (status != null) {
-            query.append(" and status = :status");
-            params = params.and("status", status);
-        }
-        if (partner != null) {
-            query.append(" and partner = :partner");
-            params = params.and("partner", partner);
-        }
-        if (reportId != null) {
-            query.append(" and reportId = :reportId");
-            params = params.and("reportId", reportId);
-        }
-        return find(query.toString(), Sort.by("seq"), params).page(0, limit).list();
+        Filter filter = new Filter("seq > :after and " + OF_COUNTRY, Parameters.with("country", country).and("after", afterSeq))
+                .and("status", status).and("partner", partner).and("reportId", reportId);
+        return find(filter.query(), Sort.by("seq"), filter.params()).page(0, limit).list();
     }
 
     public Optional<Delivery> findForCountry(UUID id, String country) {

@@ -9,6 +9,8 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
+import org.cnx.sharing.paging.Filter;
+
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
@@ -33,21 +35,9 @@ public class ReleaseRepository implements PanacheRepositoryBase<Release, UUID> {
 
     public List<Release> page(String country, Release.Status status, String partner, UUID reportId, long afterSeq,
             int limit) {
-        StringBuilder query = new StringBuilder("originCountry = :country and seq > :after");
-        Parameters params = Parameters.with("country", country).and("after", afterSeq);
-        if (status != null) {
-            query.append(" and status = :status");
-            params = params.and("status", status);
-        }
-        if (partner != null) {
-            query.append(" and partner = :partner");
-            params = params.and("partner", partner);
-        }
-        if (reportId != null) {
-            query.append(" and reportId = :reportId");
-            params = params.and("reportId", reportId);
-        }
-        return find(query.toString(), Sort.by("seq"), params).page(0, limit).list();
+        Filter filter = new Filter("originCountry = :country and seq > :after", Parameters.with("country", country).and("after", afterSeq))
+                .and("status", status).and("partner", partner).and("reportId", reportId);
+        return find(filter.query(), Sort.by("seq"), filter.params()).page(0, limit).list();
     }
 
     /** Approval counts for a page of releases, in one query. */
