@@ -16,8 +16,8 @@ import io.quarkus.panache.common.Sort;
 public class ReportRepository implements PanacheRepositoryBase<Report, UUID> {
 
     /*
-     * Lookups go by a key no other index leads with (the primary key, external_key) and check the agency in Java:
-     * with "agency = ? and ..." the planner may take an agency-led list index instead, and read the agency's whole
+     * Lookups go by a key no other index leads with (the primary key, external_key), and by id the agency is checked
+     * in Java: with "agency = ? and ..." the planner may take an agency-led list index instead, and read the agency's whole
      * history, whenever the statistics make that agency look rare (see V3__report_lookup_key.sql).
      */
 
@@ -31,8 +31,8 @@ public class ReportRepository implements PanacheRepositoryBase<Report, UUID> {
     }
 
     public Optional<Report> findByExternalRef(String agency, String externalRef) {
-        return find("externalKey = ?1", Report.externalKey(agency, externalRef)).firstResultOptional()
-                .filter(r -> r.agency.equals(agency) && r.externalRef.equals(externalRef));
+        // the key is injective: the row it finds has exactly this agency and reference
+        return find("externalKey = ?1", Report.externalKey(agency, externalRef)).firstResultOptional();
     }
 
     /** One page of an agency's reports, newest first, after the (receivedAt, id) cursor position. */
