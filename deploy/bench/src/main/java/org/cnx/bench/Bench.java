@@ -274,7 +274,7 @@ public final class Bench {
         for (Load.Sent sent : result.sent()) {
             Instant arrived = arrivals.get(reportId(sent));
             if (arrived != null) {
-                endToEnd.recordValue(Math.max(0, Duration.between(sent.intended(), arrived).toNanos() / 1000));
+                endToEnd.recordValue(micros(sent.intended(), arrived));
             }
         }
         Map<String, Object> out = new LinkedHashMap<>();

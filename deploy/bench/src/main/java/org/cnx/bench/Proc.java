@@ -102,13 +102,16 @@ final class Proc {
     /** User + system CPU time consumed so far (from /proc/PID/stat, in clock ticks of 10 ms). */
     double cpuSeconds() {
         try {
-            String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-            return ticks / 100.0;
+            return cpuSeconds(Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** utime + stime of one /proc/PID/stat line (fields 14 and 15, after the command in parentheses). */
+    private static double cpuSeconds(String stat) {
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
     }
 
     /**
@@ -123,8 +126,7 @@ final class Proc {
                     String stat = Files.readString(dir.resolve("stat"));
                     String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                     if (comm.equals(command)) {
-                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        total += (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+                        total += cpuSeconds(stat);
                     }
                 } catch (IOException | RuntimeException gone) {
                     // the process ended while being read
