@@ -1,0 +1,76 @@
+package org.cnx.audit.upkeep;
+
+import static org.awaitility.Awaitility.await;
+import static org.cnx.audit.TestEvents.event;
+import static org.cnx.audit.TestEvents.intakeToken;
+import static org.cnx.audit.TestEvents.post;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.cnx.audit.TestDb;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The log's planner statistics stay current where PostgreSQL's autovacuum is off (tests run the upkeep in mode
+ * always), although the application role owns none of the tables.
+ */
+@QuarkusTest
+class TableUpkeepTest {
+
+    @Inject
+    TableUpkeep upkeep;
+
+    @Inject
+    DataSource dataSource;
+
+    @Test
+    void theLogIsAnalysedOnceEnoughOfItIsNewAndNotBefore() throws Exception {
+        upkeep.run(); // what earlier tests left due
+        assertFalse(upkeep.run().contains("audit_event"), "nothing is due right after an analysis");
+
+        // autovacuum's threshold: more than 50 + 10 % of the rows (the new ones included) changed since the last ANALYZE
+        long live = stat("n_live_tup");
+        int needed = (int) Math.ceil((50 + live / 10.0) / 0.9) + 20;
+        List<Map<String, Object>> batch = new ArrayList<>();
+        for (int i = 0; i < needed; i++) {
+            batch.add(event("intake", "REPORT_RECEIVED"));
+        }
+        post(intakeToken(), batch).then().statusCode(200).body("appended", equalTo(needed));
+        // the statistics counters reach pg_stat_user_tables a moment after the transaction ends
+        await().atMost(Duration.ofSeconds(10)).until(() -> stat("n_mod_since_analyze") >= needed);
+
+        assertTrue(upkeep.run().contains("audit_event"), "the application role had the log analysed");
+        assertEquals(0, stat("n_mod_since_analyze"));
+        try (Connection c = TestDb.owner(); Statement s = c.createStatement()) {
+            long rows = TestDb.queryLong(s, "SELECT count(*) FROM audit_event");
+            long estimate = TestDb.queryLong(s, "SELECT reltuples::bigint FROM pg_class WHERE relname = 'audit_event'");
+            assertEquals(rows, estimate, "the planner knows how large the log is");
+        }
+        assertFalse(upkeep.run().contains("audit_event"), "nothing is due twice");
+    }
+
+    private long stat(String column) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT " + column + " FROM pg_stat_user_tables WHERE relname = 'audit_event'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
