@@ -71,6 +71,8 @@ public class ReleaseService {
         List<Recipient> recipients = partners.activeRecipients();
         PolicyService.Active policy = policies.active();
         Map<UUID, String> withdrawn = recalls.agencies(unique.keySet());
+        // the decisions' events go to the outbox in one statement, in decision order
+        AuditTrail.Batch events = audit.batch();
         int accepted = 0;
         for (IncomingReport incoming : unique.values()) {
             if (known.contains(incoming.id())) {
@@ -84,10 +86,11 @@ public class ReleaseService {
             }
             for (Recipient partner : recipients) {
                 if (!partner.code().equals(incoming.agency())) {
-                    decide(incoming, partner, policy);
+                    decide(incoming, partner, policy, events);
                 }
             }
         }
+        events.record();
         return accepted;
     }
 
@@ -103,7 +106,8 @@ public class ReleaseService {
         reports.persist(report);
     }
 
-    private void decide(IncomingReport incoming, Recipient partner, PolicyService.Active policy) {
+    private void decide(IncomingReport incoming, Recipient partner, PolicyService.Active policy,
+            AuditTrail.Batch events) {
         ReleaseDecider.Assessment assessment = decider.assess(incoming, partner, policy);
         Decision decision = assessment.decision();
         Release release = new Release();
@@ -142,7 +146,7 @@ public class ReleaseService {
             details.put("redaction", decision.redaction());
         }
         details.put("withheld", withheld.stream().map(Withheld::path).toList());
-        audit.record("RELEASE_DECIDED", "SUCCESS", AuditTrail.SYSTEM,
+        events.add("RELEASE_DECIDED", "SUCCESS", AuditTrail.SYSTEM,
                 AuditEvent.Subject.release(release.reportId, release.id, release.partner), release.payloadSha256,
                 details);
         if (release.status == Release.Status.RELEASED) {
