@@ -239,7 +239,7 @@ public final class Bench {
     }
 
     /** A varied, valid report: type, substances and recipient rotate; some hit the watch list. */
-    private HttpRequest submit(String phaseName, int n) {
+    private Load.Post submit(String phaseName, int n) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         String[] a = SUBSTANCES[random.nextInt(SUBSTANCES.length)];
         String[] b = SUBSTANCES[random.nextInt(SUBSTANCES.length)];
@@ -254,9 +254,7 @@ public final class Bench {
                 .formatted(runId, phaseName, n, UUID.randomUUID().toString().substring(0, 8), TYPES[n % TYPES.length], n,
                         "x".repeat(100 + random.nextInt(900)), RECIPIENTS.get(n % RECIPIENTS.size()), 1 + random.nextInt(6),
                         a[0], a[1], 1 + random.nextInt(500), b[0], b[1], random.nextInt(100));
-        return HttpRequest.newBuilder(URI.create(procs.get("intake").url() + "/api/v1/reports"))
-                .header("Authorization", "Bearer " + partnerToken).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return new Load.Post(URI.create(procs.get("intake").url() + "/api/v1/reports"), partnerToken, body);
     }
 
     private Map<String, Object> openLoop(String name, double rate, List<Load.Sent> accepted) throws Exception {
