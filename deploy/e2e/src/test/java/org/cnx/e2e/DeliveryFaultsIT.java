@@ -294,8 +294,9 @@ class DeliveryFaultsIT {
     @Order(4)
     void killDash9With200DeliveriesInFlightLosesNoneAndDuplicatesCarryTheSameDeliveryId() throws Exception {
         register("MX-KILL");
-        // a partner that takes 100 ms per request: 4 at a time, ~40/s, so most are still in flight at the kill
-        partners.stubFor(post(urlEqualTo(path("MX-KILL"))).willReturn(aResponse().withStatus(200).withFixedDelay(100)));
+        // a partner that takes 250 ms per request: 4 at a time, ~16/s, so most are still in flight at the kill, even
+        // where each look at the fake partner's request journal takes a second (a slow machine, a long journal)
+        partners.stubFor(post(urlEqualTo(path("MX-KILL"))).willReturn(aResponse().withStatus(200).withFixedDelay(250)));
         List<String> reports = handOver(250, "MX-KILL");
         await().atMost(Duration.ofSeconds(10)).until(() -> received(partners, "MX-KILL").size() >= 8);
         sharing.kill();
