@@ -1,5 +1,6 @@
 package org.cnx.intake.idempotency;
 
+import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -8,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
+import org.hibernate.Session;
 import org.jboss.logging.Logger;
 
 import io.quarkus.scheduler.Scheduled;
@@ -21,6 +23,7 @@ import io.quarkus.scheduler.Scheduled;
 public class IdempotencyKeys {
 
     private static final Logger LOG = Logger.getLogger(IdempotencyKeys.class);
+    private static final String LOCK = "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))";
 
     private final EntityManager em;
     private final IdempotencyConfig config;
@@ -30,11 +33,19 @@ public class IdempotencyKeys {
         this.config = config;
     }
 
-    /** Serialises every transaction working on {@code lockName} until it ends. */
+    /**
+     * Serialises every transaction working on {@code lockName} until it ends. Plain JDBC on the transaction's
+     * connection: as a Hibernate native query, mapping the void result (result-set metadata, type resolution) and
+     * the auto-flush before it cost more than the statement, a tenth of intake's CPU per report.
+     */
     @Transactional(Transactional.TxType.MANDATORY)
     public void lock(String lockName) {
-        em.createNativeQuery("SELECT pg_advisory_xact_lock(hashtextextended(:name, 0))")
-                .setParameter("name", lockName).getSingleResult();
+        em.unwrap(Session.class).doWork(c -> {
+            try (PreparedStatement ps = c.prepareStatement(LOCK)) {
+                ps.setString(1, lockName);
+                ps.execute();
+            }
+        });
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
