@@ -279,6 +279,11 @@ public final class Bench {
         out.put("rate", round(rate));
         out.put("sent", result.ok() + result.failed());
         out.put("failed", result.failed());
+        out.put("emptyBodies", result.emptyBodies());
+        if (result.emptyBodies() > 0) {
+            System.out.printf("bench: %d responses of %s had the expected status but no body; counted as failed%n",
+                    result.emptyBodies(), name);
+        }
         out.put("intakeLatencyMillis", percentiles(result.latencyMicros()));
         out.put("endToEndMillis", percentiles(endToEnd));
         out.put("auditLagMillis", auditLag(start, end));
@@ -668,7 +673,8 @@ public final class Bench {
             };
             row(t, "end-to-end intake → partner at " + label + " (" + o.get("rate") + "/s), ms p50 / p99 / max",
                     triple(o.get("endToEndMillis")), load.equals("open50") ? "p99 ≤ 200" : "");
-            row(t, "intake response at " + label + ", ms p50 / p99 / max", triple(o.get("intakeLatencyMillis")), "");
+            row(t, "intake response at " + label + ", ms p50 / p99 / max (requests sent, failed)",
+                    triple(o.get("intakeLatencyMillis")) + " (" + o.get("sent") + ", " + o.get("failed") + ")", "");
             row(t, "audit append lag at " + label + ", ms p50 / p99 / max", triple(o.get("auditLagMillis")),
                     load.equals("open80") ? "p99 ≤ 1000" : "");
             @SuppressWarnings("unchecked")
