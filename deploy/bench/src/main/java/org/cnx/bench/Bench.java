@@ -471,7 +471,6 @@ public final class Bench {
         }
     }
 
-    /** How long REPORT_RECEIVED events took from intake's commit to audit's log, for reports sent in the window. */
     /**
      * Where the end-to-end time goes, per report of a phase, from the services' own timestamps: intake's receipt
      * to sharing's first decision (the hand-over and the policy), the delivery's creation to its first attempt
@@ -520,6 +519,7 @@ public final class Bench {
         return Math.max(0, Duration.between(from, to).toNanos() / 1000);
     }
 
+    /** How long REPORT_RECEIVED events took from intake's commit to audit's log, for reports sent in the window. */
     private Map<String, Object> auditLag(Instant from, Instant to) throws SQLException {
         try (Connection c = DriverManager.getConnection(jdbc("audit"), "audit", "audit");
                 PreparedStatement ps = c.prepareStatement("""

@@ -53,9 +53,6 @@ final class Load {
      * a body carries); see {@link #send}.
      */
     record Result(long ok, long failed, long emptyBodies, double seconds, Histogram latencyMicros, List<Sent> sent) {
-        double throughput() {
-            return ok / seconds;
-        }
     }
 
     private record Response(int status, String body) {
