@@ -56,7 +56,9 @@ final class Proc {
         command.add("-jar");
         command.add(jar.getFileName().toString());
         ProcessBuilder builder = new ProcessBuilder(command).directory(jar.getParent().toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+                // a restart's log follows the first start's
+                .redirectOutput(process == null ? ProcessBuilder.Redirect.to(log.toFile())
+                        : ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
         long t0 = System.nanoTime();
         process = builder.start();
@@ -108,6 +110,34 @@ final class Proc {
         }
     }
 
+    /**
+     * CPU seconds the JIT's compiler threads (C1 and C2) have used so far: work a service does while it warms up
+     * rather than per report.
+     */
+    double jitSeconds() {
+        double total = 0;
+        try (var tasks = Files.list(Path.of("/proc", String.valueOf(process.pid()), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    if (command(stat).startsWith("C1 CompilerThre") || command(stat).startsWith("C2 CompilerThre")) {
+                        total += cpuSeconds(stat);
+                    }
+                } catch (IOException | RuntimeException gone) {
+                    // the thread ended while being read
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return total;
+    }
+
+    /** The command (a thread's name, for a task) of one /proc/PID/stat line. */
+    private static String command(String stat) {
+        return stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    }
+
     /** utime + stime of one /proc/PID/stat line (fields 14 and 15, after the command in parentheses). */
     private static double cpuSeconds(String stat) {
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
@@ -124,8 +154,7 @@ final class Proc {
             for (Path dir : dirs.filter(d -> d.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
                 try {
                     String stat = Files.readString(dir.resolve("stat"));
-                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    if (comm.equals(command)) {
+                    if (command(stat).equals(command)) {
                         total += cpuSeconds(stat);
                     }
                 } catch (IOException | RuntimeException gone) {
