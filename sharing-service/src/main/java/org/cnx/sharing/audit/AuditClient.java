@@ -1,7 +1,10 @@
 package org.cnx.sharing.audit;
 
+import java.time.Duration;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.cnx.sharing.outbox.OutboxConfig;
 import org.cnx.sharing.outbox.OutboxSender;
 import org.cnx.sharing.security.ServiceTokens;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
@@ -14,10 +17,12 @@ public class AuditClient implements OutboxSender {
 
     private final AuditRestClient client;
     private final ServiceTokens tokens;
+    private final Duration linger;
 
-    AuditClient(@RestClient AuditRestClient client, ServiceTokens tokens) {
+    AuditClient(@RestClient AuditRestClient client, ServiceTokens tokens, OutboxConfig config) {
         this.client = client;
         this.tokens = tokens;
+        this.linger = config.auditLinger();
     }
 
     @Override
@@ -28,5 +33,10 @@ public class AuditClient implements OutboxSender {
     @Override
     public void send(String jsonArray) {
         client.append(tokens.bearer(AUDIENCE), jsonArray);
+    }
+
+    @Override
+    public Duration linger() {
+        return linger;
     }
 }

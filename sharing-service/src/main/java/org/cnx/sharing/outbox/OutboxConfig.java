@@ -33,6 +33,14 @@ public interface OutboxConfig {
     @WithDefault("5m")
     Duration maxBackoff();
 
+    /**
+     * How long the audit relay lets events gather after a commit's signal (see {@link OutboxSender#linger()}).
+     * Under a steady trickle of reports each commit would otherwise cost audit-service a request, the log's lock
+     * and a chain update of its own; the audit log is not on a report's way to partners.
+     */
+    @WithDefault("100ms")
+    Duration auditLinger();
+
     /** Off in tests that inspect the outbox table themselves. */
     @WithDefault("true")
     boolean relayEnabled();

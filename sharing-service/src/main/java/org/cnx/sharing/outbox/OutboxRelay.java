@@ -115,10 +115,12 @@ public class OutboxRelay {
 
     private void loop(OutboxSender sender) {
         Semaphore signal = signals.get(sender.destination());
+        long linger = sender.linger().toMillis();
         while (running) {
             try {
-                if (!relayOnce(sender)) {
-                    signal.tryAcquire(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                if (!relayOnce(sender) && signal.tryAcquire(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS)
+                        && linger > 0) {
+                    Thread.sleep(linger);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
