@@ -5,6 +5,7 @@
 # same run, drives intake closed-loop (I, with wrk) and open-loop at 50 % and 80 % of I (HdrHistogram, from
 # the intended send time) with tokens minted by openssl (deploy/local/token.sh),
 # and prints the table (also in deploy/bench/target/results/). Uses the *_bench databases, cleaned at start.
+# Where a JDK 25 or later is installed, each service's first start is also timed on it with Leyden's AOT cache.
 #   deploy/bench/run.sh [--no-build]      BENCH_OPTS="-Dbench.seconds=20 -Dbench.concurrency=8"
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -19,9 +20,28 @@ if ! command -v wrk >/dev/null; then
   "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk
 fi
 "$root/deploy/local/keys.sh" >/dev/null
+# A JDK 25 or later (BENCH_AOT_JAVA, or one under /usr/lib/jvm) also gets each service's first start timed with
+# Leyden's AOT cache; the services stay built for Java 17, a second time as Quarkus's aot-jar (target/quarkus-aot).
+aot_java=${BENCH_AOT_JAVA:-}
+if [[ -z "$aot_java" ]]; then
+  for candidate in /usr/lib/jvm/*/bin/java; do
+    [[ -x "$candidate" ]] || continue
+    major=$("$candidate" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+    if [[ "$major" =~ ^[0-9]+$ ]] && (( major >= 25 )); then aot_java=$candidate; break; fi
+  done
+fi
 if [[ "${1:-}" != "--no-build" ]]; then
   echo "bench: building (mvn -B -q package -DskipTests)"
   (cd "$root" && mvn -B -q -ntp package -DskipTests)
+  if [[ -n "$aot_java" ]]; then
+    echo "bench: building the services again as aot-jar, for $aot_java"
+    (cd "$root" && mvn -B -q -ntp package -DskipTests -pl intake-service,sharing-service,audit-service \
+      -Dquarkus.package.jar.type=aot-jar -Dquarkus.package.jar.appcds.enabled=false \
+      -Dquarkus.package.output-directory=quarkus-aot)
+  fi
 fi
+aot_opts=()
+[[ -z "$aot_java" ]] || aot_opts=(-Dbench.aotJava="$aot_java")
 # shellcheck disable=SC2086
-exec java -Xmx512m -Dbench.root="$root" ${BENCH_OPTS:-} -cp "$here/target/cnx-bench.jar:$here/target/lib/*" org.cnx.bench.Bench
+exec java -Xmx512m -Dbench.root="$root" "${aot_opts[@]}" ${BENCH_OPTS:-} \
+  -cp "$here/target/cnx-bench.jar:$here/target/lib/*" org.cnx.bench.Bench

@@ -20,17 +20,30 @@ final class Proc {
     private final Path jar;
     private final Path log;
     private final List<String> jvmOptions;
+    private final String java;
     private final Map<String, String> env = new HashMap<>();
     private Process process;
     Duration startup;
 
     Proc(String name, int port, Path jar, Path logDir, List<String> jvmOptions) {
+        this(name, port, jar, logDir, jvmOptions, Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    private Proc(String name, int port, Path jar, Path logDir, List<String> jvmOptions, String java) {
         this.name = name;
         this.port = port;
         this.jar = jar;
         this.log = logDir.resolve(name + ".log");
         this.jvmOptions = jvmOptions;
+        this.java = java;
         env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+    }
+
+    /** The same service (port, environment) from another build, on another JVM, with other options. */
+    Proc variant(String variantName, Path variantJar, String variantJava, List<String> options) {
+        Proc variant = new Proc(variantName, port, variantJar, log.getParent(), options, variantJava);
+        variant.env.putAll(env);
+        return variant;
     }
 
     Proc env(String key, String value) {
@@ -47,7 +60,7 @@ final class Proc {
             throw new IllegalStateException(jar + " is missing: build first");
         }
         List<String> command = new java.util.ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(java);
         command.addAll(jvmOptions);
         // the AppCDS archive matches only the class path it was made with: quarkus-run.jar, from inside quarkus-app/
         if (Files.exists(jar.resolveSibling("app-cds.jsa"))) {
