@@ -6,7 +6,7 @@
 # the intended send time) with tokens minted by openssl (deploy/local/token.sh),
 # and prints the table (also in deploy/bench/target/results/). Uses the *_bench databases, cleaned at start.
 # Where a JDK 25 or later is installed, each service's first start is also timed on it with Leyden's AOT cache.
-#   deploy/bench/run.sh [--no-build]      BENCH_OPTS="-Dbench.seconds=20 -Dbench.concurrency=8"
+#   deploy/bench/run.sh [--no-build]      BENCH_OPTS="-Dbench.seconds=20 -Dbench.concurrency=8"  BENCH_JVM="-XX:..."
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -40,8 +40,10 @@ if [[ "${1:-}" != "--no-build" ]]; then
       -Dquarkus.package.output-directory=quarkus-aot)
   fi
 fi
-aot_opts=()
-[[ -z "$aot_java" ]] || aot_opts=(-Dbench.aotJava="$aot_java")
+java_opts=()
+[[ -z "$aot_java" ]] || java_opts=(-Dbench.aotJava="$aot_java")
+# BENCH_JVM="-XX:... -XX:...": options added to every service's JVM, for trying them out
+[[ -z "${BENCH_JVM:-}" ]] || java_opts+=(-Dbench.jvm="$BENCH_JVM")
 # shellcheck disable=SC2086
-exec java -Xmx512m -Dbench.root="$root" "${aot_opts[@]}" ${BENCH_OPTS:-} \
+exec java -Xmx512m -Dbench.root="$root" "${java_opts[@]}" ${BENCH_OPTS:-} \
   -cp "$here/target/cnx-bench.jar:$here/target/lib/*" org.cnx.bench.Bench
