@@ -169,14 +169,11 @@ public final class Bench {
         results.put("openPipeline50", pipeline50);
         results.put("open80", open80);
         results.put("deliveriesPerSecond", round(deliveryRate));
-        Map<String, Object> cpuPerReport = new LinkedHashMap<>();
-        cpuAfter.keySet().stream().filter(name -> !name.equals("bench")).forEach(name -> cpuPerReport.put(name,
-                round((cpuAfter.get(name) - cpuBefore.get(name)) * 1000 / Math.max(1, i.requests() - i.failed()))));
+        double thousandReports = Math.max(1, i.requests() - i.failed()) / 1000.0;
+        Map<String, Object> cpuPerReport = spent(cpuBefore, cpuAfter, thousandReports);
+        cpuPerReport.remove("bench");
         cpuPerReport.put("total", round(cpuPerReport.values().stream().mapToDouble(v -> (Double) v).sum()));
-        Map<String, Object> jitPerReport = new LinkedHashMap<>();
-        jitAfter.forEach((name, seconds) -> jitPerReport.put(name,
-                round((seconds - jitBefore.get(name)) * 1000 / Math.max(1, i.requests() - i.failed()))));
-        results.put("jitMillisPerReport", jitPerReport);
+        results.put("jitMillisPerReport", spent(jitBefore, jitAfter, thousandReports));
         results.put("cpuMillisPerReport", cpuPerReport);
         Map<String, Object> startup = new LinkedHashMap<>();
         Map<String, Object> rss = new LinkedHashMap<>();
@@ -366,13 +363,9 @@ public final class Bench {
         out.put("auditLagMillis", auditLag(start, end));
         out.put("machineCpuBusy", round(busy));
         // which processes kept the machine busy during the phase, in cores
-        Map<String, Object> cores = new LinkedHashMap<>();
         double seconds = Duration.between(start, end).toMillis() / 1000.0;
-        processesAtEnd.forEach((proc, cpuSeconds) -> cores.put(proc, round((cpuSeconds - processesAtStart.get(proc)) / seconds)));
-        out.put("coresByProcess", cores);
-        Map<String, Object> jitCores = new LinkedHashMap<>();
-        jitAtEnd.forEach((proc, jitSeconds) -> jitCores.put(proc, round((jitSeconds - jitAtStart.get(proc)) / seconds)));
-        out.put("jitCoresByProcess", jitCores);
+        out.put("coresByProcess", spent(processesAtStart, processesAtEnd, seconds));
+        out.put("jitCoresByProcess", spent(jitAtStart, jitAtEnd, seconds));
         out.put("stagesMillis", stages(result.sent().stream().map(Bench::reportId).toList()));
         return out;
     }
@@ -692,6 +685,13 @@ public final class Bench {
                     + new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
         }
         return token;
+    }
+
+    /** Per process, the CPU seconds spent between two readings, divided by {@code per} and rounded. */
+    private static Map<String, Object> spent(Map<String, Double> before, Map<String, Double> after, double per) {
+        Map<String, Object> spent = new LinkedHashMap<>();
+        after.forEach((name, seconds) -> spent.put(name, round((seconds - before.get(name)) / per)));
+        return spent;
     }
 
     /** JIT compiler threads' CPU seconds so far, per service. */

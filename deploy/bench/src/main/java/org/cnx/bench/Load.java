@@ -164,12 +164,13 @@ final class Load {
 
     private static void count(Response response, int expectedStatus, Instant intended, AtomicLong ok, AtomicLong failed,
             AtomicLong empty, ConcurrentLinkedQueue<Sent> sent) {
-        if (response != null && response.status() == expectedStatus && !response.body().isBlank()) {
+        boolean expected = response != null && response.status() == expectedStatus;
+        if (expected && !response.body().isBlank()) {
             ok.incrementAndGet();
             sent.add(new Sent(intended, response.status(), response.body()));
         } else {
             failed.incrementAndGet();
-            if (response != null && response.status() == expectedStatus) {
+            if (expected) {
                 empty.incrementAndGet();
             }
         }

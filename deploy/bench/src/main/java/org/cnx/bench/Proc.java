@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /** One packaged application as its own process, with what /proc says about it. */
 final class Proc {
@@ -128,22 +129,8 @@ final class Proc {
      * rather than per report.
      */
     double jitSeconds() {
-        double total = 0;
-        try (var tasks = Files.list(Path.of("/proc", String.valueOf(process.pid()), "task"))) {
-            for (Path task : tasks.toList()) {
-                try {
-                    String stat = Files.readString(task.resolve("stat"));
-                    if (command(stat).startsWith("C1 CompilerThre") || command(stat).startsWith("C2 CompilerThre")) {
-                        total += cpuSeconds(stat);
-                    }
-                } catch (IOException | RuntimeException gone) {
-                    // the thread ended while being read
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return total;
+        return cpuSecondsUnder(Path.of("/proc", String.valueOf(process.pid()), "task"),
+                command -> command.startsWith("C1 CompilerThre") || command.startsWith("C2 CompilerThre"));
     }
 
     /** The command (a thread's name, for a task) of one /proc/PID/stat line. */
@@ -162,16 +149,21 @@ final class Proc {
      * during a phase are missed, but connection pools keep theirs for the whole run).
      */
     static double cpuSecondsOf(String command) {
+        return cpuSecondsUnder(Path.of("/proc"), command::equals);
+    }
+
+    /** The CPU seconds of every process (or, under /proc/PID/task, thread) in {@code dir} whose command matches. */
+    private static double cpuSecondsUnder(Path dir, Predicate<String> command) {
         double total = 0;
-        try (var dirs = Files.list(Path.of("/proc"))) {
-            for (Path dir : dirs.filter(d -> d.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
+        try (var entries = Files.list(dir)) {
+            for (Path entry : entries.filter(e -> e.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
                 try {
-                    String stat = Files.readString(dir.resolve("stat"));
-                    if (command(stat).equals(command)) {
+                    String stat = Files.readString(entry.resolve("stat"));
+                    if (command.test(command(stat))) {
                         total += cpuSeconds(stat);
                     }
                 } catch (IOException | RuntimeException gone) {
-                    // the process ended while being read
+                    // it ended while being read
                 }
             }
         } catch (IOException e) {
