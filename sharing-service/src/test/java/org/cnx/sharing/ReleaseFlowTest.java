@@ -28,6 +28,7 @@ import java.util.stream.Collectors;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
+import org.cnx.sharing.jdbc.BatchCounter;
 import org.jose4j.jwt.JwtClaims;
 import org.junit.jupiter.api.Test;
 
@@ -199,6 +200,21 @@ class ReleaseFlowTest {
                 .statusCode(200);
         await().atMost(Duration.ofSeconds(15)).until(() -> deliveriesOf(id).size() == 1);
         assertEquals("CN-NNCC", partnerOf(deliveriesOf(id).get(0)));
+    }
+
+    @Test
+    void aBatchsRowsGoInAFewBatchedStatementsNotOneStatementPerRow() {
+        // 10 AMBER reports from US-CBP: 10 shared reports and 50 pending decisions, stored report by report (nothing
+        // leaves before an officer approves, so no delivery's statements are counted with them)
+        String[] messages = new String[10];
+        for (int i = 0; i < messages.length; i++) {
+            messages[i] = Reports.message(UUID.randomUUID(), "US-CBP", "US", "AMBER", null);
+        }
+        long before = BatchCounter.batches();
+        Reports.handOver(messages).statusCode(200).body("accepted", equalTo(10));
+        long batches = BatchCounter.batches() - before;
+        // grouped by table (hibernate.order_inserts), one batch per table; in decision order, one per report and table
+        assertTrue(batches <= 3, "60 rows took " + batches + " JDBC batches");
     }
 
     @Test
