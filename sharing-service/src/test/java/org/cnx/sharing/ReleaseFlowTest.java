@@ -204,8 +204,8 @@ class ReleaseFlowTest {
 
     @Test
     void aBatchsRowsGoInAFewBatchedStatementsNotOneStatementPerRow() {
-        // 10 AMBER reports from US-CBP: 10 shared reports and 50 pending decisions, stored report by report (nothing
-        // leaves before an officer approves, so no delivery's statements are counted with them)
+        // 10 AMBER reports from US-CBP: 10 shared reports and 50 pending decisions (nothing leaves before an officer
+        // approves, so no delivery's statements are counted with them)
         String[] messages = new String[10];
         for (int i = 0; i < messages.length; i++) {
             messages[i] = Reports.message(UUID.randomUUID(), "US-CBP", "US", "AMBER", null);
@@ -213,7 +213,7 @@ class ReleaseFlowTest {
         long before = BatchCounter.batches();
         Reports.handOver(messages).statusCode(200).body("accepted", equalTo(10));
         long batches = BatchCounter.batches() - before;
-        // grouped by table (hibernate.order_inserts), one batch per table; in decision order, one per report and table
+        // written table by table, one batch per table; report by report, one per report and table
         assertTrue(batches <= 3, "60 rows took " + batches + " JDBC batches");
     }
 

@@ -2,6 +2,7 @@ package org.cnx.sharing.release;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,27 +72,30 @@ public class ReleaseService {
         List<Recipient> recipients = partners.activeRecipients();
         PolicyService.Active policy = policies.active();
         Map<UUID, String> withdrawn = recalls.agencies(unique.keySet());
+        List<IncomingReport> fresh = unique.values().stream().filter(r -> !known.contains(r.id())).toList();
+        // Rows are written table by table (reports, then decisions, then deliveries): Hibernate sends a JDBC batch
+        // each time the table changes, so interleaved they would go one or two rows a statement.
+        fresh.forEach(this::store);
         // the decisions' events go to the outbox in one statement, in decision order
         AuditTrail.Batch events = audit.batch();
-        int accepted = 0;
-        for (IncomingReport incoming : unique.values()) {
-            if (known.contains(incoming.id())) {
-                continue;
-            }
-            store(incoming);
-            accepted++;
+        List<Release> released = new ArrayList<>();
+        for (IncomingReport incoming : fresh) {
             if (incoming.agency().equals(withdrawn.get(incoming.id()))) {
                 LOG.infof("report %s was withdrawn before it arrived: nothing is released", incoming.id());
                 continue;
             }
             for (Recipient partner : recipients) {
                 if (!partner.code().equals(incoming.agency())) {
-                    decide(incoming, partner, policy, events);
+                    Release release = decide(incoming, partner, policy, events);
+                    if (release.status == Release.Status.RELEASED) {
+                        released.add(release);
+                    }
                 }
             }
         }
+        released.forEach(r -> deliveries.schedule(r.id, r.reportId, r.partner, r.payload, r.payloadSha256));
         events.record();
-        return accepted;
+        return fresh.size();
     }
 
     private void store(IncomingReport incoming) {
@@ -106,7 +110,7 @@ public class ReleaseService {
         reports.persist(report);
     }
 
-    private void decide(IncomingReport incoming, Recipient partner, PolicyService.Active policy,
+    private Release decide(IncomingReport incoming, Recipient partner, PolicyService.Active policy,
             AuditTrail.Batch events) {
         ReleaseDecider.Assessment assessment = decider.assess(incoming, partner, policy);
         Decision decision = assessment.decision();
@@ -149,9 +153,7 @@ public class ReleaseService {
         events.add("RELEASE_DECIDED", "SUCCESS", AuditTrail.SYSTEM,
                 AuditEvent.Subject.release(release.reportId, release.id, release.partner), release.payloadSha256,
                 details);
-        if (release.status == Release.Status.RELEASED) {
-            deliveries.schedule(release.id, release.reportId, release.partner, release.payload, release.payloadSha256);
-        }
+        return release;
     }
 
     /**
