@@ -46,45 +46,42 @@ class AuditBatchingTest {
     @Test
     void eventsOfCommitsTwentyMillisecondsApartTravelTogetherInOrder() throws InterruptedException {
         String marker = "linger-" + UUID.randomUUID();
-        List<String> ids = commitApart(AuditTrail.DESTINATION, marker, Duration.ofMillis(20));
+        List<String> ids = commitApart(marker, Duration.ofMillis(20));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> received("/internal/v1/events", marker).size() == COMMITS);
-        List<LoggedRequest> posts = posts("/internal/v1/events", marker);
+        await().atMost(Duration.ofSeconds(10)).until(() -> received(marker).size() == COMMITS);
+        List<LoggedRequest> posts = posts(marker);
         assertTrue(posts.size() <= 2, COMMITS + " commits within the linger took " + posts.size() + " requests");
-        assertEquals(ids, received("/internal/v1/events", marker), "every event arrives once, in commit order");
+        assertEquals(ids, received(marker), "every event arrives once, in commit order");
     }
 
-    private List<String> commitApart(String destination, String marker, Duration gap) throws InterruptedException {
+    private List<String> commitApart(String marker, Duration gap) throws InterruptedException {
         // a first request warms the relay's client up: while a slow first request is under way, commits pile up
         String warmUp = "warm-up-" + UUID.randomUUID();
-        QuarkusTransaction.requiringNew().run(() -> outbox.enqueue(destination, UUID.randomUUID(),
+        QuarkusTransaction.requiringNew().run(() -> outbox.enqueue(AuditTrail.DESTINATION, UUID.randomUUID(),
                 "{\"id\":\"" + UUID.randomUUID() + "\",\"marker\":\"" + warmUp + "\"}"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> !received(path(destination), warmUp).isEmpty());
+        await().atMost(Duration.ofSeconds(10)).until(() -> !received(warmUp).isEmpty());
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < COMMITS; i++) {
             UUID id = UUID.randomUUID();
             ids.add(id.toString());
-            QuarkusTransaction.requiringNew().run(() -> outbox.enqueue(destination, id,
+            QuarkusTransaction.requiringNew().run(() -> outbox.enqueue(AuditTrail.DESTINATION, id,
                     "{\"id\":\"" + id + "\",\"marker\":\"" + marker + "\"}"));
             Thread.sleep(gap.toMillis());
         }
         return ids;
     }
 
-    private static String path(String destination) {
-        return destination.equals(AuditTrail.DESTINATION) ? "/internal/v1/events" : "/internal/v1/reports";
-    }
-
-    private List<LoggedRequest> posts(String path, String marker) {
-        List<LoggedRequest> posts = new ArrayList<>(peers.findAll(postRequestedFor(urlEqualTo(path))).stream()
-                .filter(r -> r.getBodyAsString().contains(marker)).toList());
+    /** The audit batches that carried {@code marker}, in arrival order. */
+    private List<LoggedRequest> posts(String marker) {
+        List<LoggedRequest> posts = new ArrayList<>(peers.findAll(postRequestedFor(urlEqualTo("/internal/v1/events")))
+                .stream().filter(r -> r.getBodyAsString().contains(marker)).toList());
         posts.sort((a, b) -> a.getLoggedDate().compareTo(b.getLoggedDate()));
         return posts;
     }
 
-    private List<String> received(String path, String marker) {
+    private List<String> received(String marker) {
         List<String> ids = new ArrayList<>();
-        posts(path, marker).forEach(post -> ids.addAll(JsonPath.from(post.getBodyAsString()).getList("id")));
+        posts(marker).forEach(post -> ids.addAll(JsonPath.from(post.getBodyAsString()).getList("id")));
         return ids;
     }
 }
