@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -213,11 +214,20 @@ public final class Bench {
             Proc proc = procs.get(name);
             System.out.println("bench: restarting " + name);
             proc.stop();
+            keepProfile(name);
             proc.env("QUARKUS_FLYWAY_CLEAN_AT_START", "false").start();
             seconds.put(name, round(proc.startup.toMillis() / 1000.0));
             proc.awaitSettled(Duration.ofSeconds(15));
         }
         return seconds;
+    }
+
+    /** The restart records its profile under the same name: the run's profile is kept as {@code <name>-run.jfr}. */
+    private void keepProfile(String name) throws IOException {
+        Path profile = root.resolve("deploy/bench/target/logs").resolve(name + ".jfr");
+        if (name.equals(System.getProperty("bench.profile")) && Files.exists(profile)) {
+            Files.move(profile, profile.resolveSibling(name + "-run.jfr"), StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     /**
