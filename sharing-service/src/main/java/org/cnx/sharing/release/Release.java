@@ -11,7 +11,6 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import org.cnx.sharing.policy.Decision;
-import org.hibernate.annotations.Generated;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
@@ -29,8 +28,10 @@ public class Release {
     @Id
     public UUID id;
 
-    /** Insertion order, for stable cursor pagination. */
-    @Generated
+    /**
+     * Insertion order, for stable cursor pagination: assigned by the database and not read back on insert, so
+     * that a hand-over's releases go in one batch (a value read back is an INSERT … RETURNING per row).
+     */
     @Column(insertable = false, updatable = false)
     public Long seq;
 

@@ -5,19 +5,25 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.hibernate.SessionEventListener;
 
 /**
- * Counts the JDBC batches Hibernate executes, in every session (registered for tests through
- * {@code hibernate.session.events.auto}): a hand-over's rows should go in a few batches, not one per row.
+ * Counts the JDBC round trips Hibernate makes, in every session (registered for tests through
+ * {@code hibernate.session.events.auto}): each batch it executes, and each statement it executes on its own
+ * (a query, or a row it could not batch). A hand-over's rows should go in a few batches, not one per row.
  */
-public class BatchCounter implements SessionEventListener {
+public class JdbcCounter implements SessionEventListener {
 
-    private static final AtomicLong BATCHES = new AtomicLong();
+    private static final AtomicLong ROUND_TRIPS = new AtomicLong();
 
-    public static long batches() {
-        return BATCHES.get();
+    public static long roundTrips() {
+        return ROUND_TRIPS.get();
     }
 
     @Override
     public void jdbcExecuteBatchStart() {
-        BATCHES.incrementAndGet();
+        ROUND_TRIPS.incrementAndGet();
+    }
+
+    @Override
+    public void jdbcExecuteStatementStart() {
+        ROUND_TRIPS.incrementAndGet();
     }
 }
