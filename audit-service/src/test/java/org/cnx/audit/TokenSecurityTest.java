@@ -1,6 +1,8 @@
 package org.cnx.audit;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.response.Response;
 
 /** The trust model of DESIGN §3, attack by attack, on audit's auditor and service endpoints. */
 @QuarkusTest
@@ -20,19 +23,12 @@ class TokenSecurityTest {
     private static final String EVENTS = TestEvents.EVENTS;
     private static final String APPEND = TestEvents.APPEND;
 
-    private static int status(String bearer, String path) {
+    private static void expect(int expected, String bearer, String path) {
         var request = given();
         if (bearer != null) {
             request = request.header("Authorization", "Bearer " + bearer);
         }
-        return request.get(path).statusCode();
-    }
-
-    private static void expect(int expected, String bearer, String path) {
-        int actual = status(bearer, path);
-        if (actual != expected) {
-            throw new AssertionError("expected " + expected + " but got " + actual + " for " + path);
-        }
+        check(expected, request.get(path), path);
     }
 
     private static void expectAppend(int expected, String bearer) {
@@ -40,9 +36,19 @@ class TokenSecurityTest {
         if (bearer != null) {
             request = request.header("Authorization", "Bearer " + bearer);
         }
-        int actual = request.post(APPEND).statusCode();
-        if (actual != expected) {
-            throw new AssertionError("expected " + expected + " but got " + actual + " for POST " + APPEND);
+        check(expected, request.post(APPEND), APPEND);
+    }
+
+    /** The status; a refusal (401, 403) also as problem+json, and a 401 with its Bearer challenge. */
+    private static void check(int expected, Response response, String path) {
+        if (response.statusCode() != expected) {
+            throw new AssertionError("expected " + expected + " but got " + response.statusCode() + " for " + path);
+        }
+        if (expected == 401 || expected == 403) {
+            response.then().contentType("application/problem+json").body("status", equalTo(expected))
+                    .body("title", equalTo(expected == 401 ? "Unauthorized" : "Forbidden"))
+                    .body("instance", equalTo(path.replaceAll("\\?.*", "")));
+            assertEquals(expected == 401 ? "Bearer" : null, response.header("WWW-Authenticate"));
         }
     }
 

@@ -1,6 +1,8 @@
 package org.cnx.intake;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -11,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
 
 /** The trust model of DESIGN §3, attack by attack, on intake's partner endpoint. */
 @QuarkusTest
@@ -19,18 +22,26 @@ class TokenSecurityTest {
 
     private static final String REPORTS = "/api/v1/reports/00000000-0000-0000-0000-000000000001";
 
-    private static int status(String bearer, String path) {
+    private static Response call(String bearer, String path) {
         var request = given();
         if (bearer != null) {
             request = request.header("Authorization", "Bearer " + bearer);
         }
-        return request.get(path).statusCode();
+        return request.get(path);
     }
 
+    /** The status; a refusal (401, 403) also as problem+json, and a 401 with its Bearer challenge. */
     private static void expect(int expected, String bearer, String path) {
-        int actual = status(bearer, path);
+        Response response = call(bearer, path);
+        int actual = response.statusCode();
         if (actual != expected) {
             throw new AssertionError("expected " + expected + " but got " + actual + " for " + path);
+        }
+        if (expected == 401 || expected == 403) {
+            response.then().contentType("application/problem+json").body("status", equalTo(expected))
+                    .body("title", equalTo(expected == 401 ? "Unauthorized" : "Forbidden"))
+                    .body("instance", equalTo(path.replaceAll("\\?.*", "")));
+            assertEquals(expected == 401 ? "Bearer" : null, response.header("WWW-Authenticate"));
         }
     }
 

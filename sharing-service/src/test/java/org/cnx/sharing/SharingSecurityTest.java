@@ -1,6 +1,8 @@
 package org.cnx.sharing;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 
 import java.time.Duration;
 import java.util.UUID;
@@ -9,6 +11,8 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.builder.ResponseSpecBuilder;
+import io.restassured.specification.ResponseSpecification;
 
 /** Who may call what on sharing-service (DESIGN §3). */
 @QuarkusTest
@@ -17,49 +21,57 @@ class SharingSecurityTest {
 
     private static final String APPROVALS = "/api/v1/releases/" + UUID.randomUUID() + "/approvals";
 
+    /** A refusal (401 or 403) as problem+json; a 401 with its Bearer challenge, a 403 without one. */
+    private static ResponseSpecification refused(int status) {
+        return new ResponseSpecBuilder().expectStatusCode(status).expectContentType("application/problem+json")
+                .expectBody("status", equalTo(status))
+                .expectBody("title", equalTo(status == 401 ? "Unauthorized" : "Forbidden"))
+                .expectHeader("WWW-Authenticate", status == 401 ? equalTo("Bearer") : nullValue(String.class)).build();
+    }
+
     @Test
     void partnerTokenOnInternalHandOverIs403() {
         given().auth().oauth2(TestTokens.person("partner", "US-CBP", "US")).contentType("application/json")
                 .body(Reports.message(UUID.randomUUID(), "US-CBP", "US", "GREEN", null).replace("\n", ""))
-                .post("/internal/v1/reports").then().statusCode(403);
+                .post("/internal/v1/reports").then().spec(refused(403));
     }
 
     @Test
     void partnerTokenOnApprovalIs403() {
         given().auth().oauth2(TestTokens.person("partner", "CN-GACC", "CN")).contentType("application/json")
-                .body("{}").post(APPROVALS).then().statusCode(403);
+                .body("{}").post(APPROVALS).then().spec(refused(403));
     }
 
     @Test
     void auditorTokenOnReleasesIs403() {
         given().auth().oauth2(TestTokens.person("auditor", "US-DEA", "US")).get("/api/v1/releases")
-                .then().statusCode(403);
+                .then().spec(refused(403));
     }
 
     @Test
     void noTokenOnReleasesIs401() {
-        given().get("/api/v1/releases").then().statusCode(401);
+        given().get("/api/v1/releases").then().spec(refused(401));
     }
 
     @Test
     void serviceKeyClaimingLiaisonOfficerIs401() {
         given().auth().oauth2(TestTokens.sign(TestTokens.claims("cnx-intake", "cnx-sharing", "liaison-officer",
                 Duration.ofMinutes(5)).claim("agency", "CN-NNCC").claim("country", "CN"), "intake"))
-                .contentType("application/json").body("{}").post(APPROVALS).then().statusCode(401);
+                .contentType("application/json").body("{}").post(APPROVALS).then().spec(refused(401));
     }
 
     @Test
     void intakeTokenForAnotherAudienceIs401() {
         given().auth().oauth2(TestTokens.sign(TestTokens.claims("cnx-intake", "cnx-audit", "service",
                 Duration.ofMinutes(5)), "intake")).contentType("application/json").body("[]")
-                .post("/internal/v1/reports").then().statusCode(401);
+                .post("/internal/v1/reports").then().spec(refused(401));
     }
 
     @Test
     void serviceTokenLivingLongerThanFiveMinutesIs401() {
         given().auth().oauth2(TestTokens.sign(TestTokens.claims("cnx-intake", "cnx-sharing", "service",
                 Duration.ofMinutes(30)), "intake")).contentType("application/json").body("[]")
-                .post("/internal/v1/reports").then().statusCode(401);
+                .post("/internal/v1/reports").then().spec(refused(401));
     }
 
     @Test
@@ -67,7 +79,7 @@ class SharingSecurityTest {
         // audit-service is not a caller sharing trusts
         given().auth().oauth2(TestTokens.sign(TestTokens.claims("cnx-audit", "cnx-sharing", "service",
                 Duration.ofMinutes(5)), "audit")).contentType("application/json").body("[]")
-                .post("/internal/v1/reports").then().statusCode(401);
+                .post("/internal/v1/reports").then().spec(refused(401));
     }
 
     @Test

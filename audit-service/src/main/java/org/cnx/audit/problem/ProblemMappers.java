@@ -8,8 +8,11 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.logging.Logger;
 
-import io.quarkus.security.ForbiddenException;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 
 /** Every error leaves as RFC 9457 problem+json; nothing internal (class names, stack traces) leaks. */
 public class ProblemMappers {
@@ -31,11 +34,16 @@ public class ProblemMappers {
         return respond(new Problem(URI.create("about:blank"), title, status, null, uri.getPath(), null));
     }
 
-    /** A valid token without the role a method requires (@RolesAllowed). */
+    /** A method's role check ({@code @RolesAllowed}) refused the caller: as the path policies' refusals. */
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e, UriInfo uri) {
-        return respond(new Problem(URI.create("about:blank"), "Forbidden", 403,
-                "The token does not carry a role allowed here.", uri.getPath(), null));
+        return respond(SecurityProblems.forbidden(uri.getPath()));
+    }
+
+    @ServerExceptionMapper({ UnauthorizedException.class, AuthenticationFailedException.class })
+    public Response unauthorized(RuntimeException e, UriInfo uri) {
+        return Response.fromResponse(respond(SecurityProblems.unauthorized(uri.getPath())))
+                .header("WWW-Authenticate", "Bearer").build();
     }
 
     @ServerExceptionMapper

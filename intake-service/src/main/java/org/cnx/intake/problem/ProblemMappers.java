@@ -16,6 +16,10 @@ import jakarta.ws.rs.core.UriInfo;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+
 /** Every error leaves as RFC 9457 problem+json; nothing internal (class names, stack traces) leaks. */
 public class ProblemMappers {
 
@@ -55,6 +59,18 @@ public class ProblemMappers {
             }
         }
         return pointer.length() == 0 ? "/" : pointer.toString();
+    }
+
+    /** A method's role check ({@code @RolesAllowed}) refused the caller: as the path policies' refusals. */
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e, UriInfo uri) {
+        return respond(SecurityProblems.forbidden(uri.getPath()));
+    }
+
+    @ServerExceptionMapper({ UnauthorizedException.class, AuthenticationFailedException.class })
+    public Response unauthorized(RuntimeException e, UriInfo uri) {
+        return Response.fromResponse(respond(SecurityProblems.unauthorized(uri.getPath())))
+                .header("WWW-Authenticate", "Bearer").build();
     }
 
     @ServerExceptionMapper

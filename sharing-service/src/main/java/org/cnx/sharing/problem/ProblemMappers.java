@@ -13,6 +13,10 @@ import jakarta.ws.rs.core.UriInfo;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
@@ -74,6 +78,18 @@ public class ProblemMappers {
                 : e instanceof InvalidFormatException ? "has the wrong format" : "has the wrong type";
         return new Problem(URI.create(TYPE_BASE + "validation"), "Bad Request", 400, "The body does not have the expected shape.",
                 uri.getPath(), List.of(new Problem.FieldError(pointer.length() == 0 ? "/" : pointer.toString(), message)));
+    }
+
+    /** A method's role check ({@code @RolesAllowed}) refused the caller: as the path policies' refusals. */
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e, UriInfo uri) {
+        return respond(SecurityProblems.forbidden(uri.getPath()));
+    }
+
+    @ServerExceptionMapper({ UnauthorizedException.class, AuthenticationFailedException.class })
+    public Response unauthorized(RuntimeException e, UriInfo uri) {
+        return Response.fromResponse(respond(SecurityProblems.unauthorized(uri.getPath())))
+                .header("WWW-Authenticate", "Bearer").build();
     }
 
     @ServerExceptionMapper

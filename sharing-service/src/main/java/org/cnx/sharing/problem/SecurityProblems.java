@@ -1,0 +1,63 @@
+package org.cnx.sharing.problem;
+
+import java.net.URI;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import io.vertx.core.json.Json;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * 401 and 403 decided before a request reaches a resource (a token refused by proactive authentication, a path
+ * policy) leave as problem+json too, like every other error; a 401 still carries its Bearer challenge. The body
+ * says which, never why a token was refused: that stays in the log, not in an answer to whoever sent it.
+ */
+@ApplicationScoped
+public class SecurityProblems {
+
+    void install(@Observes Router router) {
+        router.route().failureHandler(SecurityProblems::handle);
+    }
+
+    static void handle(RoutingContext context) {
+        Throwable failure = context.failure();
+        if (context.response().ended()) {
+            return;
+        }
+        if (failure instanceof AuthenticationFailedException || failure instanceof UnauthorizedException) {
+            unauthorized(context);
+        } else if (failure instanceof ForbiddenException) {
+            send(context, forbidden(context.normalizedPath()));
+        } else {
+            context.next();
+        }
+    }
+
+    /** 401 with the Bearer challenge. */
+    static void unauthorized(RoutingContext context) {
+        if (!context.response().ended()) {
+            context.response().putHeader("WWW-Authenticate", "Bearer");
+            send(context, unauthorized(context.normalizedPath()));
+        }
+    }
+
+    static Problem unauthorized(String path) {
+        return new Problem(URI.create("about:blank"), "Unauthorized", 401,
+                "A valid bearer token from a trusted issuer is required.", path, null);
+    }
+
+    static Problem forbidden(String path) {
+        return new Problem(URI.create("about:blank"), "Forbidden", 403,
+                "The token's roles do not allow this request.", path, null);
+    }
+
+    private static void send(RoutingContext context, Problem problem) {
+        context.response().setStatusCode(problem.status()).putHeader("Content-Type", Problem.MEDIA_TYPE)
+                .end(Json.encode(problem));
+    }
+}
