@@ -21,6 +21,7 @@ import javax.sql.DataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
+import jakarta.ws.rs.WebApplicationException;
 
 import org.jboss.logging.Logger;
 
@@ -160,27 +161,80 @@ public class OutboxRelay {
         if (payloads.isEmpty()) {
             return false;
         }
-        try {
-            sender.send("[" + String.join(",", payloads) + "]");
-        } catch (RuntimeException e) {
+        Batch batch = new Batch(sender, ids, payloads);
+        batch.send(0, ids.size());
+        if (!batch.failed.isEmpty()) {
             Duration backoff = backoff(attempts);
-            LOG.debugf("outbox batch to %s failed (attempt %d), retry in %s: %s",
-                    sender.destination(), attempts, backoff, e.getMessage());
+            LOG.debugf("outbox: %d of %d messages to %s not accepted (attempt %d), retry in %s: %s",
+                    batch.failed.size(), ids.size(), sender.destination(), attempts, backoff, batch.error);
             try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(RETRY)) {
-                ps.setString(1, String.valueOf(e.getMessage()));
+                ps.setString(1, batch.error);
                 ps.setString(2, interval(backoff));
-                ps.setArray(3, c.createArrayOf("uuid", ids.toArray()));
+                ps.setArray(3, c.createArrayOf("uuid", batch.failed.toArray()));
                 ps.setObject(4, claim);
                 ps.executeUpdate();
             }
+        }
+        if (batch.sent.isEmpty()) {
             return false;
         }
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(DONE)) {
-            ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+            ps.setArray(1, c.createArrayOf("uuid", batch.sent.toArray()));
             ps.setObject(2, claim);
             ps.executeUpdate();
         }
-        return payloads.size() < due || due == config.batchSize();
+        return batch.failed.isEmpty() && (payloads.size() < due || due == config.batchSize());
+    }
+
+    /**
+     * One claimed batch on its way. When the receiver refuses its content for good (400, 413 or 422: receivers
+     * refuse a batch whole), the batch is split in halves and each sent on its own, down to single messages, so
+     * that one message the receiver will not take (a version it does not know yet, a bug) holds back only itself,
+     * not the messages claimed with it; it is retried with backoff like any failure. Any other failure (the
+     * receiver down, 5xx, 401) fails the part being sent as it is.
+     */
+    private static final class Batch {
+
+        private final OutboxSender sender;
+        private final List<UUID> ids;
+        private final List<String> payloads;
+        private final List<UUID> sent = new ArrayList<>();
+        private final List<UUID> failed = new ArrayList<>();
+        private String error;
+
+        Batch(OutboxSender sender, List<UUID> ids, List<String> payloads) {
+            this.sender = sender;
+            this.ids = ids;
+            this.payloads = payloads;
+        }
+
+        void send(int from, int to) {
+            try {
+                sender.send("[" + String.join(",", payloads.subList(from, to)) + "]");
+                sent.addAll(ids.subList(from, to));
+            } catch (RuntimeException e) {
+                if (to - from > 1 && refusesContent(e)) {
+                    int middle = (from + to) >>> 1;
+                    send(from, middle);
+                    send(middle, to);
+                    return;
+                }
+                if (to - from == 1 && refusesContent(e)) {
+                    LOG.errorf("outbox: the message %s to %s was refused by the receiver and is retried with backoff: %s",
+                            ids.get(from), sender.destination(), e.getMessage());
+                }
+                failed.addAll(ids.subList(from, to));
+                error = String.valueOf(e.getMessage());
+            }
+        }
+
+        private static boolean refusesContent(RuntimeException e) {
+            if (e instanceof WebApplicationException w && w.getResponse() != null) {
+                int status = w.getResponse().getStatus();
+                return status == 400 || status == 413 || status == 422;
+            }
+            return false;
+        }
     }
 
     private Duration backoff(int attempts) {
