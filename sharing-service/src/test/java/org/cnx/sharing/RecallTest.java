@@ -87,8 +87,11 @@ class RecallTest {
         // audited: the recall sent, the two cancellations, with intake acting for the originator
         List<Map<String, Object>> events = await().atMost(Duration.ofSeconds(30)).until(
                 () -> PartnerInbox.auditEvents(partners, id).stream()
-                        .filter(e -> "RECALL_SENT".equals(e.get("action")) || "RELEASE_REJECTED".equals(e.get("action")))
+                        .filter(e -> List.of("RECALL_SENT", "RELEASE_CANCELLED", "RELEASE_REJECTED").contains(e.get("action")))
                         .toList(), l -> l.size() == 3);
+        assertEquals(List.of("RECALL_SENT", "RELEASE_CANCELLED", "RELEASE_CANCELLED"),
+                events.stream().map(e -> e.get("action").toString()).sorted().toList(),
+                "the recall, and the two releases cancelled (not rejected: no officer decided)");
         Map<String, Object> sentEvent = events.stream().filter(e -> "RECALL_SENT".equals(e.get("action"))).findFirst()
                 .orElseThrow();
         assertEquals("US-DEA", ((Map<?, ?>) sentEvent.get("subject")).get("partner"));

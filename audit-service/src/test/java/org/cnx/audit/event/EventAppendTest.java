@@ -102,6 +102,17 @@ class EventAppendTest {
     }
 
     @Test
+    void everyStepSharingRecordsIsAnActionTheLogTakes() {
+        // sharing-service's actions (RecallService, ReleaseService, DeliveryOutcomes, ...): one the log refused
+        // would hold back only itself at sharing's relay, but would never reach the log
+        List<String> actions = List.of("RELEASE_DECIDED", "RELEASE_APPROVED", "RELEASE_REJECTED", "RELEASE_CANCELLED",
+                "DELIVERY_ATTEMPTED", "DELIVERY_SUCCEEDED", "DELIVERY_FAILED", "DELIVERY_DEAD", "DELIVERY_REQUEUED",
+                "RECALL_SENT", "POLICY_CHANGED", "PARTNER_CHANGED");
+        post(sharingToken(), actions.stream().map(a -> event("sharing", a)).toList()).then()
+                .statusCode(200).body("appended", equalTo(actions.size()));
+    }
+
+    @Test
     void eachEventIsStoredAsCanonicalJsonWithoutSeqOrRecordedAt() {
         String eventId = UUID.randomUUID().toString();
         String reportId = UUID.randomUUID().toString();

@@ -152,16 +152,13 @@ public class RecallService {
         }
     }
 
-    /**
-     * Audit-service knows no RELEASE_CANCELLED action (yet): a release the originator cancelled is
-     * logged as RELEASE_REJECTED with status CANCELLED.
-     */
+    /** A release that will not leave because the originator withdrew the report: no officer rejected it. */
     private void cancelled(Release release, RecallNotice notice, AuditEvent.Actor actor) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("status", Release.Status.CANCELLED.name());
         details.put("reason", release.rejectionReason);
         details.put("withdrawnAt", notice.withdrawnAt().toString());
-        audit.record("RELEASE_REJECTED", "SUCCESS", actor,
+        audit.record("RELEASE_CANCELLED", "SUCCESS", actor,
                 AuditEvent.Subject.release(release.reportId, release.id, release.partner), release.payloadSha256,
                 details);
     }
