@@ -208,6 +208,8 @@ class SubmissionRulesTest {
         JsonPath recall = JsonPath.from(peers.findAll(postRequestedFor(urlEqualTo("/internal/v1/recalls"))
                 .withRequestBody(containing(id))).get(0).getBodyAsString());
         assertEquals("source compromised", recall.getString("[0].reason"));
+        String sub = given().auth().oauth2(token).get("/api/v1/me").then().statusCode(200).extract().path("sub");
+        assertEquals(sub, recall.getString("[0].withdrawnBy"), "sharing's recall events name who withdrew the report");
     }
 
     @Test

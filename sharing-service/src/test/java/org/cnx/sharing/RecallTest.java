@@ -38,9 +38,14 @@ class RecallTest {
                 .body("[" + String.join(",", notices) + "]").post("/internal/v1/recalls").then();
     }
 
+    /** A withdrawal as an intake-service older than {@code withdrawnBy} sent it. */
     private static String notice(UUID reportId, String agency, String reason) {
         return "{\"reportId\":\"%s\",\"agency\":\"%s\",\"reason\":\"%s\",\"withdrawnAt\":\"%s\"}"
                 .formatted(reportId, agency, reason, Instant.parse("2026-11-28T10:15:30Z"));
+    }
+
+    private static String notice(UUID reportId, String agency, String reason, String withdrawnBy) {
+        return notice(reportId, agency, reason).replace("}", ",\"withdrawnBy\":\"" + withdrawnBy + "\"}");
     }
 
     private static JsonPath releasesOf(String officer, UUID reportId) {
@@ -61,7 +66,7 @@ class RecallTest {
         LoggedRequest record = await().atMost(Duration.ofSeconds(30))
                 .until(() -> PartnerInbox.deliveriesOf(partners, id), list -> list.size() == 1).get(0);
 
-        recall(notice(id, "CN-GACC", "source compromised")).statusCode(200)
+        recall(notice(id, "CN-GACC", "source compromised", "cn-gacc-analyst-7")).statusCode(200)
                 .body("accepted", equalTo(1)).body("duplicates", equalTo(0)).body("refused", equalTo(0));
 
         JsonPath after = releasesOf(officer, id);
@@ -84,7 +89,7 @@ class RecallTest {
         assertEquals("{\"type\":\"RECALL\",\"reportId\":\"" + id + "\",\"reason\":\"source compromised\","
                 + "\"withdrawnAt\":\"2026-11-28T10:15:30Z\"}", recall.getBodyAsString());
 
-        // audited: the recall sent, the two cancellations, with intake acting for the originator
+        // audited: the recall sent and the two cancellations
         List<Map<String, Object>> events = await().atMost(Duration.ofSeconds(30)).until(
                 () -> PartnerInbox.auditEvents(partners, id).stream()
                         .filter(e -> List.of("RECALL_SENT", "RELEASE_CANCELLED", "RELEASE_REJECTED").contains(e.get("action")))
@@ -96,13 +101,29 @@ class RecallTest {
                 .orElseThrow();
         assertEquals("US-DEA", ((Map<?, ?>) sentEvent.get("subject")).get("partner"));
         assertEquals(recall.getHeader("X-Cnx-Delivery-Id"), ((Map<?, ?>) sentEvent.get("subject")).get("deliveryId"));
-        assertTrue(events.stream().allMatch(e -> "CN-GACC".equals(((Map<?, ?>) e.get("actor")).get("agency"))));
+        // by the partner that withdrew the report, as intake names it
+        assertEquals(Map.of("sub", "cn-gacc-analyst-7", "agency", "CN-GACC", "roles", List.of("partner")),
+                events.get(0).get("actor"));
+        assertTrue(events.stream().allMatch(e -> events.get(0).get("actor").equals(e.get("actor"))));
 
         // intake re-sending the withdrawal changes nothing
         recall(notice(id, "CN-GACC", "source compromised")).statusCode(200)
                 .body("accepted", equalTo(0)).body("duplicates", equalTo(1));
         Thread.sleep(500);
         assertEquals(2, PartnerInbox.deliveriesOf(partners, id).size());
+    }
+
+    @Test
+    void aWithdrawalFromAnIntakeThatDoesNotNameTheWithdrawerIsIntakesActingForTheAgency() {
+        UUID id = UUID.randomUUID();
+        Reports.handOver(Reports.message(id, "CN-MPS", "CN", "AMBER", null)).statusCode(200);
+        recall(notice(id, "CN-MPS", "duplicate entry")).statusCode(200).body("accepted", equalTo(1));
+        List<Map<String, Object>> cancelled = await().atMost(Duration.ofSeconds(30)).until(
+                () -> PartnerInbox.auditEvents(partners, id).stream()
+                        .filter(e -> "RELEASE_CANCELLED".equals(e.get("action"))).toList(), l -> l.size() == 3);
+        Map<?, ?> actor = (Map<?, ?>) cancelled.get(0).get("actor");
+        assertEquals("CN-MPS", actor.get("agency"));
+        assertEquals(List.of("service"), actor.get("roles"));
     }
 
     @Test

@@ -166,7 +166,8 @@ public class ReportService {
         report.withdrawnAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
         report.withdrawalReason = reason;
         outbox.enqueue(RecallClient.DESTINATION, UUID.randomUUID(),
-                write(new SharedReport.Recall(report.id, report.agency, reason, report.withdrawnAt)));
+                write(new SharedReport.Recall(report.id, report.agency, reason, report.withdrawnAt,
+                        caller.token().getSubject())));
         audit.record("REPORT_WITHDRAWN", "SUCCESS", caller.token(), AuditEvent.Subject.report(report.id), null,
                 Map.of("reason", reason));
         return report;

@@ -8,7 +8,10 @@ import java.util.UUID;
 public record SharedReport(UUID id, String agency, String country, Instant receivedAt,
         List<String> watchlistHits, ReportRequest report) {
 
-    /** The message sharing-service receives on {@code POST /internal/v1/recalls}; idempotent by report id. */
-    public record Recall(UUID reportId, String agency, String reason, Instant withdrawnAt) {
+    /**
+     * The message sharing-service receives on {@code POST /internal/v1/recalls}; idempotent by report id.
+     * {@code withdrawnBy} is the subject of the partner token that withdrew the report: the actor of what follows.
+     */
+    public record Recall(UUID reportId, String agency, String reason, Instant withdrawnAt, String withdrawnBy) {
     }
 }

@@ -63,7 +63,8 @@ public class RecallService {
     }
 
     /**
-     * {@code caller} is intake-service; each event's actor is intake acting for the withdrawing agency.
+     * {@code caller} is intake-service; each event's actor is the partner that withdrew the report (its token's
+     * subject, as intake names it), or intake acting for the withdrawing agency where intake does not name it.
      * A withdrawal naming another agency than the report's originator is refused (and not stored).
      */
     @Transactional
@@ -96,7 +97,9 @@ public class RecallService {
             recalls.persist(recall);
             accepted++;
             if (report != null) {
-                withdraw(notice, new AuditEvent.Actor(caller.sub(), notice.agency(), caller.roles()));
+                withdraw(notice, notice.withdrawnBy() == null
+                        ? new AuditEvent.Actor(caller.sub(), notice.agency(), caller.roles())
+                        : new AuditEvent.Actor(notice.withdrawnBy(), notice.agency(), List.of("partner")));
             }
         }
         return new Outcome(accepted, duplicates, refused);
