@@ -4,6 +4,7 @@ import java.net.URI;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.ws.rs.core.HttpHeaders;
 
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -19,6 +20,9 @@ import io.vertx.ext.web.RoutingContext;
  */
 @ApplicationScoped
 public class SecurityProblems {
+
+    /** The challenge every 401 carries (RFC 6750). */
+    static final String CHALLENGE = "Bearer";
 
     void install(@Observes Router router) {
         router.route().failureHandler(SecurityProblems::handle);
@@ -41,7 +45,7 @@ public class SecurityProblems {
     /** 401 with the Bearer challenge. */
     static void unauthorized(RoutingContext context) {
         if (!context.response().ended()) {
-            context.response().putHeader("WWW-Authenticate", "Bearer");
+            context.response().putHeader(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE);
             send(context, unauthorized(context.normalizedPath()));
         }
     }

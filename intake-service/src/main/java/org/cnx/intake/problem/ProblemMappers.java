@@ -10,6 +10,7 @@ import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
 
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
@@ -69,8 +70,9 @@ public class ProblemMappers {
 
     @ServerExceptionMapper({ UnauthorizedException.class, AuthenticationFailedException.class })
     public Response unauthorized(RuntimeException e, UriInfo uri) {
-        return Response.fromResponse(respond(SecurityProblems.unauthorized(uri.getPath())))
-                .header("WWW-Authenticate", "Bearer").build();
+        Problem problem = SecurityProblems.unauthorized(uri.getPath());
+        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem)
+                .header(HttpHeaders.WWW_AUTHENTICATE, SecurityProblems.CHALLENGE).build();
     }
 
     @ServerExceptionMapper

@@ -213,13 +213,14 @@ public class OutboxRelay {
                 sender.send("[" + String.join(",", payloads.subList(from, to)) + "]");
                 sent.addAll(ids.subList(from, to));
             } catch (RuntimeException e) {
-                if (to - from > 1 && refusesContent(e)) {
+                boolean refused = refusesContent(e);
+                if (refused && to - from > 1) {
                     int middle = (from + to) >>> 1;
                     send(from, middle);
                     send(middle, to);
                     return;
                 }
-                if (to - from == 1 && refusesContent(e)) {
+                if (refused) {
                     LOG.errorf("outbox: the message %s to %s was refused by the receiver and is retried with backoff: %s",
                             ids.get(from), sender.destination(), e.getMessage());
                 }
