@@ -241,9 +241,17 @@ public final class Bench {
         if (java.isEmpty()) {
             return null;
         }
+        List<String> names = List.of("audit", "sharing", "intake");
+        List<String> unbuilt = names.stream()
+                .filter(name -> !Files.exists(root.resolve(name + "-service/target/quarkus-aot/quarkus-run.jar")))
+                .toList();
+        if (!unbuilt.isEmpty()) {
+            System.out.println("bench: no AOT startups: " + unbuilt + " not built as aot-jar (run.sh without --no-build builds them)");
+            return null;
+        }
         Map<String, Object> seconds = new LinkedHashMap<>();
         Map<String, Object> rss = new LinkedHashMap<>();
-        for (String name : List.of("audit", "sharing", "intake")) {
+        for (String name : names) {
             Proc proc = procs.get(name);
             proc.stop();
             Path jar = root.resolve(name + "-service/target/quarkus-aot/quarkus-run.jar");
