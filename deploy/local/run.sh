@@ -110,11 +110,19 @@ start() {
   # New session (setsid): the service outlives this script and ignores a Ctrl-C typed into it.
   # The inner shell writes its own pid and then becomes java (exec), so the pid file names the JVM.
   log "starting $name on :$port (log $log_file)"
+  # AppCDS: the archive of every class the service loaded, which its first start after a build writes as it
+  # exits (stop.sh; a few seconds more to stop), is used by the later starts while it is newer than the build.
+  # An archive matches only the class path it was made with: quarkus-run.jar, run from inside quarkus-app/.
+  local app_dir cds=()
+  app_dir="$(dirname "$jar")"
+  if [[ -f "$app_dir/app-cds-trained.jsa" && "$app_dir/app-cds-trained.jsa" -nt "$jar" ]]; then
+    cds=(-XX:SharedArchiveFile=app-cds-trained.jsa)
+  else
+    rm -f "$app_dir/app-cds-trained.jsa"
+    # -Xlog:cds=off: the dump warns about every class it skips
+    cds=(-Xlog:cds=off -XX:ArchiveClassesAtExit=app-cds-trained.jsa)
+  fi
   # shellcheck disable=SC2016 # $$ and $@ belong to the inner shell
-  # The AppCDS archive (built with the service) matches only the class path it was made with: quarkus-run.jar,
-  # run from inside quarkus-app/.
-  local cds=()
-  [[ ! -f "$(dirname "$jar")/app-cds.jsa" ]] || cds=(-XX:SharedArchiveFile=app-cds.jsa)
   setsid bash -c 'echo $$ >"$1"; cd "$2"; shift 2; exec "$@"' _ "$pid_file" "$(dirname "$jar")" \
     env "${env_vars[@]}" java -Xms64m -Xmx256m "${cds[@]}" -jar "$(basename "$jar")" \
     </dev/null >"$log_file" 2>&1 &

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Stops what run.sh started (pid files in deploy/local/.run/): SIGTERM, up to 15 s for a graceful
-# shutdown, then SIGKILL; removes the pid files. Harmless when nothing is running.
+# shutdown, then SIGKILL; removes the pid files. Harmless when nothing is running. A service's first stop
+# after a build takes a few seconds more: it writes its AppCDS archive for the next start (run.sh).
 set -euo pipefail
 
 script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -16,6 +16,13 @@ import java.util.function.Predicate;
 /** One packaged application as its own process, with what /proc says about it. */
 final class Proc {
 
+    /**
+     * The AppCDS archive a training start writes as it exits, next to quarkus-run.jar: every class the service loaded
+     * while it started and ran. Quarkus's build-time {@code app-cds.jsa} holds only what its build-time start loads,
+     * about half (not Hibernate's runtime, Flyway or the JDBC driver). Used while it is newer than quarkus-run.jar.
+     */
+    static final String TRAINED_ARCHIVE = "app-cds-trained.jsa";
+
     final String name;
     final int port;
     private final Path jar;
@@ -56,17 +63,45 @@ final class Proc {
         return "http://localhost:" + port;
     }
 
+    /**
+     * A training start: no archive, and the JVM writes the classes it loaded to {@link #TRAINED_ARCHIVE} as it exits
+     * (a few seconds more to stop). Timed as {@link #startup}; the next {@link #start()} uses the archive.
+     */
+    void train() throws IOException, InterruptedException {
+        Files.deleteIfExists(jar.resolveSibling(TRAINED_ARCHIVE));
+        // -Xlog:cds=off: the dump warns about every class it skips
+        start(List.of("-Xlog:cds=off", "-XX:ArchiveClassesAtExit=" + TRAINED_ARCHIVE));
+        awaitSettled(Duration.ofSeconds(15));
+        stop();
+        if (!Files.exists(jar.resolveSibling(TRAINED_ARCHIVE))) {
+            throw new IllegalStateException(name + " wrote no " + TRAINED_ARCHIVE + "; see " + log);
+        }
+    }
+
+    /** The AppCDS archive to start with, from inside quarkus-app/ (an archive matches only its class path). */
+    private List<String> archive() throws IOException {
+        Path trained = jar.resolveSibling(TRAINED_ARCHIVE);
+        if (Files.exists(trained) && Files.getLastModifiedTime(trained).compareTo(Files.getLastModifiedTime(jar)) > 0) {
+            return List.of("-XX:SharedArchiveFile=" + TRAINED_ARCHIVE);
+        }
+        if (Files.exists(jar.resolveSibling("app-cds.jsa"))) {
+            return List.of("-XX:SharedArchiveFile=app-cds.jsa");
+        }
+        return List.of();
+    }
+
     void start() throws IOException, InterruptedException {
+        start(archive());
+    }
+
+    private void start(List<String> archiveOptions) throws IOException, InterruptedException {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: build first");
         }
         List<String> command = new java.util.ArrayList<>();
         command.add(java);
         command.addAll(jvmOptions);
-        // the AppCDS archive matches only the class path it was made with: quarkus-run.jar, from inside quarkus-app/
-        if (Files.exists(jar.resolveSibling("app-cds.jsa"))) {
-            command.add("-XX:SharedArchiveFile=app-cds.jsa");
-        }
+        command.addAll(archiveOptions);
         command.add("-jar");
         command.add(jar.getFileName().toString());
         ProcessBuilder builder = new ProcessBuilder(command).directory(jar.getParent().toFile()).redirectErrorStream(true)

@@ -59,9 +59,17 @@ final class Service {
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms64m", "-Xmx256m"));
-        // the AppCDS archive matches only the class path it was made with: quarkus-run.jar, from inside quarkus-app/
-        if (Files.exists(jar.resolveSibling("app-cds.jsa"))) {
-            command.add("-XX:SharedArchiveFile=app-cds.jsa");
+        // an AppCDS archive matches only the class path it was made with: quarkus-run.jar, from inside quarkus-app/;
+        // the one a start by deploy/local/run.sh or the benchmark wrote as it exited, while it is newer than the build
+        Path trained = jar.resolveSibling("app-cds-trained.jsa");
+        try {
+            if (Files.exists(trained) && Files.getLastModifiedTime(trained).compareTo(Files.getLastModifiedTime(jar)) > 0) {
+                command.add("-XX:SharedArchiveFile=" + trained.getFileName());
+            } else if (Files.exists(jar.resolveSibling("app-cds.jsa"))) {
+                command.add("-XX:SharedArchiveFile=app-cds.jsa");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         command.addAll(List.of("-jar", jar.getFileName().toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
