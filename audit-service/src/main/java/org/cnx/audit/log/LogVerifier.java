@@ -9,8 +9,10 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -74,7 +76,7 @@ public class LogVerifier {
     private Verification verify(Connection c) throws SQLException {
         List<TreeHead> heads = heads(c);
         TreeHead latest = heads.get(heads.size() - 1);
-        Scan scan = new Scan(c, heads);
+        Scan scan = new Scan(c, heads, storedNodes(c, latest.treeSize));
         try (PreparedStatement s = c.prepareStatement(ROWS)) {
             s.setFetchSize(config.verifyFetchSize());
             s.setLong(1, latest.treeSize);
@@ -100,9 +102,32 @@ public class LogVerifier {
                 scan.reason, Checkpoint.of(latest));
     }
 
+    /**
+     * The tree nodes stored for proofs ({@code merkle_node}) over events up to {@code size}, by level and index:
+     * the scan checks each against the tree it rebuilds from the events.
+     */
+    private static Map<String, byte[]> storedNodes(Connection c, long size) throws SQLException {
+        Map<String, byte[]> nodes = new HashMap<>();
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT level, node_index, hash FROM merkle_node WHERE (node_index + 1) * (1::bigint << level) <= ?")) {
+            s.setLong(1, size);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    nodes.put(nodeKey(rs.getInt(1), rs.getLong(2)), rs.getBytes(3));
+                }
+            }
+        }
+        return nodes;
+    }
+
+    private static String nodeKey(int level, long index) {
+        return level + "/" + index;
+    }
+
     /** The one pass: per-event checks, the rebuilt tree, and its root at each signed size. */
     private final class Scan {
         final Frontier tree = new Frontier();
+        final Map<String, byte[]> storedNodes;
         final MessageDigest sha = Merkle.sha256();
         final Connection connection;
         final List<TreeHead> heads;
@@ -112,9 +137,10 @@ public class LogVerifier {
         Long firstInvalid;
         String reason;
 
-        Scan(Connection connection, List<TreeHead> heads) throws SQLException {
+        Scan(Connection connection, List<TreeHead> heads, Map<String, byte[]> storedNodes) throws SQLException {
             this.connection = connection;
             this.heads = heads;
+            this.storedNodes = storedNodes;
             compareHeads();
         }
 
@@ -134,7 +160,7 @@ public class LogVerifier {
                     fail(seq, "event " + seq + ": " + column + " differs from the canonical JSON that was hashed");
                 }
             }
-            tree.append(leaf);
+            tree.append(leaf, storedNodes.isEmpty() ? null : this::checkStoredNode);
             size = seq;
             compareHeads();
             return true;
@@ -160,6 +186,17 @@ public class LogVerifier {
                                 + lastMatchingHead + " events");
                     }
                 }
+            }
+        }
+
+        /** A subtree the rebuilt tree just completed, against the node stored for it, if any. */
+        private void checkStoredNode(int level, long index, byte[] root) {
+            byte[] stored = storedNodes.remove(nodeKey(level, index));
+            if (stored != null && !MessageDigest.isEqual(stored, root)) {
+                long first = index * (1L << level) + 1;
+                fail(null, "the tree node stored for proofs over events " + first + ".." + (first + (1L << level) - 1)
+                        + " (level " + level + ", index " + index + ") does not match their leaf hashes: proofs that "
+                        + "use it fail");
             }
         }
 

@@ -7,59 +7,109 @@ import java.sql.SQLException;
 import java.util.HexFormat;
 import java.util.List;
 
+import javax.sql.DataSource;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.cnx.audit.event.LogSnapshot;
 import org.cnx.audit.merkle.Merkle;
 import org.cnx.audit.problem.ProblemException;
+import org.jboss.logging.Logger;
 
 /**
- * Inclusion and consistency proofs from the leaf hashes stored with the events. A proof reads the leaf hashes of
- * the tree it is about (32 bytes per event, streamed) and hashes O(n) nodes: fine for millions of events; a log far
- * larger would store interior nodes ("tiles") instead.
+ * Inclusion and consistency proofs over the log's tree, read inside one snapshot ({@link StoredTree}): the stored
+ * roots of the perfect subtrees a proof needs, and the leaf hashes below the stored size (256 leaves). A proof
+ * reads O(log n) nodes and a few blocks of leaves, and stores the subtree roots it had to compute, so the first
+ * proofs over a long log that has none stored read its leaves once and later ones no longer do.
  */
 @ApplicationScoped
 public class ProofService {
 
+    private static final Logger LOG = Logger.getLogger(ProofService.class);
     private static final HexFormat HEX = HexFormat.of();
+    private static final String STORE = "INSERT INTO merkle_node (level, node_index, hash) VALUES (?, ?, ?) "
+            + "ON CONFLICT DO NOTHING";
+    private static final int STORE_BATCH = 500;
+
+    /** A proof, and the subtree roots it computed. */
+    private record Proved<T>(T proof, List<StoredTree.Node> fresh) {
+    }
 
     private final LogSnapshot snapshot;
-    private final LogConfig config;
+    private final DataSource dataSource;
 
-    ProofService(LogSnapshot snapshot, LogConfig config) {
+    ProofService(LogSnapshot snapshot, DataSource dataSource) {
         this.snapshot = snapshot;
-        this.config = config;
+        this.dataSource = dataSource;
     }
 
     public InclusionProof inclusion(long seq, long size) {
-        return snapshot.read(c -> {
+        Proved<InclusionProof> proved = snapshot.read(c -> {
             checkSize(c, size, "size");
             if (seq < 1 || seq > size) {
                 throw badParameter("seq", "must be between 1 and size (" + size + ")");
             }
-            return inclusion(c, seq, size);
+            StoredTree tree = new StoredTree(c, size);
+            try {
+                byte[] leaf = tree.get(seq - 1);
+                List<byte[]> path = Merkle.inclusionProof(tree, seq - 1, size);
+                byte[] root = Merkle.rootFromInclusionProof(seq - 1, size, leaf, path);
+                return new Proved<>(new InclusionProof(seq, seq - 1, size, HEX.formatHex(leaf),
+                        path.stream().map(HEX::formatHex).toList(), HEX.formatHex(root)), tree.fresh());
+            } finally {
+                tree.close();
+            }
         });
-    }
-
-    /** The proof inside a snapshot that already holds the log up to {@code size}. */
-    InclusionProof inclusion(Connection c, long seq, long size) throws SQLException {
-        Merkle.LeafHashes leaves = Merkle.packed(leafHashes(c, size));
-        byte[] leaf = leaves.get(seq - 1);
-        List<byte[]> path = Merkle.inclusionProof(leaves, seq - 1, size);
-        byte[] root = Merkle.rootFromInclusionProof(seq - 1, size, leaf, path);
-        return new InclusionProof(seq, seq - 1, size, HEX.formatHex(leaf), path.stream().map(HEX::formatHex).toList(),
-                HEX.formatHex(root));
+        store(proved.fresh());
+        return proved.proof();
     }
 
     public ConsistencyProof consistency(long from, long to) {
-        return snapshot.read(c -> {
+        Proved<ConsistencyProof> proved = snapshot.read(c -> {
             checkSize(c, to, "to");
             if (from < 1 || from > to) {
                 throw badParameter("from", "must be between 1 and to (" + to + ")");
             }
-            List<byte[]> proof = Merkle.consistencyProof(Merkle.packed(leafHashes(c, to)), from, to);
-            return new ConsistencyProof(from, to, proof.stream().map(HEX::formatHex).toList());
+            StoredTree tree = new StoredTree(c, to);
+            try {
+                List<byte[]> proof = Merkle.consistencyProof(tree, from, to);
+                return new Proved<>(new ConsistencyProof(from, to, proof.stream().map(HEX::formatHex).toList()),
+                        tree.fresh());
+            } finally {
+                tree.close();
+            }
         });
+        store(proved.fresh());
+        return proved.proof();
+    }
+
+    /**
+     * Stores computed subtree roots for the next proofs, outside the read-only snapshot. A root covers leaves that
+     * never change, so a concurrent proof that stored it first stored the same hash. Failing to store costs later
+     * proofs time, not correctness: it is logged, and the proof is still answered.
+     */
+    private void store(List<StoredTree.Node> nodes) {
+        if (nodes.isEmpty()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(STORE)) {
+            int pending = 0;
+            for (StoredTree.Node node : nodes) {
+                insert.setInt(1, node.level());
+                insert.setLong(2, node.index());
+                insert.setBytes(3, node.hash());
+                insert.addBatch();
+                if (++pending == STORE_BATCH) {
+                    insert.executeBatch();
+                    pending = 0;
+                }
+            }
+            if (pending > 0) {
+                insert.executeBatch();
+            }
+        } catch (SQLException e) {
+            LOG.warnf("could not store %d Merkle tree nodes for later proofs: %s", nodes.size(), e.getMessage());
+        }
     }
 
     private static void checkSize(Connection c, long size, String name) throws SQLException {
@@ -77,32 +127,7 @@ public class ProofService {
         }
     }
 
-    /** Leaf hashes of events 1..size packed back to back; a missing event is a broken log, not a proof. */
-    private byte[] leafHashes(Connection c, long size) throws SQLException {
-        byte[] packed = new byte[Math.multiplyExact(Math.toIntExact(size), Merkle.HASH_SIZE)];
-        long expected = 1;
-        try (PreparedStatement s = c.prepareStatement(
-                "SELECT seq, leaf_hash FROM audit_event WHERE seq <= ? ORDER BY seq")) {
-            s.setFetchSize(config.verifyFetchSize());
-            s.setLong(1, size);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    byte[] hash = rs.getBytes(2);
-                    if (rs.getLong(1) != expected || hash.length != Merkle.HASH_SIZE) {
-                        throw brokenLog(expected);
-                    }
-                    System.arraycopy(hash, 0, packed, Math.toIntExact((expected - 1) * Merkle.HASH_SIZE), Merkle.HASH_SIZE);
-                    expected++;
-                }
-            }
-        }
-        if (expected != size + 1) {
-            throw brokenLog(expected);
-        }
-        return packed;
-    }
-
-    private static ProblemException brokenLog(long seq) {
+    static ProblemException brokenLog(long seq) {
         return new ProblemException(409, "log-inconsistent", "Conflict",
                 "The stored log is inconsistent at seq " + seq + "; no proof can be given. "
                         + "An auditor can locate the damage with GET /api/v1/log/verification.");

@@ -53,18 +53,36 @@ public final class Frontier {
         return size;
     }
 
+    /** Told of each perfect subtree that an append completes. */
+    @FunctionalInterface
+    public interface Completed {
+        /** The root of the subtree of 2^level leaves (level ≥ 1) that starts at leaf index·2^level. */
+        void subtree(int level, long index, byte[] root);
+    }
+
     /** Adds the next leaf (its hash, not its data). */
     public void append(byte[] leafHash) {
+        append(leafHash, null);
+    }
+
+    /** Adds the next leaf and tells {@code completed} (if not null) of every perfect subtree that it completes. */
+    public void append(byte[] leafHash, Completed completed) {
         if (leafHash == null || leafHash.length != Merkle.HASH_SIZE) {
             throw new IllegalArgumentException("a leaf hash has " + Merkle.HASH_SIZE + " bytes");
         }
         byte[] node = leafHash;
+        long newSize = size + 1;
+        int level = 0;
         // each trailing 1 bit of the old size is a perfect subtree as large as the one being carried
         for (long carry = size; (carry & 1) == 1; carry >>>= 1) {
             node = Merkle.nodeHash(sha, nodes.remove(nodes.size() - 1), node);
+            level++;
+            if (completed != null) {
+                completed.subtree(level, (newSize >>> level) - 1, node);
+            }
         }
         nodes.add(node);
-        size++;
+        size = newSize;
     }
 
     /** MTH of the tree so far. */

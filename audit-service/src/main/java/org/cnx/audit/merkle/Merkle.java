@@ -24,10 +24,25 @@ public final class Merkle {
     private Merkle() {
     }
 
-    /** The leaf hashes of a tree, by 0-based index. */
+    /**
+     * The leaf hashes of a tree, by 0-based index; a source may also know the roots of some of its perfect subtrees,
+     * which proofs then take instead of rehashing the leaves below them.
+     */
     @FunctionalInterface
     public interface LeafHashes {
         byte[] get(long index);
+
+        /**
+         * MTH(D[index·2^level : (index+1)·2^level]) (level ≥ 1) if this source knows it, else null: it is then
+         * computed from the leaves and handed to {@link #computed}.
+         */
+        default byte[] knownSubtree(int level, long index) {
+            return null;
+        }
+
+        /** The root of a perfect subtree that a proof had to compute, for a source that keeps them. */
+        default void computed(int level, long index, byte[] root) {
+        }
     }
 
     public static MessageDigest sha256() {
@@ -200,16 +215,31 @@ public final class Merkle {
         return Long.highestOneBit(n - 1);
     }
 
-    /** MTH(D[from:to]) for a non-empty range. */
+    /**
+     * MTH(D[from:to]) for a non-empty range. Every perfect subtree the recursion meets is aligned (from is a multiple
+     * of its size), so it is the node (level, from / 2^level) that {@link LeafHashes#knownSubtree} may know.
+     */
     private static byte[] subtree(MessageDigest sha, LeafHashes leaves, long from, long to) {
         long n = to - from;
         if (n == 1) {
             return leaves.get(from);
         }
+        boolean perfect = Long.bitCount(n) == 1;
+        int level = Long.numberOfTrailingZeros(n);
+        if (perfect) {
+            byte[] known = leaves.knownSubtree(level, from >>> level);
+            if (known != null) {
+                return known;
+            }
+        }
         long k = split(n);
         byte[] left = subtree(sha, leaves, from, from + k);
         byte[] right = subtree(sha, leaves, from + k, to);
-        return nodeHash(sha, left, right);
+        byte[] root = nodeHash(sha, left, right);
+        if (perfect) {
+            leaves.computed(level, from >>> level, root);
+        }
+        return root;
     }
 
     /** PATH(m, D[from:to]) with m relative to {@code from}, appended to {@code out} leaf-side first. */

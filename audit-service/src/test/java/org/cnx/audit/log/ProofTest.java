@@ -11,13 +11,20 @@ import static org.cnx.audit.log.LogAssertions.INCLUSION;
 import static org.cnx.audit.log.LogAssertions.hashes;
 import static org.cnx.audit.log.LogAssertions.leafHashes;
 import static org.cnx.audit.log.LogAssertions.sign;
+import static org.cnx.audit.log.LogAssertions.verify;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +33,7 @@ import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
+import org.cnx.audit.TestDb;
 import org.cnx.audit.TestEvents;
 import org.cnx.audit.TestKeys;
 import org.cnx.audit.TestTokens;
@@ -44,6 +52,17 @@ class ProofTest {
     @Inject
     DataSource db;
 
+    /** Appends {@code count} intake events, at most 100 to a request. */
+    private static void append(int count) {
+        for (int sent = 0; sent < count; sent += 100) {
+            List<Map<String, Object>> batch = new ArrayList<>();
+            for (int i = sent; i < Math.min(count, sent + 100); i++) {
+                batch.add(event("intake", "REPORT_RECEIVED"));
+            }
+            post(intakeToken(), batch).then().statusCode(200);
+        }
+    }
+
     private static JsonPath get(String path, Map<String, ?> params) {
         return given().header("Authorization", "Bearer " + partnerToken("CN-MPS")).queryParams(params).get(path)
                 .then().statusCode(200).extract().jsonPath();
@@ -51,11 +70,7 @@ class ProofTest {
 
     @Test
     void inclusionProofsLeadFromEachEventToTheSignedRoot() {
-        List<Map<String, Object>> batch = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            batch.add(event("intake", "REPORT_RECEIVED"));
-        }
-        post(intakeToken(), batch).then().statusCode(200);
+        append(5);
         JsonPath head = sign();
         long size = head.getLong("size");
         byte[] root = HEX.parseHex(head.getString("root"));
@@ -80,13 +95,9 @@ class ProofTest {
 
     @Test
     void consistencyProofShowsTheLaterHeadExtendsTheEarlierOne() {
-        post(intakeToken(), List.of(event("intake", "REPORT_RECEIVED"))).then().statusCode(200);
+        append(1);
         JsonPath first = sign();
-        List<Map<String, Object>> batch = new ArrayList<>();
-        for (int i = 0; i < 7; i++) {
-            batch.add(event("intake", "REPORT_RECEIVED"));
-        }
-        post(intakeToken(), batch).then().statusCode(200);
+        append(7);
         JsonPath second = sign();
         long from = first.getLong("size");
         long to = second.getLong("size");
@@ -102,6 +113,89 @@ class ProofTest {
 
         assertArrayEquals(new String[0], get(CONSISTENCY, Map.of("from", to, "to", to))
                 .getList("proof", String.class).toArray(), "a tree is consistent with itself by an empty proof");
+    }
+
+    /**
+     * Over a log of more than 512 events, a proof stores the roots of the 256-leaf (and larger) subtrees it had to
+     * compute. Each stored root is the root of its leaves; later proofs take them instead of the leaves: a stored
+     * node changed by someone with full database access makes the proofs through it fail against the signed root,
+     * and the verification names it.
+     */
+    @Test
+    void proofsStoreTheLargeSubtreesTheyComputeAndLaterProofsTakeThem() throws SQLException {
+        append(600);
+        JsonPath head = sign();
+        long size = head.getLong("size");
+        byte[] root = HEX.parseHex(head.getString("root"));
+        List<byte[]> leaves = leafHashes(db, size);
+        // the last complete pair of 256-leaf blocks: no proof has covered these new events yet
+        long pair = size / 512 - 1;
+        long left = pair * 2;
+        long seq = left * 256 + 1;
+        assertEquals(null, storedNode(8, left + 1), "not stored before a proof needs it");
+
+        List<byte[]> path = hashes(get(INCLUSION, Map.of("seq", seq, "size", size)).getList("auditPath", String.class));
+        assertTrue(Merkle.verifyInclusion(seq - 1, size, leaves.get((int) seq - 1), path, root));
+        byte[] sibling = storedNode(8, left + 1);
+        assertArrayEquals(Merkle.root(Merkle.of(leaves.subList((int) (left + 1) * 256, (int) (left + 2) * 256)), 256),
+                sibling, "the stored root of leaves " + ((left + 1) * 256 + 1) + ".." + ((left + 2) * 256));
+        for (Object[] node : storedNodes(size)) {
+            int level = (Integer) node[0];
+            long index = (Long) node[1];
+            int from = (int) (index << level);
+            assertArrayEquals(Merkle.root(Merkle.of(leaves.subList(from, from + (1 << level))), 1L << level),
+                    (byte[]) node[2], "stored node " + level + "/" + index);
+        }
+        assertTrue(verify().getBoolean("valid"));
+
+        byte[] forged = sibling.clone();
+        forged[0] ^= 1;
+        TestDb.tamper(s -> s.execute("UPDATE merkle_node SET hash = '\\x" + HEX.formatHex(forged)
+                + "' WHERE level = 8 AND node_index = " + (left + 1)));
+        try {
+            List<byte[]> through = hashes(get(INCLUSION, Map.of("seq", seq, "size", size))
+                    .getList("auditPath", String.class));
+            assertFalse(Merkle.verifyInclusion(seq - 1, size, leaves.get((int) seq - 1), through, root),
+                    "the proof went through the stored node");
+            JsonPath verification = verify();
+            assertFalse(verification.getBoolean("valid"));
+            assertTrue(verification.getString("reason").contains("level 8, index " + (left + 1)),
+                    verification.getString("reason"));
+        } finally {
+            TestDb.tamper(s -> s.execute("UPDATE merkle_node SET hash = '\\x" + HEX.formatHex(sibling)
+                    + "' WHERE level = 8 AND node_index = " + (left + 1)));
+        }
+        assertTrue(verify().getBoolean("valid"), "repaired");
+        try (Connection c = TestDb.owner(); Statement s = c.createStatement()) {
+            SQLException refused = assertThrows(SQLException.class, () -> s.execute("DELETE FROM merkle_node"));
+            assertTrue(refused.getMessage().contains("merkle_node is append-only"), refused.getMessage());
+        }
+    }
+
+    private byte[] storedNode(int level, long index) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT hash FROM merkle_node WHERE level = ? AND node_index = ?")) {
+            s.setInt(1, level);
+            s.setLong(2, index);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getBytes(1) : null;
+            }
+        }
+    }
+
+    private List<Object[]> storedNodes(long size) throws SQLException {
+        List<Object[]> nodes = new ArrayList<>();
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT level, node_index, hash FROM merkle_node WHERE (node_index + 1) * (1::bigint << level) <= ?")) {
+            s.setLong(1, size);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    nodes.add(new Object[] {rs.getInt(1), rs.getLong(2), rs.getBytes(3)});
+                }
+            }
+        }
+        assertFalse(nodes.isEmpty());
+        return nodes;
     }
 
     @Test

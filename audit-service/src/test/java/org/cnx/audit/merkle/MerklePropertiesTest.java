@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -113,6 +115,80 @@ class MerklePropertiesTest {
                 }
             }
         }
+    }
+
+    /** Leaf hashes that keep the subtree roots proofs compute (of 4 leaves or more), and count the leaves read. */
+    private static final class Keeping implements Merkle.LeafHashes {
+        final List<byte[]> leaves;
+        final Map<String, byte[]> kept = new HashMap<>();
+        int leavesRead;
+
+        Keeping(List<byte[]> leaves) {
+            this.leaves = leaves;
+        }
+
+        @Override
+        public byte[] get(long index) {
+            leavesRead++;
+            return leaves.get((int) index);
+        }
+
+        @Override
+        public byte[] knownSubtree(int level, long index) {
+            return kept.get(level + "/" + index);
+        }
+
+        @Override
+        public void computed(int level, long index, byte[] root) {
+            if (level >= 2) {
+                kept.put(level + "/" + index, root);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {11, 12})
+    void proofsFromKeptSubtreesAreTheSameAndReadFewLeaves(long seed) {
+        Random random = new Random(seed);
+        List<byte[]> leaves = randomLeaves(random, 300);
+        Merkle.LeafHashes plain = Merkle.of(leaves);
+        Keeping keeping = new Keeping(leaves);
+        for (int size : new int[] {1, 2, 5, 64, 100, 255, 256, 257, 300}) {
+            for (int i = 0; i < 20; i++) {
+                int index = random.nextInt(size);
+                int first = 1 + random.nextInt(size);
+                keeping.leavesRead = 0;
+                List<byte[]> proof = Merkle.inclusionProof(keeping, index, size);
+                int read = keeping.leavesRead;
+                assertEquals(hex(Merkle.inclusionProof(plain, index, size)), hex(proof), "inclusion " + index + "/" + size);
+                assertEquals(hex(Merkle.consistencyProof(plain, first, size)),
+                        hex(Merkle.consistencyProof(keeping, first, size)), "consistency " + first + "/" + size);
+                if (i > 0 && size >= 64) {
+                    // once the subtrees around are kept, a proof reads its leaf's block of 4 and the ragged right edge
+                    assertTrue(read <= 8, read + " leaves read for a proof in a tree of " + size);
+                }
+            }
+        }
+        Frontier frontier = new Frontier();
+        Map<String, byte[]> completed = new HashMap<>();
+        for (byte[] leaf : leaves) {
+            frontier.append(leaf, (level, index, root) -> completed.put(level + "/" + index, root));
+        }
+        assertEquals(300 - Long.bitCount(300), completed.size(), "one node per merge");
+        completed.forEach((key, root) -> {
+            int level = Integer.parseInt(key.split("/")[0]);
+            int index = Integer.parseInt(key.split("/")[1]);
+            int from = index << level;
+            assertArrayEquals(Merkle.root(Merkle.of(leaves.subList(from, from + (1 << level))), 1L << level), root, key);
+            byte[] kept = keeping.kept.get(key);
+            if (kept != null) {
+                assertArrayEquals(root, kept, key);
+            }
+        });
+    }
+
+    private static List<String> hex(List<byte[]> hashes) {
+        return hashes.stream().map(h -> java.util.HexFormat.of().formatHex(h)).toList();
     }
 
     private static byte[] flip(byte[] hash, Random random) {
