@@ -12,10 +12,13 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -336,5 +339,47 @@ class DeliveryTest {
         assertTrue(given().auth().oauth2(admin).get("/api/v1/deliveries/health").then().extract().jsonPath()
                 .getList("partners.partner").stream().map(Object::toString).collect(Collectors.toList())
                 .containsAll(List.of("CN-GACC", "CN-MPS", "CN-NNCC", "US-CBP", "US-DEA", "US-HSI")));
+    }
+
+    @Test
+    void aPartnerThatTricklesItsAnswerHasTheAttemptCutAtTheDeadlineAndRetried() {
+        // the headers come at once, so the request timeout (2 s in tests) is met; the body takes 9 s
+        register("MX-TRICKLE", true);
+        stub(post(urlEqualTo("/partners/MX-TRICKLE/deliveries"))
+                .willReturn(aResponse().withStatus(200).withBody("received").withChunkedDribbleDelay(8, 9_000)));
+        UUID report = handOverTo("MX-TRICKLE");
+
+        // cut at connect + request timeout (3 s), long before the body would have ended
+        JsonPath cut = await().atMost(Duration.ofSeconds(7)).until(() -> deliveryOf(report),
+                d -> d.getString("lastError") != null);
+        assertTrue(cut.getString("lastError").contains("no complete response within 3000 ms"), cut.prettify());
+        assertNotEquals("DELIVERED", cut.getString("status"), cut.prettify());
+
+        unstub();
+        await().atMost(Duration.ofSeconds(20)).until(() -> statusOf(report), "DELIVERED"::equals);
+    }
+
+    @Test
+    void deliveriesStartNoThreadOfTheirOwn() {
+        // where the common pool has one thread (2 cores), the JDK client's sendAsync started a thread per response
+        register("MX-MANY", true);
+        UUID warm = handOverTo("MX-MANY");
+        await().pollInSameThread().atMost(Duration.ofSeconds(15)).until(() -> statusOf(warm), "DELIVERED"::equals);
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long before = threads.getTotalStartedThreadCount();
+
+        List<UUID> reports = new ArrayList<>();
+        List<String> messages = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            UUID id = UUID.randomUUID();
+            reports.add(id);
+            messages.add(Reports.message(id, "US-CBP", "US", "GREEN", "{\"releasableTo\":[\"MX-MANY\"]}"));
+        }
+        Reports.handOver(messages.toArray(String[]::new)).statusCode(200);
+        await().pollInSameThread().atMost(Duration.ofSeconds(30))
+                .until(() -> reports.stream().allMatch(id -> !requestsTo("MX-MANY", id).isEmpty()));
+
+        long started = threads.getTotalStartedThreadCount() - before;
+        assertTrue(started < 20, started + " threads started for 40 deliveries");
     }
 }

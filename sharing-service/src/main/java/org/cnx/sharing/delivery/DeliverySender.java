@@ -12,11 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.cnx.sharing.partner.EndpointGuard;
@@ -25,6 +26,12 @@ import org.cnx.sharing.partner.EndpointGuard;
  * Makes one attempt: checks the endpoint again (DNS may have changed since it was registered), signs
  * the delivery for the partner and POSTs it, never following a redirect and never waiting longer than
  * connect timeout + request timeout for the whole response.
+ * <p>
+ * The request is sent with the blocking {@code send} on the lane's own thread. {@code sendAsync} would complete
+ * every response through {@code CompletableFuture}'s default executor, which starts a new thread per task where the
+ * common pool has a parallelism of 1 (two cores or fewer): a thread per delivery. The request timeout covers the
+ * wait for the response's headers only, so a watchdog interrupts the lane at the deadline; the HTTP client then
+ * cancels the exchange.
  */
 @ApplicationScoped
 class DeliverySender {
@@ -41,6 +48,11 @@ class DeliverySender {
     private final Duration requestTimeout;
     private final long deadlineMillis;
     private final HttpClient http;
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "delivery-deadlines");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     DeliverySender(DeliveryConfig config, DeliverySigner signer, EndpointGuard guard) {
         this.signer = signer;
@@ -73,22 +85,76 @@ class DeliverySender {
                 .header(DELIVERY_ID_HEADER, delivery.id().toString())
                 .POST(HttpRequest.BodyPublishers.ofString(delivery.payload(), StandardCharsets.UTF_8))
                 .build();
-        CompletableFuture<HttpResponse<Void>> response = http.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+        Deadline deadline = new Deadline(Thread.currentThread());
+        deadline.watch(watchdog.schedule(deadline, deadlineMillis, TimeUnit.MILLISECONDS));
+        HttpResponse<Void> r;
         try {
-            HttpResponse<Void> r = response.get(deadlineMillis, TimeUnit.MILLISECONDS);
-            int code = r.statusCode();
-            RetryPolicy.Verdict verdict = RetryPolicy.classify(code);
-            return new Result(verdict, code, verdict == RetryPolicy.Verdict.DELIVERED ? null : "HTTP " + code,
-                    RetryPolicy.retryAfter(r.headers().firstValue("Retry-After"), Instant.now()), started, Instant.now());
-        } catch (TimeoutException e) {
-            response.cancel(true);
-            return retry("no complete response within " + deadlineMillis + " ms", started);
-        } catch (ExecutionException e) {
-            return retry(describe(e.getCause()), started);
+            r = http.send(request, HttpResponse.BodyHandlers.discarding());
         } catch (InterruptedException e) {
-            response.cancel(true);
+            if (deadline.end()) {
+                return retry("no complete response within " + deadlineMillis + " ms", started);
+            }
             Thread.currentThread().interrupt();
             return retry("interrupted (shutting down)", started);
+        } catch (IOException e) {
+            return retry(describe(e), started);
+        } finally {
+            deadline.end(); // whatever came, the watchdog must not interrupt the lane's next attempt
+        }
+        // a response that came as the deadline passed still counts
+        int code = r.statusCode();
+        RetryPolicy.Verdict verdict = RetryPolicy.classify(code);
+        return new Result(verdict, code, verdict == RetryPolicy.Verdict.DELIVERED ? null : "HTTP " + code,
+                RetryPolicy.retryAfter(r.headers().firstValue("Retry-After"), Instant.now()), started, Instant.now());
+    }
+
+    @PreDestroy
+    void stopWatchdog() {
+        watchdog.shutdownNow();
+    }
+
+    /**
+     * The deadline of one attempt: when it passes, it interrupts the lane's thread, unless the attempt ended first.
+     * {@link #end()} takes back an interrupt it made, so that it does not reach the lane's next attempt.
+     */
+    private static final class Deadline implements Runnable {
+
+        private final Thread lane;
+        private ScheduledFuture<?> task;
+        private boolean ended;
+        private boolean passed;
+
+        Deadline(Thread lane) {
+            this.lane = lane;
+        }
+
+        void watch(ScheduledFuture<?> scheduled) {
+            this.task = scheduled;
+        }
+
+        @Override
+        public synchronized void run() {
+            if (!ended) {
+                passed = true;
+                lane.interrupt();
+            }
+        }
+
+        /**
+         * Ends the watch, from the lane's thread; true when the deadline had passed, and then its interrupt is
+         * cleared. Calling it again changes nothing more.
+         */
+        boolean end() {
+            task.cancel(false);
+            synchronized (this) {
+                if (!ended) {
+                    ended = true;
+                    if (passed) {
+                        Thread.interrupted();
+                    }
+                }
+                return passed;
+            }
         }
     }
 
