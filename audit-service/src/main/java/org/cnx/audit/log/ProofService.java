@@ -35,6 +35,12 @@ public class ProofService {
     private record Proved<T>(T proof, List<StoredTree.Node> fresh) {
     }
 
+    /** One proof's work on the tree, after the tree's size was checked against the log. */
+    @FunctionalInterface
+    private interface Proof<T> {
+        T from(StoredTree tree);
+    }
+
     private final LogSnapshot snapshot;
     private final DataSource dataSource;
 
@@ -44,39 +50,37 @@ public class ProofService {
     }
 
     public InclusionProof inclusion(long seq, long size) {
-        Proved<InclusionProof> proved = snapshot.read(c -> {
-            checkSize(c, size, "size");
+        return prove(size, "size", tree -> {
             if (seq < 1 || seq > size) {
                 throw badParameter("seq", "must be between 1 and size (" + size + ")");
             }
-            StoredTree tree = new StoredTree(c, size);
-            try {
-                byte[] leaf = tree.get(seq - 1);
-                List<byte[]> path = Merkle.inclusionProof(tree, seq - 1, size);
-                byte[] root = Merkle.rootFromInclusionProof(seq - 1, size, leaf, path);
-                return new Proved<>(new InclusionProof(seq, seq - 1, size, HEX.formatHex(leaf),
-                        path.stream().map(HEX::formatHex).toList(), HEX.formatHex(root)), tree.fresh());
-            } finally {
-                tree.close();
-            }
+            byte[] leaf = tree.get(seq - 1);
+            List<byte[]> path = Merkle.inclusionProof(tree, seq - 1, size);
+            byte[] root = Merkle.rootFromInclusionProof(seq - 1, size, leaf, path);
+            return new InclusionProof(seq, seq - 1, size, HEX.formatHex(leaf), path.stream().map(HEX::formatHex).toList(),
+                    HEX.formatHex(root));
         });
-        store(proved.fresh());
-        return proved.proof();
     }
 
     public ConsistencyProof consistency(long from, long to) {
-        Proved<ConsistencyProof> proved = snapshot.read(c -> {
-            checkSize(c, to, "to");
+        return prove(to, "to", tree -> {
             if (from < 1 || from > to) {
                 throw badParameter("from", "must be between 1 and to (" + to + ")");
             }
-            StoredTree tree = new StoredTree(c, to);
-            try {
-                List<byte[]> proof = Merkle.consistencyProof(tree, from, to);
-                return new Proved<>(new ConsistencyProof(from, to, proof.stream().map(HEX::formatHex).toList()),
-                        tree.fresh());
-            } finally {
-                tree.close();
+            List<byte[]> proof = Merkle.consistencyProof(tree, from, to);
+            return new ConsistencyProof(from, to, proof.stream().map(HEX::formatHex).toList());
+        });
+    }
+
+    /**
+     * A proof over the tree of {@code size} leaves (the query parameter {@code sizeName}), inside one snapshot; then
+     * the subtree roots it computed are stored for the next proofs.
+     */
+    private <T> T prove(long size, String sizeName, Proof<T> proof) {
+        Proved<T> proved = snapshot.read(c -> {
+            checkSize(c, size, sizeName);
+            try (StoredTree tree = new StoredTree(c, size)) {
+                return new Proved<>(proof.from(tree), tree.fresh());
             }
         });
         store(proved.fresh());

@@ -18,7 +18,7 @@ import org.cnx.audit.merkle.Merkle;
  * proof has to compute, because they are not stored yet, are collected in {@link #fresh()} for the caller to
  * store. One per proof; not thread-safe.
  */
-final class StoredTree implements Merkle.LeafHashes {
+final class StoredTree implements Merkle.LeafHashes, AutoCloseable {
 
     /** Subtrees of 2^8 = 256 leaves or more are stored; smaller ones are rehashed from one block of leaf hashes. */
     static final int STORED_LEVEL = 8;
@@ -135,7 +135,8 @@ final class StoredTree implements Merkle.LeafHashes {
     }
 
     /** Closes the statements; the connection belongs to the snapshot. */
-    void close() throws SQLException {
+    @Override
+    public void close() throws SQLException {
         if (leafQuery != null) {
             leafQuery.close();
         }
