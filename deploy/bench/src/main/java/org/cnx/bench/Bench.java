@@ -222,6 +222,11 @@ public final class Bench {
         return seconds;
     }
 
+    /** A service built a second time as Quarkus's {@code aot-jar} (run.sh's build step). */
+    private Path aotJar(String name) {
+        return root.resolve(name + "-service/target/quarkus-aot/quarkus-run.jar");
+    }
+
     /** The restart records its profile under the same name: the run's profile is kept as {@code <name>-run.jfr}. */
     private void keepProfile(String name) throws IOException {
         Path profile = root.resolve("deploy/bench/target/logs").resolve(name + ".jfr");
@@ -242,9 +247,7 @@ public final class Bench {
             return null;
         }
         List<String> names = List.of("audit", "sharing", "intake");
-        List<String> unbuilt = names.stream()
-                .filter(name -> !Files.exists(root.resolve(name + "-service/target/quarkus-aot/quarkus-run.jar")))
-                .toList();
+        List<String> unbuilt = names.stream().filter(name -> !Files.exists(aotJar(name))).toList();
         if (!unbuilt.isEmpty()) {
             System.out.println("bench: no AOT startups: " + unbuilt + " not built as aot-jar (run.sh without --no-build builds them)");
             return null;
@@ -254,7 +257,7 @@ public final class Bench {
         for (String name : names) {
             Proc proc = procs.get(name);
             proc.stop();
-            Path jar = root.resolve(name + "-service/target/quarkus-aot/quarkus-run.jar");
+            Path jar = aotJar(name);
             Files.deleteIfExists(jar.resolveSibling("app.aot"));
             System.out.println("bench: " + name + " on " + java + ": a training start writes the AOT cache");
             List<String> training = new ArrayList<>(jvm);
