@@ -62,6 +62,13 @@ class TableUpkeepTest {
             long rows = TestDb.queryLong(s, "SELECT count(*) FROM audit_event");
             long estimate = TestDb.queryLong(s, "SELECT reltuples::bigint FROM pg_class WHERE relname = 'audit_event'");
             assertEquals(rows, estimate, "the planner knows how large the log is");
+            // the events' seq are distinct: a statistics target of 100 would keep up to 101 histogram bounds (as many
+            // as there are events, below that), the upkeep's 10 keeps 11
+            assertTrue(rows > 11, "enough events for a histogram: " + rows);
+            assertEquals(11, TestDb.queryLong(s, "SELECT cardinality(histogram_bounds::text::text[]) FROM pg_stats"
+                    + " WHERE tablename = 'audit_event' AND attname = 'seq'"));
+            assertEquals(0, TestDb.queryLong(s, "SELECT count(*) FROM pg_stats WHERE tablename = 'audit_event'"
+                    + " AND attname IN ('canonical', 'details')"), "no statistics are gathered for the events' bodies");
         }
         assertFalse(upkeep.run().contains("audit_event"), "nothing is due twice");
     }

@@ -1,6 +1,7 @@
 package org.cnx.intake.upkeep;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
@@ -52,6 +53,39 @@ class TableUpkeepTest {
         });
         assertTrue(done.contains(new TableUpkeep.Done("report", true, true)), "report was vacuumed and analysed: " + done);
         assertTrue(upkeep.run().stream().noneMatch(d -> d.table().equals("report")), "nothing is due twice");
+    }
+
+    @Test
+    void theAnalysisSamplesFewRowsAndSkipsTheDocuments() throws Exception {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("""
+                    INSERT INTO report (id, agency, country, external_ref, type, tlp, title, status, submitted_by,
+                                        received_at, body, payload_sha256, content_sha256, watchlist_hits)
+                    SELECT gen_random_uuid(), 'UPKEEP-STATS', 'US', 'stats-' || n, 'SEIZURE', 'GREEN', 't', 'RECEIVED',
+                           's', now() - n * interval '1 second', jsonb_build_object('n', n), repeat('a', 64),
+                           repeat('b', 64), '[]' FROM generate_series(1, 3000) n""");
+        }
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> stat("n_mod_since_analyze") >= 3000);
+            await().atMost(Duration.ofSeconds(10)).until(() -> upkeep.run().stream().anyMatch(d -> d.table().equals("report")));
+
+            // 3,000 distinct times: a statistics target of 100 would keep 101 histogram bounds, the upkeep's 10 keeps 11
+            assertEquals(TableUpkeep.STATISTICS_TARGET + 1, histogramBounds("received_at"));
+            assertEquals(-1, histogramBounds("body"), "no statistics are gathered for the report's document");
+        } finally {
+            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+                s.execute("DELETE FROM report WHERE agency = 'UPKEEP-STATS'");
+            }
+        }
+    }
+
+    /** The number of the column's histogram bounds in pg_stats, 0 without a histogram, -1 without statistics. */
+    private int histogramBounds(String column) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT coalesce(cardinality(histogram_bounds::text::text[]), 0) FROM pg_stats"
+                        + " WHERE schemaname = current_schema() AND tablename = 'report' AND attname = '" + column + "'")) {
+            return rs.next() ? rs.getInt(1) : -1;
+        }
     }
 
     private long stat(String column) throws SQLException {

@@ -24,11 +24,18 @@ import io.quarkus.scheduler.Scheduled;
  * 50 + 20 % of its rows are dead. With {@code cnx.upkeep.mode=auto} (the default) it stays idle while the server
  * runs autovacuum; {@code always} and {@code off} are for tests and for operators. It looks every
  * {@code cnx.upkeep.interval} (20 s).
+ * <p>
+ * Its ANALYZE samples 3,000 rows instead of the default 30,000 (a statistics target of {@value #STATISTICS_TARGET}
+ * instead of 100): this service's statements look rows up by key and read index ranges, and need the row counts
+ * and the common values of a few short columns, which such a sample gives. At 50,000 reports that took ANALYZE of
+ * the largest tables from 0.3–0.6 s each to under 0.1 s, time in which it held one of a 2-core machine's cores.
  */
 @ApplicationScoped
 public class TableUpkeep {
 
     private static final Logger LOG = Logger.getLogger(TableUpkeep.class);
+
+    static final int STATISTICS_TARGET = 10;
 
     private static final String DUE = """
             SELECT relname,
@@ -78,11 +85,20 @@ public class TableUpkeep {
                     }
                 }
             }
-            for (Done table : due) {
-                String name = '"' + table.table().replace("\"", "\"\"") + '"';
-                s.execute((table.vacuumed() ? "VACUUM (ANALYZE) " : "ANALYZE ") + name);
-                LOG.debugf("upkeep: %s %s", table.vacuumed() ? "vacuumed and analysed" : "analysed", table.table());
-                done.add(new Done(table.table(), true, table.vacuumed()));
+            if (due.isEmpty()) {
+                return done;
+            }
+            // the connection goes back to the pool afterwards: the setting must not stay with it
+            s.execute("SET default_statistics_target = " + STATISTICS_TARGET);
+            try {
+                for (Done table : due) {
+                    String name = '"' + table.table().replace("\"", "\"\"") + '"';
+                    s.execute((table.vacuumed() ? "VACUUM (ANALYZE) " : "ANALYZE ") + name);
+                    LOG.debugf("upkeep: %s %s", table.vacuumed() ? "vacuumed and analysed" : "analysed", table.table());
+                    done.add(new Done(table.table(), true, table.vacuumed()));
+                }
+            } finally {
+                s.execute("RESET default_statistics_target");
             }
         }
         return done;

@@ -1,6 +1,7 @@
 package org.cnx.sharing.upkeep;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
@@ -50,6 +51,40 @@ class TableUpkeepTest {
         });
         assertTrue(done.contains(new TableUpkeep.Done("outbox_message", true, true)),
                 "the outbox was vacuumed and analysed: " + done);
+    }
+
+    @Test
+    void theAnalysisSamplesFewRowsAndSkipsTheMessageBodies() throws Exception {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            // a destination no relay serves: the rows stay until the test deletes them
+            s.execute("""
+                    INSERT INTO outbox_message (id, destination, payload, created_at, available_at)
+                    SELECT gen_random_uuid(), 'upkeep-stats', jsonb_build_object('n', n)::text,
+                           now() - n * interval '1 second', now() FROM generate_series(1, 3000) n""");
+        }
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> stat("n_mod_since_analyze") >= 3000);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> upkeep.run().stream().anyMatch(d -> d.table().equals("outbox_message")));
+
+            // 3,000 distinct times: a statistics target of 100 would keep 101 histogram bounds, the upkeep's 10 keeps 11
+            assertEquals(TableUpkeep.STATISTICS_TARGET + 1, histogramBounds("created_at"));
+            assertEquals(-1, histogramBounds("payload"), "no statistics are gathered for the messages' bodies");
+        } finally {
+            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+                s.execute("DELETE FROM outbox_message WHERE destination = 'upkeep-stats'");
+            }
+        }
+    }
+
+    /** The number of the column's histogram bounds in pg_stats, 0 without a histogram, -1 without statistics. */
+    private int histogramBounds(String column) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT coalesce(cardinality(histogram_bounds::text::text[]), 0) FROM pg_stats"
+                        + " WHERE schemaname = current_schema() AND tablename = 'outbox_message' AND attname = '"
+                        + column + "'")) {
+            return rs.next() ? rs.getInt(1) : -1;
+        }
     }
 
     private long stat(String column) throws SQLException {
