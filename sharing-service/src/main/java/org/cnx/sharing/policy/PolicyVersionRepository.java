@@ -20,11 +20,13 @@ public class PolicyVersionRepository implements PanacheRepositoryBase<PolicyVers
         return findAll(Sort.descending("version")).withLock(LockModeType.PESSIMISTIC_WRITE).firstResultOptional();
     }
 
-    /** The number of the version in force; 0 before any. */
+    /**
+     * The number of the version in force; 0 before any. In SQL rather than HQL: every start asks (PolicySeeder), and
+     * a JVM's first HQL statement builds Hibernate's HQL parser, about 0.2 s of a 2-core machine's start to ready.
+     */
     public int latestNumber() {
-        Integer max = getEntityManager().createQuery("select max(p.version) from PolicyVersion p", Integer.class)
-                .getSingleResult();
-        return max == null ? 0 : max;
+        return ((Number) getEntityManager().createNativeQuery("SELECT coalesce(max(version), 0) FROM policy_version")
+                .getSingleResult()).intValue();
     }
 
     /** Inserts unless the version exists (a replica may seed at the same time); true when inserted. */
