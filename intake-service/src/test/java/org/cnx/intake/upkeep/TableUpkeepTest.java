@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -35,14 +36,8 @@ class TableUpkeepTest {
 
     @Test
     void changedTablesAreAnalysedAndDeadRowsVacuumed() throws Exception {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("""
-                    INSERT INTO report (id, agency, country, external_ref, type, tlp, title, status, submitted_by,
-                                        received_at, body, payload_sha256, content_sha256, watchlist_hits)
-                    SELECT gen_random_uuid(), 'UPKEEP', 'US', 'upkeep-' || n, 'SEIZURE', 'GREEN', 't', 'RECEIVED', 's',
-                           now(), '{}', repeat('a', 64), repeat('b', 64), '[]' FROM generate_series(1, 3000) n""");
-            s.execute("DELETE FROM report WHERE agency = 'UPKEEP'");
-        }
+        insertReports("UPKEEP");
+        deleteReports("UPKEEP");
         // the statistics counters reach pg_stat_user_tables a moment after the transaction ends
         await().atMost(Duration.ofSeconds(10)).until(() -> stat("n_dead_tup") >= 3000);
 
@@ -57,14 +52,7 @@ class TableUpkeepTest {
 
     @Test
     void theAnalysisSamplesFewRowsAndSkipsTheDocuments() throws Exception {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("""
-                    INSERT INTO report (id, agency, country, external_ref, type, tlp, title, status, submitted_by,
-                                        received_at, body, payload_sha256, content_sha256, watchlist_hits)
-                    SELECT gen_random_uuid(), 'UPKEEP-STATS', 'US', 'stats-' || n, 'SEIZURE', 'GREEN', 't', 'RECEIVED',
-                           's', now() - n * interval '1 second', jsonb_build_object('n', n), repeat('a', 64),
-                           repeat('b', 64), '[]' FROM generate_series(1, 3000) n""");
-        }
+        insertReports("UPKEEP-STATS");
         try {
             await().atMost(Duration.ofSeconds(10)).until(() -> stat("n_mod_since_analyze") >= 3000);
             await().atMost(Duration.ofSeconds(10)).until(() -> upkeep.run().stream().anyMatch(d -> d.table().equals("report")));
@@ -73,9 +61,28 @@ class TableUpkeepTest {
             assertEquals(TableUpkeep.STATISTICS_TARGET + 1, histogramBounds("received_at"));
             assertEquals(-1, histogramBounds("body"), "no statistics are gathered for the report's document");
         } finally {
-            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-                s.execute("DELETE FROM report WHERE agency = 'UPKEEP-STATS'");
-            }
+            deleteReports("UPKEEP-STATS");
+        }
+    }
+
+    /** 3,000 reports of {@code agency}, received a second apart. */
+    private void insertReports(String agency) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("""
+                INSERT INTO report (id, agency, country, external_ref, type, tlp, title, status, submitted_by,
+                                    received_at, body, payload_sha256, content_sha256, watchlist_hits)
+                SELECT gen_random_uuid(), ?, 'US', 'upkeep-' || n, 'SEIZURE', 'GREEN', 't', 'RECEIVED', 's',
+                       now() - n * interval '1 second', jsonb_build_object('n', n), repeat('a', 64), repeat('b', 64),
+                       '[]' FROM generate_series(1, 3000) n""")) {
+            s.setString(1, agency);
+            s.executeUpdate();
+        }
+    }
+
+    private void deleteReports(String agency) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "DELETE FROM report WHERE agency = ?")) {
+            s.setString(1, agency);
+            s.executeUpdate();
         }
     }
 
