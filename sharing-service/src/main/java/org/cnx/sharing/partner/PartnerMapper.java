@@ -18,9 +18,9 @@ public final class PartnerMapper {
     }
 
     /** What the policy sees of the partner; an unreadable maximum TLP admits nothing above CLEAR. */
-    public static Recipient recipient(Partner p) {
-        return new Recipient(p.code, p.country, new LinkedHashSet<>(types(p.acceptedTypes)),
-                Tlp.parse(p.maxTlp).orElse(Tlp.CLEAR));
+    static Recipient recipient(String code, String country, String acceptedTypes, String maxTlp) {
+        return new Recipient(code, country, new LinkedHashSet<>(types(acceptedTypes)),
+                Tlp.parse(maxTlp).orElse(Tlp.CLEAR));
     }
 
     static String join(List<String> types) {

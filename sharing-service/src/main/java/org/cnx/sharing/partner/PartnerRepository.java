@@ -4,6 +4,9 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.cnx.sharing.jdbc.InTransaction;
+import org.cnx.sharing.policy.Recipient;
+
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Sort;
 
@@ -15,8 +18,16 @@ public class PartnerRepository implements PanacheRepositoryBase<Partner, String>
         return find("code > ?1", Sort.by("code"), afterCode).page(0, limit).list();
     }
 
-    public List<Partner> active() {
-        return list("active", Sort.by("code"), true);
+    private static final String ACTIVE = "SELECT code, country, accepted_types, max_tlp FROM partner WHERE active ORDER BY code";
+
+    /**
+     * What the policy sees of the active partners, in code order. Plain SQL, without managed entities: every
+     * hand-over asks, and a Panache query's building, the entities' loading and their dirty check at the flush cost
+     * several times the statement (4 % of sharing's CPU under load).
+     */
+    public List<Recipient> activeRecipients() {
+        return InTransaction.select(getEntityManager(), ACTIVE,
+                rs -> PartnerMapper.recipient(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
     }
 
     /** Inserts unless the code is taken (also by a concurrent replica); true when inserted. */

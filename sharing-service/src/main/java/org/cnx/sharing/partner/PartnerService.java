@@ -46,7 +46,7 @@ public class PartnerService {
 
     /** The partners that get a decision for every new report, as the policy sees them. */
     public List<Recipient> activeRecipients() {
-        return partners.active().stream().map(PartnerMapper::recipient).toList();
+        return partners.activeRecipients();
     }
 
     @Transactional

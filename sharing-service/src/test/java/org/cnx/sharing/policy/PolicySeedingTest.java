@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import jakarta.inject.Inject;
@@ -19,8 +20,10 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
- * Every start asks for the version in force (PolicySeeder). The question goes to the database in SQL, not HQL: a JVM's
- * first HQL statement builds Hibernate's HQL parser, about 0.2 s of a start to ready on a 2-core machine.
+ * Every start asks for the version in force (PolicySeeder), and so does every hand-over. The question goes to the
+ * database in plain SQL, past Hibernate's query machinery: a JVM's first HQL statement builds Hibernate's HQL parser,
+ * about 0.2 s of a start to ready on a 2-core machine, and even a native query through Hibernate costs several times
+ * the statement.
  */
 @QuarkusTest
 @QuarkusTestResource(FakePartners.class)
@@ -33,16 +36,18 @@ class PolicySeedingTest {
     SessionFactory sessions;
 
     @Test
-    void theVersionInForceIsLookedUpInSql() {
+    void theVersionInForceIsLookedUpInPlainSql() {
         Statistics statistics = sessions.getStatistics();
         Map<String, Long> before = executions(statistics);
 
         int latest = QuarkusTransaction.requiringNew().call(versions::latestNumber);
 
         Map<String, Long> after = executions(statistics);
-        List<String> ran = after.keySet().stream().filter(q -> !after.get(q).equals(before.getOrDefault(q, 0L))).toList();
-        assertEquals(1, ran.size(), "one statement: " + ran);
-        assertTrue(ran.get(0).contains("FROM policy_version"), "SQL on the table, not HQL on the entity: " + ran);
+        List<String> ran = after.keySet().stream()
+                .filter(q -> !after.get(q).equals(before.getOrDefault(q, 0L)))
+                .filter(q -> q.toLowerCase(Locale.ROOT).contains("policy"))
+                .toList();
+        assertEquals(List.of(), ran, "no query on the policy through Hibernate, HQL or native");
         assertTrue(latest >= 1, "the initial policy was seeded as version 1: " + latest);
         assertEquals(latest, QuarkusTransaction.requiringNew().call(() -> versions.latest().orElseThrow().version));
     }
