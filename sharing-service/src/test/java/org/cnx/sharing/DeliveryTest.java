@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -73,10 +74,14 @@ class DeliveryTest {
     }
 
     private void register(String code, boolean active) {
+        register(code, partners.baseUrl(), active);
+    }
+
+    private void register(String code, String baseUrl, boolean active) {
         given().auth().oauth2(admin).contentType("application/json").body("""
                 {"name":"Test partner %s","country":"MX","endpoint":"%s/partners/%s/deliveries",
                  "acceptedTypes":["PRECURSOR_SHIPMENT"],"maxTlp":"AMBER","active":%s}"""
-                .formatted(code, partners.baseUrl(), code, active))
+                .formatted(code, baseUrl, code, active))
                 .put("/api/v1/partners/" + code).then().statusCode(org.hamcrest.Matchers.oneOf(200, 201));
         if (!registered.contains(code)) {
             registered.add(code);
@@ -357,6 +362,71 @@ class DeliveryTest {
 
         unstub();
         await().atMost(Duration.ofSeconds(20)).until(() -> statusOf(report), "DELIVERED"::equals);
+    }
+
+    @Test
+    void aPartnerThatNeverAnswersIsCutAtTheRequestTimeoutAndRetried() {
+        register("MX-SILENT", true);
+        stub(post(urlEqualTo("/partners/MX-SILENT/deliveries")).willReturn(aResponse().withStatus(200)
+                .withFixedDelay(8_000)));
+        UUID report = handOverTo("MX-SILENT");
+
+        // no byte within the request timeout (2 s in tests) ends the attempt, before the 3 s deadline
+        JsonPath cut = await().atMost(Duration.ofSeconds(7)).until(() -> deliveryOf(report),
+                d -> d.getString("lastError") != null || "DELIVERED".equals(d.getString("status")));
+        assertNotEquals("DELIVERED", cut.getString("status"), cut.prettify());
+        assertEquals("timed out waiting for the response", cut.getString("lastError"), cut.prettify());
+
+        unstub();
+        await().atMost(Duration.ofSeconds(20)).until(() -> statusOf(report), "DELIVERED"::equals);
+    }
+
+    @Test
+    void partnersThatHangHoldNoConnectionAnotherPartnerOnTheSameHostWaitsFor() {
+        // two partners hang on every request, their 4 lanes each busy; a third partner on the same host (one
+        // connection pool) must still get its record at once, not after the hanging requests time out
+        for (String code : List.of("MX-HANGA", "MX-HANGB")) {
+            register(code, true);
+            stub(post(urlEqualTo("/partners/" + code + "/deliveries")).willReturn(aResponse().withStatus(200)
+                    .withFixedDelay(8_000)));
+        }
+        register("MX-PROMPT", true);
+        for (int i = 0; i < 4; i++) {
+            Reports.handOver(Reports.message(UUID.randomUUID(), "US-CBP", "US", "GREEN",
+                    "{\"releasableTo\":[\"MX-HANGA\",\"MX-HANGB\"]}")).statusCode(200);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> partners.findAll(postRequestedFor(
+                urlPathMatching("/partners/MX-HANG./deliveries"))).size() >= 8);
+
+        long handedOver = System.currentTimeMillis();
+        UUID report = handOverTo("MX-PROMPT");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !requestsTo("MX-PROMPT", report).isEmpty());
+        long took = requestsTo("MX-PROMPT", report).get(0).getLoggedDate().getTime() - handedOver;
+        assertTrue(took < 1_000, "MX-PROMPT's record arrived " + took + " ms after the hand-over");
+        await().atMost(Duration.ofSeconds(5)).until(() -> statusOf(report), "DELIVERED"::equals);
+        assertEquals(1, deliveryOf(report).getInt("attempts"));
+    }
+
+    @Test
+    void aPartnerEndpointWhoseCertificateNoTrustedAuthoritySignedGetsNothing() {
+        // the endpoint could be anyone's: the record must not leave, and the attempt fails as a TLS error (retried,
+        // as the partner may fix its certificate)
+        WireMockServer impostor = new WireMockServer(wireMockConfig().httpDisabled(true).dynamicHttpsPort());
+        impostor.start();
+        try {
+            impostor.stubFor(post(urlPathMatching("/partners/.*")).willReturn(aResponse().withStatus(200)));
+            register("MX-TLS", "https://localhost:" + impostor.httpsPort(), true);
+            UUID report = handOverTo("MX-TLS");
+
+            JsonPath refused = await().atMost(Duration.ofSeconds(15)).until(() -> deliveryOf(report),
+                    d -> d.getString("lastError") != null || "DELIVERED".equals(d.getString("status")));
+            assertNotEquals("DELIVERED", refused.getString("status"), refused.prettify());
+            assertTrue(refused.getString("lastError").contains("SSLHandshakeException"), refused.prettify());
+            assertEquals(List.of(), impostor.findAll(postRequestedFor(urlPathMatching("/partners/.*"))),
+                    "nothing reached the endpoint");
+        } finally {
+            impostor.stop();
+        }
     }
 
     @Test
