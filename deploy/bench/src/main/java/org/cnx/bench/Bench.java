@@ -662,7 +662,7 @@ public final class Bench {
 
     /**
      * pgbench with intake's SQL (advisory lock, externalRef check, the report, and its two outbox rows in one
-     * statement, as the driver rewrites Hibernate's batch) at the same concurrency.
+     * statement, as intake writes them) at the same concurrency.
      */
     private double pgbench() throws Exception {
         String script = """

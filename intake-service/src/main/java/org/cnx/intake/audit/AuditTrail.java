@@ -32,10 +32,17 @@ public class AuditTrail {
     @Transactional(Transactional.TxType.MANDATORY)
     public void record(String action, String outcome, JsonWebToken caller, AuditEvent.Subject subject,
             String payloadSha256, Map<String, Object> details) {
+        Outbox.Message message = event(action, outcome, caller, subject, payloadSha256, details);
+        outbox.enqueue(message.destination(), message.id(), message.json());
+    }
+
+    /** The event as an outbox message, for a caller that writes it with its other messages in one statement. */
+    public Outbox.Message event(String action, String outcome, JsonWebToken caller, AuditEvent.Subject subject,
+            String payloadSha256, Map<String, Object> details) {
         AuditEvent event = new AuditEvent(UUID.randomUUID(), Instant.now(), SERVICE, action, actor(caller),
                 subject, outcome, payloadSha256, details);
         try {
-            outbox.enqueue(DESTINATION, event.eventId(), json.writeValueAsString(event));
+            return new Outbox.Message(DESTINATION, event.eventId(), json.writeValueAsString(event));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("audit event not serialisable", e);
         }

@@ -3,6 +3,7 @@ package org.cnx.intake.report;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -20,6 +21,11 @@ import io.quarkus.panache.common.Sort;
 public class ReportRepository implements PanacheRepositoryBase<Report, UUID> {
 
     private static final String BY_EXTERNAL_KEY = "SELECT id FROM report WHERE external_key = ?";
+
+    private static final String INSERT = """
+            INSERT INTO report (id, agency, country, external_ref, type, tlp, title, status, submitted_by, received_at,
+                                body, payload_sha256, content_sha256, watchlist_hits)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?::jsonb)""";
 
     /*
      * Lookups go by a key no other index leads with (the primary key, external_key), and by id the agency is checked
@@ -53,6 +59,33 @@ public class ReportRepository implements PanacheRepositoryBase<Report, UUID> {
             }
         });
         return id == null ? Optional.empty() : findByIdOptional(id);
+    }
+
+    /**
+     * Writes a new report at once, in plain SQL; {@code watchlistHits} is {@link Report#watchlistHits} as a JSON
+     * array. The report is not managed afterwards. As a persisted entity, Hibernate's insert machinery (the action
+     * queue, the flush, the bound values' conversions) cost about a tenth of intake's CPU per report.
+     */
+    public void insert(Report r, String watchlistHits) {
+        getEntityManager().unwrap(Session.class).doWork(c -> {
+            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                ps.setObject(1, r.id);
+                ps.setString(2, r.agency);
+                ps.setString(3, r.country);
+                ps.setString(4, r.externalRef);
+                ps.setString(5, r.type.name());
+                ps.setString(6, r.tlp);
+                ps.setString(7, r.title);
+                ps.setString(8, r.status.name());
+                ps.setString(9, r.submittedBy);
+                ps.setObject(10, r.receivedAt.atOffset(ZoneOffset.UTC));
+                ps.setString(11, r.body);
+                ps.setString(12, r.payloadSha256);
+                ps.setString(13, r.contentSha256);
+                ps.setString(14, watchlistHits);
+                ps.executeUpdate();
+            }
+        });
     }
 
     /** One page of an agency's reports, newest first, after the (receivedAt, id) cursor position. */

@@ -115,18 +115,19 @@ public class ReportService {
         report.payloadSha256 = payloadSha256;
         report.watchlistHits = watchlist.hits(request.substances().stream()
                 .map(s -> new Watchlist.Substance(s.name(), s.casNumber())).toList());
-        reports.persist(report);
+        reports.insert(report, write(report.watchlistHits));
 
         SharedReport shared = new SharedReport(report.id, report.agency, report.country, report.receivedAt,
                 report.watchlistHits, request);
-        outbox.enqueue(SharingClient.DESTINATION, report.id, write(shared));
         Map<String, Object> details = new HashMap<>();
         details.put("type", request.type());
         details.put("tlp", report.tlp);
         details.put("externalRef", request.externalRef());
         details.put("watchlistHits", report.watchlistHits);
-        audit.record("REPORT_RECEIVED", "SUCCESS", caller.token(), AuditEvent.Subject.report(report.id),
-                payloadSha256, details);
+        // the hand-over to sharing and the audit event, in one statement
+        outbox.enqueueAll(List.of(new Outbox.Message(SharingClient.DESTINATION, report.id, write(shared)),
+                audit.event("REPORT_RECEIVED", "SUCCESS", caller.token(), AuditEvent.Subject.report(report.id),
+                        payloadSha256, details)));
         return report;
     }
 
