@@ -1,5 +1,6 @@
 package org.cnx.sharing.release;
 
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
+import org.cnx.sharing.jdbc.InTransaction;
 import org.cnx.sharing.paging.Filter;
 
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
@@ -17,6 +19,35 @@ import io.quarkus.panache.common.Sort;
 
 @ApplicationScoped
 public class ReleaseRepository implements PanacheRepositoryBase<Release, UUID> {
+
+    private static final String INSERT = """
+            INSERT INTO release (id, report_id, partner, origin_agency, origin_country, action, status,
+                                 required_approvals, rule, reasons, policy_version, redaction, withheld, payload,
+                                 payload_sha256, decided_at, closed_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?::jsonb, ?, ?, ?, ?)""";
+
+    /** New decisions, in one batch, in this order (their seq follows it); they are not managed afterwards. */
+    public void insertAll(List<Release> decided) {
+        InTransaction.insertAll(getEntityManager(), INSERT, decided, (ps, r) -> {
+            ps.setObject(1, r.id);
+            ps.setObject(2, r.reportId);
+            ps.setString(3, r.partner);
+            ps.setString(4, r.originAgency);
+            ps.setString(5, r.originCountry);
+            ps.setString(6, r.action.name());
+            ps.setString(7, r.status.name());
+            ps.setInt(8, r.requiredApprovals);
+            ps.setString(9, r.rule);
+            ps.setString(10, r.reasons);
+            ps.setObject(11, r.policyVersion, Types.INTEGER);
+            ps.setString(12, r.redaction);
+            ps.setString(13, r.withheld);
+            ps.setString(14, r.payload);
+            ps.setString(15, r.payloadSha256);
+            InTransaction.setInstant(ps, 16, r.decidedAt);
+            InTransaction.setInstant(ps, 17, r.closedAt);
+        });
+    }
 
     /** A release of a report from {@code country}; other countries' releases do not exist for the caller. */
     public Optional<Release> findForCountry(UUID id, String country) {

@@ -2,6 +2,7 @@ package org.cnx.sharing.report;
 
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -17,6 +18,23 @@ import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 public class SharedReportRepository implements PanacheRepositoryBase<SharedReport, UUID> {
 
     private static final String KNOWN = "SELECT id FROM shared_report WHERE id = ANY(?)";
+
+    private static final String INSERT = """
+            INSERT INTO shared_report (id, agency, country, tlp, type, received_at, body)
+            VALUES (?, ?, ?, ?, ?, ?, ?::jsonb)""";
+
+    /** New reports, in one batch; they are not managed afterwards. */
+    public void insertAll(List<SharedReport> reports) {
+        InTransaction.insertAll(getEntityManager(), INSERT, reports, (ps, r) -> {
+            ps.setObject(1, r.id);
+            ps.setString(2, r.agency);
+            ps.setString(3, r.country);
+            ps.setString(4, r.tlp);
+            ps.setString(5, r.type);
+            InTransaction.setInstant(ps, 6, r.receivedAt);
+            ps.setString(7, r.body);
+        });
+    }
 
     /** Which of {@code ids} are already known, in one statement (before the transaction persists reports). */
     public Set<UUID> known(Collection<UUID> ids) {
