@@ -19,6 +19,11 @@ import org.cnx.sharing.outbox.AfterCommit;
 @ApplicationScoped
 public class Deliveries {
 
+    private static final String INSERT = """
+            INSERT INTO delivery (id, release_id, kind, report_id, partner, payload, payload_sha256, status, attempts,
+                                  next_attempt_at, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?)""";
+
     private final EntityManager em;
     private final TransactionSynchronizationRegistry transactions;
     private final DeliveryRelay relay;
@@ -28,11 +33,6 @@ public class Deliveries {
         this.transactions = transactions;
         this.relay = relay;
     }
-
-    private static final String INSERT = """
-            INSERT INTO delivery (id, release_id, kind, report_id, partner, payload, payload_sha256, status, attempts,
-                                  next_attempt_at, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?)""";
 
     /** A released record (or a recall) to send, once the scheduling transaction commits. */
     public record Scheduled(UUID releaseId, UUID reportId, String partner, String payload, String payloadSha256) {
