@@ -69,29 +69,29 @@ public final class InTransaction {
     /** The rows of {@code sql}, which takes no parameter. */
     public static <T> List<T> select(EntityManager em, String sql, Row<T> row) {
         return em.unwrap(Session.class).doReturningWork(c -> {
-            List<T> rows = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(row.read(rs));
-                }
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                return rows(ps, row);
             }
-            return rows;
         });
     }
 
     /** The rows of {@code sql}, whose one parameter is {@code ids} as a {@code uuid[]} (e.g. {@code id = ANY(?)}). */
     public static <T> List<T> selectByIds(EntityManager em, String sql, Collection<UUID> ids, Row<T> row) {
         return em.unwrap(Session.class).doReturningWork(c -> {
-            List<T> rows = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        rows.add(row.read(rs));
-                    }
-                }
+                return rows(ps, row);
             }
-            return rows;
         });
+    }
+
+    private static <T> List<T> rows(PreparedStatement ps, Row<T> row) throws SQLException {
+        List<T> rows = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.add(row.read(rs));
+            }
+        }
+        return rows;
     }
 }

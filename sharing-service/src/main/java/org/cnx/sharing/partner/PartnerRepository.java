@@ -13,12 +13,13 @@ import io.quarkus.panache.common.Sort;
 @ApplicationScoped
 public class PartnerRepository implements PanacheRepositoryBase<Partner, String> {
 
+    private static final String ACTIVE =
+            "SELECT code, country, accepted_types, max_tlp FROM partner WHERE active ORDER BY code";
+
     /** Partners after {@code afterCode} in code order (one query). */
     public List<Partner> page(String afterCode, int limit) {
         return find("code > ?1", Sort.by("code"), afterCode).page(0, limit).list();
     }
-
-    private static final String ACTIVE = "SELECT code, country, accepted_types, max_tlp FROM partner WHERE active ORDER BY code";
 
     /**
      * What the policy sees of the active partners, in code order. Plain SQL, without managed entities: every
