@@ -1,7 +1,6 @@
 package org.cnx.sharing.outbox;
 
 import java.sql.PreparedStatement;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -38,8 +37,8 @@ public class Outbox {
 
     /**
      * Many messages in one statement, in this order, inside the caller's transaction: for callers that
-     * record hundreds of events per transaction (the delivery relay), where one entity per message costs
-     * more than the message. Do not mix with {@link #enqueue} in one transaction if their order matters.
+     * record hundreds of events per transaction (the delivery relay). Every message, one or many, is written
+     * at once by this statement, so the sequence follows the order of the calls.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void enqueueAll(String destination, List<Message> messages) {
@@ -65,14 +64,7 @@ public class Outbox {
 
     @Transactional(Transactional.TxType.MANDATORY)
     public void enqueue(String destination, UUID messageId, String json) {
-        OutboxMessage message = new OutboxMessage();
-        message.id = messageId;
-        message.destination = destination;
-        message.payload = json;
-        message.createdAt = Instant.now();
-        message.availableAt = message.createdAt;
-        em.persist(message);
-        wakeOnCommit(destination);
+        enqueueAll(destination, List.of(new Message(messageId, json)));
     }
 
     private void wakeOnCommit(String destination) {
