@@ -1,8 +1,10 @@
 package org.cnx.sharing.delivery;
 
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.MalformedURLException;
 import java.net.URI;
+import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -29,11 +31,12 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
 
 /**
  * Makes one attempt: checks the endpoint again (DNS may have changed since it was registered), signs
- * the delivery for the partner and POSTs it, never following a redirect and never waiting longer than
- * connect timeout + request timeout for the whole response.
+ * the delivery for the partner and POSTs it to the address that check resolved, never following a redirect and
+ * never waiting longer than connect timeout + request timeout for the whole response.
  * <p>
  * The request goes through Vert.x's HTTP client on Quarkus's event loops, and the lane's thread waits for its
  * outcome until the deadline; at the deadline the request is reset (its connection closed). The JDK's HTTP client
@@ -81,15 +84,23 @@ class DeliverySender {
 
     Result send(DeliveryStore.Claimed delivery) {
         Instant started = Instant.now();
-        Optional<String> refusal = guard.refusal(delivery.endpoint());
-        if (refusal.isPresent()) {
-            return result(RetryPolicy.Verdict.FAILED, null, "endpoint refused: it " + refusal.get(), started);
+        EndpointGuard.Target target = guard.target(delivery.endpoint());
+        if (target instanceof EndpointGuard.Refused refused) {
+            // a name that does not resolve now may resolve later; an address the guard refuses is not retried
+            return result(refused.mayChange() ? RetryPolicy.Verdict.RETRY : RetryPolicy.Verdict.FAILED, null,
+                    "endpoint refused: it " + refused.why(), started);
         }
+        InetAddress address = ((EndpointGuard.Allowed) target).address();
         RequestOptions request;
         try {
+            URL url = URI.create(delivery.endpoint()).toURL();
             request = new RequestOptions()
                     .setMethod(HttpMethod.POST)
-                    .setAbsoluteURI(URI.create(delivery.endpoint()).toURL())
+                    .setAbsoluteURI(url)
+                    // to the address the guard checked; the URL's host still names the partner in the Host header,
+                    // and its certificate must match it
+                    .setServer(SocketAddress.inetSocketAddress(url.getPort() == -1 ? url.getDefaultPort() : url.getPort(),
+                            address.getHostAddress()))
                     .setFollowRedirects(false)
                     // the pool's wait and the connection's set-up; then no byte for the request timeout ends it
                     .setConnectTimeout(connectTimeoutMillis)

@@ -18,8 +18,9 @@ import jakarta.inject.Inject;
  * whose host resolves only to public addresses (no loopback, private, link-local, unique-local,
  * carrier-grade NAT, multicast or reserved ones), so that a registry entry cannot aim deliveries at
  * the exchange's own network. Checked when a partner is registered and again before every delivery,
- * since DNS may have changed. With {@code cnx.partners.allow-local-endpoints} (dev, test, local run)
- * http and local addresses are allowed.
+ * since DNS may have changed; the delivery then connects to the address this check resolved ({@link #target}), not
+ * to whatever the name resolves to a moment later. With {@code cnx.partners.allow-local-endpoints} (dev, test,
+ * local run) http and local addresses are allowed.
  */
 @ApplicationScoped
 public class EndpointGuard {
@@ -42,44 +43,79 @@ public class EndpointGuard {
         this.resolver = resolver;
     }
 
-    /** Why {@code endpoint} may not be used; empty when it may. */
+    /**
+     * Where a delivery to an endpoint may connect, decided by one resolution of its host. The connection must go to
+     * the address that was checked: resolving the name again could give another one (DNS rebinding).
+     */
+    public sealed interface Target permits Allowed, Refused {
+    }
+
+    /** Connect to {@code address}: one the check resolved (and found public, unless local endpoints are allowed). */
+    public record Allowed(InetAddress address) implements Target {
+    }
+
+    /** The endpoint may not be used; {@code why} completes "it …". {@code mayChange}: the host did not resolve now. */
+    public record Refused(String why, boolean mayChange) implements Target {
+    }
+
+    /** Why {@code endpoint} may not be registered; empty when it may. */
     public Optional<String> refusal(String endpoint) {
+        if (allowLocal) {
+            return form(endpoint).map(Refused::why); // no lookup: a local partner may be started later
+        }
+        return target(endpoint) instanceof Refused refused ? Optional.of(refused.why()) : Optional.empty();
+    }
+
+    /** Where a delivery to {@code endpoint} may connect, or why it may not: resolves the host once. */
+    public Target target(String endpoint) {
+        Optional<Refused> form = form(endpoint);
+        if (form.isPresent()) {
+            return form.get();
+        }
+        InetAddress[] addresses;
+        try {
+            addresses = resolver.resolve(URI.create(endpoint).getHost());
+        } catch (UnknownHostException e) {
+            return new Refused("names a host that does not resolve", true);
+        }
+        if (addresses == null || addresses.length == 0) {
+            return new Refused("names a host that does not resolve", true);
+        }
+        if (!allowLocal) {
+            Optional<InetAddress> nonPublic = Arrays.stream(addresses).filter(EndpointGuard::nonPublic).findFirst();
+            if (nonPublic.isPresent()) {
+                return new Refused("resolves to a loopback, private or link-local address ("
+                        + nonPublic.get().getHostAddress() + ")", false);
+            }
+        }
+        return new Allowed(addresses[0]);
+    }
+
+    /** The URL's own rules, before its host is resolved. */
+    private Optional<Refused> form(String endpoint) {
         URI uri;
         try {
             uri = new URI(endpoint);
         } catch (URISyntaxException e) {
-            return Optional.of("is not a valid URL");
+            return Optional.of(new Refused("is not a valid URL", false));
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!uri.isAbsolute() || !(scheme.equals("https") || scheme.equals("http"))) {
-            return Optional.of("must be an absolute https URL");
+            return Optional.of(new Refused("must be an absolute https URL", false));
         }
         if (!allowLocal && !scheme.equals("https")) {
-            return Optional.of("must use https");
+            return Optional.of(new Refused("must use https", false));
         }
         if (uri.getRawUserInfo() != null) {
-            return Optional.of("must not carry credentials");
+            return Optional.of(new Refused("must not carry credentials", false));
         }
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
-            return Optional.of("must name a host");
+            return Optional.of(new Refused("must name a host", false));
         }
         if (uri.getRawFragment() != null) {
-            return Optional.of("must not have a fragment");
+            return Optional.of(new Refused("must not have a fragment", false));
         }
-        if (allowLocal) {
-            return Optional.empty();
-        }
-        InetAddress[] addresses;
-        try {
-            addresses = resolver.resolve(uri.getHost());
-        } catch (UnknownHostException e) {
-            return Optional.of("names a host that does not resolve");
-        }
-        if (addresses == null || addresses.length == 0) {
-            return Optional.of("names a host that does not resolve");
-        }
-        return Arrays.stream(addresses).filter(EndpointGuard::nonPublic).findFirst()
-                .map(a -> "resolves to a loopback, private or link-local address (" + a.getHostAddress() + ")");
+        return Optional.empty();
     }
 
     static boolean nonPublic(InetAddress a) {

@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -98,5 +99,32 @@ class EndpointGuardTest {
     void devAndTestAllowTheLocalDemoPartner() {
         assertEquals(Optional.empty(), local.refusal("http://localhost:8090/partners/US-CBP/deliveries"));
         assertEquals(Optional.empty(), local.refusal("http://127.0.0.1:8090/partners/US-CBP/deliveries"));
+    }
+
+    @Test
+    void aDeliveryConnectsToTheAddressTheCheckResolvedNotToALaterAnswer() throws UnknownHostException {
+        // a name that answers a public address to the check and a loopback one to any later lookup (DNS rebinding)
+        AtomicInteger lookups = new AtomicInteger();
+        EndpointGuard guard = new EndpointGuard(false, host -> new InetAddress[] {
+            InetAddress.getByName(lookups.getAndIncrement() == 0 ? "203.0.113.10" : "127.0.0.1")});
+
+        EndpointGuard.Target target = guard.target("https://rebinding.example/in");
+
+        assertEquals(new EndpointGuard.Allowed(InetAddress.getByName("203.0.113.10")), target);
+        assertEquals(1, lookups.get(), "one lookup, whose answer the delivery uses");
+    }
+
+    @Test
+    void aHostThatDoesNotResolveNowMayLaterAnAddressThatIsRefusedMayNot() {
+        assertEquals(new EndpointGuard.Refused("names a host that does not resolve", true),
+                strict.target("https://nowhere.example/in"));
+        assertEquals(new EndpointGuard.Refused("resolves to a loopback, private or link-local address (10.1.2.3)", false),
+                strict.target("https://rebound.example/in"));
+        assertEquals(new EndpointGuard.Refused("must use https", false), strict.target("http://partner.example/in"));
+    }
+
+    @Test
+    void devAndTestDeliveriesAlsoGoToTheAddressTheCheckResolved() throws UnknownHostException {
+        assertEquals(new EndpointGuard.Allowed(InetAddress.getByName("10.1.2.3")), local.target("http://rebound.example/in"));
     }
 }
