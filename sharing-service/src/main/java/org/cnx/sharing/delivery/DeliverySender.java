@@ -94,13 +94,13 @@ class DeliverySender {
         RequestOptions request;
         try {
             URL url = URI.create(delivery.endpoint()).toURL();
+            int port = url.getPort() == -1 ? url.getDefaultPort() : url.getPort();
             request = new RequestOptions()
                     .setMethod(HttpMethod.POST)
                     .setAbsoluteURI(url)
                     // to the address the guard checked; the URL's host still names the partner in the Host header,
                     // and its certificate must match it
-                    .setServer(SocketAddress.inetSocketAddress(url.getPort() == -1 ? url.getDefaultPort() : url.getPort(),
-                            address.getHostAddress()))
+                    .setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()))
                     .setFollowRedirects(false)
                     // the pool's wait and the connection's set-up; then no byte for the request timeout ends it
                     .setConnectTimeout(connectTimeoutMillis)
