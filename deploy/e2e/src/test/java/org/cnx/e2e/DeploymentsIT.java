@@ -13,9 +13,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -36,7 +38,8 @@ class DeploymentsIT {
 
     private static final Path WORK = Cnx.ROOT.resolve("deploy/e2e/target/deployments");
     /** The order a cold start needs: audit first, since the others hand it events (they would retry, but slowly). */
-    private static final List<String> ORDER = List.of("audit-service", "sharing-service", "intake-service", "demo-partner");
+    private static final List<String> ORDER = List.of("audit-service", "sharing-service", "sharing-replica",
+            "intake-service", "demo-partner");
 
     private static Keys keys;
     private static Tokens tokens;
@@ -111,6 +114,7 @@ class DeploymentsIT {
     private void start(Manifests.Deployment deployment, Map<String, Map<String, String>> testOnly) {
         Path logs = WORK.resolve("logs");
         Map<String, Service> services = new HashMap<>();
+        Set<String> cleaned = new HashSet<>();
         for (Manifests.Container container : deployment.containers()) {
             services.put(container.name(), new Service(container.name(),
                     Cnx.ROOT.resolve(container.module() + "/target/quarkus-app/quarkus-run.jar"), logs));
@@ -125,7 +129,9 @@ class DeploymentsIT {
             Manifests.local(deployment, container, host -> services.get(host).url(), keys.dir, keysDir)
                     .forEach(service::env);
             testOnly.getOrDefault(name, Map.of()).forEach(service::env);
-            service.start(container.module().endsWith("-service") ? Cnx.CLEAN : Map.of());
+            // a module's first process cleans its database; a replica joins it as it is
+            boolean first = container.module().endsWith("-service") && cleaned.add(container.module());
+            service.start(first ? Cnx.CLEAN : Map.of());
             running.put(name, service);
         }
     }
@@ -142,10 +148,7 @@ class DeploymentsIT {
                 .post("/api/v1/reports").then().statusCode(201).extract().path("id");
 
         // the demo partner lists only deliveries whose signature (sharing's JWKS), audience and body hash it verified
-        await().atMost(Duration.ofSeconds(30)).until(() -> given().baseUri(running.get("demo-partner").url())
-                .get("/partners/CN-MPS/deliveries").then().statusCode(200).extract().jsonPath()
-                .<Map<String, Object>>getList("items").stream()
-                .anyMatch(d -> reportId.equals(((Map<?, ?>) d.get("body")).get("reportId"))));
+        await().atMost(Duration.ofSeconds(30)).until(() -> received(reportId) > 0);
         // intake's and sharing's events reach audit through their outboxes
         Map<String, Long> actions = await().atMost(Duration.ofSeconds(30)).until(
                 () -> Cnx.events(running.get("audit-service"), auditor, Map.of("reportId", reportId)).stream()
@@ -154,6 +157,13 @@ class DeploymentsIT {
                         && a.containsKey("DELIVERY_SUCCEEDED"));
         assertEquals(1L, actions.get("REPORT_RECEIVED"));
         assertEquals(1L, actions.get("DELIVERY_SUCCEEDED"));
+        assertEquals(1, received(reportId), "delivered once, whichever replica sent it");
+    }
+
+    private long received(String reportId) {
+        return given().baseUri(running.get("demo-partner").url()).get("/partners/CN-MPS/deliveries").then()
+                .statusCode(200).extract().jsonPath().<Map<String, Object>>getList("items").stream()
+                .filter(d -> reportId.equals(((Map<?, ?>) d.get("body")).get("reportId"))).count();
     }
 
     private void assertHealthChecksAnswer(Manifests.Deployment deployment) {

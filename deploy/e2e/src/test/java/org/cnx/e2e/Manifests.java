@@ -196,10 +196,13 @@ final class Manifests {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            int port = Integer.parseInt(list(service.get("ports")).get(0).toString().split(":")[1]);
-            ports.put(name, port);
             Map<String, String> env = new LinkedHashMap<>();
             map(service.get("environment")).forEach((k, v) -> env.put(k, String.valueOf(v)));
+            // a published container's port is its mapping's; a replica that publishes none listens where it is told
+            List<Object> published = list(service.get("ports"));
+            int port = published.isEmpty() ? Integer.parseInt(env.get("QUARKUS_HTTP_PORT"))
+                    : Integer.parseInt(published.get(0).toString().split(":")[1]);
+            ports.put(name, port);
             String keysDir = null;
             List<String> keyFiles = new ArrayList<>();
             for (Object volume : list(service.get("volumes"))) {
