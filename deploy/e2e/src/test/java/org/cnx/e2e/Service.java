@@ -3,7 +3,9 @@ package org.cnx.e2e;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +15,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /** One packaged Quarkus application running as its own process on a free port. */
@@ -22,6 +26,8 @@ final class Service {
     final int port;
     private final Path jar;
     private final Path log;
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
     private final Map<String, String> env = new HashMap<>();
     private Process process;
 
@@ -56,6 +62,10 @@ final class Service {
     void start(Map<String, String> extraEnv) {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: package the services first (mvn package)");
+        }
+        if (portTaken()) {
+            // its readiness checks would reach the other process, and the test would talk to the wrong one
+            throw new IllegalStateException(name + "'s port " + port + " is taken by another process");
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms64m", "-Xmx256m"));
@@ -130,11 +140,30 @@ final class Service {
         throw new IllegalStateException(name + " not ready after " + timeout + "; see " + log);
     }
 
+    /**
+     * A port nothing listens on now and no other Service of this JVM was given: the system may offer a port again
+     * once its probe socket is closed, before the Service that got it first has started (which happened: a demo
+     * partner then answered readiness checks with another service's voice).
+     */
     private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        while (true) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                if (HANDED_OUT.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** Whether something already accepts connections on this Service's port (then it is not this process). */
+    private boolean portTaken() {
+        try (Socket probe = new Socket()) {
+            probe.connect(new InetSocketAddress("localhost", port), 200);
+            return true;
+        } catch (IOException free) {
+            return false;
         }
     }
 }
