@@ -11,9 +11,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -226,7 +223,7 @@ class DeliveryFaultsIT {
     @Test
     @Order(2)
     void aPartnerDownForTheWholeScheduleIsDeadLetteredAndARedeliveryThenSucceeds() {
-        int port = freePort(); // nothing listens there: every attempt is refused
+        int port = Service.freePort(); // nothing listens there (no Service gets it): every attempt is refused
         register("MX-DOWN", "http://localhost:" + port + path("MX-DOWN"));
         String report = handOver(1, "MX-DOWN").get(0);
 
@@ -377,14 +374,6 @@ class DeliveryFaultsIT {
             assertTrue(byRelay.values().stream().allMatch(n -> n >= 50), "both replicas took a share: " + byRelay);
         } finally {
             replica.stop();
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

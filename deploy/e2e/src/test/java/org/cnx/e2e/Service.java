@@ -141,11 +141,11 @@ final class Service {
     }
 
     /**
-     * A port nothing listens on now and no other Service of this JVM was given: the system may offer a port again
-     * once its probe socket is closed, before the Service that got it first has started (which happened: a demo
-     * partner then answered readiness checks with another service's voice).
+     * A port nothing listens on now and no other caller in this JVM was given: the system may offer a port again once
+     * its probe socket is closed, before the Service that got it first has started (which happened: a demo partner
+     * then answered readiness checks with another service's voice).
      */
-    private static int freePort() {
+    static int freePort() {
         while (true) {
             try (ServerSocket socket = new ServerSocket(0)) {
                 if (HANDED_OUT.add(socket.getLocalPort())) {
