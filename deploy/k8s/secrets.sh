@@ -17,16 +17,14 @@ if [[ -z "$keys_dir" ]]; then
 fi
 
 exists() { kubectl -n "$namespace" get "$1" "$2" >/dev/null 2>&1; }
-create() { # kind name [generic] args...: created when missing, never overwritten
-  local kind=$1 name=$2
+create() { # kind name args...: created when missing, never overwritten (a secret is a generic one)
+  local kind=$1 name=$2 subtype=()
   shift 2
+  [[ $kind != secret ]] || subtype=(generic)
   if exists "$kind" "$name"; then
     echo "secrets: $kind/$name exists; kept"
-  elif [[ $kind == secret ]]; then
-    kubectl -n "$namespace" create secret generic "$name" "$@" >/dev/null
-    echo "secrets: created $kind/$name"
   else
-    kubectl -n "$namespace" create "$kind" "$name" "$@" >/dev/null
+    kubectl -n "$namespace" create "$kind" "${subtype[@]}" "$name" "$@" >/dev/null
     echo "secrets: created $kind/$name"
   fi
 }
