@@ -142,6 +142,25 @@ class DeliveryFaultsIT {
         return ids;
     }
 
+    private static final int R1_MILLIS = 50;
+
+    /**
+     * The most requests that began within {@code millis} of one another. A lane's next request begins only after
+     * its previous one was answered, so for a partner that takes longer than that to answer, this is at most the
+     * requests in flight to it at once.
+     */
+    private static int mostBegunWithin(List<LoggedRequest> requests, long millis) {
+        long[] begun = requests.stream().mapToLong(r -> r.getLoggedDate().getTime()).sorted().toArray();
+        int most = 0;
+        for (int first = 0, last = 0; last < begun.length; last++) {
+            while (begun[last] - begun[first] >= millis) {
+                first++;
+            }
+            most = Math.max(most, last - first + 1);
+        }
+        return most;
+    }
+
     private static List<LoggedRequest> received(WireMockServer server, String code) {
         return server.findAll(postRequestedFor(urlEqualTo(path(code))));
     }
@@ -324,14 +343,20 @@ class DeliveryFaultsIT {
 
     @Test
     @Order(5)
-    void twoReplicasOnOneDatabaseDeliverEachOf1000DeliveriesExactlyOnce() throws Exception {
+    void twoReplicasOnOneDatabaseDeliverEachOf1000DeliveriesExactlyOnceAndKeepToThePartnersLimitTogether()
+            throws Exception {
         register("MX-R1");
         register("MX-R2");
+        // MX-R1 takes 50 ms per request: with the limit of 4 kept across the replicas, no 40 ms see 5 requests begin
+        partners.stubFor(post(urlEqualTo(path("MX-R1"))).willReturn(aResponse().withStatus(200)
+                .withFixedDelay(R1_MILLIS)));
         Service replica = new Service("sharing-2", Cnx.ROOT.resolve("sharing-service/target/quarkus-app/quarkus-run.jar"),
                 WORK.resolve("logs"));
         sharing.environment().forEach(replica::env);
         replica.start(Map.of());
         try {
+            // the relays look at their roster every poll interval (250 ms): after two, each has taken its share
+            Thread.sleep(600);
             long start = System.currentTimeMillis();
             List<String> reports = new ArrayList<>();
             for (int batch = 0; batch < 10; batch++) { // hand-overs alternate between the replicas
@@ -360,6 +385,9 @@ class DeliveryFaultsIT {
                     .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)), "delivered more than once");
             assertEquals(Set.copyOf(reports), received(partners, "MX-R1").stream().map(DeliveryFaultsIT::reportOf)
                     .collect(Collectors.toSet()));
+            int atOnce = mostBegunWithin(received(partners, "MX-R1"), R1_MILLIS - 10);
+            System.out.printf("replicas: at most %d requests to MX-R1 began within %d ms%n", atOnce, R1_MILLIS - 10);
+            assertTrue(atOnce <= 4, atOnce + " requests to MX-R1 at once: the replicas exceed its limit of 4");
 
             // audited exactly once each, and both replicas did part of the work
             List<Map<String, Object>> succeeded = await().atMost(Duration.ofSeconds(60)).until(() -> Cnx.events(audit,

@@ -17,9 +17,19 @@ public interface DeliveryConfig {
     @WithDefault("true")
     boolean relayEnabled();
 
-    /** Requests in flight to one partner at a time (per replica); the rest of its rows stay unclaimed. */
+    /**
+     * Requests in flight to one partner at a time, across all replicas: each running relay takes its share
+     * ({@link RelayRoster.Share}). The rest of the partner's rows stay unclaimed.
+     */
     @WithDefault("4")
     int perPartnerConcurrency();
+
+    /**
+     * A relay not seen for this long (crashed, or cut off from the database) no longer counts when the limit is
+     * shared out; each running relay says it is alive at every poll interval. At least three poll intervals.
+     */
+    @WithDefault("10s")
+    Duration relayLiveness();
 
     /**
      * A claimed delivery is another worker's to retry once this has passed (crash recovery). Must exceed

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -31,8 +32,10 @@ import io.quarkus.runtime.StartupEvent;
  * <li>one claim loop claims due deliveries for every active partner with free capacity, in one statement
  * ({@code FOR UPDATE SKIP LOCKED}, a lease, the attempt counted), and hands each to its partner's lane;
  * it never waits for a partner, and a full lane leaves the rest of that partner's rows unclaimed;</li>
- * <li>a lane runs at most {@code per-partner-concurrency} requests to its partner at a time, each with a
- * time-out, so a partner that hangs or is down holds only its own lane;</li>
+ * <li>a lane runs at most this relay's share of {@code per-partner-concurrency} requests to its partner at a
+ * time, each with a time-out, so a partner that hangs or is down holds only its own lane; the relays running on
+ * the database share the limit out among themselves ({@link RelayRoster}), so that N replicas keep to it
+ * together;</li>
  * <li>one writer records the outcomes in batches, fenced by claim and attempt number
  * ({@link DeliveryOutcomes}).</li>
  * </ul>
@@ -50,6 +53,8 @@ public class DeliveryRelay {
     private final DeliveryStore store;
     private final DeliverySender sender;
     private final DeliveryOutcomes outcomes;
+    private final RelayRoster roster;
+    private final UUID id = UUID.randomUUID();
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     private final Semaphore signal = new Semaphore(0);
     private final BlockingQueue<DeliveryOutcomes.Attempted> completed = new LinkedBlockingQueue<>();
@@ -58,12 +63,17 @@ public class DeliveryRelay {
     private Thread writer;
     private volatile boolean running;
     private volatile boolean draining;
+    /** Requests this relay may have in flight to one partner: its share of the limit. */
+    private volatile int share;
+    private long sharedAt;
 
-    DeliveryRelay(DeliveryConfig config, DeliveryStore store, DeliverySender sender, DeliveryOutcomes outcomes) {
+    DeliveryRelay(DeliveryConfig config, DeliveryStore store, DeliverySender sender, DeliveryOutcomes outcomes,
+            RelayRoster roster) {
         this.config = config;
         this.store = store;
         this.sender = sender;
         this.outcomes = outcomes;
+        this.roster = roster;
     }
 
     void start(@Observes StartupEvent event) {
@@ -75,11 +85,16 @@ public class DeliveryRelay {
         if (config.perPartnerConcurrency() < 1 || config.completionBatchSize() < 1) {
             throw new IllegalStateException("cnx.delivery.per-partner-concurrency and completion-batch-size must be ≥ 1");
         }
+        if (config.relayLiveness().compareTo(config.pollInterval().multipliedBy(3)) < 0) {
+            throw new IllegalStateException("cnx.delivery.relay-liveness (" + config.relayLiveness() + ") must be at "
+                    + "least three poll intervals (" + config.pollInterval() + "), or a slow relay is thought gone");
+        }
         RetryPolicy.of(config); // refuses an impossible schedule at startup
         if (!config.relayEnabled()) {
             return;
         }
         running = true;
+        share = config.perPartnerConcurrency();
         AtomicInteger laneThreads = new AtomicInteger();
         lanes = Executors.newCachedThreadPool(r -> daemon(r, "delivery-lane-" + laneThreads.incrementAndGet()));
         claimer = daemon(this::claimLoop, "delivery-claimer");
@@ -104,8 +119,12 @@ public class DeliveryRelay {
             }
             draining = true;
             writer.join(config.shutdownGrace().toMillis());
+            roster.leave(id);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (SQLException | RuntimeException e) {
+            LOG.warnf("delivery relay: could not leave the roster (%s); the others take its share once it is "
+                    + "%s old", e.getMessage(), config.relayLiveness());
         }
     }
 
@@ -117,9 +136,16 @@ public class DeliveryRelay {
     }
 
     private void claimLoop() {
+        join();
+        sharedAt = System.nanoTime() - config.pollInterval().toNanos();
         while (running) {
             try {
-                List<DeliveryStore.Claimed> claimed = store.claim(busy(), config.perPartnerConcurrency(), config.lease());
+                if (System.nanoTime() - sharedAt >= config.pollInterval().toNanos()) {
+                    sharedAt = System.nanoTime();
+                    updateShare();
+                }
+                List<DeliveryStore.Claimed> claimed = share == 0 ? List.of()
+                        : store.claim(busy(), share, config.lease());
                 for (DeliveryStore.Claimed delivery : claimed) {
                     inFlight.computeIfAbsent(delivery.partner(), p -> new AtomicInteger()).incrementAndGet();
                     lanes.execute(() -> attempt(delivery));
@@ -137,6 +163,39 @@ public class DeliveryRelay {
                 }
             }
         }
+    }
+
+    /**
+     * Enters the roster and waits one poll interval before the first claim: by then the relays already running
+     * have seen this one and taken their smaller shares, so a partner does not get both shares at once.
+     */
+    private void join() {
+        try {
+            roster.seen(id, DeliveryOutcomes.RELAY, config.relayLiveness());
+        } catch (SQLException | RuntimeException e) {
+            LOG.warnf("delivery relay: could not enter the roster (%s); trying again at the first claim", e.getMessage());
+        }
+        pause(config.pollInterval()); // not woken by commits meanwhile
+    }
+
+    /**
+     * Says this relay is alive and takes its share of the per-partner limit among the relays alive now. Requests
+     * in flight beyond a smaller share finish; the lane takes no more until it is under its share.
+     */
+    private void updateShare() throws SQLException {
+        RelayRoster.Share place = roster.seen(id, DeliveryOutcomes.RELAY, config.relayLiveness());
+        int now = place.of(config.perPartnerConcurrency());
+        if (now != share) {
+            LOG.infof("delivery relay: up to %d requests at a time to each partner, its share of "
+                    + "cnx.delivery.per-partner-concurrency (%d) among the %d relays running", now,
+                    config.perPartnerConcurrency(), place.live());
+            share = now;
+        }
+    }
+
+    /** This relay's share of the per-partner limit, as it last took it. */
+    int share() {
+        return share;
     }
 
     /** The requests this relay has in flight, per partner (those with none are left out). */
