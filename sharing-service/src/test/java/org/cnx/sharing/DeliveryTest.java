@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -185,10 +186,15 @@ class DeliveryTest {
         assertEquals("officer-us-delivery", PartnerInbox.actorOf(requeued));
         assertEquals("DEAD", ((Map<?, ?>) requeued.get("details")).get("previousStatus"));
         await().atMost(Duration.ofSeconds(15)).until(() -> auditActions(report).contains("DELIVERY_SUCCEEDED"));
-        Map<String, Object> recovered = healthOf("MX-DOWN", usOfficer);
+        Map<String, Object> recovered = healthOf("MX-DOWN", admin);
         assertNotNull(recovered.get("lastSuccessAt"));
         assertEquals(0, recovered.get("deadLetters"));
         assertEquals(8.0f / 9, ((Number) recovered.get("failureRate")).floatValue(), 0.001);
+        // an officer sees the endpoint's state and failure rate, not the counts of every country's deliveries
+        Map<String, Object> asOfficer = healthOf("MX-DOWN", cnOfficer);
+        assertEquals(recovered.get("lastSuccessAt"), asOfficer.get("lastSuccessAt"));
+        assertEquals(8.0f / 9, ((Number) asOfficer.get("failureRate")).floatValue(), 0.001);
+        assertEquals(Set.of("partner", "active", "lastSuccessAt", "lastAttemptAt", "failureRate"), asOfficer.keySet());
 
         // a delivered one is not replayed
         given().auth().oauth2(usOfficer).post("/api/v1/deliveries/" + id + "/redelivery").then().statusCode(409)
@@ -339,6 +345,10 @@ class DeliveryTest {
                 .contentType("application/problem+json");
         Map<String, Object> seeded = healthOf("US-CBP", admin);
         assertEquals(true, seeded.get("active"));
+        assertNotNull(seeded.get("backlog"), "an admin gets the counts");
+        assertEquals(Set.of("partner", "active"), healthOf("US-CBP", usOfficer).keySet().stream()
+                .filter(k -> !k.startsWith("last") && !k.equals("failureRate")).collect(Collectors.toSet()),
+                "an officer gets no counts");
         assertEquals("PT1H", given().auth().oauth2(admin).get("/api/v1/deliveries/health").then().extract()
                 .path("window"));
         assertTrue(given().auth().oauth2(admin).get("/api/v1/deliveries/health").then().extract().jsonPath()

@@ -19,7 +19,10 @@ import org.cnx.sharing.release.Officer;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-/** Delivery status for liaison officers (their own country's releases) and partner health for admins. */
+/**
+ * Delivery status for liaison officers (their own country's releases), and partner health: in full for admins,
+ * the endpoints' state for officers.
+ */
 @Path("/api/v1/deliveries")
 @Produces(MediaType.APPLICATION_JSON)
 public class DeliveryResource {
@@ -55,9 +58,12 @@ public class DeliveryResource {
     @RolesAllowed({"exchange-admin", "liaison-officer"})
     @Operation(summary = "Per partner: last success, backlog, dead letters and failure rate",
             description = "The failure rate is over the attempts within cnx.delivery.health-window (1 h); a partner "
-                    + "whose endpoint answered 410 Gone shows active=false with disabledAt and disabledReason.")
+                    + "whose endpoint answered 410 Gone shows active=false with disabledAt and disabledReason. The "
+                    + "counts (backlog, dead letters, attempts) take in every country's deliveries: exchange-admins "
+                    + "get them, liaison officers the endpoint's state and failure rate only.")
     public DeliveryViews.Health health() {
-        return service.health();
+        DeliveryViews.Health health = service.health();
+        return token.getGroups().contains("exchange-admin") ? health : health.endpointsOnly();
     }
 
     @GET

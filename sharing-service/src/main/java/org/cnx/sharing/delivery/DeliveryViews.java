@@ -56,6 +56,11 @@ public final class DeliveryViews {
     public record Detail(Summary delivery, List<AttemptView> attemptHistory) {
     }
 
+    /**
+     * One partner's endpoint and the deliveries to it. The counts take in every country's deliveries, so only
+     * exchange-admins get them; a liaison officer gets the endpoint's state and failure rate, and counts their own
+     * country's deliveries in {@code GET /api/v1/deliveries}.
+     */
     @Schema(name = "PartnerDeliveryHealth")
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record PartnerHealth(String partner,
@@ -64,17 +69,29 @@ public final class DeliveryViews {
             String disabledReason,
             @Schema(description = "the latest delivery it acknowledged with a 2xx") Instant lastSuccessAt,
             @Schema(description = "the latest attempt within the window") Instant lastAttemptAt,
-            @Schema(description = "deliveries waiting (PENDING)") long backlog,
-            @Schema(description = "when the oldest waiting delivery was scheduled") Instant oldestPendingSince,
-            @Schema(description = "dead-lettered deliveries (replayable)") long deadLetters,
-            @Schema(description = "attempts within the window") long attempts,
-            @Schema(description = "attempts within the window that did not deliver") long failedAttempts,
+            @Schema(description = "deliveries waiting (PENDING); exchange-admins only") Long backlog,
+            @Schema(description = "when the oldest waiting delivery was scheduled; exchange-admins only")
+            Instant oldestPendingSince,
+            @Schema(description = "dead-lettered deliveries (replayable); exchange-admins only") Long deadLetters,
+            @Schema(description = "attempts within the window; exchange-admins only") Long attempts,
+            @Schema(description = "attempts within the window that did not deliver; exchange-admins only")
+            Long failedAttempts,
             @Schema(description = "failedAttempts / attempts; absent without attempts") Double failureRate) {
+
+        /** The endpoint's state and failure rate, without the counts of every country's deliveries. */
+        PartnerHealth endpointOnly() {
+            return new PartnerHealth(partner, active, disabledAt, disabledReason, lastSuccessAt, lastAttemptAt, null,
+                    null, null, null, null, failureRate);
+        }
     }
 
     @Schema(name = "DeliveryHealth")
     public record Health(
             @Schema(description = "the period of attempts behind the failure rates (ISO-8601)", example = "PT1H")
             String window, Instant asOf, List<PartnerHealth> partners) {
+
+        Health endpointsOnly() {
+            return new Health(window, asOf, partners.stream().map(PartnerHealth::endpointOnly).toList());
+        }
     }
 }
