@@ -176,6 +176,13 @@ public final class Bench {
         cpuPerReport.put("total", round(cpuPerReport.values().stream().mapToDouble(v -> (Double) v).sum()));
         results.put("jitMillisPerReport", spent(jitBefore, jitAfter, thousandReports));
         results.put("cpuMillisPerReport", cpuPerReport);
+        // I with the whole pipeline on these cores can go no higher than the cores divided by what PostgreSQL alone
+        // spends on one report (intake's, sharing's and audit's statements), even if the services cost nothing
+        double postgresMillis = (Double) cpuPerReport.get("postgres");
+        if (postgresMillis > 0) {
+            double ceiling = Runtime.getRuntime().availableProcessors() * 1000.0 / postgresMillis;
+            results.put("I_over_P_ceilingWithPipeline", round(ceiling / p));
+        }
         Map<String, Object> startup = new LinkedHashMap<>();
         Map<String, Object> rss = new LinkedHashMap<>();
         procs.forEach((name, proc) -> {
@@ -777,6 +784,9 @@ public final class Bench {
         row(t, "P — pgbench, intake's transaction (tps)", results.get("P_tps"), "");
         row(t, "J — authenticated JSON, no database (req/s)", results.get("J_requestsPerSecond"), "");
         row(t, "I/P", results.get("I_over_P"), "≥ 0.5");
+        row(t, "… the most I/P could be with the whole pipeline on these cores: the cores / PostgreSQL's CPU per report"
+                + " (all three services' statements), divided by P, as if the services cost no CPU",
+                results.get("I_over_P_ceilingWithPipeline"), "");
         row(t, "I alone — intake with the rest of the pipeline frozen, reports/s", results.get("I_alone_reportsPerSecond"), "");
         row(t, "I alone / P", results.get("I_alone_over_P"), "");
         row(t, "I/J", results.get("I_over_J"), "");
