@@ -71,8 +71,7 @@ final class Manifests {
             }
             generated.put((String) map(generator).get("name"), literals);
         }
-        List<Map<String, Object>> resources = list(kustomization.get("resources")).stream()
-                .flatMap(file -> yamlDocuments(dir.resolve((String) file)).stream()).toList();
+        List<Map<String, Object>> resources = resources(dir);
         assertTrue(resources.stream().noneMatch(r -> "Secret".equals(r.get("kind"))),
                 "secrets are made outside git (secrets.sh), never committed");
 
@@ -287,6 +286,13 @@ final class Manifests {
         return env;
     }
 
+    /** The resources a kustomization in {@code dir} lists, as its files have them (without its namespace). */
+    static List<Map<String, Object>> resources(Path dir) {
+        Map<String, Object> kustomization = yamlDocuments(dir.resolve("kustomization.yaml")).get(0);
+        return list(kustomization.get("resources")).stream()
+                .flatMap(file -> yamlDocuments(dir.resolve((String) file)).stream()).toList();
+    }
+
     static List<Map<String, Object>> yamlDocuments(Path file) {
         List<Map<String, Object>> documents = new ArrayList<>();
         try (Reader reader = Files.newBufferedReader(file)) {
@@ -301,7 +307,7 @@ final class Manifests {
         return documents;
     }
 
-    private static List<Map<String, Object>> kind(List<Map<String, Object>> resources, String kind) {
+    static List<Map<String, Object>> kind(List<Map<String, Object>> resources, String kind) {
         return resources.stream().filter(r -> kind.equals(r.get("kind"))).toList();
     }
 
@@ -312,17 +318,17 @@ final class Manifests {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object value) {
+    static Map<String, Object> map(Object value) {
         assertTrue(value instanceof Map, () -> "not a mapping: " + value);
         return (Map<String, Object>) value;
     }
 
     @SuppressWarnings("unchecked")
-    private static List<Object> list(Object value) {
+    static List<Object> list(Object value) {
         return value == null ? List.of() : (List<Object>) value;
     }
 
-    private static Object at(Map<String, Object> node, String... path) {
+    static Object at(Map<String, Object> node, String... path) {
         Object current = node;
         for (String key : path) {
             if (!(current instanceof Map)) {
