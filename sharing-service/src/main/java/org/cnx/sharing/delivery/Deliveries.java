@@ -2,8 +2,6 @@ package org.cnx.sharing.delivery;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
 
@@ -64,11 +62,10 @@ public class Deliveries {
     private List<UUID> insert(Delivery.Kind kind, List<Scheduled> scheduled, Instant notBefore) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         Instant due = notBefore != null && notBefore.isAfter(now) ? notBefore : now;
-        List<UUID> ids = new ArrayList<>(scheduled.size());
-        scheduled.forEach(s -> ids.add(UUID.randomUUID()));
-        Iterator<UUID> next = ids.iterator();
-        InTransaction.insertAll(em, INSERT, scheduled, (ps, s) -> {
-            ps.setObject(1, next.next());
+        List<Row> rows = scheduled.stream().map(s -> new Row(UUID.randomUUID(), s)).toList();
+        InTransaction.insertAll(em, INSERT, rows, (ps, row) -> {
+            Scheduled s = row.scheduled();
+            ps.setObject(1, row.id());
             ps.setObject(2, s.releaseId());
             ps.setString(3, kind.name());
             ps.setObject(4, s.reportId());
@@ -78,10 +75,14 @@ public class Deliveries {
             InTransaction.setInstant(ps, 8, due);
             InTransaction.setInstant(ps, 9, now);
         });
-        if (!ids.isEmpty()) {
+        if (!rows.isEmpty()) {
             wakeRelayOnCommit();
         }
-        return ids;
+        return rows.stream().map(Row::id).toList();
+    }
+
+    /** A delivery row to insert: its id, made here, and what it carries. */
+    private record Row(UUID id, Scheduled scheduled) {
     }
 
     /** The relay looks for due deliveries as soon as the current transaction commits. */
