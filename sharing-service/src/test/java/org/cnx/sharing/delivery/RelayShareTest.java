@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.IntStream;
 
 import javax.sql.DataSource;
 
@@ -110,10 +111,9 @@ class RelayShareTest {
         String path = "/partners/" + partner + "/deliveries";
         stubs.add(partners.stubFor(post(urlEqualTo(path))
                 .willReturn(aResponse().withStatus(200).withFixedDelay(PARTNER_DELAY_MILLIS))));
-        for (int i = 0; i < reports; i++) {
-            Reports.handOver(Reports.message(UUID.randomUUID(), "US-CBP", "US", "GREEN",
-                    "{\"releasableTo\":[\"" + partner + "\"]}")).statusCode(200);
-        }
+        // one hand-over, one transaction: every delivery is due at once
+        Reports.handOver(IntStream.range(0, reports).mapToObj(i -> Reports.message(UUID.randomUUID(), "US-CBP", "US",
+                "GREEN", "{\"releasableTo\":[\"" + partner + "\"]}")).toArray(String[]::new)).statusCode(200);
         await().atMost(Duration.ofSeconds(2)).until(() -> requests(path) > 0);
         Thread.sleep(PARTNER_DELAY_MILLIS / 2); // every lane free at the start has taken a request by now
         return requests(path);
