@@ -3,6 +3,7 @@ package org.cnx.sharing.delivery;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,15 +33,17 @@ public class DeliveryService {
     private final Deliveries scheduler;
     private final AuditTrail audit;
     private final DeliveryConfig config;
+    private final RelayRoster roster;
 
     DeliveryService(DeliveryRepository deliveries, ReleaseRepository releases, DeliveryStore store,
-            Deliveries scheduler, AuditTrail audit, DeliveryConfig config) {
+            Deliveries scheduler, AuditTrail audit, DeliveryConfig config, RelayRoster roster) {
         this.deliveries = deliveries;
         this.releases = releases;
         this.store = store;
         this.scheduler = scheduler;
         this.audit = audit;
         this.config = config;
+        this.roster = roster;
     }
 
     /** One page and, when there are more, the position of its last item. */
@@ -100,8 +103,14 @@ public class DeliveryService {
 
     public DeliveryViews.Health health() {
         try {
+            List<RelayRoster.Alive> alive = roster.alive(config.relayLiveness());
+            List<DeliveryViews.RelayView> relays = new ArrayList<>();
+            for (int rank = 0; rank < alive.size(); rank++) {
+                relays.add(new DeliveryViews.RelayView(alive.get(rank).name(), alive.get(rank).seenAt(),
+                        new RelayRoster.Share(rank, alive.size()).of(config.perPartnerConcurrency())));
+            }
             return new DeliveryViews.Health(config.healthWindow().toString(), Instant.now(),
-                    store.health(config.healthWindow()));
+                    store.health(config.healthWindow()), config.perPartnerConcurrency(), relays);
         } catch (SQLException e) {
             throw new IllegalStateException("delivery health unavailable", e);
         }

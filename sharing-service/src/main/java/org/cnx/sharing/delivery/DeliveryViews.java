@@ -85,13 +85,25 @@ public final class DeliveryViews {
         }
     }
 
+    /** A sharing replica's delivery relay, and its share of the per-partner limit. */
+    @Schema(name = "DeliveryRelay")
+    public record RelayView(@Schema(description = "host/process, as the attempts and audit events name it") String name,
+            @Schema(description = "when it last said it was alive") Instant seenAt,
+            @Schema(description = "requests it may have in flight to one partner") int share) {
+    }
+
     @Schema(name = "DeliveryHealth")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Health(
             @Schema(description = "the period of attempts behind the failure rates (ISO-8601)", example = "PT1H")
-            String window, Instant asOf, List<PartnerHealth> partners) {
+            String window, Instant asOf, List<PartnerHealth> partners,
+            @Schema(description = "requests in flight to one partner at a time, across all replicas; exchange-admins only")
+            Integer perPartnerConcurrency,
+            @Schema(description = "the relays running, which share that limit out; exchange-admins only")
+            List<RelayView> relays) {
 
         Health endpointsOnly() {
-            return new Health(window, asOf, partners.stream().map(PartnerHealth::endpointOnly).toList());
+            return new Health(window, asOf, partners.stream().map(PartnerHealth::endpointOnly).toList(), null, null);
         }
     }
 }

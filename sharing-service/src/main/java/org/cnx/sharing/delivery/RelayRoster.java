@@ -5,6 +5,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -34,6 +38,13 @@ class RelayRoster {
             ORDER BY id""";
 
     private static final String LEAVE = "DELETE FROM delivery_relay WHERE id = ?";
+
+    private static final String ALIVE = """
+            SELECT name, seen_at FROM delivery_relay WHERE seen_at > now() - ?::interval ORDER BY id""";
+
+    /** A relay alive within the window, as the others see it. */
+    record Alive(String name, Instant seenAt) {
+    }
 
     /**
      * A relay's place among {@code live} relays: its share of a limit is the limit divided by the relays, and one
@@ -80,6 +91,20 @@ class RelayRoster {
             }
             return new Share(rank, live);
         }
+    }
+
+    /** The relays alive within {@code liveness}, in the order their shares are given out. */
+    List<Alive> alive(Duration liveness) throws SQLException {
+        List<Alive> alive = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(ALIVE)) {
+            ps.setString(1, liveness.toMillis() + " milliseconds");
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    alive.add(new Alive(rs.getString(1), rs.getObject(2, OffsetDateTime.class).toInstant()));
+                }
+            }
+        }
+        return alive;
     }
 
     /** At shutdown: the other relays take over this one's share at their next poll. */

@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
@@ -32,6 +33,7 @@ import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
 
 /**
  * The relays running on one database keep to the per-partner limit (4 here) together: this replica's relay takes
@@ -91,6 +93,17 @@ class RelayShareTest {
                 + "(?, 'other/2', now() + interval '1 hour')", FIRST, LAST);
         await().atMost(Duration.ofSeconds(5)).until(relay::share, share -> share == 1);
         assertEquals(1, inFlightAtOnce("MX-THIRD", 4));
+        // an exchange-admin sees the relays and their shares; an officer does not
+        JsonPath health = given().auth().oauth2(admin).get("/api/v1/deliveries/health").then().statusCode(200)
+                .extract().jsonPath();
+        assertEquals(4, health.getInt("perPartnerConcurrency"));
+        assertEquals(List.of(2, 1, 1), health.getList("relays.share", Integer.class));
+        assertEquals("other/1", health.getString("relays[0].name"));
+        assertEquals(DeliveryOutcomes.RELAY, health.getString("relays[1].name"));
+        assertEquals("other/2", health.getString("relays[2].name"));
+        assertEquals(Set.of("window", "asOf", "partners"), given().auth()
+                .oauth2(Reports.officer("US-CBP", "US", "officer-relay-share")).get("/api/v1/deliveries/health").then()
+                .statusCode(200).extract().jsonPath().getMap("$").keySet());
 
         // one of the others stops (it leaves the roster): this relay takes two lanes at its next poll
         sql("DELETE FROM delivery_relay WHERE id = ?", LAST);
