@@ -22,28 +22,20 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 class RelayRoster {
 
-    /**
-     * Says this relay is alive and lists, in id order, the relays alive within the liveness window, this one
-     * included (the statement does not see its own upsert, hence the union). Relays gone for a hundred windows
-     * are forgotten.
-     */
+    /** Says a relay is alive; relays gone for a hundred liveness windows are forgotten. */
     private static final String SEEN = """
-            WITH me AS (
-              INSERT INTO delivery_relay (id, name, seen_at) VALUES (?, ?, now())
-              ON CONFLICT (id) DO UPDATE SET seen_at = now() RETURNING id),
-            gone AS (
-              DELETE FROM delivery_relay WHERE seen_at < now() - ?::interval * 100)
-            SELECT id FROM delivery_relay WHERE seen_at > now() - ?::interval AND id <> ?
-            UNION ALL SELECT id FROM me
-            ORDER BY id""";
+            WITH gone AS (DELETE FROM delivery_relay WHERE seen_at < now() - ?::interval * 100)
+            INSERT INTO delivery_relay (id, name, seen_at) VALUES (?, ?, now())
+            ON CONFLICT (id) DO UPDATE SET seen_at = now()""";
 
     private static final String LEAVE = "DELETE FROM delivery_relay WHERE id = ?";
 
+    /** The relays alive within the window, in the order their shares are given out. */
     private static final String ALIVE = """
-            SELECT name, seen_at FROM delivery_relay WHERE seen_at > now() - ?::interval ORDER BY id""";
+            SELECT id, name, seen_at FROM delivery_relay WHERE seen_at > now() - ?::interval ORDER BY id""";
 
     /** A relay alive within the window, as the others see it. */
-    record Alive(String name, Instant seenAt) {
+    record Alive(UUID id, String name, Instant seenAt) {
     }
 
     /**
@@ -70,41 +62,47 @@ class RelayRoster {
         this.dataSource = dataSource;
     }
 
-    /** Marks {@code relay} alive now; its place among the relays alive within {@code liveness}. */
+    /** Marks {@code relay} alive now; its place among the relays alive within {@code liveness}, itself included. */
     Share seen(UUID relay, String name, Duration liveness) throws SQLException {
-        String window = liveness.toMillis() + " milliseconds";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(SEEN)) {
-            ps.setObject(1, relay);
-            ps.setString(2, name);
-            ps.setString(3, window);
-            ps.setString(4, window);
-            ps.setObject(5, relay);
-            int live = 0;
-            int rank = -1;
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    if (relay.equals(rs.getObject(1, UUID.class))) {
-                        rank = live;
-                    }
-                    live++;
-                }
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement(SEEN)) {
+                ps.setString(1, window(liveness));
+                ps.setObject(2, relay);
+                ps.setString(3, name);
+                ps.executeUpdate();
             }
-            return new Share(rank, live);
+            List<Alive> alive = alive(c, liveness); // a statement of its own: it sees the upsert, committed
+            int rank = 0;
+            while (rank < alive.size() && !alive.get(rank).id().equals(relay)) {
+                rank++;
+            }
+            return new Share(rank, alive.size());
         }
     }
 
     /** The relays alive within {@code liveness}, in the order their shares are given out. */
     List<Alive> alive(Duration liveness) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return alive(c, liveness);
+        }
+    }
+
+    private static List<Alive> alive(Connection c, Duration liveness) throws SQLException {
         List<Alive> alive = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(ALIVE)) {
-            ps.setString(1, liveness.toMillis() + " milliseconds");
+        try (PreparedStatement ps = c.prepareStatement(ALIVE)) {
+            ps.setString(1, window(liveness));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    alive.add(new Alive(rs.getString(1), rs.getObject(2, OffsetDateTime.class).toInstant()));
+                    alive.add(new Alive(rs.getObject(1, UUID.class), rs.getString(2),
+                            rs.getObject(3, OffsetDateTime.class).toInstant()));
                 }
             }
         }
         return alive;
+    }
+
+    private static String window(Duration liveness) {
+        return liveness.toMillis() + " milliseconds";
     }
 
     /** At shutdown: the other relays take over this one's share at their next poll. */
