@@ -101,16 +101,25 @@ public class DeliveryService {
         return DeliveryViews.Summary.of(delivery, config.maxAttempts());
     }
 
-    public DeliveryViews.Health health() {
+    /**
+     * Partner health. {@code full} (exchange-admins): with the counts of every country's deliveries and the relays
+     * sharing the per-partner limit; otherwise the endpoints' state and failure rates only.
+     */
+    public DeliveryViews.Health health(boolean full) {
         try {
+            List<DeliveryViews.PartnerHealth> partners = store.health(config.healthWindow());
+            if (!full) {
+                return new DeliveryViews.Health(config.healthWindow().toString(), Instant.now(),
+                        partners.stream().map(DeliveryViews.PartnerHealth::endpointOnly).toList(), null, null);
+            }
             List<RelayRoster.Alive> alive = roster.alive(config.relayLiveness());
             List<DeliveryViews.RelayView> relays = new ArrayList<>();
             for (int rank = 0; rank < alive.size(); rank++) {
                 relays.add(new DeliveryViews.RelayView(alive.get(rank).name(), alive.get(rank).seenAt(),
                         new RelayRoster.Share(rank, alive.size()).of(config.perPartnerConcurrency())));
             }
-            return new DeliveryViews.Health(config.healthWindow().toString(), Instant.now(),
-                    store.health(config.healthWindow()), config.perPartnerConcurrency(), relays);
+            return new DeliveryViews.Health(config.healthWindow().toString(), Instant.now(), partners,
+                    config.perPartnerConcurrency(), relays);
         } catch (SQLException e) {
             throw new IllegalStateException("delivery health unavailable", e);
         }

@@ -101,9 +101,5 @@ public final class DeliveryViews {
             Integer perPartnerConcurrency,
             @Schema(description = "the relays running, which share that limit out; exchange-admins only")
             List<RelayView> relays) {
-
-        Health endpointsOnly() {
-            return new Health(window, asOf, partners.stream().map(PartnerHealth::endpointOnly).toList(), null, null);
-        }
     }
 }
