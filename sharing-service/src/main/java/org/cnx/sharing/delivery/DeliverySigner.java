@@ -76,7 +76,7 @@ public class DeliverySigner {
     }
 
     /** Makes the native provider sign from now on, if it loads and passes its self-tests. */
-    void useNativeRsa() {
+    private void useNativeRsa() {
         try {
             AmazonCorrettoCryptoProvider provider = AmazonCorrettoCryptoProvider.INSTANCE;
             if (provider.getLoadingError() != null) {
