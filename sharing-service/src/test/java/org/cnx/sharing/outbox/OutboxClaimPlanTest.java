@@ -25,7 +25,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * The relay's claim reads a destination's due messages in order from {@code outbox_pending} and stops at its
  * limit, whatever the planner believes about a table whose rows come and go. Each case runs the relay's own
  * statement, under its own planner settings, as a generic plan (the pool's prepared statements end up with one),
- * on a temporary copy of the outbox that shadows the real one for this session.
+ * on a copy of the outbox in a schema of its own that the test's rollback removes.
  */
 @QuarkusTest
 class OutboxClaimPlanTest {
@@ -76,6 +76,7 @@ class OutboxClaimPlanTest {
     private void inOutboxCopy(Case test) throws Exception {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
+            boolean prepared = false;
             try {
                 // a copy in a schema of its own, gone with the rollback: with the pages' room for HOT updates that
                 // the real one has (V4), since the planner counts pages
@@ -86,10 +87,13 @@ class OutboxClaimPlanTest {
                 s.execute(OutboxRelay.CLAIM_PLAN);
                 // the parameters' types are those the relay binds
                 s.execute("PREPARE claim(varchar, int, bigint, varchar, uuid) AS " + numbered(OutboxRelay.CLAIM));
+                prepared = true;
                 test.run(s);
             } finally {
                 c.rollback();
-                s.execute("DEALLOCATE ALL");
+                if (prepared) { // a prepared statement outlives the transaction; the pool's own stay
+                    s.execute("DEALLOCATE claim");
+                }
             }
         }
     }
