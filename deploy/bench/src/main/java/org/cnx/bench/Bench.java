@@ -211,22 +211,52 @@ public final class Bench {
         }
     }
 
+    /** Restarts per service: one start is at the mercy of whatever else the VM's host is doing at that moment. */
+    private static final int RESTARTS = 3;
+
     /**
      * Each service stopped and started again on its migrated schema, as a restart or a new replica finds it (the
-     * first start cleaned and migrated an empty one), one at a time on a quiet machine.
+     * first start cleaned and migrated an empty one), one at a time on a quiet machine, {@link #RESTARTS} times:
+     * the median per service, and every start in {@code restartSecondsEach}.
      */
     private Map<String, Object> restarts() throws Exception {
-        Map<String, Object> seconds = new LinkedHashMap<>();
+        Map<String, Object> median = new LinkedHashMap<>();
+        Map<String, Object> each = new LinkedHashMap<>();
         for (String name : List.of("audit", "sharing", "intake")) {
             Proc proc = procs.get(name);
-            System.out.println("bench: restarting " + name);
-            proc.stop();
-            keepProfile(name);
-            proc.env("QUARKUS_FLYWAY_CLEAN_AT_START", "false").start();
-            seconds.put(name, round(proc.startup.toMillis() / 1000.0));
-            proc.awaitSettled(Duration.ofSeconds(15));
+            List<Double> seconds = new ArrayList<>();
+            for (int k = 0; k < RESTARTS; k++) {
+                System.out.println("bench: restarting " + name);
+                proc.stop();
+                if (k == 0) {
+                    keepProfile(name);
+                }
+                awaitQuietMachine();
+                proc.env("QUARKUS_FLYWAY_CLEAN_AT_START", "false").start();
+                seconds.add(round(proc.startup.toMillis() / 1000.0));
+                proc.awaitSettled(Duration.ofSeconds(15));
+            }
+            each.put(name, seconds);
+            median.put(name, seconds.stream().sorted().toList().get(RESTARTS / 2));
         }
-        return seconds;
+        results.put("restartSecondsEach", each);
+        return median;
+    }
+
+    /**
+     * Waits until the whole machine is less than a tenth busy over half a second, at most 30 s, so that a timed start
+     * does not share the cores with PostgreSQL's or another service's work left over from the load.
+     */
+    private static void awaitQuietMachine() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            long[] start = MachineCpu.read();
+            Thread.sleep(500);
+            if (MachineCpu.busySince(start) < 0.1) {
+                return;
+            }
+        }
+        System.out.println("bench: the machine did not quieten in 30 s; starting anyway");
     }
 
     /** A service built a second time as Quarkus's {@code aot-jar} (run.sh's build step). */
@@ -276,6 +306,7 @@ public final class Bench {
             List<String> cached = new ArrayList<>(jvm);
             cached.add("-XX:AOTCache=app.aot");
             Proc aot = proc.variant(name + "-aot", jar, java, cached).env("QUARKUS_FLYWAY_CLEAN_AT_START", "true");
+            awaitQuietMachine();
             aot.start();
             seconds.put(name, round(aot.startup.toMillis() / 1000.0));
             aot.awaitSettled(Duration.ofSeconds(15));
@@ -315,6 +346,7 @@ public final class Bench {
         results.put("trainingStartupSeconds", training);
         for (Proc p : List.of(audit, sharing, intake, partner)) {
             System.out.println("bench: starting " + p.name);
+            awaitQuietMachine();
             p.start();
             procs.put(p.name, p);
             // the next one starts on a quiet machine: a JVM goes on compiling for a while after it is ready
@@ -822,7 +854,8 @@ public final class Bench {
                 results.get("startupSeconds"), "≤ 3");
         row(t, "… the training start before it (no archive; it writes the archive as it exits), s",
                 results.get("trainingStartupSeconds"), "");
-        row(t, "restart to ready, s (the schema migrated)", results.get("restartSeconds"), "≤ 3");
+        row(t, "restart to ready, s (the schema migrated): the median of " + RESTARTS + " · each",
+                results.get("restartSeconds") + " · " + results.get("restartSecondsEach"), "≤ 3");
         if (results.get("aotStartup") instanceof Map<?, ?> aot) {
             row(t, "startup to ready on " + aot.get("java") + " with Leyden's AOT cache, s (an empty schema)",
                     aot.get("startupSeconds"), "≤ 3");
