@@ -1,6 +1,5 @@
 package org.cnx.intake.report;
 
-import java.net.URI;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
@@ -24,6 +23,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -94,7 +94,9 @@ public class ReportResource {
             ReportService.Submission submission = service.submit(caller, request, payloadSha256, idempotencyKey);
             Response.ResponseBuilder response = Response.status(submission.status())
                     .type(MediaType.APPLICATION_JSON).entity(submission.body())
-                    .location(URI.create("/api/v1/reports/" + submission.reportId()));
+                    // a relative reference (RFC 9110, 10.2.2): resolving it against the request's URI took 3 % of
+                    // intake's CPU under load, and a client behind a gateway resolves it against the URI it called
+                    .header(HttpHeaders.LOCATION, "/api/v1/reports/" + submission.reportId());
             if (submission.replayed()) {
                 response.header("Idempotent-Replayed", "true");
             }
