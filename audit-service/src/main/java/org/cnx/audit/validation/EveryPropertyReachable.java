@@ -1,0 +1,27 @@
+package org.cnx.audit.validation;
+
+import java.lang.annotation.ElementType;
+
+import jakarta.inject.Singleton;
+import jakarta.validation.Path;
+import jakarta.validation.TraversableResolver;
+
+/**
+ * The validator reaches and cascades into every property. What it validates here are request bodies, never JPA
+ * entities, so the JPA-aware default (which asks the persistence provider, property by property, whether each one is
+ * loaded) only cost time: 2 % of intake's CPU and 1 % of sharing's under load, in JFR profiles of the benchmark.
+ * Hibernate ORM's own validation of entities keeps its resolver: it passes one with each call.
+ */
+@Singleton
+public class EveryPropertyReachable implements TraversableResolver {
+
+    @Override
+    public boolean isReachable(Object bean, Path.Node property, Class<?> rootBeanType, Path pathToBean, ElementType type) {
+        return true;
+    }
+
+    @Override
+    public boolean isCascadable(Object bean, Path.Node property, Class<?> rootBeanType, Path pathToBean, ElementType type) {
+        return true;
+    }
+}
