@@ -118,7 +118,7 @@ public class ReportService {
         reports.insert(report, write(report.watchlistHits));
 
         SharedReport shared = new SharedReport(report.id, report.agency, report.country, report.receivedAt,
-                report.watchlistHits, request);
+                report.watchlistHits, content);
         Map<String, Object> details = new HashMap<>();
         details.put("type", request.type());
         details.put("tlp", report.tlp);

@@ -4,9 +4,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** The message sharing-service receives on {@code POST /internal/v1/reports}; idempotent by {@code id}. */
+import com.fasterxml.jackson.annotation.JsonRawValue;
+
+/**
+ * The message sharing-service receives on {@code POST /internal/v1/reports}; idempotent by {@code id}. {@code report}
+ * is the report's JSON as accepted and stored (the {@link ReportRequest} written once, not twice per submission).
+ */
 public record SharedReport(UUID id, String agency, String country, Instant receivedAt,
-        List<String> watchlistHits, ReportRequest report) {
+        List<String> watchlistHits, @JsonRawValue String report) {
 
     /**
      * The message sharing-service receives on {@code POST /internal/v1/recalls}; idempotent by report id.
