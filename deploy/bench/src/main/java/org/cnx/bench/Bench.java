@@ -44,6 +44,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public final class Bench {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Restarts per service: one start is at the mercy of whatever else the VM's host is doing at that moment. */
+    private static final int RESTARTS = 3;
     private static final List<String> RECIPIENTS = List.of("CN-NNCC", "CN-GACC", "CN-MPS");
     private static final String[] TYPES = {"SEIZURE", "PRECURSOR_SHIPMENT", "SUSPICIOUS_ORDER", "EMERGING_TREND"};
     private static final String[][] SUBSTANCES = {{"NPP", "39742-60-4"}, {"4-ANPP", "21409-26-7"},
@@ -210,9 +212,6 @@ public final class Bench {
             throw new IllegalStateException("the books do not balance: " + books);
         }
     }
-
-    /** Restarts per service: one start is at the mercy of whatever else the VM's host is doing at that moment. */
-    private static final int RESTARTS = 3;
 
     /**
      * Each service stopped and started again on its migrated schema, as a restart or a new replica finds it (the
