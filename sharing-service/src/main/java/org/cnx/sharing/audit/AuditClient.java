@@ -1,6 +1,7 @@
 package org.cnx.sharing.audit;
 
 import java.time.Duration;
+import java.util.OptionalInt;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -18,11 +19,15 @@ public class AuditClient implements OutboxSender {
     private final AuditRestClient client;
     private final ServiceTokens tokens;
     private final Duration linger;
+    private final OptionalInt batchSize;
 
     AuditClient(@RestClient AuditRestClient client, ServiceTokens tokens, OutboxConfig config) {
         this.client = client;
         this.tokens = tokens;
         this.linger = config.auditLinger();
+        // a message carries up to EVENTS_PER_MESSAGE events: a POST keeps to the batch size in events, not ten times
+        // as many (a larger append holds the log's lock longer, and intake's events wait behind it)
+        this.batchSize = OptionalInt.of(Math.max(1, config.batchSize() / AuditTrail.EVENTS_PER_MESSAGE));
     }
 
     @Override
@@ -38,5 +43,10 @@ public class AuditClient implements OutboxSender {
     @Override
     public Duration linger() {
         return linger;
+    }
+
+    @Override
+    public OptionalInt batchSize() {
+        return batchSize;
     }
 }

@@ -31,7 +31,11 @@ public class Outbox {
         this.relay = relay;
     }
 
-    /** One outgoing message: its id (the receiver de-duplicates by it) and its JSON document. */
+    /**
+     * One outgoing message: its id and its JSON, one value or several separated by commas. The relay sends a batch
+     * of messages as one JSON array of their payloads, so several values in one message travel as that many elements
+     * (the receiver de-duplicates by each element's own id).
+     */
     public record Message(UUID id, String json) {
     }
 

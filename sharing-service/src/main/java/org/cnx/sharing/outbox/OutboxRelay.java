@@ -148,6 +148,7 @@ public class OutboxRelay {
      */
     boolean relayOnce(OutboxSender sender) throws SQLException {
         UUID claim = UUID.randomUUID();
+        int batchSize = sender.batchSize().orElse(config.batchSize());
         List<UUID> ids = new ArrayList<>();
         List<String> payloads = new ArrayList<>();
         int attempts = 0;
@@ -157,7 +158,7 @@ public class OutboxRelay {
             try (Statement plan = c.createStatement(); PreparedStatement ps = c.prepareStatement(CLAIM)) {
                 plan.execute(CLAIM_PLAN);
                 ps.setString(1, sender.destination());
-                ps.setInt(2, config.batchSize());
+                ps.setInt(2, batchSize);
                 ps.setLong(3, config.maxBatchBytes());
                 ps.setString(4, interval(config.lease()));
                 ps.setObject(5, claim);
@@ -200,7 +201,7 @@ public class OutboxRelay {
             ps.setObject(2, claim);
             ps.executeUpdate();
         }
-        return batch.failed.isEmpty() && (payloads.size() < due || due == config.batchSize());
+        return batch.failed.isEmpty() && (payloads.size() < due || due == batchSize);
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.cnx.sharing.outbox;
 
 import java.time.Duration;
+import java.util.OptionalInt;
 
 /** Delivers one batch (a JSON array) to a destination; throws when the batch must be retried. */
 public interface OutboxSender {
@@ -16,5 +17,10 @@ public interface OutboxSender {
      */
     default Duration linger() {
         return Duration.ZERO;
+    }
+
+    /** Messages in one POST, at most, where a message may carry several elements; else {@code cnx.outbox.batch-size}. */
+    default OptionalInt batchSize() {
+        return OptionalInt.empty();
     }
 }
