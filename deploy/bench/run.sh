@@ -44,6 +44,8 @@ java_opts=()
 [[ -z "$aot_java" ]] || java_opts=(-Dbench.aotJava="$aot_java")
 # BENCH_JVM="-XX:... -XX:...": options added to every service's JVM, for trying them out
 [[ -z "${BENCH_JVM:-}" ]] || java_opts+=(-Dbench.jvm="$BENCH_JVM")
+# The bench's own JVM shares the two cores with what it measures: C1 only and the serial collector keep it to about a
+# tenth of a core in the open-loop phases (a fifth with the JVM's defaults, G1 and C2 compiling its load generator).
 # shellcheck disable=SC2086
-exec java -Xmx512m -Dbench.root="$root" "${java_opts[@]}" ${BENCH_OPTS:-} \
+exec java -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dbench.root="$root" "${java_opts[@]}" ${BENCH_OPTS:-} \
   -cp "$here/target/cnx-bench.jar:$here/target/lib/*" org.cnx.bench.Bench
