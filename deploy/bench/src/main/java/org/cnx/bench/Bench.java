@@ -408,9 +408,11 @@ public final class Bench {
         Map<String, Double> processesAtEnd = cpu();
         Map<String, Double> jitAtEnd = jit();
         accepted.addAll(result.sent());
-        Map<String, Instant> arrivals = awaitDeliveries(result.sent(), Duration.ofSeconds(60));
-        // the audit lag below then counts every event of this phase, and the next phase starts on an idle pipeline
-        awaitDrained(result.sent().stream().map(Bench::reportId).toList(), Duration.ofSeconds(30), Duration.ofMinutes(5));
+        List<String> ids = result.sent().stream().map(Bench::reportId).toList();
+        // the end-to-end latencies and the audit lag below then count every report and event of this phase, and the
+        // next phase starts on an idle pipeline
+        awaitDrained(ids, Duration.ofSeconds(30), Duration.ofMinutes(5));
+        Map<String, Instant> arrivals = arrivals();
         Histogram endToEnd = new Histogram(3);
         for (Load.Sent sent : result.sent()) {
             Instant arrived = arrivals.get(reportId(sent));
@@ -435,24 +437,8 @@ public final class Bench {
         double seconds = Duration.between(start, end).toMillis() / 1000.0;
         out.put("coresByProcess", spent(processesAtStart, processesAtEnd, seconds));
         out.put("jitCoresByProcess", spent(jitAtStart, jitAtEnd, seconds));
-        out.put("stagesMillis", stages(result.sent().stream().map(Bench::reportId).toList()));
+        out.put("stagesMillis", stages(ids));
         return out;
-    }
-
-    /** Waits until every accepted report has reached its partner; returns arrival times by report id. */
-    private Map<String, Instant> awaitDeliveries(List<Load.Sent> sent, Duration timeout) throws Exception {
-        Set<String> wanted = new HashSet<>();
-        sent.forEach(s -> wanted.add(reportId(s)));
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Map<String, Instant> arrivals;
-        do {
-            arrivals = arrivals();
-            if (arrivals.keySet().containsAll(wanted)) {
-                break;
-            }
-            Thread.sleep(500);
-        } while (System.nanoTime() < deadline);
-        return arrivals;
     }
 
     /**
