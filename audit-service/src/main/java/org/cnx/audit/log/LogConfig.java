@@ -15,6 +15,6 @@ public interface LogConfig {
     Duration checkpointPeriod();
 
     /** Rows fetched per database round trip while the whole log is verified. */
-    @WithDefault("5000")
+    @WithDefault("1000")
     int verifyFetchSize();
 }
