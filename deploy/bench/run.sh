@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The load benchmark (issue 7): starts PostgreSQL if needed, the three services and the demo partner from
-# their packaged jars (-Xms64m -Xmx256m each, as run.sh, on ports 18081-18090 so a running demo is not disturbed), measures
+# their packaged jars (the services -Xms64m -Xmx256m each, as run.sh, the partner receiver -Xms256m; on ports
+# 18081-18090 so a running demo is not disturbed), measures
 # the ceilings P (pgbench replaying intake's transaction) and J (authenticated JSON without database) in the
 # same run, drives intake closed-loop (I, with wrk) and open-loop at 50 % and 80 % of I (HdrHistogram, from
 # the intended send time) with tokens minted by openssl (deploy/local/token.sh),
@@ -42,7 +43,8 @@ if [[ "${1:-}" != "--no-build" ]]; then
 fi
 java_opts=()
 [[ -z "$aot_java" ]] || java_opts=(-Dbench.aotJava="$aot_java")
-# BENCH_JVM="-XX:... -XX:...": options added to every service's JVM, for trying them out
+# BENCH_JVM="-XX:... -XX:...": options added to every service's JVM and the partner receiver's, for trying them out
+# (BENCH_JVM="-Xlog:gc:file=/tmp/gc-%p.log" logs each one's collections)
 [[ -z "${BENCH_JVM:-}" ]] || java_opts+=(-Dbench.jvm="$BENCH_JVM")
 # The bench's own JVM shares the two cores with what it measures: C1 only and the serial collector keep it to about a
 # tenth of a core in the open-loop phases (a fifth with the JVM's defaults, G1 and C2 compiling its load generator).
