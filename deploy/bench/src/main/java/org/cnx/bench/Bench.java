@@ -74,9 +74,9 @@ public final class Bench {
         List<String> extra = extraOptions.isEmpty() ? List.of() : List.of(extraOptions.split("\\s+"));
         // as deploy/local/run.sh runs them, with the serial collector (2 cores, small heaps)
         this.jvm = options(List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC"), extra);
-        // The partner receiver is the bench's instrument, not part of cnx. With the services' 64 MB starting heap its
-        // arrival log (every delivery of the run, 20-40 MB) made the serial collector grow the old generation by full
-        // collections of 130-260 ms in every phase, each holding up the deliveries in flight.
+        // The partner receiver is the bench's instrument, not part of cnx: a 256 MB starting heap leaves room for its
+        // arrival log (every delivery of the run) without full collections, each of which holds up the deliveries in
+        // flight (the bodies it keeps, below, were the rest of its old generation)
         this.partnerJvm = options(List.of("-Xms256m", "-Xmx512m", "-XX:+UseSerialGC"), extra);
     }
 
