@@ -376,6 +376,11 @@ public final class Bench {
                 .env("QUARKUS_DATASOURCE_PASSWORD", name);
     }
 
+    /** A connection to a service's bench database as the service's own role (db-setup.sh: password = role name). */
+    private static Connection connect(String service) throws SQLException {
+        return DriverManager.getConnection(jdbc(service), service, service);
+    }
+
     private static String jdbc(String service) {
         return "jdbc:postgresql://localhost:5432/" + service + "_bench";
     }
@@ -494,7 +499,7 @@ public final class Bench {
     private long outboxBacklog() throws SQLException {
         long rows = 0;
         for (String service : List.of("intake", "sharing")) {
-            try (Connection c = DriverManager.getConnection(jdbc(service), service, service);
+            try (Connection c = connect(service);
                     PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM outbox_message");
                     ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -555,7 +560,7 @@ public final class Bench {
         }
         Set<String> ids = new HashSet<>(acceptedIds);
         Map<String, String> statuses = new HashMap<>();
-        try (Connection c = DriverManager.getConnection(jdbc("sharing"), "sharing", "sharing");
+        try (Connection c = connect("sharing");
                 PreparedStatement ps = c.prepareStatement("SELECT report_id::text, status FROM release")) {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -581,7 +586,7 @@ public final class Bench {
     /** The reports intake accepted in this run, from its own database: the books start from there. */
     private List<String> acceptedByIntake() throws SQLException {
         List<String> ids = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(jdbc("intake"), "intake", "intake");
+        try (Connection c = connect("intake");
                 PreparedStatement ps = c.prepareStatement("SELECT id::text FROM report WHERE external_ref LIKE ?")) {
             ps.setString(1, "BENCH-" + runId + "-%");
             try (ResultSet rs = ps.executeQuery()) {
@@ -630,7 +635,7 @@ public final class Bench {
     }
 
     private double deliveredBetween(Instant from, Instant to) throws SQLException {
-        try (Connection c = DriverManager.getConnection(jdbc("sharing"), "sharing", "sharing");
+        try (Connection c = connect("sharing");
                 PreparedStatement ps = c.prepareStatement(
                         "SELECT count(*) FROM delivery WHERE delivered_at BETWEEN ? AND ?")) {
             ps.setTimestamp(1, Timestamp.from(from));
@@ -649,7 +654,7 @@ public final class Bench {
      */
     private Map<String, Object> stages(List<String> reportIds) throws SQLException {
         Map<String, Instant> received = new HashMap<>();
-        try (Connection c = DriverManager.getConnection(jdbc("intake"), "intake", "intake");
+        try (Connection c = connect("intake");
                 PreparedStatement ps = c.prepareStatement("SELECT id::text, received_at FROM report WHERE id = ANY (?::uuid[])")) {
             ps.setArray(1, c.createArrayOf("text", reportIds.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
@@ -661,7 +666,7 @@ public final class Bench {
         Histogram handOver = new Histogram(3);
         Histogram queued = new Histogram(3);
         Histogram attempt = new Histogram(3);
-        try (Connection c = DriverManager.getConnection(jdbc("sharing"), "sharing", "sharing");
+        try (Connection c = connect("sharing");
                 PreparedStatement ps = c.prepareStatement("""
                         SELECT d.report_id::text, r.decided_at, d.created_at, a.started_at, a.finished_at
                           FROM delivery d JOIN release r ON r.id = d.release_id
@@ -692,7 +697,7 @@ public final class Bench {
 
     /** How long REPORT_RECEIVED events took from intake's commit to audit's log, for reports sent in the window. */
     private Map<String, Object> auditLag(Instant from, Instant to) throws SQLException {
-        try (Connection c = DriverManager.getConnection(jdbc("audit"), "audit", "audit");
+        try (Connection c = connect("audit");
                 PreparedStatement ps = c.prepareStatement("""
                         SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY lag), percentile_cont(0.99) WITHIN GROUP (ORDER BY lag),
                                max(lag), count(*)
@@ -753,7 +758,7 @@ public final class Bench {
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         process.waitFor();
-        try (Connection c = DriverManager.getConnection(jdbc("intake"), "intake", "intake")) {
+        try (Connection c = connect("intake")) {
             c.createStatement().executeUpdate("DELETE FROM outbox_message WHERE destination = 'pgbench'");
             c.createStatement().executeUpdate("DELETE FROM report WHERE agency = 'PGBENCH'");
         }
