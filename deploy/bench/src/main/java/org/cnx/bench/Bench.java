@@ -112,12 +112,16 @@ public final class Bench {
         procs.forEach((name, proc) -> rssWarm.put(name, round(proc.rssMb())));
         results.put("rssMbAfterWarmup", rssWarm);
 
+        Map<String, Object> quiet = new LinkedHashMap<>();
+        quiet.put("J", awaitQuietMachine());
         System.out.println("bench: J — GET /api/v1/me with wrk, " + concurrency + " connections");
         Wrk j = wrk("/api/v1/me", null);
 
+        quiet.put("P", awaitQuietMachine());
         System.out.println("bench: P — pgbench replaying intake's transaction, " + concurrency + " clients");
         double p = pgbench();
 
+        quiet.put("I_alone", awaitQuietMachine());
         System.out.println("bench: I alone — the same with sharing, audit and the partner frozen (SIGSTOP)");
         List<Proc> others = List.of(procs.get("sharing"), procs.get("audit"), procs.get("demo-partner"));
         for (Proc other : others) {
@@ -136,6 +140,7 @@ public final class Bench {
         System.out.println("bench: letting the pipeline catch up");
         awaitDrained(acceptedByIntake(), Duration.ofSeconds(30), Duration.ofMinutes(5));
 
+        quiet.put("I", awaitQuietMachine());
         System.out.println("bench: I — POST /api/v1/reports closed-loop with wrk, " + concurrency + " connections");
         Map<String, Double> cpuBefore = cpu();
         Map<String, Double> jitBefore = jit();
@@ -155,9 +160,11 @@ public final class Bench {
         results.put("pipeline_reportsPerSecond", round(throughDelivery));
 
         // the same latency measure where the machine is not saturated: half of what the pipeline delivers
-        Map<String, Object> pipeline50 = openLoop("OP50", throughDelivery * 0.5, accepted);
-        Map<String, Object> open50 = openLoop("O50", i.requestsPerSecond() * 0.5, accepted);
-        Map<String, Object> open80 = openLoop("O80", i.requestsPerSecond() * 0.8, accepted);
+        Map<String, Object> pipeline50 = openLoop("OP50", throughDelivery * 0.5, accepted, quiet);
+        Map<String, Object> open50 = openLoop("O50", i.requestsPerSecond() * 0.5, accepted, quiet);
+        Map<String, Object> open80 = openLoop("O80", i.requestsPerSecond() * 0.8, accepted, quiet);
+        // how long each phase waited for a quiet machine after the pipeline had drained
+        results.put("quietWaitSeconds", quiet);
 
         System.out.println("bench: waiting for the backlog to drain before checking the books");
         long drainStart = System.nanoTime();
@@ -253,18 +260,21 @@ public final class Bench {
 
     /**
      * Waits until the whole machine is less than a tenth busy over half a second, at most 30 s, so that a timed start
-     * does not share the cores with PostgreSQL's or another service's work left over from the load.
+     * or a measured phase does not share the cores with work left over from the phase before it (after J, up to 6 s
+     * of it, which P measured alongside before). Returns the seconds it waited.
      */
-    private static void awaitQuietMachine() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    private static double awaitQuietMachine() throws InterruptedException {
+        long begin = System.nanoTime();
+        long deadline = begin + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
             long[] start = MachineCpu.read();
             Thread.sleep(500);
             if (MachineCpu.busySince(start) < 0.1) {
-                return;
+                return round((System.nanoTime() - begin) / 1e9);
             }
         }
-        System.out.println("bench: the machine did not quieten in 30 s; starting anyway");
+        System.out.println("bench: the machine did not quieten in 30 s; going on anyway");
+        return 30;
     }
 
     /** A service built a second time as Quarkus's {@code aot-jar} (run.sh's build step). */
@@ -411,7 +421,9 @@ public final class Bench {
         return new Load.Post(URI.create(procs.get("intake").url() + "/api/v1/reports"), partnerToken, body);
     }
 
-    private Map<String, Object> openLoop(String name, double rate, List<Load.Sent> accepted) throws Exception {
+    private Map<String, Object> openLoop(String name, double rate, List<Load.Sent> accepted, Map<String, Object> quiet)
+            throws Exception {
+        quiet.put(name, awaitQuietMachine());
         System.out.printf(Locale.ROOT, "bench: open loop at %.0f reports/s%n", rate);
         Instant start = Instant.now();
         long[] cpuAtStart = MachineCpu.read();
@@ -882,6 +894,8 @@ public final class Bench {
                     percent(o.get("machineCpuBusy")) + "; " + o.get("coresByProcess"), "");
             row(t, "… of which the JIT compiling, cores by process", o.get("jitCoresByProcess"), "");
         }
+        row(t, "seconds each phase waited, once the pipeline had drained, for the machine to be less than a tenth busy "
+                + "(J, P, I alone, I, then the open loops)", results.get("quietWaitSeconds"), "");
         row(t, "machine CPU busy during I", percent(results.get("I_machineCpuBusy")), "");
         row(t, "deliveries/s during I", results.get("deliveriesPerSecond"), "");
         row(t, "CPU ms per report, from I's start until all of I's reports were delivered and logged by audit", results.get("cpuMillisPerReport"), "");
