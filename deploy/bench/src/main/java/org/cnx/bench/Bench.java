@@ -72,8 +72,10 @@ public final class Bench {
         // -Dbench.jvm="-XX:..." adds options to every service's JVM (and J's, and the partner's), for trying a setting out
         String extraOptions = System.getProperty("bench.jvm", "").strip();
         List<String> extra = extraOptions.isEmpty() ? List.of() : List.of(extraOptions.split("\\s+"));
-        // as deploy/local/run.sh runs them, with the serial collector (2 cores, small heaps)
-        this.jvm = options(List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC"), extra);
+        // as the image runs them (deploy/image/Dockerfile): the serial collector (2 cores, small heaps), and the JIT's
+        // compiler threads at nice 19, so that a start's main thread has a core of its own (RUNS.md, eleventh session)
+        this.jvm = options(List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:ThreadPriorityPolicy=1",
+                "-XX:CompilerThreadPriority=19"), extra);
         // The partner receiver is the bench's instrument, not part of cnx: a 256 MB starting heap leaves room for its
         // arrival log (every delivery of the run) without full collections, each of which holds up the deliveries in
         // flight (the bodies it keeps, below, were the rest of its old generation)
