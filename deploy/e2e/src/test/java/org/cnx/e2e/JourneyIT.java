@@ -107,6 +107,24 @@ class JourneyIT {
         return all;
     }
 
+    /**
+     * Each packaged service leaves its OpenAPI document to the first request for it (DeferredOpenApiDocumentService),
+     * prepares it then, once, and serves it in both formats.
+     */
+    @Test
+    void eachServicePreparesItsOpenApiDocumentOnItsFirstRequestOnly() {
+        for (Service s : List.of(audit, sharing, intake)) {
+            String yaml = given().baseUri(s.url()).get("/q/openapi").then().statusCode(200).extract().asString();
+            assertTrue(yaml.startsWith("---\nopenapi: 3."), s.name + " served " + yaml.substring(0, Math.min(80, yaml.length())));
+            Map<String, Object> paths = given().baseUri(s.url()).queryParam("format", "json").get("/q/openapi").then()
+                    .statusCode(200).extract().jsonPath().getMap("paths");
+            assertTrue(paths.size() >= 4, s.name + "'s document lists " + paths.keySet());
+            String log = s.logSinceStart();
+            assertEquals(1, log.split("Prepared the OpenAPI document <default> on its first request", -1).length - 1,
+                    s.name + " should have prepared its document once, on the first request; its log:\n" + log);
+        }
+    }
+
     @Test
     void aReportTravelsFromPartnerToPartnerAfterApprovalAndEveryStepIsAudited() {
         String cbp = tokens.person("partner", "US-CBP", "US", "cbp-system");

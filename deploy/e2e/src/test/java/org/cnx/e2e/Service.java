@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +31,7 @@ final class Service {
 
     private final Map<String, String> env = new HashMap<>();
     private Process process;
+    private long logOffset; // where the current process's output begins: the log file keeps every start's
 
     Service(String name, Path jar, Path logDir) {
         this.name = name;
@@ -91,11 +93,22 @@ final class Service {
         builder.environment().putAll(extraEnv);
         try {
             Files.createDirectories(log.getParent());
+            logOffset = Files.exists(log) ? Files.size(log) : 0;
             process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         awaitReady(Duration.ofSeconds(90));
+    }
+
+    /** What the current process has logged so far. */
+    String logSinceStart() {
+        try {
+            byte[] all = Files.readAllBytes(log);
+            return new String(all, (int) logOffset, all.length - (int) logOffset, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** SIGKILL: the process gets no chance to flush or finish anything. */

@@ -1,0 +1,35 @@
+package org.cnx.intake;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+/** The OpenAPI document describes every endpoint, each with a summary, and needs no token. */
+@QuarkusTest
+@QuarkusTestResource(TestKeys.class)
+class OpenApiTest {
+
+    @Test
+    void everyEndpointIsDocumentedWithoutAToken() {
+        JsonPath api = given().queryParam("format", "json").get("/q/openapi").then().statusCode(200).extract().jsonPath();
+        Map<String, Map<String, Map<String, Object>>> paths = api.getMap("paths");
+        for (String path : List.of("/api/v1/reports", "/api/v1/reports/{id}", "/api/v1/reports/{id}/withdrawal",
+                "/api/v1/me")) {
+            assertTrue(paths.containsKey(path), path + " is missing from " + paths.keySet());
+        }
+        paths.forEach((path, operations) -> operations.forEach((method, operation) -> {
+            Object summary = operation.get("summary");
+            assertFalse(summary == null || summary.toString().isBlank(), method + " " + path + " has no summary");
+        }));
+        assertTrue(api.getMap("components.schemas").containsKey("ReportRequest"));
+    }
+}
