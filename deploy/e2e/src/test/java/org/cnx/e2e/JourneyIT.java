@@ -115,7 +115,8 @@ class JourneyIT {
     void eachServicePreparesItsOpenApiDocumentOnItsFirstRequestOnly() {
         for (Service s : List.of(audit, sharing, intake)) {
             String yaml = given().baseUri(s.url()).get("/q/openapi").then().statusCode(200).extract().asString();
-            assertTrue(yaml.startsWith("---\nopenapi: 3."), s.name + " served " + yaml.substring(0, Math.min(80, yaml.length())));
+            assertTrue(yaml.startsWith("---\nopenapi: 3."),
+                    s.name + " served " + yaml.substring(0, Math.min(80, yaml.length())));
             Map<String, Object> paths = given().baseUri(s.url()).queryParam("format", "json").get("/q/openapi").then()
                     .statusCode(200).extract().jsonPath().getMap("paths");
             assertTrue(paths.size() >= 4, s.name + "'s document lists " + paths.keySet());

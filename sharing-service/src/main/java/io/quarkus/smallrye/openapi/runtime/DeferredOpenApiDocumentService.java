@@ -21,9 +21,9 @@ import io.smallrye.openapi.runtime.io.Format;
  * is on). Delete this class when upgrading to a release with that fix.
  * <p>
  * Quarkus 3.33's recorder prepares every document as the application starts: it parses the document the build wrote
- * and writes it out as JSON and as YAML, on a cold JVM's main thread (sharing-service on two cores: ready 0.55 s sooner,
- * with 0.7 s less CPU, without it; deploy/bench/RUNS.md, twelfth session). Here the recorder's call only records what
- * it asked for, and the first request for the document prepares it, once (0.4 s).
+ * and writes it out as JSON and as YAML, on a cold JVM's main thread (sharing-service on two cores: ready 0.55 s
+ * sooner, with 0.7 s less CPU, without it; deploy/bench/RUNS.md, twelfth session). Here the recorder's call only
+ * records what it asked for, and the first request for the document prepares it, once (0.2-0.4 s).
  * <p>
  * The class sits in Quarkus's package because the recorder's method is package-private, so it only works where one
  * class loader loads both, as in the packaged application. In dev and test mode the application has a class loader of
