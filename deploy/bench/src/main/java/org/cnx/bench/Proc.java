@@ -78,10 +78,16 @@ final class Proc {
         }
     }
 
-    /** The AppCDS archive to start with, from inside quarkus-app/ (an archive matches only its class path). */
+    /**
+     * The AppCDS archive to start with, from inside quarkus-app/ (an archive matches only its class path). A profiled
+     * service ({@code -Dbench.profile}) takes Quarkus's build-time archive: JDK 17 crashes (SIGSEGV in
+     * {@code check_shared_class_file_load_hook}) loading an application class from a dynamic archive while JFR records.
+     */
     private List<String> archive() throws IOException {
         Path trained = jar.resolveSibling(TRAINED_ARCHIVE);
-        if (Files.exists(trained) && Files.getLastModifiedTime(trained).compareTo(Files.getLastModifiedTime(jar)) > 0) {
+        boolean recording = jvmOptions.stream().anyMatch(option -> option.startsWith("-XX:StartFlightRecording"));
+        if (!recording && Files.exists(trained)
+                && Files.getLastModifiedTime(trained).compareTo(Files.getLastModifiedTime(jar)) > 0) {
             return List.of("-XX:SharedArchiveFile=" + TRAINED_ARCHIVE);
         }
         if (Files.exists(jar.resolveSibling("app-cds.jsa"))) {
