@@ -4,8 +4,9 @@
 # the partner receiver -Xms256m; on ports 18081-18090 so a running demo is not disturbed), measures
 # the ceilings P (pgbench replaying intake's transaction) and J (authenticated JSON without database) in the
 # same run, drives intake closed-loop (I, with wrk) and open-loop at 50 % and 80 % of I (HdrHistogram, from
-# the intended send time) with tokens minted by openssl (deploy/local/token.sh),
-# and prints the table (also in deploy/bench/target/results/). Uses the *_bench databases, cleaned at start.
+# the intended send time) with tokens minted by openssl (deploy/local/token.sh), samples intake's CPU at 80 % of I
+# with async-profiler (JWT's share of it), and prints the table (also in deploy/bench/target/results/). Uses the
+# *_bench databases, cleaned at start.
 # Where a JDK 25 or later is installed, each service's first start is also timed on it with Leyden's AOT cache.
 #   deploy/bench/run.sh [--no-build]      BENCH_OPTS="-Dbench.seconds=20 -Dbench.concurrency=8"  BENCH_JVM="-XX:..."
 set -euo pipefail

@@ -38,7 +38,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * The load benchmark of issue 7, in one run on one machine: the ceilings P (pgbench replaying intake's
  * transaction) and J (an authenticated JSON endpoint without database), then intake closed-loop (I)
- * and open-loop at 50 % and 80 % of I, end-to-end to a partner receiver, with the books checked.
+ * and open-loop at 50 % and 80 % of I, end-to-end to a partner receiver, with the books checked; at 80 % of I a
+ * {@link CpuProfile} of intake gives the share of its CPU that authenticating the requests takes.
  * Tokens come from deploy/local/token.sh (openssl), not from the services' JWT library.
  */
 public final class Bench {
@@ -61,6 +62,8 @@ public final class Bench {
     private final Load load = new Load();
     private final HttpClient http = HttpClient.newHttpClient();
     private final Map<String, Object> results = new LinkedHashMap<>();
+    /** Why the CPU profile of intake could not be taken, if it could not. */
+    private String profileFailure;
     private final String runId = Long.toString(System.currentTimeMillis(), 36).toUpperCase(Locale.ROOT);
     private String partnerToken;
 
@@ -162,9 +165,11 @@ public final class Bench {
         results.put("pipeline_reportsPerSecond", round(throughDelivery));
 
         // the same latency measure where the machine is not saturated: half of what the pipeline delivers
-        Map<String, Object> pipeline50 = openLoop("OP50", throughDelivery * 0.5, accepted, quiet);
-        Map<String, Object> open50 = openLoop("O50", i.requestsPerSecond() * 0.5, accepted, quiet);
-        Map<String, Object> open80 = openLoop("O80", i.requestsPerSecond() * 0.8, accepted, quiet);
+        Map<String, Object> pipeline50 = openLoop("OP50", throughDelivery * 0.5, accepted, quiet, null);
+        Map<String, Object> open50 = openLoop("O50", i.requestsPerSecond() * 0.5, accepted, quiet, null);
+        // the last phase with load, so that the profiler, which stays loaded in intake, is in no other figure
+        Map<String, Object> open80 = openLoop("O80", i.requestsPerSecond() * 0.8, accepted, quiet,
+                logs.resolve("intake-O80.collapsed"));
         // how long each phase waited for a quiet machine after the pipeline had drained
         results.put("quietWaitSeconds", quiet);
 
@@ -423,16 +428,20 @@ public final class Bench {
         return new Load.Post(URI.create(procs.get("intake").url() + "/api/v1/reports"), partnerToken, body);
     }
 
-    private Map<String, Object> openLoop(String name, double rate, List<Load.Sent> accepted, Map<String, Object> quiet)
-            throws Exception {
+    private Map<String, Object> openLoop(String name, double rate, List<Load.Sent> accepted, Map<String, Object> quiet,
+            Path intakeProfile) throws Exception {
         quiet.put(name, awaitQuietMachine());
         System.out.printf(Locale.ROOT, "bench: open loop at %.0f reports/s%n", rate);
+        CpuProfile profile = intakeProfile == null ? null : startProfile(procs.get("intake"), intakeProfile.getParent());
         Instant start = Instant.now();
         long[] cpuAtStart = MachineCpu.read();
         Map<String, Double> processesAtStart = cpu();
         Map<String, Double> jitAtStart = jit();
         Load.Result result = load.open(rate, phase, n -> submit(name, n), 201);
         Instant end = Instant.now();
+        if (intakeProfile != null) {
+            results.put("jwtShareOfIntakeCpu", stopProfile(profile, intakeProfile));
+        }
         double busy = MachineCpu.busySince(cpuAtStart);
         Map<String, Double> processesAtEnd = cpu();
         Map<String, Double> jitAtEnd = jit();
@@ -902,6 +911,14 @@ public final class Bench {
         row(t, "deliveries/s during I", results.get("deliveriesPerSecond"), "");
         row(t, "CPU ms per report, from I's start until all of I's reports were delivered and logged by audit", results.get("cpuMillisPerReport"), "");
         row(t, "… of which the JIT compiling", results.get("jitMillisPerReport"), "");
+        row(t, "JWT: intake's CPU spent authenticating the requests at 80 % of I (async-profiler's samples of all its threads: "
+                + "the bearer token's extraction, parse and check against the cache of verified tokens, the identity)",
+                results.get("jwtShareOfIntakeCpu") instanceof Map<?, ?> jwt
+                        ? String.format(Locale.ROOT, "%.1f %%", ((Number) jwt.get("share")).doubleValue() * 100)
+                                + " (" + jwt.get("authenticationSamples") + " of " + jwt.get("samples")
+                                + " samples)"
+                        : results.get("jwtShareOfIntakeCpu"),
+                "≤ 10 %");
         row(t, "pipeline — I's reports / time until the last of them was delivered and logged by audit, reports/s", results.get("pipeline_reportsPerSecond"), "");
         row(t, "startup to ready, s (an empty schema: cleaned and migrated; the trained AppCDS archive)",
                 results.get("startupSeconds"), "≤ 3");
@@ -919,6 +936,31 @@ public final class Bench {
         row(t, "audit log verification, events/s", results.get("auditVerificationEventsPerSecond"), "≥ 50,000");
         row(t, "books", results.get("books"), "balanced");
         return t.toString();
+    }
+
+    /** Starts a CPU profile of {@code proc}, or says why it cannot and returns null: the run goes on without it. */
+    private CpuProfile startProfile(Proc proc, Path dir) {
+        try {
+            return CpuProfile.start(proc.pid(), dir);
+        } catch (Exception e) {
+            profileFailure = e.toString();
+            System.out.println("bench: no CPU profile of " + proc.name + ": " + profileFailure);
+            return null;
+        }
+    }
+
+    private Object stopProfile(CpuProfile profile, Path collapsed) {
+        if (profile == null) {
+            return "not measured: " + profileFailure;
+        }
+        try {
+            Map<String, Object> share = CpuProfile.authenticationShare(profile.stop(collapsed));
+            share.put("profile", collapsed.toString());
+            return share;
+        } catch (Exception e) {
+            System.out.println("bench: the CPU profile failed: " + e);
+            return "not measured: " + e;
+        }
     }
 
     private static String triple(Object percentiles) {

@@ -214,6 +214,10 @@ final class Proc {
     }
 
     /** Resident set size in MB (VmRSS). */
+    long pid() {
+        return process.pid();
+    }
+
     double rssMb() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
