@@ -62,8 +62,6 @@ public final class Bench {
     private final Load load = new Load();
     private final HttpClient http = HttpClient.newHttpClient();
     private final Map<String, Object> results = new LinkedHashMap<>();
-    /** Why the CPU profile of intake could not be taken, if it could not. */
-    private String profileFailure;
     private final String runId = Long.toString(System.currentTimeMillis(), 36).toUpperCase(Locale.ROOT);
     private String partnerToken;
 
@@ -432,15 +430,15 @@ public final class Bench {
             Path intakeProfile) throws Exception {
         quiet.put(name, awaitQuietMachine());
         System.out.printf(Locale.ROOT, "bench: open loop at %.0f reports/s%n", rate);
-        CpuProfile profile = intakeProfile == null ? null : startProfile(procs.get("intake"), intakeProfile.getParent());
+        CpuProfile profile = intakeProfile == null ? null : startIntakeProfile(intakeProfile.getParent());
         Instant start = Instant.now();
         long[] cpuAtStart = MachineCpu.read();
         Map<String, Double> processesAtStart = cpu();
         Map<String, Double> jitAtStart = jit();
         Load.Result result = load.open(rate, phase, n -> submit(name, n), 201);
         Instant end = Instant.now();
-        if (intakeProfile != null) {
-            results.put("jwtShareOfIntakeCpu", stopProfile(profile, intakeProfile));
+        if (profile != null) {
+            stopIntakeProfile(profile, intakeProfile);
         }
         double busy = MachineCpu.busySince(cpuAtStart);
         Map<String, Double> processesAtEnd = cpu();
@@ -938,29 +936,30 @@ public final class Bench {
         return t.toString();
     }
 
-    /** Starts a CPU profile of {@code proc}, or says why it cannot and returns null: the run goes on without it. */
-    private CpuProfile startProfile(Proc proc, Path dir) {
+    /** Starts a CPU profile of intake, or records why it cannot and returns null: the run goes on without it. */
+    private CpuProfile startIntakeProfile(Path dir) {
         try {
-            return CpuProfile.start(proc.pid(), dir);
+            return CpuProfile.start(procs.get("intake").pid(), dir);
         } catch (Exception e) {
-            profileFailure = e.toString();
-            System.out.println("bench: no CPU profile of " + proc.name + ": " + profileFailure);
+            notProfiled(e);
             return null;
         }
     }
 
-    private Object stopProfile(CpuProfile profile, Path collapsed) {
-        if (profile == null) {
-            return "not measured: " + profileFailure;
-        }
+    /** Stops the profile and records JWT's share of intake's CPU from it. */
+    private void stopIntakeProfile(CpuProfile profile, Path collapsed) {
         try {
             Map<String, Object> share = CpuProfile.authenticationShare(profile.stop(collapsed));
             share.put("profile", collapsed.toString());
-            return share;
+            results.put("jwtShareOfIntakeCpu", share);
         } catch (Exception e) {
-            System.out.println("bench: the CPU profile failed: " + e);
-            return "not measured: " + e;
+            notProfiled(e);
         }
+    }
+
+    private void notProfiled(Exception e) {
+        System.out.println("bench: no CPU profile of intake: " + e);
+        results.put("jwtShareOfIntakeCpu", "not measured: " + e);
     }
 
     private static String triple(Object percentiles) {

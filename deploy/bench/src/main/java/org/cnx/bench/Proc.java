@@ -213,11 +213,11 @@ final class Proc {
         return total;
     }
 
-    /** Resident set size in MB (VmRSS). */
     long pid() {
         return process.pid();
     }
 
+    /** Resident set size in MB (VmRSS). */
     double rssMb() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
