@@ -23,7 +23,6 @@ import org.jose4j.jwt.consumer.JwtConsumer;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 import org.jose4j.jwt.consumer.JwtContext;
 
-import io.smallrye.jwt.auth.principal.DefaultJWTCallerPrincipal;
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
@@ -103,7 +102,7 @@ public class MultiIssuerJwtParser implements JWTParser {
             JwtClaims claims = context.getJwtClaims();
             checkLifetime(claims, issuer.maxLifetimeSeconds());
             checkGroups(claims, issuer.service());
-            JsonWebToken principal = new DefaultJWTCallerPrincipal(token, "JWT", claims);
+            JsonWebToken principal = new TokenPrincipal(token, claims);
             verified.put(token, principal, claims.getExpirationTime().getValueInMillis());
             return principal;
         } catch (InvalidJwtException | MalformedClaimException e) {
