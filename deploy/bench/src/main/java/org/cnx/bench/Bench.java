@@ -62,6 +62,8 @@ public final class Bench {
     private final Load load = new Load();
     private final HttpClient http = HttpClient.newHttpClient();
     private final Map<String, Object> results = new LinkedHashMap<>();
+    /** The other services' CPU profiles ({@code -Dbench.cpuProfiles}): a file, or why there is none. */
+    private final Map<String, Object> otherProfiles = new LinkedHashMap<>();
     private final String runId = Long.toString(System.currentTimeMillis(), 36).toUpperCase(Locale.ROOT);
     private String partnerToken;
 
@@ -431,6 +433,7 @@ public final class Bench {
         quiet.put(name, awaitQuietMachine());
         System.out.printf(Locale.ROOT, "bench: open loop at %.0f reports/s%n", rate);
         CpuProfile profile = intakeProfile == null ? null : startIntakeProfile(intakeProfile.getParent());
+        Map<String, CpuProfile> others = intakeProfile == null ? Map.of() : startOtherProfiles(intakeProfile.getParent());
         Instant start = Instant.now();
         long[] cpuAtStart = MachineCpu.read();
         Map<String, Double> processesAtStart = cpu();
@@ -440,6 +443,7 @@ public final class Bench {
         if (profile != null) {
             stopIntakeProfile(profile, intakeProfile);
         }
+        stopOtherProfiles(others, name, intakeProfile == null ? null : intakeProfile.getParent());
         double busy = MachineCpu.busySince(cpuAtStart);
         Map<String, Double> processesAtEnd = cpu();
         Map<String, Double> jitAtEnd = jit();
@@ -954,6 +958,46 @@ public final class Bench {
             results.put("jwtShareOfIntakeCpu", share);
         } catch (Exception e) {
             notProfiled(e);
+        }
+    }
+
+    /**
+     * {@code -Dbench.cpuProfiles=sharing,audit}: the same CPU profile of those services in the same phase as intake's, for
+     * finding their hot paths (each written as {@code <name>-O80.collapsed}; no figure of the table comes from them). A
+     * service that cannot be profiled is left out and named in the results.
+     */
+    private Map<String, CpuProfile> startOtherProfiles(Path dir) {
+        Map<String, CpuProfile> profiles = new LinkedHashMap<>();
+        for (String name : System.getProperty("bench.cpuProfiles", "").split(",")) {
+            name = name.strip();
+            if (name.isEmpty() || name.equals("intake")) {
+                continue;
+            }
+            try {
+                Proc proc = procs.get(name);
+                if (proc == null) {
+                    throw new IllegalArgumentException("no such process (audit, sharing or demo-partner)");
+                }
+                profiles.put(name, CpuProfile.start(proc.pid(), dir));
+            } catch (Exception e) {
+                otherProfiles.put(name, "not profiled: " + e);
+            }
+        }
+        return profiles;
+    }
+
+    private void stopOtherProfiles(Map<String, CpuProfile> profiles, String phaseName, Path dir) {
+        profiles.forEach((name, profile) -> {
+            Path collapsed = dir.resolve(name + "-" + phaseName + ".collapsed");
+            try {
+                profile.stop(collapsed);
+                otherProfiles.put(name, collapsed.toString());
+            } catch (Exception e) {
+                otherProfiles.put(name, "not profiled: " + e);
+            }
+        });
+        if (!otherProfiles.isEmpty()) {
+            results.put("cpuProfiles", otherProfiles);
         }
     }
 
