@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -62,8 +63,6 @@ public final class Bench {
     private final Load load = new Load();
     private final HttpClient http = HttpClient.newHttpClient();
     private final Map<String, Object> results = new LinkedHashMap<>();
-    /** The other services' CPU profiles ({@code -Dbench.cpuProfiles}): a file, or why there is none. */
-    private final Map<String, Object> otherProfiles = new LinkedHashMap<>();
     private final String runId = Long.toString(System.currentTimeMillis(), 36).toUpperCase(Locale.ROOT);
     private String partnerToken;
 
@@ -168,8 +167,7 @@ public final class Bench {
         Map<String, Object> pipeline50 = openLoop("OP50", throughDelivery * 0.5, accepted, quiet, null);
         Map<String, Object> open50 = openLoop("O50", i.requestsPerSecond() * 0.5, accepted, quiet, null);
         // the last phase with load, so that the profiler, which stays loaded in intake, is in no other figure
-        Map<String, Object> open80 = openLoop("O80", i.requestsPerSecond() * 0.8, accepted, quiet,
-                logs.resolve("intake-O80.collapsed"));
+        Map<String, Object> open80 = openLoop("O80", i.requestsPerSecond() * 0.8, accepted, quiet, logs);
         // how long each phase waited for a quiet machine after the pipeline had drained
         results.put("quietWaitSeconds", quiet);
 
@@ -429,21 +427,17 @@ public final class Bench {
     }
 
     private Map<String, Object> openLoop(String name, double rate, List<Load.Sent> accepted, Map<String, Object> quiet,
-            Path intakeProfile) throws Exception {
+            Path profileDir) throws Exception {
         quiet.put(name, awaitQuietMachine());
         System.out.printf(Locale.ROOT, "bench: open loop at %.0f reports/s%n", rate);
-        CpuProfile profile = intakeProfile == null ? null : startIntakeProfile(intakeProfile.getParent());
-        Map<String, CpuProfile> others = intakeProfile == null ? Map.of() : startOtherProfiles(intakeProfile.getParent());
+        Map<String, CpuProfile> profiles = profileDir == null ? Map.of() : startProfiles(profileDir);
         Instant start = Instant.now();
         long[] cpuAtStart = MachineCpu.read();
         Map<String, Double> processesAtStart = cpu();
         Map<String, Double> jitAtStart = jit();
         Load.Result result = load.open(rate, phase, n -> submit(name, n), 201);
         Instant end = Instant.now();
-        if (profile != null) {
-            stopIntakeProfile(profile, intakeProfile);
-        }
-        stopOtherProfiles(others, name, intakeProfile == null ? null : intakeProfile.getParent());
+        stopProfiles(profiles, name, profileDir);
         double busy = MachineCpu.busySince(cpuAtStart);
         Map<String, Double> processesAtEnd = cpu();
         Map<String, Double> jitAtEnd = jit();
@@ -940,70 +934,72 @@ public final class Bench {
         return t.toString();
     }
 
-    /** Starts a CPU profile of intake, or records why it cannot and returns null: the run goes on without it. */
-    private CpuProfile startIntakeProfile(Path dir) {
-        try {
-            return CpuProfile.start(procs.get("intake").pid(), dir);
-        } catch (Exception e) {
-            notProfiled(e);
-            return null;
-        }
-    }
-
-    /** Stops the profile and records JWT's share of intake's CPU from it. */
-    private void stopIntakeProfile(CpuProfile profile, Path collapsed) {
-        try {
-            Map<String, Object> share = CpuProfile.authenticationShare(profile.stop(collapsed));
-            share.put("profile", collapsed.toString());
-            results.put("jwtShareOfIntakeCpu", share);
-        } catch (Exception e) {
-            notProfiled(e);
-        }
-    }
-
     /**
-     * {@code -Dbench.cpuProfiles=sharing,audit}: the same CPU profile of those services in the same phase as intake's, for
-     * finding their hot paths (each written as {@code <name>-O80.collapsed}; no figure of the table comes from them). A
-     * service that cannot be profiled is left out and named in the results.
+     * The phase's CPU profiles: intake's, for JWT's share of its CPU, and those {@code -Dbench.cpuProfiles=sharing,audit}
+     * names, for finding their hot paths (no figure of the table comes from them). A service that cannot be profiled is
+     * left out and the results say why: the run goes on.
      */
-    private Map<String, CpuProfile> startOtherProfiles(Path dir) {
-        Map<String, CpuProfile> profiles = new LinkedHashMap<>();
+    private Map<String, CpuProfile> startProfiles(Path dir) {
+        Set<String> names = new LinkedHashSet<>(List.of("intake"));
         for (String name : System.getProperty("bench.cpuProfiles", "").split(",")) {
-            name = name.strip();
-            if (name.isEmpty() || name.equals("intake")) {
-                continue;
+            if (!name.isBlank()) {
+                names.add(name.strip());
             }
+        }
+        Map<String, CpuProfile> profiles = new LinkedHashMap<>();
+        Path library;
+        try {
+            library = CpuProfile.extractLibrary(dir);
+        } catch (Exception e) {
+            names.forEach(name -> notProfiled(name, e));
+            return profiles;
+        }
+        for (String name : names) {
             try {
                 Proc proc = procs.get(name);
                 if (proc == null) {
                     throw new IllegalArgumentException("no such process (audit, sharing or demo-partner)");
                 }
-                profiles.put(name, CpuProfile.start(proc.pid(), dir));
+                profiles.put(name, CpuProfile.start(proc.pid(), library));
             } catch (Exception e) {
-                otherProfiles.put(name, "not profiled: " + e);
+                notProfiled(name, e);
             }
         }
         return profiles;
     }
 
-    private void stopOtherProfiles(Map<String, CpuProfile> profiles, String phaseName, Path dir) {
+    /** Stops each profile into {@code <name>-<phase>.collapsed}; intake's gives JWT's share of its CPU. */
+    private void stopProfiles(Map<String, CpuProfile> profiles, String phaseName, Path dir) {
         profiles.forEach((name, profile) -> {
             Path collapsed = dir.resolve(name + "-" + phaseName + ".collapsed");
             try {
                 profile.stop(collapsed);
-                otherProfiles.put(name, collapsed.toString());
+                if (name.equals("intake")) {
+                    Map<String, Object> share = CpuProfile.authenticationShare(collapsed);
+                    share.put("profile", collapsed.toString());
+                    results.put("jwtShareOfIntakeCpu", share);
+                } else {
+                    otherProfiles().put(name, collapsed.toString());
+                }
             } catch (Exception e) {
-                otherProfiles.put(name, "not profiled: " + e);
+                notProfiled(name, e);
             }
         });
-        if (!otherProfiles.isEmpty()) {
-            results.put("cpuProfiles", otherProfiles);
+    }
+
+    private void notProfiled(String name, Exception e) {
+        System.out.println("bench: no CPU profile of " + name + ": " + e);
+        if (name.equals("intake")) {
+            results.put("jwtShareOfIntakeCpu", "not measured: " + e);
+        } else {
+            otherProfiles().put(name, "not profiled: " + e);
         }
     }
 
-    private void notProfiled(Exception e) {
-        System.out.println("bench: no CPU profile of intake: " + e);
-        results.put("jwtShareOfIntakeCpu", "not measured: " + e);
+    /** The other services' profiles in the results ({@code cpuProfiles}): each a file, or why there is none. */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> otherProfiles() {
+        return (Map<String, Object>) results.computeIfAbsent("cpuProfiles", key -> new LinkedHashMap<String, Object>());
     }
 
     private static String triple(Object percentiles) {

@@ -45,8 +45,8 @@ final class CpuProfile {
         this.library = library;
     }
 
-    /** Starts sampling the JVM {@code pid}; the library is copied to {@code dir} first. */
-    static CpuProfile start(long pid, Path dir) throws Exception {
+    /** Copies the profiler's native library out of the bench's class path into {@code dir}, for the JVMs to load. */
+    static Path extractLibrary(Path dir) throws IOException {
         if (!System.getProperty("os.name").equals("Linux") || !System.getProperty("os.arch").equals("amd64")) {
             throw new IllegalStateException("the bench carries async-profiler for Linux x64 only, not "
                     + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
@@ -58,6 +58,11 @@ final class CpuProfile {
             }
             Files.copy(in, library, StandardCopyOption.REPLACE_EXISTING);
         }
+        return library;
+    }
+
+    /** Starts sampling the JVM {@code pid} with the {@code library} that {@link #extractLibrary} wrote. */
+    static CpuProfile start(long pid, Path library) throws Exception {
         CpuProfile profile = new CpuProfile(pid, library);
         profile.command("start,event=cpu,interval=10ms");
         return profile;
