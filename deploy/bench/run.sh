@@ -8,7 +8,8 @@
 # with async-profiler (JWT's share of it), and prints the table (also in deploy/bench/target/results/). Uses the
 # *_bench databases, cleaned at start.
 # Where a JDK 25 or later is installed, each service's first start is also timed on it with Leyden's AOT cache.
-#   deploy/bench/run.sh [--no-build]      BENCH_OPTS="-Dbench.seconds=20 -Dbench.concurrency=8"  BENCH_JVM="-XX:..."
+#   deploy/bench/run.sh [--no-build]      BENCH_JVM="-XX:..."
+#   BENCH_OPTS="-Dbench.seconds=20 -Dbench.concurrency=8 -Dbench.warmOpenSeconds=60 -Dbench.settleSeconds=20" (the defaults)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)

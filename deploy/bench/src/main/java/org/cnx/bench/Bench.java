@@ -57,6 +57,8 @@ public final class Bench {
     private final Path keys;
     private final int concurrency;
     private final Duration phase;
+    private final Duration settle;
+    private final Duration warmOpen;
     private final List<String> jvm;
     private final List<String> partnerJvm;
     private final Map<String, Proc> procs = new LinkedHashMap<>();
@@ -71,6 +73,12 @@ public final class Bench {
         this.keys = root.resolve("deploy/local/.keys");
         this.concurrency = Integer.getInteger("bench.concurrency", 8);
         this.phase = Duration.ofSeconds(Integer.getInteger("bench.seconds", 20));
+        // The JIT's compiler threads run at nice 19, so a saturated machine starves them: after a closed-loop warm-up
+        // the services still ran much of their code unoptimised, and compiled it in the first phases with cores to
+        // spare, the open loops (0.4-0.6 of a core in the first one on a slow VM). A second warm-up at 40 % of the
+        // first one's rate leaves them room, and each open loop is held at its rate before it is measured.
+        this.warmOpen = Duration.ofSeconds(Integer.getInteger("bench.warmOpenSeconds", 60));
+        this.settle = Duration.ofSeconds(Integer.getInteger("bench.settleSeconds", 20));
         // -Dbench.jvm="-XX:..." adds options to every service's JVM (and J's, and the partner's), for trying a setting out
         String extraOptions = System.getProperty("bench.jvm", "").strip();
         List<String> extra = extraOptions.isEmpty() ? List.of() : List.of(extraOptions.split("\\s+"));
@@ -110,6 +118,9 @@ public final class Bench {
         Load.Result warmup = load.closed(concurrency, phase, n -> submit("W", n), 201);
         List<Load.Sent> accepted = new ArrayList<>(warmup.sent());
         results.put("warmupReports", warmup.ok());
+        if (!warmOpen.isZero()) {
+            accepted.addAll(warmOpenLoop(warmup.ok() / warmup.seconds() * 0.4));
+        }
         System.out.println("bench: letting the pipeline catch up, so that the ceilings are measured on a quiet machine");
         awaitDrained(acceptedByIntake(), Duration.ofSeconds(30), Duration.ofMinutes(5));
         Map<String, Object> rssWarm = new LinkedHashMap<>();
@@ -426,10 +437,37 @@ public final class Bench {
         return new Load.Post(URI.create(procs.get("intake").url() + "/api/v1/reports"), partnerToken, body);
     }
 
+    /**
+     * The warm-up's open loop, in two halves, each half's JIT recorded (cores by process): what the compilers still
+     * had to do once they had cores to spare. Returns the reports sent.
+     */
+    private List<Load.Sent> warmOpenLoop(double rate) throws InterruptedException {
+        System.out.printf(Locale.ROOT, "bench: warm-up, open loop at %.0f reports/s for %d s%n", rate, warmOpen.toSeconds());
+        List<Load.Sent> sent = new ArrayList<>();
+        Map<String, Object> jitCores = new LinkedHashMap<>();
+        for (String half : List.of("first", "second")) {
+            Map<String, Double> jitAtStart = jit();
+            long begin = System.nanoTime();
+            Load.Result warm = load.open(rate, warmOpen.dividedBy(2), n -> submit("W-" + half, n), 201);
+            sent.addAll(warm.sent());
+            jitCores.put(half, spent(jitAtStart, jit(), (System.nanoTime() - begin) / 1e9));
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("rate", round(rate));
+        out.put("seconds", warmOpen.toSeconds());
+        out.put("jitCoresByHalf", jitCores);
+        results.put("warmupOpenLoop", out);
+        return sent;
+    }
+
     private Map<String, Object> openLoop(String name, double rate, List<Load.Sent> accepted, Map<String, Object> quiet,
             Path profileDir) throws Exception {
         quiet.put(name, awaitQuietMachine());
         System.out.printf(Locale.ROOT, "bench: open loop at %.0f reports/s%n", rate);
+        if (!settle.isZero()) {
+            // held at the rate, unmeasured, so that the phase measures the pipeline's steady state at it
+            accepted.addAll(load.open(rate, settle, n -> submit(name + "-settle", n), 201).sent());
+        }
         Map<String, CpuProfile> profiles = profileDir == null ? Map.of() : startProfiles(profileDir);
         Instant start = Instant.now();
         long[] cpuAtStart = MachineCpu.read();
@@ -864,10 +902,16 @@ public final class Bench {
     private String table() {
         StringBuilder t = new StringBuilder("\n## cnx benchmark\n\n");
         t.append("Machine: ").append(results.get("machine")).append("; ").append(concurrency)
-                .append(" concurrent clients; ").append(phase.toSeconds()).append(" s per phase; each service ")
+                .append(" concurrent clients; ").append(phase.toSeconds()).append(" s per phase (each open loop held at its rate ")
+                .append(settle.toSeconds()).append(" s before it); each service ")
                 .append(String.join(" ", jvm)).append(" (+ its AppCDS archive, from a training start); the partner receiver ")
                 .append(String.join(" ", partnerJvm)).append(".\n\n");
         t.append("| measure | value | target |\n|---|---|---|\n");
+        if (results.get("warmupOpenLoop") instanceof Map<?, ?> warm) {
+            row(t, "warm-up: closed loop " + phase.toSeconds() + " s, then open loop at " + warm.get("rate") + "/s for "
+                    + warm.get("seconds") + " s (40 % of the closed loop's rate); the JIT compiling in its first and second "
+                    + "half, cores by process", warm.get("jitCoresByHalf"), "");
+        }
         row(t, "I — intake reports/s, closed loop", results.get("I_reportsPerSecond"), "");
         row(t, "P — pgbench, intake's transaction (tps)", results.get("P_tps"), "");
         row(t, "J — authenticated JSON, no database (req/s)", results.get("J_requestsPerSecond"), "");
