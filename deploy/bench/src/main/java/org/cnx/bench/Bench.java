@@ -48,6 +48,8 @@ public final class Bench {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Restarts per service: one start is at the mercy of whatever else the VM's host is doing at that moment. */
     private static final int RESTARTS = 3;
+    /** The warm-up's open loop runs at this share of its closed loop's rate. */
+    private static final double WARM_OPEN_SHARE = 0.4;
     private static final List<String> RECIPIENTS = List.of("CN-NNCC", "CN-GACC", "CN-MPS");
     private static final String[] TYPES = {"SEIZURE", "PRECURSOR_SHIPMENT", "SUSPICIOUS_ORDER", "EMERGING_TREND"};
     private static final String[][] SUBSTANCES = {{"NPP", "39742-60-4"}, {"4-ANPP", "21409-26-7"},
@@ -75,8 +77,9 @@ public final class Bench {
         this.phase = Duration.ofSeconds(Integer.getInteger("bench.seconds", 20));
         // The JIT's compiler threads run at nice 19, so a saturated machine starves them: after a closed-loop warm-up
         // the services still ran much of their code unoptimised, and compiled it in the first phases with cores to
-        // spare, the open loops (0.4-0.6 of a core in the first one on a slow VM). A second warm-up at 40 % of the
-        // first one's rate leaves them room, and each open loop is held at its rate before it is measured.
+        // spare, the open loops (0.4-0.6 of a core in the first one on a slow VM). A second warm-up in open loop, at
+        // WARM_OPEN_SHARE of the first one's rate, leaves them room, and each open loop is held at its rate before it
+        // is measured.
         this.warmOpen = Duration.ofSeconds(Integer.getInteger("bench.warmOpenSeconds", 60));
         this.settle = Duration.ofSeconds(Integer.getInteger("bench.settleSeconds", 20));
         // -Dbench.jvm="-XX:..." adds options to every service's JVM (and J's, and the partner's), for trying a setting out
@@ -119,7 +122,7 @@ public final class Bench {
         List<Load.Sent> accepted = new ArrayList<>(warmup.sent());
         results.put("warmupReports", warmup.ok());
         if (!warmOpen.isZero()) {
-            accepted.addAll(warmOpenLoop(warmup.ok() / warmup.seconds() * 0.4));
+            accepted.addAll(warmOpenLoop(warmup.ok() / warmup.seconds() * WARM_OPEN_SHARE));
         }
         System.out.println("bench: letting the pipeline catch up, so that the ceilings are measured on a quiet machine");
         awaitDrained(acceptedByIntake(), Duration.ofSeconds(30), Duration.ofMinutes(5));
@@ -909,7 +912,7 @@ public final class Bench {
         t.append("| measure | value | target |\n|---|---|---|\n");
         if (results.get("warmupOpenLoop") instanceof Map<?, ?> warm) {
             row(t, "warm-up: closed loop " + phase.toSeconds() + " s, then open loop at " + warm.get("rate") + "/s for "
-                    + warm.get("seconds") + " s (40 % of the closed loop's rate); the JIT compiling in its first and second "
+                    + warm.get("seconds") + " s (" + Math.round(WARM_OPEN_SHARE * 100) + " % of the closed loop's rate); the JIT compiling in its first and second "
                     + "half, cores by process", warm.get("jitCoresByHalf"), "");
         }
         row(t, "I — intake reports/s, closed loop", results.get("I_reportsPerSecond"), "");
