@@ -30,8 +30,8 @@ import io.restassured.path.json.JsonPath;
 /**
  * The founding case under the initial policy: an ANPP shipment reported by CN-GACC naming a person.
  * US-CBP gets it only after two CN officers approve, without the person, and the record lists what
- * was withheld; US-DEA is denied by default; a US officer cannot approve; and the dry run an admin
- * made beforehand is byte for byte what US-CBP receives.
+ * was withheld; US-DEA is denied by default; a US officer cannot approve (and the attempt is audited); and the dry
+ * run an admin made beforehand is byte for byte what US-CBP receives.
  */
 @QuarkusTest
 @QuarkusTestResource(FakePartners.class)
@@ -125,5 +125,20 @@ class FoundingCaseTest {
                 .stream().filter(e -> "RELEASE_APPROVED".equals(e.get("action"))).map(PartnerInbox::actorOf).toList(),
                 list -> list.size() == 2);
         assertEquals(List.of("officer-cn-a", "officer-cn-b"), approvers);
+
+        // 7. so are the two refused approvals: who tried, on which release, and why not
+        List<Map<String, Object>> refused = await().atMost(Duration.ofSeconds(15)).until(() -> PartnerInbox
+                .auditEvents(partners, id).stream().filter(e -> "ACCESS_DENIED".equals(e.get("action"))).toList(),
+                list -> list.size() == 2);
+        assertEquals(List.of("officer-us-a", "officer-cn-a"), refused.stream().map(PartnerInbox::actorOf).toList());
+        assertEquals(List.of(Map.of("attempted", "RELEASE_APPROVED", "problem", "other-country"),
+                Map.of("attempted", "RELEASE_APPROVED", "problem", "already-approved")),
+                refused.stream().map(e -> e.get("details")).toList());
+        for (Map<String, Object> event : refused) {
+            assertEquals("DENIED", event.get("outcome"));
+            assertEquals(Map.of("reportId", id.toString(), "releaseId", toCbp, "partner", "US-CBP"),
+                    event.get("subject"));
+            assertEquals(previewSha, event.get("payloadSha256"));
+        }
     }
 }

@@ -115,10 +115,14 @@ class ReleaseFlowTest {
         List<String> pendingForReport = queue.getList("items.findAll { it.reportId == '" + id + "' }.id");
         assertEquals(3, pendingForReport.size());
         String toDea = queue.getString("items.find { it.reportId == '" + id + "' && it.partner == 'US-DEA' }.id");
+        String toHsi = queue.getString("items.find { it.reportId == '" + id + "' && it.partner == 'US-HSI' }.id");
 
-        // the US cannot release a CN report, nor can a partner system approve anything
+        // the US can neither release nor reject a CN report, nor can a partner system approve anything
         given().auth().oauth2(Reports.officer("US-DEA", "US", "officer-us-1")).contentType("application/json")
                 .body("{}").post("/api/v1/releases/" + toDea + "/approvals").then().statusCode(403);
+        given().auth().oauth2(Reports.officer("US-DEA", "US", "officer-us-1")).contentType("application/json")
+                .body("{\"reason\":\"not yours to share\"}").post("/api/v1/releases/" + toHsi + "/rejection").then()
+                .statusCode(403).body("type", equalTo("https://cnx.example/problems/other-country"));
         given().auth().oauth2(TestTokens.person("partner", "CN-GACC", "CN")).contentType("application/json")
                 .body("{}").post("/api/v1/releases/" + toDea + "/approvals").then().statusCode(403);
         // a US officer does not even see CN releases
@@ -152,7 +156,6 @@ class ReleaseFlowTest {
         String sent = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(delivery.getBody()));
         assertEquals(payloadSha, sent);
 
-        String toHsi = queue.getString("items.find { it.reportId == '" + id + "' && it.partner == 'US-HSI' }.id");
         given().auth().oauth2(cnOfficer).contentType("application/json").body("{\"reason\":\" \"}")
                 .post("/api/v1/releases/" + toHsi + "/rejection").then().statusCode(400)
                 .contentType("application/problem+json").body("errors[0].pointer", equalTo("/reason"));
@@ -161,6 +164,22 @@ class ReleaseFlowTest {
                 .body("status", equalTo("REJECTED")).body("rejectionReason", equalTo("ongoing operation"));
         given().auth().oauth2(cnOfficer).contentType("application/json").body("{}")
                 .post("/api/v1/releases/" + toHsi + "/approvals").then().statusCode(409);
+
+        // the refusals with 403 are audited, each with the officer, the release and the reason; the partner system's
+        // (its role may not decide at all) and the 409s are not
+        List<Map<String, Object>> refused = await().atMost(Duration.ofSeconds(15)).until(() -> PartnerInbox
+                .auditEvents(partners, id).stream().filter(e -> "ACCESS_DENIED".equals(e.get("action"))).toList(),
+                list -> list.size() >= 3);
+        assertEquals(List.of("officer-us-1 RELEASE_APPROVED other-country " + toDea,
+                "officer-us-1 RELEASE_REJECTED other-country " + toHsi,
+                "officer-cn-1 RELEASE_APPROVED already-approved " + toDea),
+                refused.stream().map(e -> PartnerInbox.actorOf(e) + " " + detail(e, "attempted") + " "
+                        + detail(e, "problem") + " " + ((Map<?, ?>) e.get("subject")).get("releaseId")).toList());
+        assertTrue(refused.stream().allMatch(e -> "DENIED".equals(e.get("outcome"))));
+    }
+
+    private static Object detail(Map<String, Object> event, String key) {
+        return ((Map<?, ?>) event.get("details")).get(key);
     }
 
     @Test

@@ -142,6 +142,10 @@ class JourneyIT {
                 id -> id != null);
         assertTrue(received("CN-NNCC", reportId).isEmpty(), "nothing may leave before approval");
 
+        // an officer of the other country may not release it, and audit logs the attempt
+        given().baseUri(sharing.url()).auth().oauth2(tokens.person("liaison-officer", "CN-NNCC", "CN", "officer-cn-e2e"))
+                .contentType("application/json").body("{}").post("/api/v1/releases/" + releaseId + "/approvals")
+                .then().statusCode(403);
         given().baseUri(sharing.url()).auth().oauth2(usOfficer).contentType("application/json")
                 .body("{\"comment\":\"e2e\"}").post("/api/v1/releases/" + releaseId + "/approvals")
                 .then().statusCode(200);
@@ -155,8 +159,14 @@ class JourneyIT {
                 () -> events(auditor, Map.of("reportId", reportId)).stream()
                         .collect(Collectors.groupingBy(e -> (String) e.get("action"), Collectors.counting())),
                 a -> a.containsKey("DELIVERY_SUCCEEDED") && a.containsKey("RELEASE_APPROVED")
-                        && a.containsKey("REPORT_RECEIVED") && a.containsKey("RELEASE_DECIDED"));
+                        && a.containsKey("REPORT_RECEIVED") && a.containsKey("RELEASE_DECIDED")
+                        && a.containsKey("ACCESS_DENIED"));
         assertEquals(1L, actions.get("REPORT_RECEIVED"));
+        List<Map<String, Object>> denied = events(auditor, Map.of("reportId", reportId, "action", "ACCESS_DENIED"));
+        assertEquals(1, denied.size());
+        assertEquals("DENIED", denied.get(0).get("outcome"));
+        assertEquals("officer-cn-e2e", ((Map<?, ?>) denied.get(0).get("actor")).get("sub"));
+        assertEquals("other-country", ((Map<?, ?>) denied.get(0).get("details")).get("problem"));
         assertEquals(1L, actions.get("RELEASE_APPROVED"));
         assertEquals(1L, actions.get("DELIVERY_SUCCEEDED"));
         // one decision per partner other than the originator

@@ -158,13 +158,15 @@ public class ReleaseService {
      * One approval by an officer of the originating country. The same officer never counts twice
      * (403, also once the release has left); a release that is no longer pending is 409. The last
      * required approval releases the stored payload as it is: what was previewed is what leaves.
+     * A refusal with 403 is itself audited ({@link #denied}).
      */
-    @Transactional
+    @Transactional(dontRollbackOn = RefusedDecision.class)
     public Release approve(Officer officer, UUID id, String comment) {
-        Release release = releases.lockForCountry(id, officer.country()).orElseThrow(() -> forbiddenOrMissing(id));
+        Release release = releases.lockForCountry(id, officer.country())
+                .orElseThrow(() -> forbiddenOrMissing(officer, id, "RELEASE_APPROVED"));
         List<Approval> approvals = releases.approvals(id);
         if (approvals.stream().anyMatch(a -> a.officerSub.equals(officer.sub()))) {
-            throw new ProblemException(403, "already-approved", "Forbidden",
+            throw denied(officer, release, "RELEASE_APPROVED", "already-approved",
                     "This officer has already approved this release; approvals must come from distinct officers.");
         }
         if (release.status != Release.Status.PENDING_APPROVAL) {
@@ -198,9 +200,11 @@ public class ReleaseService {
         return release;
     }
 
-    @Transactional
+    /** A rejection by an officer of the originating country; as for an approval, a refusal with 403 is audited. */
+    @Transactional(dontRollbackOn = RefusedDecision.class)
     public Release reject(Officer officer, UUID id, String reason) {
-        Release release = releases.lockForCountry(id, officer.country()).orElseThrow(() -> forbiddenOrMissing(id));
+        Release release = releases.lockForCountry(id, officer.country())
+                .orElseThrow(() -> forbiddenOrMissing(officer, id, "RELEASE_REJECTED"));
         if (release.status != Release.Status.PENDING_APPROVAL) {
             throw notPending(release);
         }
@@ -218,12 +222,34 @@ public class ReleaseService {
                 "The release is " + release.status + ", not waiting for approval.");
     }
 
-    /** Another country's release exists but is not the officer's to govern: 403; an unknown id: 404. */
-    private ProblemException forbiddenOrMissing(UUID id) {
-        if (releases.findById(id) != null) {
-            return new ProblemException(403, "other-country", "Forbidden",
+    /** Another country's release exists but is not the officer's to govern: 403, audited; an unknown id: 404. */
+    private ProblemException forbiddenOrMissing(Officer officer, UUID id, String attempted) {
+        Release release = releases.findById(id);
+        if (release != null) {
+            return denied(officer, release, attempted, "other-country",
                     "Only officers of the originating country may decide on this release.");
         }
         return new ProblemException(404, "not-found", "Not Found", "No such release.");
+    }
+
+    /**
+     * Logs a decision refused to an officer as {@code ACCESS_DENIED} (outcome {@code DENIED}): who tried what on which
+     * release, and why not. Auditors of either country see an attempt to release what an originator controls, or to
+     * count one officer twice. The refusal comes before any change, and its transaction commits with the event alone
+     * ({@code dontRollbackOn}): one connection, as for any other request.
+     */
+    private RefusedDecision denied(Officer officer, Release release, String attempted, String problem, String detail) {
+        audit.record("ACCESS_DENIED", "DENIED", AuditTrail.actor(officer.token()),
+                AuditEvent.Subject.release(release.reportId, release.id, release.partner), release.payloadSha256,
+                Map.of("attempted", attempted, "problem", problem));
+        return new RefusedDecision(problem, detail);
+    }
+
+    /** A decision refused to an officer (403), thrown before the transaction changed anything but the audit trail. */
+    static final class RefusedDecision extends ProblemException {
+
+        RefusedDecision(String type, String detail) {
+            super(403, type, "Forbidden", detail);
+        }
     }
 }
