@@ -83,7 +83,7 @@ public class ReleaseResource {
     @Operation(summary = "Approve a pending release",
             description = "Only officers of the originating country (403 otherwise); an officer who already approved "
                     + "gets 403; a release that is not pending gets 409. Where the rule asks for two approvers, the "
-                    + "second distinct officer's approval releases it.")
+                    + "second distinct officer's approval releases it. Each 403 is audited as ACCESS_DENIED.")
     public ReleaseViews.Detail approve(@PathParam("id") UUID id, @Valid ReleaseViews.ApprovalRequest request) {
         Release release = service.approve(Officer.of(token), id, request == null ? null : request.comment());
         return ReleaseViews.Detail.of(release, releases.approvals(id), sla, Instant.now());
@@ -92,7 +92,9 @@ public class ReleaseResource {
     @POST
     @Path("/{id}/rejection")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Reject a pending release, with a reason")
+    @Operation(summary = "Reject a pending release, with a reason",
+            description = "Only officers of the originating country (403 otherwise, audited as ACCESS_DENIED); a "
+                    + "release that is not pending gets 409.")
     public ReleaseViews.Detail reject(@PathParam("id") UUID id, @Valid @NotNull ReleaseViews.RejectionRequest request) {
         Release release = service.reject(Officer.of(token), id, request.reason());
         return ReleaseViews.Detail.of(release, releases.approvals(id), sla, Instant.now());
