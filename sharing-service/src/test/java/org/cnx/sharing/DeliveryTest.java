@@ -181,8 +181,8 @@ class DeliveryTest {
                 "a replay carries the same delivery id, so the partner can drop a duplicate");
         PartnerInbox.verify(all.get(8));
         Map<String, Object> requeued = await().atMost(Duration.ofSeconds(15))
-                .until(() -> PartnerInbox.auditEvents(partners, report).stream()
-                        .filter(e -> "DELIVERY_REQUEUED".equals(e.get("action"))).findFirst().orElse(null), e -> e != null);
+                .until(() -> PartnerInbox.auditEvents(partners, report, "DELIVERY_REQUEUED").stream().findFirst()
+                        .orElse(null), e -> e != null);
         assertEquals("officer-us-delivery", PartnerInbox.actorOf(requeued));
         assertEquals("DEAD", ((Map<?, ?>) requeued.get("details")).get("previousStatus"));
         await().atMost(Duration.ofSeconds(15)).until(() -> auditActions(report).contains("DELIVERY_SUCCEEDED"));

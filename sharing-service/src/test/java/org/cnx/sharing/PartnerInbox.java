@@ -77,6 +77,11 @@ public final class PartnerInbox {
                 .toList();
     }
 
+    /** The audit events about a report with this action, in the order audit-service received them. */
+    public static List<Map<String, Object>> auditEvents(WireMockServer server, UUID reportId, String action) {
+        return auditEvents(server, reportId).stream().filter(e -> action.equals(e.get("action"))).toList();
+    }
+
     @SuppressWarnings("unchecked")
     public static String actorOf(Map<String, Object> event) {
         return (String) ((Map<String, Object>) event.get("actor")).get("sub");

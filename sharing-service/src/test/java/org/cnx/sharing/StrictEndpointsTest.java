@@ -101,8 +101,7 @@ class StrictEndpointsTest {
             UUID id = UUID.randomUUID();
             Reports.handOver(Reports.message(id, "US-CBP", "US", "GREEN", null)).statusCode(200);
             Map<String, Object> failed = await().atMost(Duration.ofSeconds(30)).until(() -> PartnerInbox
-                    .auditEvents(partners, id).stream().filter(e -> "DELIVERY_FAILED".equals(e.get("action")))
-                    .findFirst().orElse(null), e -> e != null);
+                    .auditEvents(partners, id, "DELIVERY_FAILED").stream().findFirst().orElse(null), e -> e != null);
             assertEquals("MX-SEM", ((Map<?, ?>) failed.get("subject")).get("partner"));
             String error = (String) ((Map<?, ?>) failed.get("details")).get("error");
             assertTrue(error.startsWith("endpoint refused: it resolves to a loopback, private or link-local address"),
