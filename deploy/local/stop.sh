@@ -2,6 +2,9 @@
 # Stops what run.sh started (pid files in deploy/local/.run/): SIGTERM, up to 15 s for a graceful
 # shutdown, then SIGKILL; removes the pid files. Harmless when nothing is running. A service's first stop
 # after a build takes a few seconds more: it writes its AppCDS archive for the next start (run.sh).
+#
+# Usage: deploy/local/stop.sh [NAME...]   NAME: intake-service, sharing-service, audit-service, demo-partner
+#   (default: all of them; one alone frees its port, e.g. for ./mvnw -pl intake-service quarkus:dev)
 set -euo pipefail
 
 script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -9,6 +12,16 @@ run_dir="$script_dir/.run"
 grace_seconds=15
 # reverse start order: the demo partner and the producers first, audit last
 names=(demo-partner intake-service sharing-service audit-service)
+if (( $# > 0 )); then
+  for wanted in "$@"; do
+    [[ " ${names[*]} " == *" $wanted "* ]] || { echo "stop: unknown name '$wanted' (one of: ${names[*]})" >&2; exit 2; }
+  done
+  chosen=()
+  for name in "${names[@]}"; do
+    [[ " $* " == *" $name "* ]] && chosen+=("$name")
+  done
+  names=("${chosen[@]}")
+fi
 
 # Only a live process that runs a Quarkus app counts: a stale pid may have been reused by anything.
 ours() {
