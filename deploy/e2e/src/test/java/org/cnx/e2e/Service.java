@@ -69,9 +69,11 @@ final class Service {
             // its readiness checks would reach the other process, and the test would talk to the wrong one
             throw new IllegalStateException(name + "'s port " + port + " is taken by another process");
         }
-        // as deploy/local/run.sh starts it: the JIT's compiler threads at nice 19, so that the start has a core of its own
+        // as deploy/local/run.sh and the image start it: the serial collector, the JIT's compiler threads at nice 19 so
+        // that the start has a core of its own
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms64m", "-Xmx256m", "-XX:ThreadPriorityPolicy=1", "-XX:CompilerThreadPriority=19"));
+                "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC",
+                "-XX:ThreadPriorityPolicy=1", "-XX:CompilerThreadPriority=19"));
         // an AppCDS archive matches only the class path it was made with: quarkus-run.jar, from inside quarkus-app/;
         // the one a start by deploy/local/run.sh or the benchmark wrote as it exited, while it is newer than the build
         Path trained = jar.resolveSibling("app-cds-trained.jsa");
