@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The load benchmark (issue 7): starts PostgreSQL if needed, the three services and the demo partner from
-# their packaged jars (the services -Xms64m -Xmx256m each with the JIT's threads at nice 19, as run.sh and the image,
+# their packaged jars (the services with deploy/jvm.options, as run.sh and the image start them,
 # the partner receiver -Xms256m; on ports 18081-18090 so a running demo is not disturbed), measures
 # the ceilings P (pgbench replaying intake's transaction) and J (authenticated JSON without database) in the
 # same run, drives intake closed-loop (I, with wrk) and open-loop at 50 % and 80 % of I (HdrHistogram, from

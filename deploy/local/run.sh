@@ -122,13 +122,10 @@ start() {
     # -Xlog:cds=off: the dump warns about every class it skips
     cds=(-Xlog:cds=off -XX:ArchiveClassesAtExit=app-cds-trained.jsa)
   fi
-  # The JIT's compiler threads at nice 19, as in the image: a start's main thread gets a core of its own
-  local jit=(-XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=19)
-  # The image's and the benchmark's heap and collector: on two CPUs the JVM would otherwise pick G1, with its own
-  # threads and more memory for a 256 MB heap
+  # The JVM options of the image, the end-to-end tests and the benchmark: heap, collector, the JIT at nice 19
   # shellcheck disable=SC2016 # $$ and $@ belong to the inner shell
   setsid bash -c 'echo $$ >"$1"; cd "$2"; shift 2; exec "$@"' _ "$pid_file" "$(dirname "$jar")" \
-    env "${env_vars[@]}" java -Xms64m -Xmx256m -XX:+UseSerialGC "${jit[@]}" "${cds[@]}" -jar "$(basename "$jar")" \
+    env "${env_vars[@]}" java "@$repo_root/deploy/jvm.options" "${cds[@]}" -jar "$(basename "$jar")" \
     </dev/null >"$log_file" 2>&1 &
 }
 

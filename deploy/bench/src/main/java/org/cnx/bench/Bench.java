@@ -1,6 +1,7 @@
 package org.cnx.bench;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -85,14 +86,31 @@ public final class Bench {
         // -Dbench.jvm="-XX:..." adds options to every service's JVM (and J's, and the partner's), for trying a setting out
         String extraOptions = System.getProperty("bench.jvm", "").strip();
         List<String> extra = extraOptions.isEmpty() ? List.of() : List.of(extraOptions.split("\\s+"));
-        // as the image runs them (deploy/image/Dockerfile): the serial collector (2 cores, small heaps), and the JIT's
-        // compiler threads at nice 19, so that a start's main thread has a core of its own (RUNS.md, eleventh session)
-        this.jvm = options(List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:ThreadPriorityPolicy=1",
-                "-XX:CompilerThreadPriority=19"), extra);
+        // deploy/jvm.options, as the image runs them: a 256 MB heap, the serial collector (2 cores, small heaps), and the
+        // JIT's compiler threads at nice 19, so that a start's main thread has a core of its own (RUNS.md, eleventh session)
+        this.jvm = options(List.of("@" + root.resolve("deploy/jvm.options")), extra);
         // The partner receiver is the bench's instrument, not part of cnx: a 256 MB starting heap leaves room for its
         // arrival log (every delivery of the run) without full collections, each of which holds up the deliveries in
         // flight (the bodies it keeps, below, were the rest of its old generation)
         this.partnerJvm = options(List.of("-Xms256m", "-Xmx512m", "-XX:+UseSerialGC"), extra);
+    }
+
+    /** The options as the JVM reads them: an argument file ({@code @path}) by the options it holds, without comments. */
+    private static List<String> shown(List<String> options) {
+        List<String> shown = new ArrayList<>();
+        for (String option : options) {
+            if (!option.startsWith("@")) {
+                shown.add(option);
+                continue;
+            }
+            try {
+                Files.readAllLines(Path.of(option.substring(1))).stream().map(line -> line.replaceFirst("#.*", "").strip())
+                        .filter(line -> !line.isEmpty()).forEach(line -> shown.addAll(List.of(line.split("\\s+"))));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return shown;
     }
 
     private static List<String> options(List<String> base, List<String> extra) {
@@ -907,7 +925,7 @@ public final class Bench {
         t.append("Machine: ").append(results.get("machine")).append("; ").append(concurrency)
                 .append(" concurrent clients; ").append(phase.toSeconds()).append(" s per phase (each open loop held at its rate ")
                 .append(settle.toSeconds()).append(" s before it); each service ")
-                .append(String.join(" ", jvm)).append(" (+ its AppCDS archive, from a training start); the partner receiver ")
+                .append(String.join(" ", shown(jvm))).append(" (+ its AppCDS archive, from a training start); the partner receiver ")
                 .append(String.join(" ", partnerJvm)).append(".\n\n");
         t.append("| measure | value | target |\n|---|---|---|\n");
         if (results.get("warmupOpenLoop") instanceof Map<?, ?> warm) {

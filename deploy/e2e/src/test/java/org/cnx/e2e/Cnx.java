@@ -1,7 +1,12 @@
 package org.cnx.e2e;
 
 import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.time.Instant;
@@ -9,7 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
@@ -23,6 +30,33 @@ final class Cnx {
             "QUARKUS_FLYWAY_CLEAN_DISABLED", "false");
 
     private Cnx() {
+    }
+
+    /** deploy/jvm.options, as the JVM reads that argument file: its options in order, without the comments. */
+    static List<String> jvmOptions() {
+        try {
+            return Files.readAllLines(ROOT.resolve("deploy/jvm.options")).stream()
+                    .map(line -> line.replaceFirst("#.*", "").strip()).filter(line -> !line.isEmpty())
+                    .flatMap(line -> Stream.of(line.split("\\s+"))).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** What {@code jcmd pid command} prints (this JDK's jcmd). */
+    static String jcmd(long pid, String command) {
+        try {
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(pid), command).redirectErrorStream(true).start();
+            String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(jcmd.waitFor(30, TimeUnit.SECONDS) && jcmd.exitValue() == 0, () -> "jcmd " + command + ": " + output);
+            return output;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A packaged service on its {@code <database>_test} database; {@code name} names its log file. */

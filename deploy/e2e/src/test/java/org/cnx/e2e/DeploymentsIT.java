@@ -31,8 +31,9 @@ import org.junit.jupiter.api.Test;
  * deploy/k8s and deploy/compose, used as they are: each service started as its own process with exactly the
  * environment and key files its container would get (the database and host names translated to this machine, see
  * {@link Manifests#local}), then a report posted to intake must be delivered to a partner and audited, and every
- * health check the deployment runs must answer 200. A wrong variable name, a missing key, a port or host that does
- * not match, or a probe on a path Quarkus does not serve fails here, not in a cluster.
+ * health check the deployment runs must answer 200. Each process is started as the image's entrypoint, in a directory
+ * holding the files the image copies ({@link Image}). A wrong variable name, a missing key, a port or host that does
+ * not match, a probe on a path Quarkus does not serve, or a file the image lacks fails here, not in a cluster.
  */
 class DeploymentsIT {
 
@@ -117,7 +118,9 @@ class DeploymentsIT {
         Set<String> cleaned = new HashSet<>();
         for (Manifests.Container container : deployment.containers()) {
             services.put(container.name(), new Service(container.name(),
-                    Cnx.ROOT.resolve(container.module() + "/target/quarkus-app/quarkus-run.jar"), logs));
+                    Cnx.ROOT.resolve(container.module() + "/target/quarkus-app/quarkus-run.jar"), logs)
+                    .image(container.image(), WORK.resolve("images").resolve(deployment.databaseHost())
+                            .resolve(container.name())));
         }
         for (String name : ORDER) {
             Service service = services.get(name);
@@ -133,7 +136,19 @@ class DeploymentsIT {
             boolean first = container.module().endsWith("-service") && cleaned.add(container.module());
             service.start(first ? Cnx.CLEAN : Map.of());
             running.put(name, service);
+            assertRunsWithTheJvmOptions(service);
         }
+    }
+
+    /** The image's entrypoint gave the JVM deploy/jvm.options, as run.sh, these tests and the benchmark give it. */
+    private static void assertRunsWithTheJvmOptions(Service service) {
+        // jcmd prints no jvm_args line for a JVM started without options
+        String jvmArgs = Cnx.jcmd(service.pid(), "VM.command_line").lines().filter(l -> l.startsWith("jvm_args:"))
+                .findFirst().orElse("jvm_args:").substring("jvm_args:".length()).strip();
+        List<String> args = jvmArgs.isEmpty() ? List.of() : List.of(jvmArgs.split("\\s+"));
+        List<String> options = Cnx.jvmOptions();
+        assertEquals(options, args.subList(0, Math.min(options.size(), args.size())),
+                service.name + " starts with deploy/jvm.options");
     }
 
     private void assertAReportIsDeliveredAndAudited(String ref) {

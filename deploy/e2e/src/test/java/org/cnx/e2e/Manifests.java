@@ -32,10 +32,10 @@ import org.yaml.snakeyaml.Yaml;
 final class Manifests {
 
     /**
-     * One container. {@code module} is the Maven module whose packaged app it runs; the values of {@code env} still
+     * One container. {@code module} is the Maven module whose packaged app its {@code image} runs; the values of {@code env} still
      * name the deployment's hosts; {@code keyFiles} are the names of the files mounted at {@code keysDir}.
      */
-    record Container(String name, String module, int port, Map<String, String> env, String keysDir,
+    record Container(String name, String module, Image image, int port, Map<String, String> env, String keysDir,
             List<String> keyFiles, List<String> healthPaths) {
     }
 
@@ -53,7 +53,6 @@ final class Manifests {
     private static final Pattern URL = Pattern.compile("http://([a-z-]+):(\\d+)(/.*)?");
     private static final Pattern CREATE_ROLE = Pattern.compile("CREATE ROLE (\\w+) LOGIN PASSWORD '(\\w+)'");
     private static final Pattern CREATE_DATABASE = Pattern.compile("CREATE DATABASE (\\w+) OWNER (\\w+)");
-    private static final Pattern IMAGE_KEYS_DIR = Pattern.compile("CNX_KEYS_DIR=(\\S+)");
     private static final Pattern HEALTH_REQUEST = Pattern.compile("GET (/\\S+) HTTP");
 
     private Manifests() {
@@ -151,7 +150,10 @@ final class Manifests {
                 assertEquals("http", at(container, probe, "httpGet", "port"), probe + " of " + name);
                 return (String) at(container, probe, "httpGet", "path");
             }).toList();
-            containers.add(new Container(name, name, (Integer) port.get("containerPort"), env, keysDir, keyFiles, health));
+            // every image is built from the one recipe (README, Deploying), tagged cnx/<module>
+            Image image = Image.build(dir.resolve("../image/Dockerfile").normalize(), name);
+            containers.add(new Container(name, name, image, (Integer) port.get("containerPort"), env, keysDir, keyFiles,
+                    health));
         }
         return new Deployment((String) at(cluster, "metadata", "name") + "-rw", owners, passwords, ports, containers);
     }
@@ -186,15 +188,11 @@ final class Manifests {
             if (module == null) {
                 return;
             }
-            Path dockerfile = dir.resolve("../..").resolve((String) at(service, "build", "dockerfile"));
-            String imageKeysDir;
-            try {
-                Matcher keysDir = IMAGE_KEYS_DIR.matcher(Files.readString(dockerfile));
-                assertTrue(keysDir.find(), "the image sets CNX_KEYS_DIR");
-                imageKeysDir = keysDir.group(1);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            assertEquals("../..", at(service, "build", "context"), name + " is built from the repository's root");
+            Image image = Image.build(dir.resolve("../..").resolve((String) at(service, "build", "dockerfile")).normalize(),
+                    (String) module);
+            String imageKeysDir = image.env().get("CNX_KEYS_DIR");
+            assertNotNull(imageKeysDir, "the image sets CNX_KEYS_DIR");
             Map<String, String> env = new LinkedHashMap<>();
             map(service.get("environment")).forEach((k, v) -> env.put(k, String.valueOf(v)));
             // a published container's port is its mapping's; a replica that publishes none listens where it is told
@@ -225,7 +223,7 @@ final class Manifests {
                 assertTrue(request.find(), () -> name + "'s health check: " + check);
                 health.add(request.group(1));
             }
-            containers.add(new Container(name, (String) module, port, env, keysDir, keyFiles, health));
+            containers.add(new Container(name, (String) module, image, port, env, keysDir, keyFiles, health));
         });
         return new Deployment(postgres, owners, passwords, ports, containers);
     }

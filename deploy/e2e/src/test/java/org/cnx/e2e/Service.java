@@ -30,6 +30,8 @@ final class Service {
     private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     private final Map<String, String> env = new HashMap<>();
+    private Image image;
+    private Path imageDir;
     private Process process;
     private long logOffset; // where the current process's output begins: the log file keeps every start's
 
@@ -43,6 +45,17 @@ final class Service {
 
     Service env(String key, String value) {
         env.put(key, value);
+        return this;
+    }
+
+    /**
+     * Runs as a container of {@code image} would: its entrypoint, in {@code dir} holding the files it copies, with its
+     * environment under this Service's.
+     */
+    Service image(Image image, Path dir) {
+        image.install(dir);
+        this.image = image;
+        this.imageDir = dir;
         return this;
     }
 
@@ -69,11 +82,36 @@ final class Service {
             // its readiness checks would reach the other process, and the test would talk to the wrong one
             throw new IllegalStateException(name + "'s port " + port + " is taken by another process");
         }
-        // as deploy/local/run.sh and the image start it: the serial collector, the JIT's compiler threads at nice 19 so
-        // that the start has a core of its own
+        ProcessBuilder builder = image == null ? javaCommand()
+                : new ProcessBuilder(image.entrypoint()).directory(imageDir.toFile());
+        builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        if (image != null) {
+            builder.environment().putAll(image.env());
+            // the JRE the base image would have: this JDK's
+            builder.environment().merge("PATH", Path.of(System.getProperty("java.home"), "bin").toString(),
+                    (path, jdk) -> jdk + ":" + path);
+        }
+        builder.environment().putAll(env);
+        builder.environment().putAll(extraEnv);
+        try {
+            Files.createDirectories(log.getParent());
+            logOffset = Files.exists(log) ? Files.size(log) : 0;
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        awaitReady(Duration.ofSeconds(90));
+    }
+
+    /** The process's id: the JVM's, where an entrypoint's shell replaced itself with java. */
+    long pid() {
+        return process.pid();
+    }
+
+    /** The packaged jar as deploy/local/run.sh starts it: deploy/jvm.options, and its AppCDS archive where there is one. */
+    private ProcessBuilder javaCommand() {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC",
-                "-XX:ThreadPriorityPolicy=1", "-XX:CompilerThreadPriority=19"));
+                "@" + Cnx.ROOT.resolve("deploy/jvm.options")));
         // an AppCDS archive matches only the class path it was made with: quarkus-run.jar, from inside quarkus-app/;
         // the one a start by deploy/local/run.sh or the benchmark wrote as it exited, while it is newer than the build
         Path trained = jar.resolveSibling("app-cds-trained.jsa");
@@ -87,20 +125,7 @@ final class Service {
             throw new UncheckedIOException(e);
         }
         command.addAll(List.of("-jar", jar.getFileName().toString()));
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(jar.getParent().toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        builder.environment().putAll(env);
-        builder.environment().putAll(extraEnv);
-        try {
-            Files.createDirectories(log.getParent());
-            logOffset = Files.exists(log) ? Files.size(log) : 0;
-            process = builder.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        awaitReady(Duration.ofSeconds(90));
+        return new ProcessBuilder(command).directory(jar.getParent().toFile());
     }
 
     /** What the current process has logged so far. */
