@@ -5,17 +5,25 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -30,6 +38,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 
@@ -132,10 +141,54 @@ class SubmissionRulesTest {
     }
 
     @Test
-    void aBodyOverTheLimitIs413Problem() {
-        String huge = Bodies.founding("BIG-1").replace("\"summary\":\"Container bound from CN to MX through US.\"",
-                "\"summary\":\"" + "x".repeat(300_000) + "\"");
-        post(freshPartner("CN"), huge, null).then().statusCode(413).contentType("application/problem+json");
+    void aBodyOverTheLimitIs413ProblemAuditedAndStoresNothing() throws Exception {
+        String token = freshPartner("CN");
+        String huge = withSummaryOf(300_000, "BIG-1");
+        post(token, huge, null).then().statusCode(413).contentType("application/problem+json")
+                .body("type", equalTo("https://cnx.example/problems/too-large"))
+                .body("detail", equalTo("The report is " + huge.getBytes(StandardCharsets.UTF_8).length
+                        + " bytes; the limit is 262144."));
+        String sha = sha256(huge);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !peers.findAll(postRequestedFor(urlEqualTo("/internal/v1/events"))
+                .withRequestBody(containing("REPORT_REJECTED")).withRequestBody(containing(sha))).isEmpty());
+        // over the HTTP layer's hard cap (1 MiB) too: Quarkus alone would answer an empty 413
+        String overTheCap = withSummaryOf(1_500_000, "BIG-2");
+        post(token, overTheCap, null).then().statusCode(413).contentType("application/problem+json")
+                .body("detail", equalTo("The report is " + overTheCap.getBytes(StandardCharsets.UTF_8).length
+                        + " bytes; the limit is 262144."));
+        // sent in chunks, without a length (a stream of unknown size), it is measured as it is read: the same problem
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        URI reports = URI.create(RestAssured.baseURI + ":" + RestAssured.port + "/api/v1/reports");
+        HttpResponse<String> chunked = client.send(HttpRequest.newBuilder(reports)
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(
+                        huge.getBytes(StandardCharsets.UTF_8)))).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(413, chunked.statusCode());
+        assertEquals("application/problem+json", chunked.headers().firstValue("Content-Type").orElse(""));
+        assertTrue(chunked.body().contains("\"detail\":\"The report is " + huge.getBytes(StandardCharsets.UTF_8).length
+                + " bytes; the limit is 262144.\""), chunked.body());
+        assertEquals(0, count(token));
+        // any other path: the hard cap, named
+        given().auth().oauth2(token).contentType("application/json").body(overTheCap)
+                .post("/api/v1/reports/" + UUID.randomUUID() + "/withdrawal").then().statusCode(413)
+                .contentType("application/problem+json")
+                .body("detail", equalTo("The body is " + overTheCap.getBytes(StandardCharsets.UTF_8).length
+                        + " bytes; the limit is 1048576."));
+    }
+
+    @Test
+    void anAnonymousBodyOverTheLimitIs401AndLearnsNoLimit() {
+        given().contentType("application/json").body(withSummaryOf(1_500_000, "BIG-3")).post("/api/v1/reports")
+                .then().statusCode(401).contentType("application/problem+json").body("detail", not(containsString("limit")));
+    }
+
+    private static String sha256(String body) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static String withSummaryOf(int length, String externalRef) {
+        return Bodies.founding(externalRef).replace("\"summary\":\"Container bound from CN to MX through US.\"",
+                "\"summary\":\"" + "x".repeat(length) + "\"");
     }
 
     @Test
@@ -217,8 +270,7 @@ class SubmissionRulesTest {
         String token = freshPartner("CN");
         String body = Bodies.founding("REJ-1").replace("21409-26-7", "21409-26-8");
         post(token, body, null).then().statusCode(400);
-        String sha = java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                .digest(body.getBytes(StandardCharsets.UTF_8)));
+        String sha = sha256(body);
         await().atMost(Duration.ofSeconds(10)).until(() -> !peers.findAll(postRequestedFor(urlEqualTo("/internal/v1/events"))
                 .withRequestBody(containing("REPORT_REJECTED")).withRequestBody(containing(sha))).isEmpty());
         String events = peers.findAll(postRequestedFor(urlEqualTo("/internal/v1/events"))
