@@ -324,11 +324,18 @@ class DeliveryTest {
         assertTrue(statements <= 2, "one query for the page, not one per delivery: " + statements);
 
         given().auth().oauth2(usOfficer).queryParam("limit", 0).get("/api/v1/deliveries").then().statusCode(400)
-                .contentType("application/problem+json");
+                .contentType("application/problem+json")
+                .body("detail", equalTo("Query parameter 'limit' must be a whole number between 1 and 100: 0."));
         given().auth().oauth2(usOfficer).queryParam("after", "not-a-cursor!").get("/api/v1/deliveries").then()
                 .statusCode(400).contentType("application/problem+json");
+        // typed parameters that JAX-RS could not convert answered an empty 404, as if the list did not exist
         given().auth().oauth2(usOfficer).queryParam("status", "LOST").get("/api/v1/deliveries").then()
-                .statusCode(org.hamcrest.Matchers.oneOf(400, 404));
+                .statusCode(400).contentType("application/problem+json")
+                .body("type", equalTo("https://cnx.example/problems/invalid-parameter"))
+                .body("detail", equalTo("Query parameter 'status' must be one of PENDING, DELIVERED, FAILED, DEAD, "
+                        + "CANCELLED: LOST."));
+        given().auth().oauth2(usOfficer).queryParam("reportId", "42").get("/api/v1/deliveries").then()
+                .statusCode(400).body("detail", equalTo("Query parameter 'reportId' is not a UUID: 42."));
     }
 
     @Test

@@ -69,6 +69,9 @@ class PartnerRegistryTest {
             after = page.getString("next");
         } while (after != null);
         assertEquals(List.of("CN-GACC", "CN-MPS", "CN-NNCC", "MX-FGR", "US-CBP", "US-DEA", "US-HSI"), codes);
+        given().auth().oauth2(admin).queryParam("limit", "two").get("/api/v1/partners").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", equalTo("Query parameter 'limit' must be a whole number between 1 and 100: two."));
 
         given().auth().oauth2(admin).contentType("application/json").body(partner("AMBER", false))
                 .put("/api/v1/partners/" + CODE).then().statusCode(200)

@@ -12,6 +12,7 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -179,6 +180,35 @@ class ReleaseFlowTest {
 
     private static Object detail(Map<String, Object> event, String key) {
         return ((Map<?, ?>) event.get("details")).get(key);
+    }
+
+    @Test
+    void theQueueAnswersAParameterItCannotReadWith400NamingIt() {
+        String officer = Reports.officer("CN-NNCC", "CN", "officer-cn-params");
+        given().auth().oauth2(officer).queryParam("status", "PENDING").get("/api/v1/releases").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://cnx.example/problems/invalid-parameter"))
+                .body("detail", equalTo("Query parameter 'status' must be one of PENDING_APPROVAL, RELEASED, DENIED, "
+                        + "REJECTED, CANCELLED, RECALLED: PENDING."));
+        given().auth().oauth2(officer).queryParam("reportId", "not-a-report").get("/api/v1/releases").then()
+                .statusCode(400).body("detail", equalTo("Query parameter 'reportId' is not a UUID: not-a-report."));
+        for (String limit : List.of("abc", "0", "101")) {
+            given().auth().oauth2(officer).queryParam("limit", limit).get("/api/v1/releases").then().statusCode(400)
+                    .body("detail", equalTo("Query parameter 'limit' must be a whole number between 1 and 100: "
+                            + limit + "."));
+        }
+        given().auth().oauth2(officer).queryParam("status", "PENDING_APPROVAL").queryParam("limit", "100")
+                .get("/api/v1/releases").then().statusCode(200);
+    }
+
+    @Test
+    void anApprovalWhoseBodyIsNotJsonIs400SayingWhere() {
+        String officer = Reports.officer("CN-NNCC", "CN", "officer-cn-json");
+        given().auth().oauth2(officer).contentType("application/json").body("{\"comment\":")
+                .post("/api/v1/releases/" + UUID.randomUUID() + "/approvals").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://cnx.example/problems/malformed-json"))
+                .body("detail", startsWith("The body is not well-formed JSON (line 1, column "));
     }
 
     @Test

@@ -3,7 +3,6 @@ package org.cnx.sharing.delivery;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -14,10 +13,12 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.cnx.sharing.paging.Cursor;
-import org.cnx.sharing.problem.ProblemException;
+import org.cnx.sharing.paging.QueryParams;
 import org.cnx.sharing.release.Officer;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 /**
  * Delivery status for liaison officers (their own country's releases), and partner health: in full for admins,
@@ -26,8 +27,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Path("/api/v1/deliveries")
 @Produces(MediaType.APPLICATION_JSON)
 public class DeliveryResource {
-
-    private static final int MAX_LIMIT = 100;
 
     private final DeliveryService service;
     private final JsonWebToken token;
@@ -42,14 +41,16 @@ public class DeliveryResource {
     @Operation(summary = "Deliveries of releases of the officer's country's reports, oldest first",
             description = "Status, attempts, the last HTTP status and error, and when a pending one is tried next. "
                     + "Filters: status, partner, reportId. Cursor-paginated: {items, next}.")
-    public DeliveryViews.Page list(@QueryParam("status") Delivery.Status status, @QueryParam("partner") String partner,
-            @QueryParam("reportId") UUID reportId, @QueryParam("after") String after,
-            @QueryParam("limit") @DefaultValue("50") int limit) {
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw new ProblemException(400, "validation", "Bad Request", "limit must be between 1 and " + MAX_LIMIT);
-        }
-        DeliveryService.Slice page = service.page(Officer.of(token), status, partner, reportId, Cursor.decodeSeq(after),
-                limit);
+    public DeliveryViews.Page list(
+            @QueryParam("status") @Parameter(schema = @Schema(implementation = Delivery.Status.class)) String status,
+            @QueryParam("partner") String partner,
+            @QueryParam("reportId") @Parameter(schema = @Schema(format = "uuid")) String reportId,
+            @QueryParam("after") String after,
+            @QueryParam("limit") @Parameter(description = "1 to 100 (default 50)") String limitText) {
+        int limit = QueryParams.limit(limitText);
+        DeliveryService.Slice page = service.page(Officer.of(token),
+                QueryParams.constant("status", status, Delivery.Status.class), partner,
+                QueryParams.uuid("reportId", reportId), Cursor.decodeSeq(after), limit);
         return new DeliveryViews.Page(page.items(), page.lastSeq() == null ? null : Cursor.encode(page.lastSeq()));
     }
 

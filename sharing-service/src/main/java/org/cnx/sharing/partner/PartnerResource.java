@@ -8,7 +8,6 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -20,7 +19,7 @@ import jakarta.ws.rs.core.Response;
 
 import org.cnx.sharing.audit.AuditTrail;
 import org.cnx.sharing.paging.Cursor;
-import org.cnx.sharing.problem.ProblemException;
+import org.cnx.sharing.paging.QueryParams;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -30,8 +29,6 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed("exchange-admin")
 public class PartnerResource {
-
-    private static final int MAX_LIMIT = 100;
 
     private final PartnerService service;
     private final JsonWebToken token;
@@ -44,10 +41,8 @@ public class PartnerResource {
     @GET
     @Operation(summary = "Registered partners in code order", description = "Cursor-paginated: `{items, next}`.")
     public PartnerViews.Page list(@QueryParam("after") String after,
-            @QueryParam("limit") @DefaultValue("50") int limit) {
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw new ProblemException(400, "validation", "Bad Request", "limit must be between 1 and " + MAX_LIMIT);
-        }
+            @QueryParam("limit") @Parameter(description = "1 to 100 (default 50)") String limitText) {
+        int limit = QueryParams.limit(limitText);
         List<PartnerViews.PartnerView> page = service.page(Cursor.decode(after), limit + 1);
         boolean more = page.size() > limit;
         List<PartnerViews.PartnerView> items = more ? page.subList(0, limit) : page;

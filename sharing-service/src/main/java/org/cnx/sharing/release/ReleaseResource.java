@@ -10,7 +10,6 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -20,17 +19,18 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.cnx.sharing.paging.Cursor;
+import org.cnx.sharing.paging.QueryParams;
 import org.cnx.sharing.problem.ProblemException;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 /** The liaison officer's queue: releases of their own country's reports. */
 @Path("/api/v1/releases")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed("liaison-officer")
 public class ReleaseResource {
-
-    private static final int MAX_LIMIT = 100;
 
     private final ReleaseService service;
     private final ReleaseRepository releases;
@@ -48,14 +48,18 @@ public class ReleaseResource {
     @Operation(summary = "Releases of reports from the officer's country, oldest first",
             description = "The officer's queue with status=PENDING_APPROVAL; items pending longer than the approval "
                     + "SLA carry overdue=true. Filters: status, partner, reportId. Cursor-paginated: {items, next}.")
-    public ReleaseViews.Page list(@QueryParam("status") Release.Status status, @QueryParam("partner") String partner,
-            @QueryParam("reportId") UUID reportId, @QueryParam("after") String after,
-            @QueryParam("limit") @DefaultValue("50") int limit) {
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw new ProblemException(400, "validation", "Bad Request", "limit must be between 1 and " + MAX_LIMIT);
-        }
+    public ReleaseViews.Page list(
+            @QueryParam("status") @Parameter(schema = @Schema(implementation = Release.Status.class)) String status,
+            @QueryParam("partner") String partner,
+            @QueryParam("reportId") @Parameter(schema = @Schema(format = "uuid")) String reportId,
+            @QueryParam("after") String after,
+            @QueryParam("limit") @Parameter(description = "1 to 100 (default 50)") String limitText) {
+        int limit = QueryParams.limit(limitText);
+        Release.Status wanted = QueryParams.constant("status", status, Release.Status.class);
+        UUID report = QueryParams.uuid("reportId", reportId);
         Officer officer = Officer.of(token);
-        List<Release> page = releases.page(officer.country(), status, partner, reportId, Cursor.decodeSeq(after), limit + 1);
+        List<Release> page = releases.page(officer.country(), wanted, partner, report, Cursor.decodeSeq(after),
+                limit + 1);
         boolean more = page.size() > limit;
         List<Release> items = more ? page.subList(0, limit) : page;
         Instant now = Instant.now();
