@@ -83,9 +83,15 @@ public class EventResource {
 
     private static EventFilter filter(String from, String to, String action, String agency, String actor,
             String reportId, String outcome) {
+        Instant since = param("from", from, Instant::parse);
+        Instant until = param("to", to, Instant::parse);
+        // a reversed range matches nothing: said, not answered with an empty page an auditor could take for "none"
+        if (since != null && until != null && since.isAfter(until)) {
+            throw badParameter("from", "must not be after 'to' (" + until + ")");
+        }
         return new EventFilter(
-                param("from", from, Instant::parse),
-                param("to", to, Instant::parse),
+                since,
+                until,
                 param("action", action, Action::of),
                 blankToNull(agency),
                 blankToNull(actor),

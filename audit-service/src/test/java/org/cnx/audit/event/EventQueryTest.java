@@ -171,11 +171,19 @@ class EventQueryTest {
     @Test
     void invalidParametersAre400Problems() {
         for (String query : List.of("limit=101", "limit=0", "limit=ten", "after=not-a-cursor", "action=REPORT_EATEN",
-                "outcome=success", "from=yesterday", "to=2026-13-01T00:00:00Z", "reportId=42")) {
+                "outcome=success", "from=yesterday", "to=2026-13-01T00:00:00Z", "reportId=42",
+                "from=2026-12-01T00:00:00Z&to=2026-11-01T00:00:00Z")) {
             given().header("Authorization", "Bearer " + auditor).get(EVENTS + "?" + query)
                     .then().statusCode(400).contentType("application/problem+json").body("status", equalTo(400));
         }
         given().header("Authorization", "Bearer " + auditor).get(EVENTS + "?limit=100").then().statusCode(200);
+        given().header("Authorization", "Bearer " + auditor)
+                .get(EVENTS + "?from=2026-12-01T00:00:00Z&to=2026-11-01T00:00:00Z").then().statusCode(400)
+                .body("detail", equalTo("Query parameter 'from' must not be after 'to' (2026-11-01T00:00:00Z)."));
+        // an empty range, from = to, is a question with an answer: none
+        given().header("Authorization", "Bearer " + auditor)
+                .get(EVENTS + "?from=2026-11-01T00:00:00Z&to=2026-11-01T00:00:00Z").then().statusCode(200)
+                .body("items.size()", equalTo(0));
     }
 
     @Test
