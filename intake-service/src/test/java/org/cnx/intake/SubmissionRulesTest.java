@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -238,6 +239,28 @@ class SubmissionRulesTest {
                 .contentType("application/problem+json");
         given().auth().oauth2(token).queryParam("limit", 101).get("/api/v1/reports").then().statusCode(400);
         given().auth().oauth2(token).queryParam("after", "not-a-cursor").get("/api/v1/reports").then().statusCode(400);
+    }
+
+    @Test
+    void aWithdrawalWhoseBodyIsNotJsonOrNotAWithdrawalIs400SayingWhatIsWrong() {
+        String token = freshPartner("CN");
+        String id = post(token, Bodies.founding("WD-JSON"), null).then().statusCode(201).extract().path("id");
+        withdraw(token, id, "{\"reason\":").then().statusCode(400).contentType("application/problem+json")
+                .body("type", equalTo("https://cnx.example/problems/malformed-json"))
+                .body("detail", startsWith("The body is not well-formed JSON (line 1, column "));
+        withdraw(token, id, "{\"reason\":\"mine\",\"status\":\"RECEIVED\"}").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://cnx.example/problems/validation"))
+                .body("errors.pointer", equalTo(List.of("/status")));
+        withdraw(token, id, "{\"reason\":[\"mine\"]}").then().statusCode(400).contentType("application/problem+json")
+                .body("errors.pointer", equalTo(List.of("/reason")));
+        given().auth().oauth2(token).get("/api/v1/reports/" + id).then().statusCode(200)
+                .body("status", equalTo("RECEIVED"));
+    }
+
+    private static Response withdraw(String token, String id, String body) {
+        return given().auth().oauth2(token).contentType("application/json").body(body)
+                .post("/api/v1/reports/" + id + "/withdrawal");
     }
 
     @Test

@@ -17,6 +17,11 @@ import jakarta.ws.rs.core.UriInfo;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -62,6 +67,40 @@ public class ProblemMappers {
         return pointer.length() == 0 ? "/" : pointer.toString();
     }
 
+    /** A body bound to a resource's parameter (a withdrawal) that is not JSON at all, where it stops being JSON. */
+    @ServerExceptionMapper
+    public Response unreadable(JsonParseException e, UriInfo uri) {
+        return respond(new Problem(URI.create(TYPE_BASE + "malformed-json"), "Bad Request", 400,
+                "The body is not well-formed JSON (line " + e.getLocation().getLineNr() + ", column "
+                        + e.getLocation().getColumnNr() + ").", uri.getPath(), null));
+    }
+
+    /** JSON of the wrong shape: an unknown field, a wrong type; pointed at, without Java type names. */
+    @ServerExceptionMapper
+    public Response mismatched(MismatchedInputException e, UriInfo uri) {
+        return unmappable(e, uri);
+    }
+
+    @ServerExceptionMapper
+    public Response unmappable(JsonMappingException e, UriInfo uri) {
+        String pointer = pointer(e.getPath());
+        String message = e instanceof UnrecognizedPropertyException ? "is not a known field"
+                : "has the wrong type or format";
+        return respond(new Problem(URI.create(TYPE_BASE + "validation"), "Bad Request", 400,
+                "The field " + pointer + " " + message + ".", uri.getPath(),
+                List.of(new Problem.FieldError(pointer, message))));
+    }
+
+    /** Jackson's path to where a body went wrong, as a JSON Pointer (RFC 6901). */
+    public static String pointer(List<JsonMappingException.Reference> path) {
+        StringBuilder pointer = new StringBuilder();
+        for (JsonMappingException.Reference ref : path) {
+            pointer.append('/').append(ref.getFieldName() != null
+                    ? ref.getFieldName().replace("~", "~0").replace("/", "~1") : String.valueOf(ref.getIndex()));
+        }
+        return pointer.length() == 0 ? "/" : pointer.toString();
+    }
+
     /** A method's role check ({@code @RolesAllowed}) refused the caller: as the path policies' refusals. */
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e, UriInfo uri) {
@@ -77,6 +116,13 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response http(WebApplicationException e, UriInfo uri) {
+        // Quarkus REST's JSON reader hands a body it cannot read over as a 400 around Jackson's exception
+        if (e.getCause() instanceof JsonParseException unparsable) {
+            return unreadable(unparsable, uri);
+        }
+        if (e.getCause() instanceof JsonMappingException mismatched) {
+            return unmappable(mismatched, uri);
+        }
         int status = e.getResponse().getStatus();
         Response.StatusType reason = Response.Status.fromStatusCode(status);
         String title = reason != null ? reason.getReasonPhrase() : "HTTP " + status;

@@ -29,6 +29,7 @@ import jakarta.ws.rs.core.Response;
 
 import org.cnx.intake.problem.Problem;
 import org.cnx.intake.problem.ProblemException;
+import org.cnx.intake.problem.ProblemMappers;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -165,7 +166,7 @@ public class ReportResource {
         try {
             request = json.readValue(body, ReportRequest.class);
         } catch (JsonMappingException e) {
-            String pointer = pointer(e.getPath());
+            String pointer = ProblemMappers.pointer(e.getPath());
             String message = e instanceof UnrecognizedPropertyException ? "is not a field of a report"
                     : "has the wrong type or format";
             throw new ProblemException(400, "validation", "Invalid report", "The field " + pointer + " " + message + ".",
@@ -190,15 +191,6 @@ public class ReportResource {
                     errors.size() + " field(s) are invalid.", errors);
         }
         return request;
-    }
-
-    private static String pointer(List<JsonMappingException.Reference> path) {
-        StringBuilder pointer = new StringBuilder();
-        for (JsonMappingException.Reference ref : path) {
-            pointer.append('/').append(ref.getFieldName() != null
-                    ? ref.getFieldName().replace("~", "~0").replace("/", "~1") : String.valueOf(ref.getIndex()));
-        }
-        return pointer.length() == 0 ? "/" : pointer.toString();
     }
 
     /** {@code substances[0].casNumber} → {@code /substances/0/casNumber}. */
