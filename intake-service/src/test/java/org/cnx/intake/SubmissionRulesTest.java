@@ -150,8 +150,9 @@ class SubmissionRulesTest {
                 .body("detail", equalTo("The report is " + huge.getBytes(StandardCharsets.UTF_8).length
                         + " bytes; the limit is 262144."));
         String sha = sha256(huge);
-        await().atMost(Duration.ofSeconds(10)).until(() -> !peers.findAll(postRequestedFor(urlEqualTo("/internal/v1/events"))
-                .withRequestBody(containing("REPORT_REJECTED")).withRequestBody(containing(sha))).isEmpty());
+        await().atMost(Duration.ofSeconds(10)).until(() -> !peers.findAll(
+                postRequestedFor(urlEqualTo("/internal/v1/events")).withRequestBody(containing("REPORT_REJECTED"))
+                        .withRequestBody(containing(sha))).isEmpty());
         // over the HTTP layer's hard cap (1 MiB) too: Quarkus alone would answer an empty 413
         String overTheCap = withSummaryOf(1_500_000, "BIG-2");
         post(token, overTheCap, null).then().statusCode(413).contentType("application/problem+json")
@@ -180,11 +181,13 @@ class SubmissionRulesTest {
     @Test
     void anAnonymousBodyOverTheLimitIs401AndLearnsNoLimit() {
         given().contentType("application/json").body(withSummaryOf(1_500_000, "BIG-3")).post("/api/v1/reports")
-                .then().statusCode(401).contentType("application/problem+json").body("detail", not(containsString("limit")));
+                .then().statusCode(401).contentType("application/problem+json")
+                .body("detail", not(containsString("limit")));
     }
 
     private static String sha256(String body) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8)));
+        byte[] digest = MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(digest);
     }
 
     private static String withSummaryOf(int length, String externalRef) {

@@ -86,8 +86,9 @@ public final class Bench {
         // -Dbench.jvm="-XX:..." adds options to every service's JVM (and J's, and the partner's), for trying a setting out
         String extraOptions = System.getProperty("bench.jvm", "").strip();
         List<String> extra = extraOptions.isEmpty() ? List.of() : List.of(extraOptions.split("\\s+"));
-        // deploy/jvm.options, as the image runs them: a 256 MB heap, the serial collector (2 cores, small heaps), and the
-        // JIT's compiler threads at nice 19, so that a start's main thread has a core of its own (RUNS.md, eleventh session)
+        // deploy/jvm.options, as the image runs them: a 256 MB heap, the serial collector (2 cores, small heaps), and
+        // the JIT's compiler threads at nice 19, so that a start's main thread has a core of its own (RUNS.md, eleventh
+        // session)
         this.jvm = options(List.of("@" + root.resolve("deploy/jvm.options")), extra);
         // The partner receiver is the bench's instrument, not part of cnx: a 256 MB starting heap leaves room for its
         // arrival log (every delivery of the run) without full collections, each of which holds up the deliveries in
@@ -95,7 +96,7 @@ public final class Bench {
         this.partnerJvm = options(List.of("-Xms256m", "-Xmx512m", "-XX:+UseSerialGC"), extra);
     }
 
-    /** The options as the JVM reads them: an argument file ({@code @path}) by the options it holds, without comments. */
+    /** The options as the JVM reads them: an argument file ({@code @path}) by the options it holds, less comments. */
     private static List<String> shown(List<String> options) {
         List<String> shown = new ArrayList<>();
         for (String option : options) {
@@ -104,8 +105,9 @@ public final class Bench {
                 continue;
             }
             try {
-                Files.readAllLines(Path.of(option.substring(1))).stream().map(line -> line.replaceFirst("#.*", "").strip())
-                        .filter(line -> !line.isEmpty()).forEach(line -> shown.addAll(List.of(line.split("\\s+"))));
+                Files.readAllLines(Path.of(option.substring(1))).stream()
+                        .map(line -> line.replaceFirst("#.*", "").strip()).filter(line -> !line.isEmpty())
+                        .forEach(line -> shown.addAll(List.of(line.split("\\s+"))));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -925,7 +927,8 @@ public final class Bench {
         t.append("Machine: ").append(results.get("machine")).append("; ").append(concurrency)
                 .append(" concurrent clients; ").append(phase.toSeconds()).append(" s per phase (each open loop held at its rate ")
                 .append(settle.toSeconds()).append(" s before it); each service ")
-                .append(String.join(" ", shown(jvm))).append(" (+ its AppCDS archive, from a training start); the partner receiver ")
+                .append(String.join(" ", shown(jvm)))
+                .append(" (+ its AppCDS archive, from a training start); the partner receiver ")
                 .append(String.join(" ", partnerJvm)).append(".\n\n");
         t.append("| measure | value | target |\n|---|---|---|\n");
         if (results.get("warmupOpenLoop") instanceof Map<?, ?> warm) {

@@ -49,7 +49,8 @@ final class Cnx {
             Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                     Long.toString(pid), command).redirectErrorStream(true).start();
             String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(jcmd.waitFor(30, TimeUnit.SECONDS) && jcmd.exitValue() == 0, () -> "jcmd " + command + ": " + output);
+            assertTrue(jcmd.waitFor(30, TimeUnit.SECONDS) && jcmd.exitValue() == 0,
+                    () -> "jcmd " + command + ": " + output);
             return output;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -25,9 +25,9 @@ import java.util.stream.Stream;
 /**
  * deploy/image/Dockerfile as Docker builds it for one module, but for its base image: the files it copies into its
  * working directory, the environment it sets and its entrypoint. {@link #install} lays the files out in a directory
- * of this machine, in which {@link Service} runs the entrypoint as the container would (this JDK's {@code java} first on
- * the PATH, where the base image has its JRE's). An instruction this class does not know fails the test, so that a
- * change to the recipe is played here or noticed.
+ * of this machine, in which {@link Service} runs the entrypoint as the container would (this JDK's {@code java} first
+ * on the PATH, where the base image has its JRE's). An instruction this class does not know fails the test, so that
+ * a change to the recipe is played here or noticed.
  */
 record Image(Map<String, Path> files, Map<String, String> env, List<String> entrypoint) {
 
@@ -51,7 +51,8 @@ record Image(Map<String, Path> files, Map<String, String> env, List<String> entr
                 }
                 case "ARG" -> {
                     String[] arg = operands.split("=", 2);
-                    assertTrue(arg[0].equals("MODULE") || arg.length == 2, () -> "an ARG without a default: " + instruction);
+                    assertTrue(arg[0].equals("MODULE") || arg.length == 2,
+                            () -> "an ARG without a default: " + instruction);
                     args.put(arg[0], arg[0].equals("MODULE") ? module : arg[1]);
                 }
                 case "WORKDIR" -> workdir = operands;
@@ -64,7 +65,8 @@ record Image(Map<String, Path> files, Map<String, String> env, List<String> entr
                     for (String source : words.subList(0, words.size() - 1)) {
                         Path file = Cnx.ROOT.resolve(source);
                         assertTrue(Files.isRegularFile(file), () -> file + " is missing (" + instruction + ")");
-                        assertFalse(ignored(source), () -> source + " is left out of the build's context by .dockerignore");
+                        assertFalse(ignored(source),
+                                () -> source + " is left out of the build's context by .dockerignore");
                         files.put(file.getFileName().toString(), file);
                     }
                 }
@@ -96,7 +98,7 @@ record Image(Map<String, Path> files, Map<String, String> env, List<String> entr
         }
     }
 
-    /** Whether the repository's .dockerignore keeps {@code path} out of the context Docker builds from: its last match. */
+    /** Whether the repository's .dockerignore keeps {@code path} out of Docker's build context: its last match. */
     private static boolean ignored(String path) {
         boolean ignored = false;
         try {
@@ -106,7 +108,8 @@ record Image(Map<String, Path> files, Map<String, String> env, List<String> entr
                     continue;
                 }
                 boolean exception = pattern.startsWith("!");
-                PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern.substring(exception ? 1 : 0));
+                PathMatcher matcher = FileSystems.getDefault()
+                        .getPathMatcher("glob:" + pattern.substring(exception ? 1 : 0));
                 if (matcher.matches(Path.of(path))) {
                     ignored = !exception;
                 }

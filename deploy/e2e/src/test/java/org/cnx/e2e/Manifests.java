@@ -32,8 +32,9 @@ import org.yaml.snakeyaml.Yaml;
 final class Manifests {
 
     /**
-     * One container. {@code module} is the Maven module whose packaged app its {@code image} runs; the values of {@code env} still
-     * name the deployment's hosts; {@code keyFiles} are the names of the files mounted at {@code keysDir}.
+     * One container. {@code module} is the Maven module whose packaged app its {@code image} runs; the values of
+     * {@code env} still name the deployment's hosts; {@code keyFiles} are the names of the files mounted at
+     * {@code keysDir}.
      */
     record Container(String name, String module, Image image, int port, Map<String, String> env, String keysDir,
             List<String> keyFiles, List<String> healthPaths) {
@@ -189,8 +190,8 @@ final class Manifests {
                 return;
             }
             assertEquals("../..", at(service, "build", "context"), name + " is built from the repository's root");
-            Image image = Image.build(dir.resolve("../..").resolve((String) at(service, "build", "dockerfile")).normalize(),
-                    (String) module);
+            Path dockerfile = dir.resolve("../..").resolve((String) at(service, "build", "dockerfile")).normalize();
+            Image image = Image.build(dockerfile, (String) module);
             String imageKeysDir = image.env().get("CNX_KEYS_DIR");
             assertNotNull(imageKeysDir, "the image sets CNX_KEYS_DIR");
             Map<String, String> env = new LinkedHashMap<>();

@@ -108,7 +108,7 @@ final class Service {
         return process.pid();
     }
 
-    /** The packaged jar as deploy/local/run.sh starts it: deploy/jvm.options, and its AppCDS archive where there is one. */
+    /** The packaged jar as deploy/local/run.sh starts it: deploy/jvm.options, and its AppCDS archive if it has one. */
     private ProcessBuilder javaCommand() {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "@" + Cnx.ROOT.resolve("deploy/jvm.options")));

@@ -29,12 +29,13 @@ import io.vertx.ext.web.RoutingContext;
 @ApplicationScoped
 public class DeclaredBodyLimits {
 
-    static final String REPORTS = "/api/v1/reports";
+    private static final String REPORTS = "/api/v1/reports";
 
     private final long reportLimit;
     private final long hardCap;
 
-    DeclaredBodyLimits(ReportConfig reports, @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize hardCap) {
+    DeclaredBodyLimits(ReportConfig reports,
+            @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize hardCap) {
         this.reportLimit = reports.maxBodyBytes();
         this.hardCap = hardCap.asLongValue();
     }
@@ -54,7 +55,7 @@ public class DeclaredBodyLimits {
         }
     }
 
-    /** The request's Content-Length, or -1 where it has none (chunked) or one that is no number (Netty refuses those). */
+    /** The request's Content-Length, or -1 where it has none (chunked) or one that is no number (Netty refuses it). */
     private static long declaredLength(RoutingContext context) {
         String header = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
         if (header == null) {

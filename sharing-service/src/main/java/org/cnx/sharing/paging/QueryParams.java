@@ -66,6 +66,7 @@ public final class QueryParams {
     }
 
     private static ProblemException invalid(String name, String message) {
-        return new ProblemException(400, "invalid-parameter", "Bad Request", "Query parameter '" + name + "' " + message + ".");
+        return new ProblemException(400, "invalid-parameter", "Bad Request",
+                "Query parameter '" + name + "' " + message + ".");
     }
 }
