@@ -240,7 +240,13 @@ class SubmissionRulesTest {
                 .statusCode(200).body("items", hasSize(0));
         given().auth().oauth2(token).queryParam("type", "GOSSIP").get("/api/v1/reports").then().statusCode(400)
                 .contentType("application/problem+json");
-        given().auth().oauth2(token).queryParam("limit", 101).get("/api/v1/reports").then().statusCode(400);
+        // a typed parameter JAX-RS cannot convert answered an empty 404, as if the list did not exist
+        for (String limit : List.of("101", "0", "ten")) {
+            given().auth().oauth2(token).queryParam("limit", limit).get("/api/v1/reports").then().statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("type", equalTo("https://cnx.example/problems/invalid-parameter"))
+                    .body("detail", equalTo("limit must be a whole number between 1 and 100: " + limit));
+        }
         given().auth().oauth2(token).queryParam("after", "not-a-cursor").get("/api/v1/reports").then().statusCode(400);
     }
 

@@ -114,12 +114,9 @@ public class ReportResource {
             @Parameter(description = "Report type") @QueryParam("type") String type,
             @Parameter(description = "Only reports received at or after this instant (ISO-8601)") @QueryParam("since") String since,
             @Parameter(description = "Cursor from the previous page's next") @QueryParam("after") String after,
-            @Parameter(description = "Page size, 1 to 100 (default 50)") @QueryParam("limit") Integer limit) {
+            @Parameter(description = "Page size, 1 to 100 (default 50)") @QueryParam("limit") String limit) {
         Caller caller = Caller.of(token);
-        int size = limit == null ? config.defaultPageSize() : limit;
-        if (size < 1 || size > config.maxPageSize()) {
-            throw invalidParameter("limit must be between 1 and " + config.maxPageSize());
-        }
+        int size = pageSize(limit);
         List<Report> page = service.page(caller, reportType(type), instant(since), ReportCursor.decode(after), size + 1);
         boolean more = page.size() > size;
         List<Report> items = more ? page.subList(0, size) : page;
@@ -219,6 +216,23 @@ public class ReportResource {
         } catch (DateTimeParseException e) {
             throw invalidParameter("since must be an ISO-8601 instant such as 2026-11-01T00:00:00Z");
         }
+    }
+
+    /** Read from the text: JAX-RS answers a typed parameter it cannot convert with an empty 404. */
+    private int pageSize(String limit) {
+        if (limit == null || limit.isBlank()) {
+            return config.defaultPageSize();
+        }
+        int size;
+        try {
+            size = Integer.parseInt(limit.strip());
+        } catch (NumberFormatException e) {
+            size = 0;
+        }
+        if (size < 1 || size > config.maxPageSize()) {
+            throw invalidParameter("limit must be a whole number between 1 and " + config.maxPageSize() + ": " + limit);
+        }
+        return size;
     }
 
     private static ProblemException invalidParameter(String detail) {
