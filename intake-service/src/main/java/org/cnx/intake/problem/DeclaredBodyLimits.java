@@ -1,7 +1,5 @@
 package org.cnx.intake.problem;
 
-import java.net.URI;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -49,9 +47,9 @@ public class DeclaredBodyLimits {
         if (length <= hardCap) {
             context.next();
         } else if (context.request().method() == HttpMethod.POST && REPORTS.equals(context.normalizedPath())) {
-            refuse(context, tooLarge("The report is " + length + " bytes; the limit is " + reportLimit + ".", context));
+            refuse(context, ProblemException.tooLarge("report", length, reportLimit));
         } else {
-            refuse(context, tooLarge("The body is " + length + " bytes; the limit is " + hardCap + ".", context));
+            refuse(context, ProblemException.tooLarge("body", length, hardCap));
         }
     }
 
@@ -68,13 +66,9 @@ public class DeclaredBodyLimits {
         }
     }
 
-    private static Problem tooLarge(String detail, RoutingContext context) {
-        return new Problem(URI.create(ProblemMappers.TYPE_BASE + "too-large"), "Content Too Large", 413, detail,
-                context.normalizedPath(), null);
-    }
-
     /** The body is not read: the connection closes after the answer, as Quarkus's own 413 does. */
-    private static void refuse(RoutingContext context, Problem problem) {
+    private static void refuse(RoutingContext context, ProblemException refusal) {
+        Problem problem = ProblemMappers.problem(refusal, context.normalizedPath());
         context.response().setStatusCode(problem.status()).putHeader(HttpHeaders.CONNECTION, "close")
                 .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE).end(Json.encode(problem));
     }

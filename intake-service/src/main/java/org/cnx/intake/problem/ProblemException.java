@@ -30,6 +30,12 @@ public class ProblemException extends RuntimeException {
         this(status, type, title, detail, null);
     }
 
+    /** 413: {@code what} (the report, the body) is {@code size} bytes, over {@code limit}. */
+    public static ProblemException tooLarge(String what, long size, long limit) {
+        return new ProblemException(413, "too-large", "Content Too Large",
+                "The " + what + " is " + size + " bytes; the limit is " + limit + ".");
+    }
+
     public int status() {
         return status;
     }

@@ -30,12 +30,17 @@ import io.quarkus.security.UnauthorizedException;
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
-    static final String TYPE_BASE = "https://cnx.example/problems/";
+    private static final String TYPE_BASE = "https://cnx.example/problems/";
 
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
-        return respond(new Problem(URI.create(TYPE_BASE + e.type()), e.title(), e.status(), e.getMessage(),
-                uri.getPath(), e.errors(), e.extensions()));
+        return respond(problem(e, uri.getPath()));
+    }
+
+    /** The problem document a {@link ProblemException} stands for, on {@code path}. */
+    static Problem problem(ProblemException e, String path) {
+        return new Problem(URI.create(TYPE_BASE + e.type()), e.title(), e.status(), e.getMessage(), path, e.errors(),
+                e.extensions());
     }
 
     /** Bean Validation on resource parameters: every invalid field at once, as JSON Pointers. */
@@ -116,12 +121,10 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response http(WebApplicationException e, UriInfo uri) {
-        // Quarkus REST's JSON reader hands a body it cannot read over as a 400 around Jackson's exception
+        // Quarkus REST's JSON reader hands a parse failure over as a 400 around it (JSON of the wrong shape reaches
+        // the mappers above as it is)
         if (e.getCause() instanceof JsonParseException unparsable) {
             return unreadable(unparsable, uri);
-        }
-        if (e.getCause() instanceof JsonMappingException mismatched) {
-            return unmappable(mismatched, uri);
         }
         int status = e.getResponse().getStatus();
         Response.StatusType reason = Response.Status.fromStatusCode(status);

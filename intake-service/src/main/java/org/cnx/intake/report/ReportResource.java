@@ -153,8 +153,7 @@ public class ReportResource {
 
     private ReportRequest parse(byte[] body) {
         if (body.length > config.maxBodyBytes()) {
-            throw new ProblemException(413, "too-large", "Content Too Large",
-                    "The report is " + body.length + " bytes; the limit is " + config.maxBodyBytes() + ".");
+            throw ProblemException.tooLarge("report", body.length, config.maxBodyBytes());
         }
         if (body.length == 0) {
             throw new ProblemException(400, "malformed-json", "Bad Request", "The body is empty.");
