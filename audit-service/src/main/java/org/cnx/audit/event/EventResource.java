@@ -93,8 +93,8 @@ public class EventResource {
                 since,
                 until,
                 param("action", action, Action::of),
-                blankToNull(agency),
-                blankToNull(actor),
+                text("agency", agency),
+                text("actor", actor),
                 param("reportId", reportId, UUID::fromString),
                 param("outcome", outcome, Outcome::of));
     }
@@ -119,6 +119,14 @@ public class EventResource {
         } catch (IllegalArgumentException | DateTimeException e) {
             throw badParameter(name, "is not valid: " + text);
         }
+    }
+
+    /** A filter compared as it is: any text, but U+0000, which no stored event holds and PostgreSQL cannot take. */
+    private static String text(String name, String text) {
+        if (text != null && text.indexOf('\0') >= 0) {
+            throw badParameter(name, "must not contain the NUL character (U+0000)");
+        }
+        return blankToNull(text);
     }
 
     private static String blankToNull(String text) {

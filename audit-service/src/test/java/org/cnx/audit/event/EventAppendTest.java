@@ -194,6 +194,32 @@ class EventAppendTest {
     }
 
     @Test
+    void anEventWithTheNulCharacterIsRefusedWithItsPointerAndTheRestOfTheLogGoesOn() {
+        // PostgreSQL stores no U+0000: such an event once failed its insert with a 500, and its batch with it, at
+        // every retry of the sender's outbox, which only splits a batch the receiver refuses with a 400
+        Map<String, Object> valid = event("intake", "REPORT_REJECTED");
+        Map<String, Object> nulValue = event("intake", "REPORT_REJECTED");
+        nulValue.put("details", Map.of("reason", "a\u0000b"));
+        Map<String, Object> nulName = event("intake", "REPORT_REJECTED");
+        nulName.put("details", Map.of("errors", List.of(Map.of("pointer", "/x", "x\u0000y", 1))));
+        long size = logSize(db);
+
+        post(intakeToken(), List.of(valid, nulValue, nulName)).then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors.pointer", contains("/1/details/reason", "/2/details/errors/0/x\u0000y"))
+                .body("errors[0].message", equalTo(EventBatchParser.NUL))
+                .body("errors[1].message", equalTo(EventBatchParser.NUL_IN_NAME));
+        assertEquals(size, logSize(db));
+
+        // the six characters of the escape, written as text, are ordinary text
+        Map<String, Object> escapeAsText = event("intake", "REPORT_REJECTED");
+        escapeAsText.put("details", Map.of("reason", "\\u0000 is how JSON writes it"));
+        post(intakeToken(), List.of(valid, escapeAsText)).then().statusCode(200).body("appended", equalTo(2));
+        assertTrue(logged(db, escapeAsText.get("eventId")));
+    }
+
+    @Test
     void bodyThatIsNotAnArrayOfEventsIs400() {
         post(intakeToken(), event("intake", "REPORT_RECEIVED")).then().statusCode(400)
                 .contentType("application/problem+json")
