@@ -33,6 +33,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import org.cnx.intake.validation.NulCharacters;
 import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -308,5 +309,37 @@ class SubmissionRulesTest {
         String events = peers.findAll(postRequestedFor(urlEqualTo("/internal/v1/events"))
                 .withRequestBody(containing(sha))).get(0).getBodyAsString();
         assertTrue(events.contains("\"invalidFields\":[\"/substances/0/casNumber\"]"), "the reason names what was wrong: " + events);
+    }
+
+    @Test
+    void aNulCharacterIsA400PointingAtItAuditedWithoutTheNul() throws Exception {
+        // PostgreSQL stores no U+0000: a report holding one once got a 500 and no audit event
+        String token = freshPartner("CN");
+        String inTitle = Bodies.founding("NUL-1").replace("\"title\":\"", "\"title\":\"\\u0000");
+        post(token, inTitle, null).then().statusCode(400).contentType("application/problem+json")
+                .body("errors.pointer", equalTo(List.of("/title")))
+                .body("errors[0].message", equalTo(NulCharacters.MESSAGE));
+        String inName = Bodies.founding("NUL-2").replaceFirst("\\{", "{\"x\\\\u0000y\":1,");
+        post(token, inName, null).then().statusCode(400)
+                .body("errors.pointer", equalTo(List.of("/x\u0000y")));
+        assertEquals(0, count(token));
+        // both refusals are audited; the field's name reaches the log with U+FFFD in place of the NUL, which
+        // audit-service would refuse (an event it refuses is never logged)
+        for (String body : List.of(inTitle, inName)) {
+            String sha = sha256(body);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !peers.findAll(postRequestedFor(
+                    urlEqualTo("/internal/v1/events")).withRequestBody(containing("REPORT_REJECTED"))
+                    .withRequestBody(containing(sha))).isEmpty());
+        }
+        String events = peers.findAll(postRequestedFor(urlEqualTo("/internal/v1/events"))
+                .withRequestBody(containing(sha256(inName)))).get(0).getBodyAsString();
+        assertTrue(events.contains("\"/x\uFFFDy\"") && !events.contains("\\u0000"), events);
+
+        String id = post(token, Bodies.founding("NUL-3"), null).then().statusCode(201).extract().path("id");
+        withdraw(token, id, "{\"reason\":\"source\\u0000compromised\"}").then().statusCode(400)
+                .body("errors.pointer", equalTo(List.of("/reason")))
+                .body("errors[0].message", equalTo(NulCharacters.MESSAGE));
+        given().auth().oauth2(token).get("/api/v1/reports/" + id).then().statusCode(200)
+                .body("status", equalTo("RECEIVED"));
     }
 }

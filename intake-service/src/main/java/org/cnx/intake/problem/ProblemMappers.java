@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import org.cnx.intake.validation.NulCharacters;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -89,11 +90,18 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response unmappable(JsonMappingException e, UriInfo uri) {
         String pointer = pointer(e.getPath());
-        String message = e instanceof UnrecognizedPropertyException ? "is not a known field"
-                : "has the wrong type or format";
+        String message = wrongShape(e, "is not a known field");
         return respond(new Problem(URI.create(TYPE_BASE + "validation"), "Bad Request", 400,
                 "The field " + pointer + " " + message + ".", uri.getPath(),
                 List.of(new Problem.FieldError(pointer, message))));
+    }
+
+    /** What is wrong with the field Jackson could not map: {@code unknown} when the body has a field too many. */
+    public static String wrongShape(JsonMappingException e, String unknown) {
+        if (e instanceof UnrecognizedPropertyException) {
+            return unknown;
+        }
+        return e instanceof NulCharacters.Refused ? NulCharacters.MESSAGE : "has the wrong type or format";
     }
 
     /** Jackson's path to where a body went wrong, as a JSON Pointer (RFC 6901). */

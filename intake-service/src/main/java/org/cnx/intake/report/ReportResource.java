@@ -41,7 +41,6 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 @Path("/api/v1/reports")
 @Produces(MediaType.APPLICATION_JSON)
@@ -163,8 +162,7 @@ public class ReportResource {
             request = json.readValue(body, ReportRequest.class);
         } catch (JsonMappingException e) {
             String pointer = ProblemMappers.pointer(e.getPath());
-            String message = e instanceof UnrecognizedPropertyException ? "is not a field of a report"
-                    : "has the wrong type or format";
+            String message = ProblemMappers.wrongShape(e, "is not a field of a report");
             throw new ProblemException(400, "validation", "Invalid report", "The field " + pointer + " " + message + ".",
                     List.of(new Problem.FieldError(pointer, message)));
         } catch (JsonProcessingException e) {
