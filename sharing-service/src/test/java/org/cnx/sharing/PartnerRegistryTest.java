@@ -2,6 +2,7 @@ package org.cnx.sharing;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
@@ -16,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.cnx.sharing.validation.CountryCode;
+import org.cnx.sharing.validation.NulCharacters;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -134,9 +137,28 @@ class PartnerRegistryTest {
                 .put("/api/v1/partners/" + CODE).then().statusCode(400)
                 .body("errors[0].pointer", equalTo("/endpoint"))
                 .body("errors[0].message", equalTo("must be an absolute https URL"));
+        // the endpoint's rules and the fields' together: an admin once corrected the fields only to hear then of
+        // the endpoint; ZZ has a country code's shape but is none
+        given().auth().oauth2(admin).contentType("application/json")
+                .body(partner("PINK", true).replace(partners.baseUrl(), "ftp://files.example").replace("MX", "ZZ"))
+                .put("/api/v1/partners/" + CODE).then().statusCode(400)
+                .body("detail", equalTo("3 field(s) are invalid."))
+                .body("errors.pointer", contains("/country", "/endpoint", "/maxTlp"))
+                .body("errors.message", contains(CountryCode.MESSAGE, "must be an absolute https URL",
+                        "must be a TLP label"));
+        given().auth().oauth2(admin).contentType("application/json")
+                .body(partner("GREEN", true).replace("Fiscalía", "Fiscal\\u0000ía"))
+                .put("/api/v1/partners/" + CODE).then().statusCode(400)
+                .body("errors.pointer", contains("/name")).body("errors.message", contains(NulCharacters.MESSAGE));
         given().auth().oauth2(admin).contentType("application/json").body(partner("GREEN", true))
                 .put("/api/v1/partners/fgr").then().statusCode(400).contentType("application/problem+json");
         given().auth().oauth2(admin).get("/api/v1/partners/" + CODE).then().statusCode(404);
+        // no code of that shape is registered, and PostgreSQL cannot compare with U+0000: it once answered a 500
+        for (String code : List.of("fgr", "MX-F\u0000R")) {
+            given().auth().oauth2(admin).get("/api/v1/partners/{code}", code).then().statusCode(400)
+                    .contentType("application/problem+json");
+            given().auth().oauth2(admin).delete("/api/v1/partners/{code}", code).then().statusCode(400);
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.cnx.sharing;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
@@ -18,6 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.cnx.sharing.policy.PolicyDocument;
+import org.cnx.sharing.validation.CountryCode;
+import org.cnx.sharing.validation.NulCharacters;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -141,6 +145,25 @@ class PolicyResourceTest {
                         "/rules/0/match/partners", "/rules/1/approvers", "/rules/1/redaction", "/rules/2/id",
                         "/rules/2/approvers", "/rules/3/id", "/redactionProfiles/p/0/path", "/redactionProfiles/p/0/to",
                         "/redactionProfiles/p/1/keep"));
+        given().auth().oauth2(admin).get("/api/v1/policy").then().statusCode(200).body("version", equalTo(initialVersion));
+    }
+
+    @Test
+    void aRuleNamingNoCountryOrAValueOfTheWrongFormatSaysWhatIsExpected() {
+        // ZZ has the shape of a country code but is none: a rule naming it never matches a report or a partner
+        given().auth().oauth2(admin).contentType("application/json").body("""
+                {"rules":[{"id":"a","action":"RELEASE","match":{"originCountries":["ZZ"],"partnerCountries":["us"],
+                  "reportTypes":["PIZZA"],"partners":["cbp"],"maxTlp":"PINK"}}]}""")
+                .put("/api/v1/policy").then().statusCode(400).contentType("application/problem+json")
+                .body("errors.pointer", contains("/rules/0/match/maxTlp", "/rules/0/match/originCountries/0",
+                        "/rules/0/match/partnerCountries/0", "/rules/0/match/partners/0", "/rules/0/match/reportTypes/0"))
+                .body("errors.message", contains("must be a TLP label", CountryCode.MESSAGE, CountryCode.MESSAGE,
+                        PolicyDocument.AGENCY_MESSAGE, "must be a report type"));
+        given().auth().oauth2(admin).contentType("application/json")
+                .body("{\"description\":\"a\\u0000b\",\"rules\":[]}")
+                .put("/api/v1/policy").then().statusCode(400).contentType("application/problem+json")
+                .body("errors.pointer", contains("/description"))
+                .body("errors.message", contains(NulCharacters.MESSAGE));
         given().auth().oauth2(admin).get("/api/v1/policy").then().statusCode(200).body("version", equalTo(initialVersion));
     }
 

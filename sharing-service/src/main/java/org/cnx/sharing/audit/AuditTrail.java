@@ -18,7 +18,12 @@ import org.cnx.sharing.outbox.Outbox;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 
 /** Records audit events through the outbox, so an event is sent if and only if its change commits. */
 @ApplicationScoped
@@ -98,10 +103,37 @@ public class AuditTrail {
 
     private String write(AuditEvent event) {
         try {
-            return json.writeValueAsString(event);
+            String text = json.writeValueAsString(event);
+            if (text.contains("\\u0000")) { // a NUL from a caller's input
+                text = json.writeValueAsString(withoutNul(json.valueToTree(event)));
+            }
+            return text;
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("audit event not serialisable", e);
         }
+    }
+
+    /**
+     * The event with every U+0000 in its names and texts replaced by U+FFFD: audit-service refuses a NUL, which
+     * PostgreSQL cannot store, and an event it refuses would be retried for ever, never logged.
+     */
+    static JsonNode withoutNul(JsonNode node) {
+        if (node.isTextual()) {
+            String text = node.textValue();
+            return text.indexOf('\0') < 0 ? node : TextNode.valueOf(text.replace('\0', '\uFFFD'));
+        }
+        if (node.isArray()) {
+            ArrayNode array = JsonNodeFactory.instance.arrayNode(node.size());
+            node.forEach(element -> array.add(withoutNul(element)));
+            return array;
+        }
+        if (node.isObject()) {
+            ObjectNode object = JsonNodeFactory.instance.objectNode();
+            node.fields().forEachRemaining(
+                    field -> object.set(field.getKey().replace('\0', '\uFFFD'), withoutNul(field.getValue())));
+            return object;
+        }
+        return node;
     }
 
     /** Steps the exchange takes on its own (decisions on receipt, deliveries). */

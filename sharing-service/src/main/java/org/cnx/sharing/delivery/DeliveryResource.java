@@ -49,7 +49,7 @@ public class DeliveryResource {
             @QueryParam("limit") @Parameter(description = "1 to 100 (default 50)") String limitText) {
         int limit = QueryParams.limit(limitText);
         DeliveryService.Slice page = service.page(Officer.of(token),
-                QueryParams.constant("status", status, Delivery.Status.class), partner,
+                QueryParams.constant("status", status, Delivery.Status.class), QueryParams.partner(partner),
                 QueryParams.uuid("reportId", reportId), Cursor.decodeSeq(after), limit);
         return new DeliveryViews.Page(page.items(), page.lastSeq() == null ? null : Cursor.encode(page.lastSeq()));
     }

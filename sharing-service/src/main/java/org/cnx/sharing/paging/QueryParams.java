@@ -5,6 +5,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import org.cnx.sharing.problem.ProblemException;
+import org.cnx.sharing.report.IncomingReport;
 
 /**
  * The list endpoints' query parameters, read from their text: a value that is not one answers 400 naming the
@@ -59,6 +60,18 @@ public final class QueryParams {
         } catch (IllegalArgumentException e) {
             throw invalid(name, "is not a UUID: " + text);
         }
+    }
+
+    /** A partner code; null when absent. Nothing else can match, and PostgreSQL cannot compare with U+0000. */
+    public static String partner(String text) {
+        if (blank(text)) {
+            return null;
+        }
+        if (!text.strip().matches(IncomingReport.AGENCY)) {
+            throw invalid("partner", "is not a partner code (two letters, a dash and 2 to 10 letters or digits, "
+                    + "e.g. US-CBP): " + text);
+        }
+        return text.strip();
     }
 
     private static boolean blank(String text) {

@@ -4,7 +4,6 @@ import java.net.URI;
 import java.util.List;
 
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -53,6 +52,7 @@ public class PartnerResource {
     @Path("/{code}")
     @Operation(summary = "One partner: name, country, endpoint, accepted report types, maximum TLP, active")
     public PartnerViews.PartnerView get(@PathParam("code") String code) {
+        PartnerService.checkCode(code);
         return service.find(code).orElseThrow(() -> PartnerService.notFound(code));
     }
 
@@ -63,7 +63,7 @@ public class PartnerResource {
             description = "Outside dev and test the endpoint must be https and resolve to public addresses only "
                     + "(no loopback, private or link-local ones). Audited as PARTNER_CHANGED.")
     public Response put(@Parameter(description = "partner code, e.g. US-CBP") @PathParam("code") String code,
-            @Valid @NotNull PartnerViews.PartnerRequest request) {
+            @NotNull PartnerViews.PartnerRequest request) {
         PartnerService.Saved saved = service.put(code, request, AuditTrail.actor(token));
         if (saved.created()) {
             return Response.created(URI.create("/api/v1/partners/" + code)).entity(saved.partner()).build();

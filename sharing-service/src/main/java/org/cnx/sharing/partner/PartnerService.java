@@ -2,6 +2,8 @@ package org.cnx.sharing.partner;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,12 +13,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceException;
 import jakarta.transaction.Transactional;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validator;
 
 import org.cnx.sharing.audit.AuditEvent;
 import org.cnx.sharing.audit.AuditTrail;
 import org.cnx.sharing.policy.Recipient;
 import org.cnx.sharing.problem.Problem;
 import org.cnx.sharing.problem.ProblemException;
+import org.cnx.sharing.problem.ProblemPointers;
 import org.cnx.sharing.report.IncomingReport;
 
 /** The partner registry: every change is audited as PARTNER_CHANGED with the admin who made it. */
@@ -29,11 +34,13 @@ public class PartnerService {
     private final PartnerRepository partners;
     private final EndpointGuard guard;
     private final AuditTrail audit;
+    private final Validator validator;
 
-    PartnerService(PartnerRepository partners, EndpointGuard guard, AuditTrail audit) {
+    PartnerService(PartnerRepository partners, EndpointGuard guard, AuditTrail audit, Validator validator) {
         this.partners = partners;
         this.guard = guard;
         this.audit = audit;
+        this.validator = validator;
     }
 
     public Optional<PartnerViews.PartnerView> find(String code) {
@@ -52,10 +59,7 @@ public class PartnerService {
     @Transactional
     public Saved put(String code, PartnerViews.PartnerRequest request, AuditEvent.Actor actor) {
         checkCode(code);
-        guard.refusal(request.endpoint()).ifPresent(why -> {
-            throw new ProblemException(400, "validation", "Bad Request", "The endpoint " + why + ".",
-                    List.of(new Problem.FieldError("/endpoint", why)));
-        });
+        check(request);
         Partner partner = partners.findById(code, LockModeType.PESSIMISTIC_WRITE);
         boolean created = partner == null;
         Map<String, Object> details = new LinkedHashMap<>();
@@ -96,6 +100,7 @@ public class PartnerService {
 
     @Transactional
     public void delete(String code, AuditEvent.Actor actor) {
+        checkCode(code);
         Partner partner = partners.findById(code, LockModeType.PESSIMISTIC_WRITE);
         if (partner == null) {
             throw notFound(code);
@@ -140,6 +145,25 @@ public class PartnerService {
             audit.record("PARTNER_CHANGED", "SUCCESS", AuditTrail.SYSTEM, subject(p.code), null, details);
             return true;
         }).map(Map.Entry::getKey).toList();
+    }
+
+    /**
+     * Bean Validation and the endpoint's rules together: 400 with every problem of the entry at once, so that an
+     * admin does not correct the fields, send it again, and only then hear about the endpoint.
+     */
+    private void check(PartnerViews.PartnerRequest request) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        for (ConstraintViolation<PartnerViews.PartnerRequest> v : validator.validate(request)) {
+            errors.add(new Problem.FieldError(ProblemPointers.of(v.getPropertyPath(), 0), v.getMessage()));
+        }
+        if (errors.stream().noneMatch(e -> e.pointer().equals("/endpoint"))) {
+            guard.refusal(request.endpoint()).ifPresent(why -> errors.add(new Problem.FieldError("/endpoint", why)));
+        }
+        if (!errors.isEmpty()) {
+            errors.sort(Comparator.comparing(Problem.FieldError::pointer));
+            throw new ProblemException(400, "validation", "Bad Request", errors.size() + " field(s) are invalid.",
+                    errors);
+        }
     }
 
     static void checkCode(String code) {

@@ -10,6 +10,7 @@ import jakarta.validation.constraints.Size;
 
 import org.cnx.sharing.policy.PolicyDocument;
 import org.cnx.sharing.policy.Tlp;
+import org.cnx.sharing.validation.CountryCode;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -27,8 +28,7 @@ public final class PartnerViews {
             @NotBlank @Size(max = 200) String name,
 
             @Schema(description = "ISO 3166-1 alpha-2", example = "US")
-            @NotNull @Pattern(regexp = PolicyDocument.COUNTRY, message = "must be an ISO 3166-1 alpha-2 code")
-            String country,
+            @NotNull @CountryCode String country,
 
             @Schema(description = "Where deliveries are POSTed: https, and a public address outside dev and test",
                     example = "https://cbp.example/cnx/deliveries")

@@ -16,6 +16,7 @@ import jakarta.validation.constraints.Size;
 
 import org.cnx.sharing.problem.Problem;
 import org.cnx.sharing.redaction.RedactionOp;
+import org.cnx.sharing.validation.CountryCode;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -40,7 +41,7 @@ public record PolicyDocument(
     public static final String ID = "[a-z0-9][a-z0-9-]{0,63}";
     static final String ID_MESSAGE = "must be lowercase letters, digits and dashes (at most 64)";
     public static final String AGENCY = "[A-Z]{2}-[A-Z0-9]{2,10}";
-    public static final String COUNTRY = "[A-Z]{2}";
+    public static final String AGENCY_MESSAGE = "must be a partner code such as CN-GACC";
     public static final String REPORT_TYPE =
             "SEIZURE|PRECURSOR_SHIPMENT|SUSPICIOUS_ORDER|TRAFFICKING_NETWORK|ILLICIT_FINANCE|EMERGING_TREND";
 
@@ -78,18 +79,21 @@ public record PolicyDocument(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @Schema(name = "PolicyMatch")
     public record Match(
-            @Size(min = 1, max = 20) List<@NotNull @Pattern(regexp = REPORT_TYPE) String> reportTypes,
-            @Size(min = 1, max = 100) List<@NotNull @Pattern(regexp = AGENCY) String> originAgencies,
-            @Size(min = 1, max = 100) List<@NotNull @Pattern(regexp = COUNTRY) String> originCountries,
-            @Size(min = 1, max = 100) List<@NotNull @Pattern(regexp = AGENCY) String> partners,
-            @Size(min = 1, max = 100) List<@NotNull @Pattern(regexp = COUNTRY) String> partnerCountries,
+            @Size(min = 1, max = 20)
+            List<@NotNull @Pattern(regexp = REPORT_TYPE, message = "must be a report type") String> reportTypes,
+            @Size(min = 1, max = 100)
+            List<@NotNull @Pattern(regexp = AGENCY, message = AGENCY_MESSAGE) String> originAgencies,
+            @Size(min = 1, max = 100) List<@NotNull @CountryCode String> originCountries,
+            @Size(min = 1, max = 100)
+            List<@NotNull @Pattern(regexp = AGENCY, message = AGENCY_MESSAGE) String> partners,
+            @Size(min = 1, max = 100) List<@NotNull @CountryCode String> partnerCountries,
 
             @Schema(description = "true: only partners of another country than the originator's; false: only of the same")
             Boolean crossBorder,
 
             @Schema(description = "TLP ceiling: the report's TLP is at most this",
                     enumeration = {"CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"})
-            @Pattern(regexp = Tlp.PATTERN) String maxTlp,
+            @Pattern(regexp = Tlp.PATTERN, message = "must be a TLP label") String maxTlp,
 
             @Schema(description = "true: at least one watch-list hit; false: none")
             Boolean watchlistHit,

@@ -11,6 +11,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import org.cnx.sharing.validation.NulCharacters;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -77,6 +78,7 @@ public class ProblemMappers {
             }
         }
         String message = e instanceof UnrecognizedPropertyException ? "is not a known field"
+                : e instanceof NulCharacters.Refused ? NulCharacters.MESSAGE
                 : e instanceof InvalidFormatException ? "has the wrong format" : "has the wrong type";
         return new Problem(URI.create(TYPE_BASE + "validation"), "Bad Request", 400, "The body does not have the expected shape.",
                 uri.getPath(), List.of(new Problem.FieldError(pointer.length() == 0 ? "/" : pointer.toString(), message)));

@@ -11,6 +11,7 @@ import jakarta.validation.constraints.Size;
 
 import org.cnx.sharing.policy.Decision;
 import org.cnx.sharing.policy.PolicyDocument;
+import org.cnx.sharing.validation.CountryCode;
 import org.cnx.sharing.redaction.Withheld;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -36,12 +37,11 @@ public final class EvaluationViews {
             UUID id,
 
             @Schema(description = "Originating agency", example = "CN-GACC")
-            @NotNull @Pattern(regexp = PolicyDocument.AGENCY, message = "must be a partner code such as CN-GACC")
+            @NotNull @Pattern(regexp = PolicyDocument.AGENCY, message = PolicyDocument.AGENCY_MESSAGE)
             String agency,
 
             @Schema(description = "Originating country, ISO 3166-1 alpha-2", example = "CN")
-            @NotNull @Pattern(regexp = PolicyDocument.COUNTRY, message = "must be an ISO 3166-1 alpha-2 code")
-            String country,
+            @NotNull @CountryCode String country,
 
             @Schema(description = "When intake received the report; default now. Part of the payload.")
             Instant receivedAt,

@@ -58,8 +58,8 @@ public class ReleaseResource {
         Release.Status wanted = QueryParams.constant("status", status, Release.Status.class);
         UUID report = QueryParams.uuid("reportId", reportId);
         Officer officer = Officer.of(token);
-        List<Release> page = releases.page(officer.country(), wanted, partner, report, Cursor.decodeSeq(after),
-                limit + 1);
+        List<Release> page = releases.page(officer.country(), wanted, QueryParams.partner(partner), report,
+                Cursor.decodeSeq(after), limit + 1);
         boolean more = page.size() > limit;
         List<Release> items = more ? page.subList(0, limit) : page;
         Instant now = Instant.now();
