@@ -33,6 +33,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import org.cnx.intake.validation.DuplicateFields;
 import org.cnx.intake.validation.NulCharacters;
 import org.junit.jupiter.api.Test;
 
@@ -341,5 +342,27 @@ class SubmissionRulesTest {
                 .body("errors[0].message", equalTo(NulCharacters.MESSAGE));
         given().auth().oauth2(token).get("/api/v1/reports/" + id).then().statusCode(200)
                 .body("status", equalTo("RECEIVED"));
+    }
+
+    @Test
+    void aFieldNamedTwiceIsA400PointingAtIt() {
+        // Jackson kept the last value: a report whose tlp read RED, then GREEN, was stored and shared as GREEN
+        String token = freshPartner("CN");
+        String twice = Bodies.founding("DUP-1").replace("\"tlp\":\"", "\"tlp\":\"RED\",\"tlp\":\"");
+        post(token, twice, null).then().statusCode(400).contentType("application/problem+json")
+                .body("type", equalTo("https://cnx.example/problems/validation"))
+                .body("errors.pointer", equalTo(List.of("/tlp")))
+                .body("errors[0].message", equalTo(DuplicateFields.MESSAGE));
+        String nested = Bodies.founding("DUP-2")
+                .replace("\"casNumber\":", "\"casNumber\":\"21409-26-7\",\"casNumber\":");
+        post(token, nested, null).then().statusCode(400)
+                .body("errors.pointer", equalTo(List.of("/substances/0/casNumber")));
+        assertEquals(0, count(token));
+
+        String id = post(token, Bodies.founding("DUP-3"), null).then().statusCode(201).extract().path("id");
+        withdraw(token, id, "{\"reason\":\"a\",\"reason\":\"b\"}").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors.pointer", equalTo(List.of("/reason")))
+                .body("errors[0].message", equalTo(DuplicateFields.MESSAGE));
     }
 }

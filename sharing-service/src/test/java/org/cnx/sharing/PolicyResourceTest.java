@@ -21,6 +21,7 @@ import java.util.UUID;
 
 import org.cnx.sharing.policy.PolicyDocument;
 import org.cnx.sharing.validation.CountryCode;
+import org.cnx.sharing.validation.DuplicateFields;
 import org.cnx.sharing.validation.NulCharacters;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -156,7 +157,8 @@ class PolicyResourceTest {
                   "reportTypes":["PIZZA"],"partners":["cbp"],"maxTlp":"PINK"}}]}""")
                 .put("/api/v1/policy").then().statusCode(400).contentType("application/problem+json")
                 .body("errors.pointer", contains("/rules/0/match/maxTlp", "/rules/0/match/originCountries/0",
-                        "/rules/0/match/partnerCountries/0", "/rules/0/match/partners/0", "/rules/0/match/reportTypes/0"))
+                        "/rules/0/match/partnerCountries/0", "/rules/0/match/partners/0",
+                        "/rules/0/match/reportTypes/0"))
                 .body("errors.message", contains("must be a TLP label", CountryCode.MESSAGE, CountryCode.MESSAGE,
                         PolicyDocument.AGENCY_MESSAGE, "must be a report type"));
         given().auth().oauth2(admin).contentType("application/json")
@@ -164,6 +166,22 @@ class PolicyResourceTest {
                 .put("/api/v1/policy").then().statusCode(400).contentType("application/problem+json")
                 .body("errors.pointer", contains("/description"))
                 .body("errors.message", contains(NulCharacters.MESSAGE));
+        given().auth().oauth2(admin).get("/api/v1/policy").then().statusCode(200).body("version", equalTo(initialVersion));
+    }
+
+    @Test
+    void aFieldNamedTwiceIsRefusedNotReadAsItsLastValue() {
+        // Jackson kept the last: this rule's author could read DENY, and RELEASE was published
+        given().auth().oauth2(admin).contentType("application/json")
+                .body("{\"rules\":[{\"id\":\"a\",\"action\":\"DENY\",\"action\":\"RELEASE\"}]}")
+                .put("/api/v1/policy").then().statusCode(400).contentType("application/problem+json")
+                .body("type", equalTo("https://cnx.example/problems/validation"))
+                .body("errors.pointer", contains("/rules/0/action"))
+                .body("errors.message", contains(DuplicateFields.MESSAGE));
+        given().auth().oauth2(admin).contentType("application/json")
+                .body("{\"rules\":[{\"id\":\"a\",\"action\":\"DENY\"}],\"rules\":[]}")
+                .put("/api/v1/policy").then().statusCode(400)
+                .body("errors.pointer", contains("/rules")).body("errors.message", contains(DuplicateFields.MESSAGE));
         given().auth().oauth2(admin).get("/api/v1/policy").then().statusCode(200).body("version", equalTo(initialVersion));
     }
 

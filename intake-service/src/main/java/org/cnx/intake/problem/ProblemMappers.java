@@ -3,6 +3,7 @@ package org.cnx.intake.problem;
 import java.net.URI;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
@@ -14,11 +15,13 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import org.cnx.intake.validation.DuplicateFields;
 import org.cnx.intake.validation.NulCharacters;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -73,9 +76,16 @@ public class ProblemMappers {
         return pointer.length() == 0 ? "/" : pointer.toString();
     }
 
-    /** A body bound to a resource's parameter (a withdrawal) that is not JSON at all, where it stops being JSON. */
+    /**
+     * A body bound to a resource's parameter (a withdrawal) that is not JSON at all, where it stops being JSON; or
+     * one that names a field twice, which the parser refuses.
+     */
     @ServerExceptionMapper
     public Response unreadable(JsonParseException e, UriInfo uri) {
+        Optional<Problem.FieldError> shape = shapeError(e, "is not a known field");
+        if (shape.isPresent()) {
+            return respond(validation(shape.get(), uri));
+        }
         return respond(new Problem(URI.create(TYPE_BASE + "malformed-json"), "Bad Request", 400,
                 "The body is not well-formed JSON (line " + e.getLocation().getLineNr() + ", column "
                         + e.getLocation().getColumnNr() + ").", uri.getPath(), null));
@@ -89,19 +99,30 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unmappable(JsonMappingException e, UriInfo uri) {
-        String pointer = pointer(e.getPath());
-        String message = wrongShape(e, "is not a known field");
-        return respond(new Problem(URI.create(TYPE_BASE + "validation"), "Bad Request", 400,
-                "The field " + pointer + " " + message + ".", uri.getPath(),
-                List.of(new Problem.FieldError(pointer, message))));
+        return respond(validation(shapeError(e, "is not a known field").orElseThrow(), uri));
     }
 
-    /** What is wrong with the field Jackson could not map: {@code unknown} when the body has a field too many. */
-    public static String wrongShape(JsonMappingException e, String unknown) {
-        if (e instanceof UnrecognizedPropertyException) {
-            return unknown;
+    private static Problem validation(Problem.FieldError error, UriInfo uri) {
+        return new Problem(URI.create(TYPE_BASE + "validation"), "Bad Request", 400,
+                "The field " + error.pointer() + " " + error.message() + ".", uri.getPath(), List.of(error));
+    }
+
+    /**
+     * What is wrong with a body Jackson could not map, pointed at: a field named twice, a field too many
+     * ({@code unknown} says so), a value of the wrong type or format, U+0000 in a string. Empty when the body is
+     * not JSON at all.
+     */
+    public static Optional<Problem.FieldError> shapeError(JsonProcessingException e, String unknown) {
+        Optional<String> duplicate = DuplicateFields.pointer(e);
+        if (duplicate.isPresent()) {
+            return Optional.of(new Problem.FieldError(duplicate.get(), DuplicateFields.MESSAGE));
         }
-        return e instanceof NulCharacters.Refused ? NulCharacters.MESSAGE : "has the wrong type or format";
+        if (e instanceof JsonMappingException mapping) {
+            String message = mapping instanceof UnrecognizedPropertyException ? unknown
+                    : mapping instanceof NulCharacters.Refused ? NulCharacters.MESSAGE : "has the wrong type or format";
+            return Optional.of(new Problem.FieldError(pointer(mapping.getPath()), message));
+        }
+        return Optional.empty();
     }
 
     /** Jackson's path to where a body went wrong, as a JSON Pointer (RFC 6901). */

@@ -39,7 +39,6 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 @Path("/api/v1/reports")
@@ -160,12 +159,11 @@ public class ReportResource {
         ReportRequest request;
         try {
             request = json.readValue(body, ReportRequest.class);
-        } catch (JsonMappingException e) {
-            String pointer = ProblemMappers.pointer(e.getPath());
-            String message = ProblemMappers.wrongShape(e, "is not a field of a report");
-            throw new ProblemException(400, "validation", "Invalid report", "The field " + pointer + " " + message + ".",
-                    List.of(new Problem.FieldError(pointer, message)));
         } catch (JsonProcessingException e) {
+            ProblemMappers.shapeError(e, "is not a field of a report").ifPresent(error -> {
+                throw new ProblemException(400, "validation", "Invalid report",
+                        "The field " + error.pointer() + " " + error.message() + ".", List.of(error));
+            });
             throw new ProblemException(400, "malformed-json", "Bad Request",
                     "The body is not well-formed JSON (line " + e.getLocation().getLineNr() + ", column "
                             + e.getLocation().getColumnNr() + ").");

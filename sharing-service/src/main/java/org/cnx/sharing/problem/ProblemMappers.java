@@ -3,6 +3,7 @@ package org.cnx.sharing.problem;
 import java.net.URI;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.validation.ConstraintViolationException;
 
@@ -11,6 +12,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import org.cnx.sharing.validation.DuplicateFields;
 import org.cnx.sharing.validation.NulCharacters;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -48,9 +50,13 @@ public class ProblemMappers {
                 errors.size() + " field(s) are invalid.", uri.getPath(), errors));
     }
 
-    /** A body that is not JSON at all, where it stops being JSON. */
+    /** A body that is not JSON at all, where it stops being JSON; or one that names a field twice. */
     @ServerExceptionMapper
     public Response unreadable(JsonParseException e, UriInfo uri) {
+        Optional<String> duplicate = DuplicateFields.pointer(e);
+        if (duplicate.isPresent()) {
+            return respond(shape(duplicate.get(), DuplicateFields.MESSAGE, uri));
+        }
         return respond(new Problem(URI.create(TYPE_BASE + "malformed-json"), "Bad Request", 400,
                 "The body is not well-formed JSON (line " + e.getLocation().getLineNr() + ", column "
                         + e.getLocation().getColumnNr() + ").", uri.getPath(), null));
@@ -68,6 +74,11 @@ public class ProblemMappers {
     }
 
     private static Problem shape(JsonMappingException e, UriInfo uri) {
+        // within a list, Jackson hands the parser's refusal of a field named twice on inside a mapping exception
+        Optional<String> duplicate = DuplicateFields.pointer(e);
+        if (duplicate.isPresent()) {
+            return shape(duplicate.get(), DuplicateFields.MESSAGE, uri);
+        }
         StringBuilder pointer = new StringBuilder();
         for (JsonMappingException.Reference ref : e.getPath()) {
             pointer.append('/');
@@ -80,8 +91,13 @@ public class ProblemMappers {
         String message = e instanceof UnrecognizedPropertyException ? "is not a known field"
                 : e instanceof NulCharacters.Refused ? NulCharacters.MESSAGE
                 : e instanceof InvalidFormatException ? "has the wrong format" : "has the wrong type";
-        return new Problem(URI.create(TYPE_BASE + "validation"), "Bad Request", 400, "The body does not have the expected shape.",
-                uri.getPath(), List.of(new Problem.FieldError(pointer.length() == 0 ? "/" : pointer.toString(), message)));
+        return shape(pointer.length() == 0 ? "/" : pointer.toString(), message, uri);
+    }
+
+    private static Problem shape(String pointer, String message, UriInfo uri) {
+        return new Problem(URI.create(TYPE_BASE + "validation"), "Bad Request", 400,
+                "The body does not have the expected shape.", uri.getPath(),
+                List.of(new Problem.FieldError(pointer, message)));
     }
 
     /** A method's role check ({@code @RolesAllowed}) refused the caller: as the path policies' refusals. */
@@ -102,6 +118,10 @@ public class ProblemMappers {
         // Quarkus REST's JSON reader hands a parse failure over as a 400 around it, which the mapper above never sees
         if (e.getCause() instanceof JsonParseException unparsable) {
             return unreadable(unparsable, uri);
+        }
+        // and so a field named twice within a list, which reaches it inside a mapping exception
+        if (e.getCause() instanceof JsonMappingException unmapped) {
+            return unmappable(unmapped, uri);
         }
         int status = e.getResponse().getStatus();
         Response.StatusType reason = Response.Status.fromStatusCode(status);
