@@ -34,7 +34,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import org.cnx.intake.validation.DuplicateFields;
-import org.cnx.intake.validation.NulCharacters;
+import org.cnx.intake.validation.StorableStrings;
 import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -313,17 +313,16 @@ class SubmissionRulesTest {
     }
 
     @Test
-    void aNulCharacterIsA400PointingAtItAuditedWithoutTheNul() throws Exception {
+    void aNulOrHalfASurrogatePairIsA400PointingAtItAuditedWithoutTheNul() throws Exception {
         // PostgreSQL stores no U+0000: a report holding one once got a 500 and no audit event
         String token = freshPartner("CN");
         String inTitle = Bodies.founding("NUL-1").replace("\"title\":\"", "\"title\":\"\\u0000");
         post(token, inTitle, null).then().statusCode(400).contentType("application/problem+json")
                 .body("errors.pointer", equalTo(List.of("/title")))
-                .body("errors[0].message", equalTo(NulCharacters.MESSAGE));
+                .body("errors[0].message", equalTo(StorableStrings.NUL));
         String inName = Bodies.founding("NUL-2").replaceFirst("\\{", "{\"x\\\\u0000y\":1,");
         post(token, inName, null).then().statusCode(400)
                 .body("errors.pointer", equalTo(List.of("/x\u0000y")));
-        assertEquals(0, count(token));
         // both refusals are audited; the field's name reaches the log with U+FFFD in place of the NUL, which
         // audit-service would refuse (an event it refuses is never logged)
         for (String body : List.of(inTitle, inName)) {
@@ -336,10 +335,23 @@ class SubmissionRulesTest {
                 .withRequestBody(containing(sha256(inName)))).get(0).getBodyAsString();
         assertTrue(events.contains("\"/x\uFFFDy\"") && !events.contains("\\u0000"), events);
 
+        // half of a surrogate pair is no character: the driver's UTF-8 stored "?" in its place
+        String halfPair = Bodies.founding("NUL-4").replace("\"title\":\"", "\"title\":\"\\ud83d");
+        post(token, halfPair, null).then().statusCode(400)
+                .body("errors.pointer", equalTo(List.of("/title")))
+                .body("errors[0].message", equalTo(StorableStrings.UNPAIRED_SURROGATE));
+        post(token, Bodies.founding("NUL-5").replace("\"title\":\"", "\"title\":\"\\udc00 "), null).then()
+                .statusCode(400).body("errors[0].message", equalTo(StorableStrings.UNPAIRED_SURROGATE));
+        assertEquals(0, count(token));
+        String wholePair = Bodies.founding("NUL-6").replace("\"title\":\"", "\"title\":\"\\ud83d\\ude00 ");
+        String pairId = post(token, wholePair, null).then().statusCode(201).extract().path("id");
+        given().auth().oauth2(token).get("/api/v1/reports/" + pairId).then().statusCode(200)
+                .body("report.title", startsWith("\ud83d\ude00 "));
+
         String id = post(token, Bodies.founding("NUL-3"), null).then().statusCode(201).extract().path("id");
         withdraw(token, id, "{\"reason\":\"source\\u0000compromised\"}").then().statusCode(400)
                 .body("errors.pointer", equalTo(List.of("/reason")))
-                .body("errors[0].message", equalTo(NulCharacters.MESSAGE));
+                .body("errors[0].message", equalTo(StorableStrings.NUL));
         given().auth().oauth2(token).get("/api/v1/reports/" + id).then().statusCode(200)
                 .body("status", equalTo("RECEIVED"));
     }

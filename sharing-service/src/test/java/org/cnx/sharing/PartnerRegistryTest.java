@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.cnx.sharing.validation.CountryCode;
-import org.cnx.sharing.validation.NulCharacters;
+import org.cnx.sharing.validation.StorableStrings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -149,7 +149,12 @@ class PartnerRegistryTest {
         given().auth().oauth2(admin).contentType("application/json")
                 .body(partner("GREEN", true).replace("Fiscalía", "Fiscal\\u0000ía"))
                 .put("/api/v1/partners/" + CODE).then().statusCode(400)
-                .body("errors.pointer", contains("/name")).body("errors.message", contains(NulCharacters.MESSAGE));
+                .body("errors.pointer", contains("/name")).body("errors.message", contains(StorableStrings.NUL));
+        given().auth().oauth2(admin).contentType("application/json")
+                .body(partner("GREEN", true).replace("Fiscalía", "Fiscal\\ud800ía"))
+                .put("/api/v1/partners/" + CODE).then().statusCode(400)
+                .body("errors.pointer", contains("/name"))
+                .body("errors.message", contains(StorableStrings.UNPAIRED_SURROGATE));
         given().auth().oauth2(admin).contentType("application/json").body(partner("GREEN", true))
                 .put("/api/v1/partners/fgr").then().statusCode(400).contentType("application/problem+json");
         given().auth().oauth2(admin).get("/api/v1/partners/" + CODE).then().statusCode(404);

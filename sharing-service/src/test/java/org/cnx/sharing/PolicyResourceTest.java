@@ -22,7 +22,7 @@ import java.util.UUID;
 import org.cnx.sharing.policy.PolicyDocument;
 import org.cnx.sharing.validation.CountryCode;
 import org.cnx.sharing.validation.DuplicateFields;
-import org.cnx.sharing.validation.NulCharacters;
+import org.cnx.sharing.validation.StorableStrings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -165,7 +165,7 @@ class PolicyResourceTest {
                 .body("{\"description\":\"a\\u0000b\",\"rules\":[]}")
                 .put("/api/v1/policy").then().statusCode(400).contentType("application/problem+json")
                 .body("errors.pointer", contains("/description"))
-                .body("errors.message", contains(NulCharacters.MESSAGE));
+                .body("errors.message", contains(StorableStrings.NUL));
         given().auth().oauth2(admin).get("/api/v1/policy").then().statusCode(200).body("version", equalTo(initialVersion));
     }
 

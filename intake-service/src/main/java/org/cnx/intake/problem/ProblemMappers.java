@@ -16,7 +16,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.cnx.intake.validation.DuplicateFields;
-import org.cnx.intake.validation.NulCharacters;
+import org.cnx.intake.validation.StorableStrings;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -109,8 +109,8 @@ public class ProblemMappers {
 
     /**
      * What is wrong with a body Jackson could not map, pointed at: a field named twice, a field too many
-     * ({@code unknown} says so), a value of the wrong type or format, U+0000 in a string. Empty when the body is
-     * not JSON at all.
+     * ({@code unknown} says so), a value of the wrong type or format, a string that cannot be stored as it is. Empty
+     * when the body is not JSON at all.
      */
     public static Optional<Problem.FieldError> shapeError(JsonProcessingException e, String unknown) {
         Optional<String> duplicate = DuplicateFields.pointer(e);
@@ -119,7 +119,8 @@ public class ProblemMappers {
         }
         if (e instanceof JsonMappingException mapping) {
             String message = mapping instanceof UnrecognizedPropertyException ? unknown
-                    : mapping instanceof NulCharacters.Refused ? NulCharacters.MESSAGE : "has the wrong type or format";
+                    : mapping instanceof StorableStrings.Refused refused ? refused.getOriginalMessage()
+                    : "has the wrong type or format";
             return Optional.of(new Problem.FieldError(pointer(mapping.getPath()), message));
         }
         return Optional.empty();

@@ -13,7 +13,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.cnx.sharing.validation.DuplicateFields;
-import org.cnx.sharing.validation.NulCharacters;
+import org.cnx.sharing.validation.StorableStrings;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -89,7 +89,7 @@ public class ProblemMappers {
             }
         }
         String message = e instanceof UnrecognizedPropertyException ? "is not a known field"
-                : e instanceof NulCharacters.Refused ? NulCharacters.MESSAGE
+                : e instanceof StorableStrings.Refused refused ? refused.getOriginalMessage()
                 : e instanceof InvalidFormatException ? "has the wrong format" : "has the wrong type";
         return shape(pointer.length() == 0 ? "/" : pointer.toString(), message, uri);
     }
