@@ -377,4 +377,25 @@ class SubmissionRulesTest {
                 .body("errors.pointer", equalTo(List.of("/reason")))
                 .body("errors[0].message", equalTo(DuplicateFields.MESSAGE));
     }
+
+    @Test
+    void aBodyPastTheParsersLimitsIsA400SayingWhichAndAudited() throws Exception {
+        // such a refusal carries no location, and reading one answered a 500, unaudited
+        String token = freshPartner("CN");
+        String deep = "{\"externalRef\":\"DEEP-1\",\"x\":" + "[".repeat(5000) + "]".repeat(5000) + "}";
+        post(token, deep, null).then().statusCode(400).contentType("application/problem+json")
+                .body("type", equalTo("https://cnx.example/problems/malformed-json"))
+                .body("detail", equalTo("The body passes a limit of the JSON parser: Document nesting depth (1001) "
+                        + "exceeds the maximum allowed (1000)."));
+        String longNumber = Bodies.founding("DEEP-2").replace("\"quantity\":25", "\"quantity\":2" + "5".repeat(1500));
+        post(token, longNumber, null).then().statusCode(400)
+                .body("errors.pointer", equalTo(List.of("/substances/0")))
+                .body("errors[0].message", equalTo("passes a limit of the JSON parser: Number value length (1501) "
+                        + "exceeds the maximum allowed (1000)"));
+        String sha = sha256(deep);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !peers.findAll(postRequestedFor(
+                urlEqualTo("/internal/v1/events")).withRequestBody(containing("REPORT_REJECTED"))
+                .withRequestBody(containing(sha))).isEmpty());
+        assertEquals(0, count(token));
+    }
 }

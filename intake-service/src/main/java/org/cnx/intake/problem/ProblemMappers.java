@@ -20,8 +20,10 @@ import org.cnx.intake.validation.StorableStrings;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -86,9 +88,21 @@ public class ProblemMappers {
         if (shape.isPresent()) {
             return respond(validation(shape.get(), uri));
         }
-        return respond(new Problem(URI.create(TYPE_BASE + "malformed-json"), "Bad Request", 400,
-                "The body is not well-formed JSON (line " + e.getLocation().getLineNr() + ", column "
-                        + e.getLocation().getColumnNr() + ").", uri.getPath(), null));
+        return respond(new Problem(URI.create(TYPE_BASE + "malformed-json"), "Bad Request", 400, notJson(e),
+                uri.getPath(), null));
+    }
+
+    /**
+     * Where the body stops being JSON, or which of the parser's limits it passes (arrays nested 1,000 deep, a number
+     * of 1,000 digits): such a refusal has no location, and reading one answered a 500.
+     */
+    public static String notJson(JsonProcessingException e) {
+        if (e instanceof StreamConstraintsException limit) {
+            return "The body passes a limit of the JSON parser: " + withoutApi(limit) + ".";
+        }
+        JsonLocation at = e.getLocation();
+        return at == null ? "The body is not well-formed JSON."
+                : "The body is not well-formed JSON (line " + at.getLineNr() + ", column " + at.getColumnNr() + ").";
     }
 
     /** JSON of the wrong shape: an unknown field, a wrong type; pointed at, without Java type names. */
@@ -118,12 +132,21 @@ public class ProblemMappers {
             return Optional.of(new Problem.FieldError(duplicate.get(), DuplicateFields.MESSAGE));
         }
         if (e instanceof JsonMappingException mapping) {
+            if (mapping.getCause() instanceof StreamConstraintsException limit) { // a number of 1,000 digits, say
+                return Optional.of(new Problem.FieldError(pointer(mapping.getPath()),
+                        "passes a limit of the JSON parser: " + withoutApi(limit)));
+            }
             String message = mapping instanceof UnrecognizedPropertyException ? unknown
                     : mapping instanceof StorableStrings.Refused refused ? refused.getOriginalMessage()
                     : "has the wrong type or format";
             return Optional.of(new Problem.FieldError(pointer(mapping.getPath()), message));
         }
         return Optional.empty();
+    }
+
+    /** "Document nesting depth (1001) exceeds the maximum allowed (1000)", without the Java method it names. */
+    private static String withoutApi(StreamConstraintsException limit) {
+        return limit.getOriginalMessage().replaceAll(", from `[^`]*`", "");
     }
 
     /** Jackson's path to where a body went wrong, as a JSON Pointer (RFC 6901). */

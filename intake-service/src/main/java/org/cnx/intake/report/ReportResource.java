@@ -164,9 +164,7 @@ public class ReportResource {
                 throw new ProblemException(400, "validation", "Invalid report",
                         "The field " + error.pointer() + " " + error.message() + ".", List.of(error));
             });
-            throw new ProblemException(400, "malformed-json", "Bad Request",
-                    "The body is not well-formed JSON (line " + e.getLocation().getLineNr() + ", column "
-                            + e.getLocation().getColumnNr() + ").");
+            throw new ProblemException(400, "malformed-json", "Bad Request", ProblemMappers.notJson(e));
         } catch (java.io.IOException e) {
             throw new ProblemException(400, "malformed-json", "Bad Request", "The body cannot be read as JSON.");
         }
