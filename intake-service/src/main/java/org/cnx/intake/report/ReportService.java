@@ -53,27 +53,29 @@ public class ReportService {
     }
 
     /**
-     * Accepts a report once. With an {@code Idempotency-Key}, a retry with the same body gets the first
-     * response again and a different body gets 422; concurrent requests with one key are serialised by
+     * Accepts a report once. With an {@code Idempotency-Key}, a retry with the same report (its canonical
+     * content) gets the first response again and a different one gets 422; concurrent requests with one key are serialised by
      * an advisory lock. A known {@code externalRef} with the same content answers with the existing
      * report; with other content, 409. The report, its hand-over to sharing and its audit event commit
      * together.
      */
     @Transactional
     public Submission submit(Caller caller, ReportRequest request, String payloadSha256, String idempotencyKey) {
+        String content = write(request);
+        String contentSha256 = sha256(content);
         if (idempotencyKey != null) {
             Optional<IdempotencyRecord> earlier = idempotency.find(caller.agency(), idempotencyKey);
             if (earlier.isPresent()) {
                 IdempotencyRecord record = earlier.get();
-                if (!record.fingerprint.equals(payloadSha256)) {
+                // the same report is the same request, however a retry spaces or orders it (as for an externalRef);
+                // a key remembered before fingerprints were the content's holds the hash of the bytes
+                if (!record.fingerprint.equals(contentSha256) && !record.fingerprint.equals(payloadSha256)) {
                     throw new ProblemException(422, "idempotency-key-reused", "Unprocessable Content",
                             "This Idempotency-Key was already used with a different request body.");
                 }
                 return new Submission(record.responseStatus, record.reportId, record.responseBody, true);
             }
         }
-        String content = write(request);
-        String contentSha256 = sha256(content);
         idempotency.lock("external-ref:" + caller.agency() + ":" + request.externalRef());
         Optional<Report> existing = reports.findByExternalRef(caller.agency(), request.externalRef());
         Submission submission;
@@ -91,7 +93,7 @@ public class ReportService {
             submission = new Submission(201, report.id, write(ReportView.summary(report)), false);
         }
         if (idempotencyKey != null) {
-            idempotency.remember(caller.agency(), idempotencyKey, payloadSha256, submission.reportId(),
+            idempotency.remember(caller.agency(), idempotencyKey, contentSha256, submission.reportId(),
                     submission.status(), submission.body());
         }
         return submission;
