@@ -105,7 +105,8 @@ class SubmissionRulesTest {
         String token = freshPartner("CN");
         String key = UUID.randomUUID().toString();
         post(token, Bodies.founding("IDEM-2"), key).then().statusCode(201);
-        post(token, Bodies.founding("IDEM-3"), key).then().statusCode(422).contentType("application/problem+json");
+        post(token, Bodies.founding("IDEM-3"), key).then().statusCode(422).contentType("application/problem+json")
+                .body("detail", equalTo("This Idempotency-Key was already used with a different report."));
         assertEquals(1, count(token));
     }
 

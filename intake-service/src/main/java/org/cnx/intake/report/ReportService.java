@@ -71,7 +71,7 @@ public class ReportService {
                 // a key remembered before fingerprints were the content's holds the hash of the bytes
                 if (!record.fingerprint.equals(contentSha256) && !record.fingerprint.equals(payloadSha256)) {
                     throw new ProblemException(422, "idempotency-key-reused", "Unprocessable Content",
-                            "This Idempotency-Key was already used with a different request body.");
+                            "This Idempotency-Key was already used with a different report.");
                 }
                 return new Submission(record.responseStatus, record.reportId, record.responseBody, true);
             }
