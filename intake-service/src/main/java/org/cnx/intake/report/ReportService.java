@@ -54,10 +54,10 @@ public class ReportService {
 
     /**
      * Accepts a report once. With an {@code Idempotency-Key}, a retry with the same report (its canonical
-     * content) gets the first response again and a different one gets 422; concurrent requests with one key are serialised by
-     * an advisory lock. A known {@code externalRef} with the same content answers with the existing
-     * report; with other content, 409. The report, its hand-over to sharing and its audit event commit
-     * together.
+     * content) gets the first response again and a different one gets 422; concurrent requests with one key
+     * are serialised by an advisory lock. A known {@code externalRef} with the same content answers with the
+     * existing report; with other content, 409. The report, its hand-over to sharing and its audit event
+     * commit together.
      */
     @Transactional
     public Submission submit(Caller caller, ReportRequest request, String payloadSha256, String idempotencyKey) {
