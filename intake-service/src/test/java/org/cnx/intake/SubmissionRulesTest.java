@@ -267,6 +267,16 @@ class SubmissionRulesTest {
                     .body("detail", equalTo("limit must be a whole number between 1 and 100: " + limit));
         }
         given().auth().oauth2(token).queryParam("after", "not-a-cursor").get("/api/v1/reports").then().statusCode(400);
+        // past PostgreSQL's timestamps (4713 BC to 294276 AD), as a filter or in a forged cursor: it answered a 500
+        for (String since : List.of("+999999999-12-31T23:59:59Z", "-999999999-01-01T00:00:00Z")) {
+            given().auth().oauth2(token).queryParam("since", since).get("/api/v1/reports").then().statusCode(400)
+                    .body("detail", equalTo("since must be an instant from 0001-01-01T00:00:00Z to "
+                            + "9999-12-31T23:59:59Z"));
+            String forged = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    (since + "|" + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
+            given().auth().oauth2(token).queryParam("after", forged).get("/api/v1/reports").then().statusCode(400)
+                    .body("type", equalTo("https://cnx.example/problems/bad-cursor"));
+        }
     }
 
     @Test

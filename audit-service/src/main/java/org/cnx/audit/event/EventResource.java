@@ -24,6 +24,9 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 @RolesAllowed("auditor")
 public class EventResource {
 
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
+
     private final EventService service;
     private final EventExporter exporter;
     private final EventConfig config;
@@ -83,8 +86,8 @@ public class EventResource {
 
     private static EventFilter filter(String from, String to, String action, String agency, String actor,
             String reportId, String outcome) {
-        Instant since = param("from", from, Instant::parse);
-        Instant until = param("to", to, Instant::parse);
+        Instant since = instant("from", from);
+        Instant until = instant("to", to);
         // a reversed range matches nothing: said, not answered with an empty page an auditor could take for "none"
         if (since != null && until != null && since.isAfter(until)) {
             throw badParameter("from", "must not be after 'to' (" + until + ")");
@@ -108,6 +111,18 @@ public class EventResource {
             throw badParameter("limit", "must be between 1 and " + config.maxPageSize());
         }
         return limit;
+    }
+
+    /**
+     * An instant of the years 1 to 9999, which ISO-8601 writes with four digits. PostgreSQL's timestamps end in 294276
+     * and begin in 4713 BC: a filter past either answered a 500.
+     */
+    private static Instant instant(String name, String text) {
+        Instant at = param(name, text, Instant::parse);
+        if (at != null && (at.isBefore(EARLIEST) || at.isAfter(LATEST))) {
+            throw badParameter(name, "must be an instant from " + EARLIEST + " to 9999-12-31T23:59:59Z: " + text);
+        }
+        return at;
     }
 
     private static <T> T param(String name, String text, Function<String, T> parse) {

@@ -176,6 +176,15 @@ class EventQueryTest {
             given().header("Authorization", "Bearer " + auditor).get(EVENTS + "?" + query)
                     .then().statusCode(400).contentType("application/problem+json").body("status", equalTo(400));
         }
+        // past PostgreSQL's timestamps (4713 BC to 294276 AD): it answered a 500
+        for (String name : List.of("from", "to")) {
+            given().header("Authorization", "Bearer " + auditor).queryParam(name, "+999999999-12-31T23:59:59Z")
+                    .get(EVENTS).then().statusCode(400).contentType("application/problem+json")
+                    .body("detail", equalTo("Query parameter '" + name + "' must be an instant from "
+                            + "0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z: +999999999-12-31T23:59:59Z."));
+            given().header("Authorization", "Bearer " + auditor).queryParam(name, "-999999999-01-01T00:00:00Z")
+                    .get(EVENTS + "/export?format=ndjson").then().statusCode(400);
+        }
         // no stored event holds U+0000, and PostgreSQL cannot compare with it: it once answered a 500
         for (String name : List.of("agency", "actor")) {
             given().header("Authorization", "Bearer " + auditor).queryParam(name, "US\u0000CBP").get(EVENTS)

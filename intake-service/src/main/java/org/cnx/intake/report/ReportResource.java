@@ -204,11 +204,17 @@ public class ReportResource {
         if (value == null) {
             return null;
         }
+        Instant since;
         try {
-            return Instant.parse(value);
+            since = Instant.parse(value);
         } catch (DateTimeParseException e) {
             throw invalidParameter("since must be an ISO-8601 instant such as 2026-11-01T00:00:00Z");
         }
+        if (!ReportCursor.listable(since)) {
+            throw invalidParameter("since must be an instant from " + ReportCursor.EARLIEST
+                    + " to 9999-12-31T23:59:59Z");
+        }
+        return since;
     }
 
     /** Read from the text: JAX-RS answers a typed parameter it cannot convert with an empty 404. */
