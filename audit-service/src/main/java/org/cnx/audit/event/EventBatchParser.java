@@ -106,7 +106,7 @@ public class EventBatchParser {
         } else if (node.isObject()) {
             node.fields().forEachRemaining(field -> {
                 String name = field.getKey();
-                String here = at + "/" + name.replace("~", "~0").replace("/", "~1");
+                String here = at + "/" + segment(name);
                 if (name.indexOf('\0') >= 0) {
                     errors.add(new Problem.FieldError(here, NUL_IN_NAME));
                 }
@@ -131,12 +131,17 @@ public class EventBatchParser {
         for (JsonMappingException.Reference ref : path) {
             pointer.append('/');
             if (ref.getFieldName() != null) {
-                pointer.append(ref.getFieldName().replace("~", "~0").replace("/", "~1"));
+                pointer.append(segment(ref.getFieldName()));
             } else {
                 pointer.append(ref.getIndex());
             }
         }
         return pointer.toString();
+    }
+
+    /** A field's name as a segment of a JSON Pointer (RFC 6901). */
+    private static String segment(String name) {
+        return name.replace("~", "~0").replace("/", "~1");
     }
 
     private static String message(JsonMappingException e) {
