@@ -68,8 +68,7 @@ public final class QueryParams {
             return null;
         }
         if (!text.strip().matches(IncomingReport.AGENCY)) {
-            throw invalid("partner", "is not a partner code (two letters, a dash and 2 to 10 letters or digits, "
-                    + "e.g. US-CBP): " + text);
+            throw invalid("partner", "is not a partner code (" + IncomingReport.AGENCY_IN_WORDS + "): " + text);
         }
         return text.strip();
     }

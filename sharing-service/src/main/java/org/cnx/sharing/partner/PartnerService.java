@@ -169,7 +169,7 @@ public class PartnerService {
     static void checkCode(String code) {
         if (code == null || !code.matches(IncomingReport.AGENCY)) {
             throw new ProblemException(400, "validation", "Bad Request",
-                    "A partner code is two letters, a dash and 2 to 10 letters or digits, e.g. US-CBP.");
+                    "A partner code is " + IncomingReport.AGENCY_IN_WORDS + ".");
         }
     }
 

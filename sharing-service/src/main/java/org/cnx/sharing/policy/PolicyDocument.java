@@ -16,6 +16,7 @@ import jakarta.validation.constraints.Size;
 
 import org.cnx.sharing.problem.Problem;
 import org.cnx.sharing.redaction.RedactionOp;
+import org.cnx.sharing.report.IncomingReport;
 import org.cnx.sharing.validation.CountryCode;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -40,7 +41,7 @@ public record PolicyDocument(
 
     public static final String ID = "[a-z0-9][a-z0-9-]{0,63}";
     static final String ID_MESSAGE = "must be lowercase letters, digits and dashes (at most 64)";
-    public static final String AGENCY = "[A-Z]{2}-[A-Z0-9]{2,10}";
+    public static final String AGENCY = IncomingReport.AGENCY;
     public static final String AGENCY_MESSAGE = "must be a partner code such as CN-GACC";
     public static final String REPORT_TYPE =
             "SEIZURE|PRECURSOR_SHIPMENT|SUSPICIOUS_ORDER|TRAFFICKING_NETWORK|ILLICIT_FINANCE|EMERGING_TREND";

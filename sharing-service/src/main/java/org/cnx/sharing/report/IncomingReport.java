@@ -27,6 +27,8 @@ public record IncomingReport(
 
     /** Partner codes as intake checks them; also what {@code releasableTo} holds. */
     public static final String AGENCY = "[A-Z]{2}-[A-Z0-9]{2,10}";
+    /** {@link #AGENCY} in words, for the problems that refuse a code. */
+    public static final String AGENCY_IN_WORDS = "two letters, a dash and 2 to 10 letters or digits, e.g. US-CBP";
 
     public String tlp() {
         return report.path("tlp").asText("");
