@@ -406,6 +406,41 @@ class SubmissionRulesTest {
     }
 
     @Test
+    void aStringTheParserRefusesIsA400SayingWhyNotThatItHasTheWrongType() {
+        // a title built by concatenation with its line break, a name in Latin-1: both "had the wrong type or format"
+        String token = freshPartner("CN");
+        post(token, Bodies.founding("RAW-1").replace("25 kg ANPP", "25 kg\nANPP"), null).then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://cnx.example/problems/validation"))
+                .body("errors.pointer", equalTo(List.of("/title")))
+                .body("errors[0].message", equalTo("is not well-formed JSON (line 1, column 66): a control character "
+                        + "in a string, which JSON requires escaped (U+000A as \\u000A)"));
+        byte[] latin1 = Bodies.founding("RAW-2")
+                .replace("industrial chemical\",\"casNumber", "caf\u00e9\",\"casNumber")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        given().auth().oauth2(token).contentType("application/json; charset=ISO-8859-1").body(latin1)
+                .post("/api/v1/reports").then().statusCode(400)
+                .body("errors.pointer", equalTo(List.of("/substances/0/name")))
+                .body("errors[0].message", containsString(": bytes that are not UTF-8, which JSON is read as"));
+        byte[] latin1Name = Bodies.founding("RAW-3").replace("\"summary\"", "\"r\u00e9sum\u00e9\"")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        given().auth().oauth2(token).contentType("application/json").body(latin1Name).post("/api/v1/reports").then()
+                .statusCode(400).body("type", equalTo("https://cnx.example/problems/malformed-json"))
+                .body("detail", containsString("not well-formed JSON (line 2, column "))
+                .body("detail", containsString("): bytes that are not UTF-8"));
+        assertEquals(0, count(token));
+
+        String id = post(token, Bodies.founding("RAW-4"), null).then().statusCode(201).extract().path("id");
+        // it answered an empty 400
+        withdraw(token, id, "{\"reason\":\"no\tlonger\"}").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors.pointer", equalTo(List.of("/reason")))
+                .body("errors[0].message", containsString("(U+0009 as \\u0009)"));
+        given().auth().oauth2(token).get("/api/v1/reports/" + id).then().statusCode(200)
+                .body("status", equalTo("RECEIVED"));
+    }
+
+    @Test
     void aBodyPastTheParsersLimitsIsA400SayingWhichAndAudited() throws Exception {
         // such a refusal carries no location, and reading one answered a 500, unaudited
         String token = freshPartner("CN");

@@ -2,15 +2,18 @@ package org.cnx.sharing;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -155,6 +158,20 @@ class PartnerRegistryTest {
                 .put("/api/v1/partners/" + CODE).then().statusCode(400)
                 .body("errors.pointer", contains("/name"))
                 .body("errors.message", contains(StorableStrings.UNPAIRED_SURROGATE));
+        // a name in Latin-1, a name with a raw line break: both "had the wrong type"
+        given().auth().oauth2(admin).contentType("application/json; charset=ISO-8859-1")
+                .body(partner("GREEN", true).getBytes(StandardCharsets.ISO_8859_1))
+                .put("/api/v1/partners/" + CODE).then().statusCode(400)
+                .body("errors.pointer", contains("/name"))
+                .body("errors.message", contains(allOf(startsWith("is not well-formed JSON (line "),
+                        endsWith(": bytes that are not UTF-8, which JSON is read as (RFC 8259) whatever charset the "
+                                + "Content-Type names"))));
+        given().auth().oauth2(admin).contentType("application/json")
+                .body(partner("GREEN", true).replace("Fiscalía", "Fiscalía\n"))
+                .put("/api/v1/partners/" + CODE).then().statusCode(400)
+                .body("errors.pointer", contains("/name"))
+                .body("errors.message", contains(endsWith(": a control character in a string, which JSON requires "
+                        + "escaped (U+000A as \\u000A)")));
         given().auth().oauth2(admin).contentType("application/json").body(partner("GREEN", true))
                 .put("/api/v1/partners/fgr").then().statusCode(400).contentType("application/problem+json");
         given().auth().oauth2(admin).get("/api/v1/partners/" + CODE).then().statusCode(404);

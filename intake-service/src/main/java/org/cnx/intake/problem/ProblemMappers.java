@@ -4,6 +4,8 @@ import java.net.URI;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
@@ -37,6 +39,11 @@ public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
     private static final String TYPE_BASE = "https://cnx.example/problems/";
+    private static final String NOT_UTF8 = "bytes that are not UTF-8, which JSON is read as (RFC 8259) whatever "
+            + "charset the Content-Type names";
+    private static final String UNESCAPED_CONTROL = "a control character in a string, which JSON requires escaped "
+            + "(U+%1$04X as \\u%1$04X)";
+    private static final Pattern CONTROL_CHARACTER = Pattern.compile("CTRL-CHAR, code (\\d+)");
 
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
@@ -100,9 +107,23 @@ public class ProblemMappers {
         if (e instanceof StreamConstraintsException limit) {
             return "The body passes a limit of the JSON parser: " + withoutApi(limit) + ".";
         }
+        return "The body " + notWellFormed(e) + ".";
+    }
+
+    /**
+     * "is not well-formed JSON (line 1, column 14)", and why where the parser's words say it without its own
+     * internals: bytes that are not UTF-8 (a partner's system writing Latin-1), a control character left unescaped
+     * in a string (a title built by concatenation, with its line break), an escape JSON does not have.
+     */
+    static String notWellFormed(JsonProcessingException e) {
         JsonLocation at = e.getLocation();
-        return at == null ? "The body is not well-formed JSON."
-                : "The body is not well-formed JSON (line " + at.getLineNr() + ", column " + at.getColumnNr() + ").";
+        String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+        String said = e.getOriginalMessage();
+        Matcher control = CONTROL_CHARACTER.matcher(said);
+        String why = said.startsWith("Invalid UTF-8") ? NOT_UTF8
+                : control.find() ? String.format(UNESCAPED_CONTROL, Integer.parseInt(control.group(1)))
+                : said.contains("[Source") || said.contains("`") ? null : said;
+        return "is not well-formed JSON" + where + (why == null ? "" : ": " + why);
     }
 
     /** JSON of the wrong shape: an unknown field, a wrong type; pointed at, without Java type names. */
@@ -135,6 +156,9 @@ public class ProblemMappers {
             if (mapping.getCause() instanceof StreamConstraintsException limit) { // a number of 1,000 digits, say
                 return Optional.of(new Problem.FieldError(pointer(mapping.getPath()),
                         "passes a limit of the JSON parser: " + withoutApi(limit)));
+            }
+            if (mapping.getCause() instanceof JsonParseException unparsable) { // in a string: a raw line break, say
+                return Optional.of(new Problem.FieldError(pointer(mapping.getPath()), notWellFormed(unparsable)));
             }
             String message = mapping instanceof UnrecognizedPropertyException ? unknown
                     : mapping instanceof StorableStrings.Refused refused ? refused.getOriginalMessage()
@@ -178,6 +202,10 @@ public class ProblemMappers {
         // the mappers above as it is)
         if (e.getCause() instanceof JsonParseException unparsable) {
             return unreadable(unparsable, uri);
+        }
+        // and so a string the parser refuses once the mapping has begun (a withdrawal reason with a raw tab)
+        if (e.getCause() instanceof JsonMappingException unmapped) {
+            return unmappable(unmapped, uri);
         }
         int status = e.getResponse().getStatus();
         Response.StatusType reason = Response.Status.fromStatusCode(status);

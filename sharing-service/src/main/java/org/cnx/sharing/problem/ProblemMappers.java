@@ -4,6 +4,8 @@ import java.net.URI;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import jakarta.validation.ConstraintViolationException;
 
@@ -21,7 +23,9 @@ import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -32,6 +36,11 @@ public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
     private static final String TYPE_BASE = "https://cnx.example/problems/";
+    private static final String NOT_UTF8 = "bytes that are not UTF-8, which JSON is read as (RFC 8259) whatever "
+            + "charset the Content-Type names";
+    private static final String UNESCAPED_CONTROL = "a control character in a string, which JSON requires escaped "
+            + "(U+%1$04X as \\u%1$04X)";
+    private static final Pattern CONTROL_CHARACTER = Pattern.compile("CTRL-CHAR, code (\\d+)");
 
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
@@ -58,8 +67,23 @@ public class ProblemMappers {
             return respond(shape(duplicate.get(), DuplicateFields.MESSAGE, uri));
         }
         return respond(new Problem(URI.create(TYPE_BASE + "malformed-json"), "Bad Request", 400,
-                "The body is not well-formed JSON (line " + e.getLocation().getLineNr() + ", column "
-                        + e.getLocation().getColumnNr() + ").", uri.getPath(), null));
+                "The body " + notWellFormed(e) + ".", uri.getPath(), null));
+    }
+
+    /**
+     * "is not well-formed JSON (line 1, column 14)", and why where the parser's words say it without its own
+     * internals: bytes that are not UTF-8 (Latin-1, say), a control character left unescaped in a string (a partner's
+     * name with a line break), an escape JSON does not have.
+     */
+    private static String notWellFormed(JsonProcessingException e) {
+        JsonLocation at = e.getLocation();
+        String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+        String said = e.getOriginalMessage();
+        Matcher control = CONTROL_CHARACTER.matcher(said);
+        String why = said.startsWith("Invalid UTF-8") ? NOT_UTF8
+                : control.find() ? String.format(UNESCAPED_CONTROL, Integer.parseInt(control.group(1)))
+                : said.contains("[Source") || said.contains("`") ? null : said;
+        return "is not well-formed JSON" + where + (why == null ? "" : ": " + why);
     }
 
     /** JSON of the wrong shape: an unknown field, a wrong type; pointed at, without Java type names. */
@@ -88,7 +112,8 @@ public class ProblemMappers {
                 pointer.append(ref.getIndex());
             }
         }
-        String message = e instanceof UnrecognizedPropertyException ? "is not a known field"
+        String message = e.getCause() instanceof JsonParseException unparsable ? notWellFormed(unparsable)
+                : e instanceof UnrecognizedPropertyException ? "is not a known field"
                 : e instanceof StorableStrings.Refused refused ? refused.getOriginalMessage()
                 : e instanceof InvalidFormatException ? "has the wrong format" : "has the wrong type";
         return shape(pointer.length() == 0 ? "/" : pointer.toString(), message, uri);
