@@ -2,6 +2,7 @@ package org.cnx.audit.event;
 
 import java.time.DateTimeException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -95,20 +96,21 @@ public class EventResource {
         return new EventFilter(
                 since,
                 until,
-                param("action", action, Action::of),
+                param("action", action, Action::of, "must be one of " + Arrays.toString(Action.values())),
                 text("agency", agency),
                 text("actor", actor),
-                param("reportId", reportId, UUID::fromString),
-                param("outcome", outcome, Outcome::of));
+                param("reportId", reportId, UUID::fromString, "must be a UUID"),
+                param("outcome", outcome, Outcome::of, "must be one of " + Arrays.toString(Outcome.values())));
     }
 
     private int limit(String text) {
-        Integer limit = param("limit", text, Integer::valueOf);
+        String accepted = "must be a whole number between 1 and " + config.maxPageSize();
+        Integer limit = param("limit", text, Integer::valueOf, accepted);
         if (limit == null) {
             return config.defaultPageSize();
         }
         if (limit < 1 || limit > config.maxPageSize()) {
-            throw badParameter("limit", "must be between 1 and " + config.maxPageSize());
+            throw badParameter("limit", accepted + ": " + text);
         }
         return limit;
     }
@@ -118,21 +120,22 @@ public class EventResource {
      * and begin in 4713 BC: a filter past either answered a 500.
      */
     private static Instant instant(String name, String text) {
-        Instant at = param(name, text, Instant::parse);
+        Instant at = param(name, text, Instant::parse, "must be an ISO-8601 instant such as 2026-11-01T00:00:00Z");
         if (at != null && (at.isBefore(EARLIEST) || at.isAfter(LATEST))) {
             throw badParameter(name, "must be an instant from " + EARLIEST + " to 9999-12-31T23:59:59Z: " + text);
         }
         return at;
     }
 
-    private static <T> T param(String name, String text, Function<String, T> parse) {
+    /** {@code text} parsed, or null when there is none; a 400 saying what {@code accepted} when it cannot be. */
+    private static <T> T param(String name, String text, Function<String, T> parse, String accepted) {
         if (blankToNull(text) == null) {
             return null;
         }
         try {
             return parse.apply(text);
         } catch (IllegalArgumentException | DateTimeException e) {
-            throw badParameter(name, "is not valid: " + text);
+            throw badParameter(name, accepted + ": " + text);
         }
     }
 

@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -176,6 +177,23 @@ class EventQueryTest {
             given().header("Authorization", "Bearer " + auditor).get(EVENTS + "?" + query)
                     .then().statusCode(400).contentType("application/problem+json").body("status", equalTo(400));
         }
+        // each says what it accepts: "is not valid" left an auditor guessing at the spelling of an action
+        Map<String, String> accepted = Map.of(
+                "action=report_received", "'action' must be one of " + Arrays.toString(Action.values())
+                        + ": report_received.",
+                "outcome=success", "'outcome' must be one of [SUCCESS, FAILURE, DENIED]: success.",
+                "reportId=42", "'reportId' must be a UUID: 42.",
+                "from=yesterday", "'from' must be an ISO-8601 instant such as 2026-11-01T00:00:00Z: yesterday.",
+                "limit=ten", "'limit' must be a whole number between 1 and 100: ten.",
+                "limit=101", "'limit' must be a whole number between 1 and 100: 101.");
+        accepted.forEach((query, detail) -> {
+            given().header("Authorization", "Bearer " + auditor).get(EVENTS + "?" + query).then().statusCode(400)
+                    .body("detail", equalTo("Query parameter " + detail));
+            if (!query.startsWith("limit")) {
+                given().header("Authorization", "Bearer " + auditor).get(EVENTS + "/export?format=csv&" + query)
+                        .then().statusCode(400).body("detail", equalTo("Query parameter " + detail));
+            }
+        });
         // past PostgreSQL's timestamps (4713 BC to 294276 AD): it answered a 500
         for (String name : List.of("from", "to")) {
             given().header("Authorization", "Bearer " + auditor).queryParam(name, "+999999999-12-31T23:59:59Z")
