@@ -267,6 +267,10 @@ class SubmissionRulesTest {
                     .body("detail", equalTo("limit must be a whole number between 1 and 100: " + limit));
         }
         given().auth().oauth2(token).queryParam("after", "not-a-cursor").get("/api/v1/reports").then().statusCode(400);
+        // JAX-RS reads a repeated parameter's first value alone: the second type was dropped unsaid
+        given().auth().oauth2(token).queryParam("type", "SEIZURE", "PRECURSOR_SHIPMENT").get("/api/v1/reports").then()
+                .statusCode(400).contentType("application/problem+json")
+                .body("detail", equalTo("Query parameter 'type' is given 2 times; it takes one value."));
         // past PostgreSQL's timestamps (4713 BC to 294276 AD), as a filter or in a forged cursor: it answered a 500
         for (String since : List.of("+999999999-12-31T23:59:59Z", "-999999999-01-01T00:00:00Z")) {
             given().auth().oauth2(token).queryParam("since", since).get("/api/v1/reports").then().statusCode(400)
