@@ -410,7 +410,7 @@ class SubmissionRulesTest {
     }
 
     @Test
-    void aStringTheParserRefusesIsA400SayingWhyNotThatItHasTheWrongType() {
+    void aStringTheParserRefusesIsA400SayingWhyNotThatItHasTheWrongType() throws Exception {
         // a title built by concatenation with its line break, a name in Latin-1: both "had the wrong type or format"
         String token = freshPartner("CN");
         post(token, Bodies.founding("RAW-1").replace("25 kg ANPP", "25 kg\nANPP"), null).then().statusCode(400)
@@ -432,6 +432,25 @@ class SubmissionRulesTest {
                 .statusCode(400).body("type", equalTo("https://cnx.example/problems/malformed-json"))
                 .body("detail", containsString("not well-formed JSON (line 2, column "))
                 .body("detail", containsString("): bytes that are not UTF-8"));
+        // between tokens a control character is no string's fault: the parser's own words, which say so
+        post(token, "\u0001" + Bodies.founding("RAW-5"), null).then().statusCode(400)
+                .body("type", equalTo("https://cnx.example/problems/malformed-json"))
+                .body("detail", equalTo("The body is not well-formed JSON (line 1, column 2): Illegal character "
+                        + "((CTRL-CHAR, code 1)): only regular white space (\\r, \\n, \\t) is allowed "
+                        + "between tokens."));
+        // a compressed report: its gzip header answered "Illegal character ((CTRL-CHAR, code 31))"
+        java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+        try (var gzip = new java.util.zip.GZIPOutputStream(zipped)) {
+            gzip.write(Bodies.founding("RAW-6").getBytes(StandardCharsets.UTF_8));
+        }
+        given().auth().oauth2(token).contentType("application/json").header("Content-Encoding", "gzip")
+                .body(zipped.toByteArray()).post("/api/v1/reports").then().statusCode(415)
+                .contentType("application/problem+json")
+                .body("detail", equalTo("Content-Encoding gzip is not accepted: send the report uncompressed."));
+        String zippedSha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(zipped.toByteArray()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !peers.findAll(postRequestedFor(
+                urlEqualTo("/internal/v1/events")).withRequestBody(containing("REPORT_REJECTED"))
+                .withRequestBody(containing(zippedSha))).isEmpty());
         assertEquals(0, count(token));
 
         String id = post(token, Bodies.founding("RAW-4"), null).then().statusCode(201).extract().path("id");

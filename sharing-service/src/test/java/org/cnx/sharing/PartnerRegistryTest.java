@@ -172,6 +172,11 @@ class PartnerRegistryTest {
                 .body("errors.pointer", contains("/name"))
                 .body("errors.message", contains(endsWith(": a control character in a string, which JSON requires "
                         + "escaped (U+000A as \\u000A)")));
+        given().auth().oauth2(admin).contentType("application/json").body("\u0001" + partner("GREEN", true))
+                .put("/api/v1/partners/" + CODE).then().statusCode(400)
+                .body("detail", equalTo("The body is not well-formed JSON (line 1, column 2): Illegal character "
+                        + "((CTRL-CHAR, code 1)): only regular white space (\\r, \\n, \\t) is allowed "
+                        + "between tokens."));
         given().auth().oauth2(admin).contentType("application/json").body(partner("GREEN", true))
                 .put("/api/v1/partners/fgr").then().statusCode(400).contentType("application/problem+json");
         given().auth().oauth2(admin).get("/api/v1/partners/" + CODE).then().statusCode(404);

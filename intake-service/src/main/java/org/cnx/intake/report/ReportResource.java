@@ -80,14 +80,16 @@ public class ReportResource {
     @APIResponse(responseCode = "400", description = "Malformed JSON, unknown field or invalid fields (all listed)")
     @APIResponse(responseCode = "409", description = "externalRef already used for other content")
     @APIResponse(responseCode = "413", description = "Body larger than the configured limit (256 KiB)")
-    @APIResponse(responseCode = "415", description = "Not application/json")
+    @APIResponse(responseCode = "415", description = "Not application/json, or compressed (Content-Encoding)")
     @APIResponse(responseCode = "422", description = "Idempotency-Key reused with another body")
     public Response submit(
             @RequestBody(required = true, content = @Content(schema = @Schema(implementation = ReportRequest.class))) byte[] body,
-            @Parameter(description = "IETF Idempotency-Key") @HeaderParam("Idempotency-Key") String idempotencyKey) {
+            @Parameter(description = "IETF Idempotency-Key") @HeaderParam("Idempotency-Key") String idempotencyKey,
+            @Parameter(hidden = true) @HeaderParam(HttpHeaders.CONTENT_ENCODING) String contentEncoding) {
         Caller caller = Caller.of(token);
         String payloadSha256 = ReportService.sha256(body);
         try {
+            checkContentEncoding(contentEncoding);
             checkIdempotencyKey(idempotencyKey);
             ReportRequest request = parse(body);
             ReportService.Submission submission = service.submit(caller, request, payloadSha256, idempotencyKey);
@@ -140,6 +142,17 @@ public class ReportResource {
     @APIResponse(responseCode = "409", description = "Already withdrawn")
     public ReportView withdraw(@PathParam("id") UUID id, @Valid @NotNull WithdrawalRequest request) {
         return ReportView.summary(service.withdraw(Caller.of(token), id, request.reason()));
+    }
+
+    /**
+     * A compressed report is refused as such (RFC 9110, 15.5.16): read as it came, its gzip header answered "Illegal
+     * character ((CTRL-CHAR, code 31))", which sent a partner looking for a fault in its JSON.
+     */
+    private static void checkContentEncoding(String coding) {
+        if (coding != null && !coding.isBlank() && !"identity".equalsIgnoreCase(coding.strip())) {
+            throw new ProblemException(415, "unsupported-content-encoding", "Unsupported Media Type",
+                    "Content-Encoding " + coding.strip() + " is not accepted: send the report uncompressed.");
+        }
     }
 
     private void checkIdempotencyKey(String key) {

@@ -40,7 +40,9 @@ public class ProblemMappers {
             + "charset the Content-Type names";
     private static final String UNESCAPED_CONTROL = "a control character in a string, which JSON requires escaped "
             + "(U+%1$04X as \\u%1$04X)";
-    private static final Pattern CONTROL_CHARACTER = Pattern.compile("CTRL-CHAR, code (\\d+)");
+    /** Jackson's words for a control character inside a string (between tokens it says "Illegal character"). */
+    private static final Pattern CONTROL_CHARACTER =
+            Pattern.compile("unquoted character \\(\\(CTRL-CHAR, code (\\d+)\\)\\)");
 
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
