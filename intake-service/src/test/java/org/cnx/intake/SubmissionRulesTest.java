@@ -296,6 +296,15 @@ class SubmissionRulesTest {
                 .body("errors.pointer", equalTo(List.of("/status")));
         withdraw(token, id, "{\"reason\":[\"mine\"]}").then().statusCode(400).contentType("application/problem+json")
                 .body("errors.pointer", equalTo(List.of("/reason")));
+        // no body, or one of another kind: "must not be null", "The field / has the wrong type or format"
+        for (String body : List.of("", "[\"mine\"]", "\"mine\"")) {
+            withdraw(token, id, body).then().statusCode(400).contentType("application/problem+json")
+                    .body("errors.pointer", equalTo(List.of("/")))
+                    .body("errors.message", equalTo(List.of("must be a JSON object")));
+        }
+        post(token, "[" + Bodies.founding("WD-ARRAY") + "]", null).then().statusCode(400)
+                .body("detail", equalTo("The body must be a JSON object."));
+        post(token, " \r\n", null).then().statusCode(400).body("detail", equalTo("The body is empty."));
         given().auth().oauth2(token).get("/api/v1/reports/" + id).then().statusCode(200)
                 .body("status", equalTo("RECEIVED"));
     }

@@ -172,6 +172,12 @@ class PartnerRegistryTest {
                 .body("errors.pointer", contains("/name"))
                 .body("errors.message", contains(endsWith(": a control character in a string, which JSON requires "
                         + "escaped (U+000A as \\u000A)")));
+        // no body, or a list of entries: "must not be null", "has the wrong type"
+        for (String body : List.of("", "[" + partner("GREEN", true) + "]")) {
+            given().auth().oauth2(admin).contentType("application/json").body(body)
+                    .put("/api/v1/partners/" + CODE).then().statusCode(400)
+                    .body("errors.pointer", contains("/")).body("errors.message", contains("must be a JSON object"));
+        }
         given().auth().oauth2(admin).contentType("application/json").body("\u0001" + partner("GREEN", true))
                 .put("/api/v1/partners/" + CODE).then().statusCode(400)
                 .body("detail", equalTo("The body is not well-formed JSON (line 1, column 2): Illegal character "

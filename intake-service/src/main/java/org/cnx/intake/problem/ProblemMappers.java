@@ -39,6 +39,8 @@ public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
     private static final String TYPE_BASE = "https://cnx.example/problems/";
+    /** What the problem says of a body that is JSON, but not an object. */
+    public static final String ROOT = "must be a JSON object";
     private static final String NOT_UTF8 = "bytes that are not UTF-8, which JSON is read as (RFC 8259) whatever "
             + "charset the Content-Type names";
     private static final String UNESCAPED_CONTROL = "a control character in a string, which JSON requires escaped "
@@ -141,7 +143,13 @@ public class ProblemMappers {
 
     private static Problem validation(Problem.FieldError error, UriInfo uri) {
         return new Problem(URI.create(TYPE_BASE + "validation"), "Bad Request", 400,
-                "The field " + error.pointer() + " " + error.message() + ".", uri.getPath(), List.of(error));
+                detail(error), uri.getPath(), List.of(error));
+    }
+
+    /** "The field /title has …", or "The body must be a JSON object." where the whole body is at fault. */
+    public static String detail(Problem.FieldError error) {
+        return ("/".equals(error.pointer()) ? "The body " : "The field " + error.pointer() + " ") + error.message()
+                + ".";
     }
 
     /**
@@ -162,7 +170,8 @@ public class ProblemMappers {
             if (mapping.getCause() instanceof JsonParseException unparsable) { // in a string: a raw line break, say
                 return Optional.of(new Problem.FieldError(pointer(mapping.getPath()), notWellFormed(unparsable)));
             }
-            String message = mapping instanceof UnrecognizedPropertyException ? unknown
+            String message = mapping.getPath().isEmpty() ? ROOT // a list, a string or a number for a report, say
+                    : mapping instanceof UnrecognizedPropertyException ? unknown
                     : mapping instanceof StorableStrings.Refused refused ? refused.getOriginalMessage()
                     : "has the wrong type or format";
             return Optional.of(new Problem.FieldError(pointer(mapping.getPath()), message));

@@ -140,7 +140,8 @@ public class ReportResource {
     @APIResponse(responseCode = "200", description = "Withdrawn; recalls are on their way")
     @APIResponse(responseCode = "404", description = "No such report of the caller's agency")
     @APIResponse(responseCode = "409", description = "Already withdrawn")
-    public ReportView withdraw(@PathParam("id") UUID id, @Valid @NotNull WithdrawalRequest request) {
+    public ReportView withdraw(@PathParam("id") UUID id,
+            @Valid @NotNull(message = ProblemMappers.ROOT) WithdrawalRequest request) {
         return ReportView.summary(service.withdraw(Caller.of(token), id, request.reason()));
     }
 
@@ -166,7 +167,7 @@ public class ReportResource {
         if (body.length > config.maxBodyBytes()) {
             throw ProblemException.tooLarge("report", body.length, config.maxBodyBytes());
         }
-        if (body.length == 0) {
+        if (blank(body)) {
             throw new ProblemException(400, "malformed-json", "Bad Request", "The body is empty.");
         }
         ReportRequest request;
@@ -175,7 +176,7 @@ public class ReportResource {
         } catch (JsonProcessingException e) {
             ProblemMappers.shapeError(e, "is not a field of a report").ifPresent(error -> {
                 throw new ProblemException(400, "validation", "Invalid report",
-                        "The field " + error.pointer() + " " + error.message() + ".", List.of(error));
+                        ProblemMappers.detail(error), List.of(error));
             });
             throw new ProblemException(400, "malformed-json", "Bad Request", ProblemMappers.notJson(e));
         } catch (java.io.IOException e) {
@@ -194,6 +195,16 @@ public class ReportResource {
                     errors.size() + " field(s) are invalid.", errors);
         }
         return request;
+    }
+
+    /** Nothing, or JSON's white space alone (which Jackson calls a body of the wrong type). */
+    private static boolean blank(byte[] body) {
+        for (byte b : body) {
+            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@code substances[0].casNumber} → {@code /substances/0/casNumber}. */

@@ -19,6 +19,7 @@ import jakarta.ws.rs.core.Response;
 import org.cnx.sharing.audit.AuditTrail;
 import org.cnx.sharing.paging.Cursor;
 import org.cnx.sharing.paging.QueryParams;
+import org.cnx.sharing.problem.ProblemMappers;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -63,7 +64,7 @@ public class PartnerResource {
             description = "Outside dev and test the endpoint must be https and resolve to public addresses only "
                     + "(no loopback, private or link-local ones). Audited as PARTNER_CHANGED.")
     public Response put(@Parameter(description = "partner code, e.g. US-CBP") @PathParam("code") String code,
-            @NotNull PartnerViews.PartnerRequest request) {
+            @NotNull(message = ProblemMappers.ROOT) PartnerViews.PartnerRequest request) {
         PartnerService.Saved saved = service.put(code, request, AuditTrail.actor(token));
         if (saved.created()) {
             return Response.created(URI.create("/api/v1/partners/" + code)).entity(saved.partner()).build();

@@ -18,6 +18,7 @@ import jakarta.ws.rs.core.Response;
 
 import org.cnx.sharing.audit.AuditTrail;
 import org.cnx.sharing.problem.ProblemException;
+import org.cnx.sharing.problem.ProblemMappers;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -64,7 +65,7 @@ public class PolicyResource {
     public Response publish(
             @Parameter(description = "the version this change is based on, as the ETag of GET /api/v1/policy")
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
-            @NotNull PolicyDocument document) {
+            @NotNull(message = ProblemMappers.ROOT) PolicyDocument document) {
         PolicyViews.Version version = service.publish(document, expectedVersion(ifMatch), AuditTrail.actor(token));
         return withTag(Response.ok(version), version)
                 .contentLocation(URI.create("/api/v1/policy/versions/" + version.version())).build();

@@ -36,6 +36,8 @@ public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
     private static final String TYPE_BASE = "https://cnx.example/problems/";
+    /** What the problem says of a body that is JSON, but not an object. */
+    public static final String ROOT = "must be a JSON object";
     private static final String NOT_UTF8 = "bytes that are not UTF-8, which JSON is read as (RFC 8259) whatever "
             + "charset the Content-Type names";
     private static final String UNESCAPED_CONTROL = "a control character in a string, which JSON requires escaped "
@@ -114,7 +116,8 @@ public class ProblemMappers {
                 pointer.append(ref.getIndex());
             }
         }
-        String message = e.getCause() instanceof JsonParseException unparsable ? notWellFormed(unparsable)
+        String message = e.getPath().isEmpty() ? ROOT // a list for a partner entry, say
+                : e.getCause() instanceof JsonParseException unparsable ? notWellFormed(unparsable)
                 : e instanceof UnrecognizedPropertyException ? "is not a known field"
                 : e instanceof StorableStrings.Refused refused ? refused.getOriginalMessage()
                 : e instanceof InvalidFormatException ? "has the wrong format" : "has the wrong type";

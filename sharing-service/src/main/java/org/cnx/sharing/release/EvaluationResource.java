@@ -9,6 +9,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.cnx.sharing.problem.ProblemMappers;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /** Dry run of the release policy (current or draft) on a report. */
@@ -30,7 +31,8 @@ public class EvaluationResource {
                     + "the rule and reasons, and unless denied the redacted payload exactly as a hand-over would store "
                     + "and deliver it (same serializer, same bytes), its SHA-256 and the manifest of withheld paths. "
                     + "Nothing is stored, sent or audited.")
-    public EvaluationViews.Result evaluate(@Valid @NotNull EvaluationViews.EvaluationRequest request) {
+    public EvaluationViews.Result evaluate(
+            @Valid @NotNull(message = ProblemMappers.ROOT) EvaluationViews.EvaluationRequest request) {
         return service.evaluate(request);
     }
 }

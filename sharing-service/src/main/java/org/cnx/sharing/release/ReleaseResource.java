@@ -21,6 +21,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.cnx.sharing.paging.Cursor;
 import org.cnx.sharing.paging.QueryParams;
 import org.cnx.sharing.problem.ProblemException;
+import org.cnx.sharing.problem.ProblemMappers;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -99,7 +100,8 @@ public class ReleaseResource {
     @Operation(summary = "Reject a pending release, with a reason",
             description = "Only officers of the originating country (403 otherwise, audited as ACCESS_DENIED); a "
                     + "release that is not pending gets 409.")
-    public ReleaseViews.Detail reject(@PathParam("id") UUID id, @Valid @NotNull ReleaseViews.RejectionRequest request) {
+    public ReleaseViews.Detail reject(@PathParam("id") UUID id,
+            @Valid @NotNull(message = ProblemMappers.ROOT) ReleaseViews.RejectionRequest request) {
         Release release = service.reject(Officer.of(token), id, request.reason());
         return ReleaseViews.Detail.of(release, releases.approvals(id), sla, Instant.now());
     }
