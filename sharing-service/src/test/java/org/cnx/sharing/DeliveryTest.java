@@ -21,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -240,6 +241,42 @@ class DeliveryTest {
                 .body("active", equalTo(true)).body("disabledAt", nullValue()).body("disabledReason", nullValue());
         await().atMost(Duration.ofSeconds(15))
                 .until(() -> "DELIVERED".equals(statusOf(first)) && "DELIVERED".equals(statusOf(second)));
+    }
+
+    @Test
+    void aPartnersNewEndpointGetsTheDeliveriesWaitingOutABackoffAtOnce() {
+        register("MX-MOVED", true);
+        stub(post(urlEqualTo("/partners/MX-MOVED/deliveries"))
+                .willReturn(aResponse().withStatus(503).withHeader("Retry-After", "3600")));
+        UUID report = handOverTo("MX-MOVED");
+        UUID unchanged = UUID.randomUUID();
+        register("MX-STAYS", true);
+        stub(post(urlEqualTo("/partners/MX-STAYS/deliveries"))
+                .willReturn(aResponse().withStatus(503).withHeader("Retry-After", "3600")));
+        Reports.handOver(Reports.message(unchanged, "US-CBP", "US", "GREEN", "{\"releasableTo\":[\"MX-STAYS\"]}"))
+                .statusCode(200);
+        for (UUID waiting : List.of(report, unchanged)) {
+            JsonPath delivery = await().atMost(Duration.ofSeconds(15)).until(() -> deliveryOf(waiting),
+                    d -> d.getInt("attempts") == 1 && d.getString("nextAttemptAt") != null);
+            assertTrue(Instant.parse(delivery.getString("nextAttemptAt")).isAfter(Instant.now().plusSeconds(3000)),
+                    "an hour's wait, as the partner asked: " + delivery.getString("nextAttemptAt"));
+        }
+
+        // the partner moved: with its new endpoint registered, the delivery goes there now, not in an hour; it
+        // used to wait out the backoff earned at the old address (up to 12 h), and an officer could not replay it
+        unstub();
+        register("MX-MOVED", partners.baseUrl().replace("localhost", "127.0.0.1"), true);
+        register("MX-STAYS", true); // the same endpoint: nothing to retry early
+        await().atMost(Duration.ofSeconds(15)).until(() -> statusOf(report), "DELIVERED"::equals);
+        assertEquals(2, requestsTo("MX-MOVED", report).size());
+        Map<String, Object> moved = await().atMost(Duration.ofSeconds(15)).until(() -> PartnerInbox
+                .auditEvents(partners).stream().filter(e -> "PARTNER_CHANGED".equals(e.get("action"))
+                        && "MX-MOVED".equals(((Map<?, ?>) e.get("subject")).get("partner"))
+                        && ((Map<?, ?>) e.get("details")).containsKey("deliveriesDueNow"))
+                .toList(), l -> !l.isEmpty()).get(0);
+        assertEquals(1, ((Map<?, ?>) moved.get("details")).get("deliveriesDueNow"));
+        assertEquals("PENDING", statusOf(unchanged));
+        assertEquals(1, requestsTo("MX-STAYS", unchanged).size());
     }
 
     @Test

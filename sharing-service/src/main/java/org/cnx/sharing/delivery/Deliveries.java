@@ -81,6 +81,24 @@ public class Deliveries {
         return rows.stream().map(Row::id).toList();
     }
 
+    /**
+     * A partner's deliveries that wait out a retry's backoff, due at once: an exchange-admin registered a new endpoint
+     * for it, or re-enabled it, and the backoff they earned where it was (up to {@code cnx.delivery.max-backoff}, 12 h)
+     * says nothing of where it is. Attempts in flight are untouched (they were due when claimed, and hold a lease), and
+     * so are deliveries never tried (a recall scheduled after an attempt in flight keeps its turn). Returns how many.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public int dueNow(String partner) {
+        int due = em.createNativeQuery("""
+                UPDATE delivery SET next_attempt_at = now()
+                 WHERE partner = ?1 AND status = 'PENDING' AND attempts > 0 AND next_attempt_at > now()""")
+                .setParameter(1, partner).executeUpdate();
+        if (due > 0) {
+            wakeRelayOnCommit();
+        }
+        return due;
+    }
+
     /** A delivery row to insert: its id, made here, and what it carries. */
     private record Row(UUID id, Scheduled scheduled) {
     }

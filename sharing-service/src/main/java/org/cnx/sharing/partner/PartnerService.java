@@ -18,6 +18,7 @@ import jakarta.validation.Validator;
 
 import org.cnx.sharing.audit.AuditEvent;
 import org.cnx.sharing.audit.AuditTrail;
+import org.cnx.sharing.delivery.Deliveries;
 import org.cnx.sharing.policy.Recipient;
 import org.cnx.sharing.problem.Problem;
 import org.cnx.sharing.problem.ProblemException;
@@ -35,12 +36,15 @@ public class PartnerService {
     private final EndpointGuard guard;
     private final AuditTrail audit;
     private final Validator validator;
+    private final Deliveries deliveries;
 
-    PartnerService(PartnerRepository partners, EndpointGuard guard, AuditTrail audit, Validator validator) {
+    PartnerService(PartnerRepository partners, EndpointGuard guard, AuditTrail audit, Validator validator,
+            Deliveries deliveries) {
         this.partners = partners;
         this.guard = guard;
         this.audit = audit;
         this.validator = validator;
+        this.deliveries = deliveries;
     }
 
     public Optional<PartnerViews.PartnerView> find(String code) {
@@ -72,6 +76,9 @@ public class PartnerService {
         } else {
             details.put("before", PartnerMapper.view(partner));
         }
+        // a partner that moved, or is back: what waits out a backoff earned where it was goes now
+        boolean reachableAnew = !created && request.active()
+                && (!partner.active || !partner.endpoint.equals(request.endpoint()));
         partner.name = request.name();
         partner.country = request.country();
         partner.endpoint = request.endpoint();
@@ -94,6 +101,12 @@ public class PartnerService {
         }
         PartnerViews.PartnerView view = PartnerMapper.view(partner);
         details.put("partner", view);
+        if (reachableAnew) {
+            int due = deliveries.dueNow(code);
+            if (due > 0) {
+                details.put("deliveriesDueNow", due);
+            }
+        }
         audit.record("PARTNER_CHANGED", "SUCCESS", actor, subject(code), null, details);
         return new Saved(view, created);
     }
