@@ -75,6 +75,12 @@ class PartnerRegistryTest {
             after = page.getString("next");
         } while (after != null);
         assertEquals(List.of("CN-GACC", "CN-MPS", "CN-NNCC", "MX-FGR", "US-CBP", "US-DEA", "US-HSI"), codes);
+        // a code for the cursor: any text is base64url of something, and "US-CBP" listed from its bytes, unsaid
+        for (String forged : List.of("US-CBP", "zz")) {
+            given().auth().oauth2(admin).queryParam("after", forged).get("/api/v1/partners").then().statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("type", equalTo("https://cnx.example/problems/bad-cursor"));
+        }
         given().auth().oauth2(admin).queryParam("limit", "two").get("/api/v1/partners").then().statusCode(400)
                 .contentType("application/problem+json")
                 .body("detail", equalTo("Query parameter 'limit' must be a whole number between 1 and 100: two."));

@@ -19,8 +19,21 @@ public final class Cursor {
         return encode(Long.toString(seq));
     }
 
+    /**
+     * The position in {@code cursor}, which must be of the shape this API writes there ({@code issued}, a regular
+     * expression), or "" for the first page. Any text is base64url of something: a partner code given as the cursor
+     * itself ({@code after=US-CBP}) decoded to bytes that listed from somewhere else, unsaid.
+     */
+    public static String decode(String cursor, String issued) {
+        String position = decode(cursor);
+        if (!position.isEmpty() && !position.matches(issued)) {
+            throw badCursor();
+        }
+        return position;
+    }
+
     /** The position in {@code cursor}, or "" for the first page. */
-    public static String decode(String cursor) {
+    private static String decode(String cursor) {
         if (cursor == null || cursor.isBlank()) {
             return "";
         }

@@ -20,6 +20,7 @@ import org.cnx.sharing.audit.AuditTrail;
 import org.cnx.sharing.paging.Cursor;
 import org.cnx.sharing.paging.QueryParams;
 import org.cnx.sharing.problem.ProblemMappers;
+import org.cnx.sharing.report.IncomingReport;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -43,7 +44,7 @@ public class PartnerResource {
     public PartnerViews.Page list(@QueryParam("after") String after,
             @QueryParam("limit") @Parameter(description = "1 to 100 (default 50)") String limitText) {
         int limit = QueryParams.limit(limitText);
-        List<PartnerViews.PartnerView> page = service.page(Cursor.decode(after), limit + 1);
+        List<PartnerViews.PartnerView> page = service.page(Cursor.decode(after, IncomingReport.AGENCY), limit + 1);
         boolean more = page.size() > limit;
         List<PartnerViews.PartnerView> items = more ? page.subList(0, limit) : page;
         return new PartnerViews.Page(items, more ? Cursor.encode(items.get(items.size() - 1).code()) : null);
