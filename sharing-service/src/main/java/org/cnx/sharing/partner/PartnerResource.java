@@ -63,7 +63,9 @@ public class PartnerResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Register (201) or replace (200) a partner",
             description = "Outside dev and test the endpoint must be https and resolve to public addresses only "
-                    + "(no loopback, private or link-local ones). Audited as PARTNER_CHANGED.")
+                    + "(no loopback, private or link-local ones). A new endpoint, or active: true again, makes the "
+                    + "partner's deliveries waiting out a retry's backoff due at once (deliveriesDueNow in the event). "
+                    + "Audited as PARTNER_CHANGED.")
     public Response put(@Parameter(description = "partner code, e.g. US-CBP") @PathParam("code") String code,
             @NotNull(message = ProblemMappers.ROOT) PartnerViews.PartnerRequest request) {
         PartnerService.Saved saved = service.put(code, request, AuditTrail.actor(token));
