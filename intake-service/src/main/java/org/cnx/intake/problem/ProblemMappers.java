@@ -163,14 +163,11 @@ public class ProblemMappers {
             return Optional.of(new Problem.FieldError(duplicate.get(), DuplicateFields.MESSAGE));
         }
         if (e instanceof JsonMappingException mapping) {
-            if (mapping.getCause() instanceof StreamConstraintsException limit) { // a number of 1,000 digits, say
-                return Optional.of(new Problem.FieldError(pointer(mapping.getPath()),
-                        "passes a limit of the JSON parser: " + withoutApi(limit)));
-            }
-            if (mapping.getCause() instanceof JsonParseException unparsable) { // in a string: a raw line break, say
-                return Optional.of(new Problem.FieldError(pointer(mapping.getPath()), notWellFormed(unparsable)));
-            }
-            String message = mapping.getPath().isEmpty() ? ROOT // a list, a string or a number for a report, say
+            String message = mapping.getCause() instanceof StreamConstraintsException limit // 1,000 digits, say
+                    ? "passes a limit of the JSON parser: " + withoutApi(limit)
+                    : mapping.getCause() instanceof JsonParseException unparsable // in a string: a raw line break
+                    ? notWellFormed(unparsable)
+                    : mapping.getPath().isEmpty() ? ROOT // a list, a string or a number for a report, say
                     : mapping instanceof UnrecognizedPropertyException ? unknown
                     : mapping instanceof StorableStrings.Refused refused ? refused.getOriginalMessage()
                     : "has the wrong type or format";

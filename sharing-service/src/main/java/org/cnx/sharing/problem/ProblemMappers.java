@@ -107,21 +107,12 @@ public class ProblemMappers {
         if (duplicate.isPresent()) {
             return shape(duplicate.get(), DuplicateFields.MESSAGE, uri);
         }
-        StringBuilder pointer = new StringBuilder();
-        for (JsonMappingException.Reference ref : e.getPath()) {
-            pointer.append('/');
-            if (ref.getFieldName() != null) {
-                pointer.append(ref.getFieldName().replace("~", "~0").replace("/", "~1"));
-            } else if (ref.getIndex() >= 0) {
-                pointer.append(ref.getIndex());
-            }
-        }
         String message = e.getPath().isEmpty() ? ROOT // a list for a partner entry, say
                 : e.getCause() instanceof JsonParseException unparsable ? notWellFormed(unparsable)
                 : e instanceof UnrecognizedPropertyException ? "is not a known field"
                 : e instanceof StorableStrings.Refused refused ? refused.getOriginalMessage()
                 : e instanceof InvalidFormatException ? "has the wrong format" : "has the wrong type";
-        return shape(pointer.length() == 0 ? "/" : pointer.toString(), message, uri);
+        return shape(ProblemPointers.of(e.getPath()), message, uri);
     }
 
     private static Problem shape(String pointer, String message, UriInfo uri) {

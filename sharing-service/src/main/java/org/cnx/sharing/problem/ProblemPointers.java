@@ -1,9 +1,13 @@
 package org.cnx.sharing.problem;
 
+import java.util.List;
+
 import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
 
-/** Bean Validation property paths as JSON Pointers (RFC 6901) into the request body. */
+import com.fasterxml.jackson.databind.JsonMappingException;
+
+/** Bean Validation property paths and Jackson's mapping paths as JSON Pointers (RFC 6901) into the request body. */
 public final class ProblemPointers {
 
     private ProblemPointers() {
@@ -27,6 +31,20 @@ public final class ProblemPointers {
             }
             if (node.getName() != null && node.getKind() != ElementKind.CONTAINER_ELEMENT) {
                 pointer.append('/').append(escape(node.getName()));
+            }
+        }
+        return pointer.length() == 0 ? "/" : pointer.toString();
+    }
+
+    /** Jackson's path to where a body could not be mapped ({@code rules[0].action}) → {@code /rules/0/action}. */
+    public static String of(List<JsonMappingException.Reference> path) {
+        StringBuilder pointer = new StringBuilder();
+        for (JsonMappingException.Reference ref : path) {
+            pointer.append('/');
+            if (ref.getFieldName() != null) {
+                pointer.append(escape(ref.getFieldName()));
+            } else if (ref.getIndex() >= 0) {
+                pointer.append(ref.getIndex());
             }
         }
         return pointer.length() == 0 ? "/" : pointer.toString();
