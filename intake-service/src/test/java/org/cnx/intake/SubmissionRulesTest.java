@@ -271,6 +271,11 @@ class SubmissionRulesTest {
         given().auth().oauth2(token).queryParam("type", "SEIZURE", "PRECURSOR_SHIPMENT").get("/api/v1/reports").then()
                 .statusCode(400).contentType("application/problem+json")
                 .body("detail", equalTo("Query parameter 'type' is given 2 times; it takes one value."));
+        // JAX-RS ignores a name it binds to nothing: the first page of every report answered a lookup by reference
+        given().auth().oauth2(token).queryParam("externalRef", "CBP-0042").get("/api/v1/reports").then()
+                .statusCode(400).contentType("application/problem+json")
+                .body("detail", equalTo("Query parameter 'externalRef' is not one this endpoint reads; it reads type, "
+                        + "since, after, limit."));
         // past PostgreSQL's timestamps (4713 BC to 294276 AD), as a filter or in a forged cursor: it answered a 500
         for (String since : List.of("+999999999-12-31T23:59:59Z", "-999999999-01-01T00:00:00Z")) {
             given().auth().oauth2(token).queryParam("since", since).get("/api/v1/reports").then().statusCode(400)

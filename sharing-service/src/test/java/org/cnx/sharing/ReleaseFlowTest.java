@@ -210,6 +210,13 @@ class ReleaseFlowTest {
                     .get(list).then().statusCode(400).contentType("application/problem+json")
                     .body("detail", equalTo("Query parameter 'partner' is given 2 times; it takes one value."));
         }
+        // JAX-RS ignores a name it binds to nothing: every release answered as if each awaited approval
+        given().auth().oauth2(officer).queryParam("state", "PENDING_APPROVAL").get("/api/v1/releases").then()
+                .statusCode(400).contentType("application/problem+json")
+                .body("detail", equalTo("Query parameter 'state' is not one this endpoint reads; it reads status, "
+                        + "partner, reportId, after, limit."));
+        given().auth().oauth2(officer).queryParam("partnerCode", "US-CBP").get("/api/v1/deliveries").then()
+                .statusCode(400).body("detail", startsWith("Query parameter 'partnerCode' is not one"));
         given().auth().oauth2(officer).queryParam("status", "PENDING_APPROVAL").queryParam("limit", "100")
                 .queryParam("partner", "US-CBP").get("/api/v1/releases").then().statusCode(200);
     }

@@ -9,6 +9,7 @@ import static org.cnx.audit.TestEvents.post;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -201,6 +202,16 @@ class EventQueryTest {
                     .contentType("application/problem+json")
                     .body("detail", equalTo("Query parameter 'action' is given 2 times; it takes one value."));
         }
+        // JAX-RS ignores a name it binds to nothing: a typo exported the whole log, a limit on the export was dropped
+        given().header("Authorization", "Bearer " + auditor).get(EVENTS + "/export?format=csv&acton=ACCESS_DENIED")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("detail", equalTo("Query parameter 'acton' is not one this endpoint reads; it reads format, "
+                        + "from, to, action, agency, actor, reportId, outcome."));
+        given().header("Authorization", "Bearer " + auditor).get(EVENTS + "/export?format=ndjson&limit=10").then()
+                .statusCode(400).body("detail", startsWith("Query parameter 'limit' is not one this endpoint reads"));
+        given().header("Authorization", "Bearer " + auditor).get(EVENTS + "?deliveryId=" + UUID.randomUUID()).then()
+                .statusCode(400).body("detail", equalTo("Query parameter 'deliveryId' is not one this endpoint "
+                        + "reads; it reads from, to, action, agency, actor, reportId, outcome, after, limit."));
         // past PostgreSQL's timestamps (4713 BC to 294276 AD): it answered a 500
         for (String name : List.of("from", "to")) {
             given().header("Authorization", "Bearer " + auditor).queryParam(name, "+999999999-12-31T23:59:59Z")
