@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
@@ -80,10 +81,14 @@ class DeliveryTest {
     }
 
     private void register(String code, String baseUrl, boolean active) {
+        register(code, baseUrl, "AMBER", active);
+    }
+
+    private void register(String code, String baseUrl, String maxTlp, boolean active) {
         given().auth().oauth2(admin).contentType("application/json").body("""
                 {"name":"Test partner %s","country":"MX","endpoint":"%s/partners/%s/deliveries",
-                 "acceptedTypes":["PRECURSOR_SHIPMENT"],"maxTlp":"AMBER","active":%s}"""
-                .formatted(code, baseUrl, code, active))
+                 "acceptedTypes":["PRECURSOR_SHIPMENT"],"maxTlp":"%s","active":%s}"""
+                .formatted(code, baseUrl, code, maxTlp, active))
                 .put("/api/v1/partners/" + code).then().statusCode(org.hamcrest.Matchers.oneOf(200, 201));
         if (!registered.contains(code)) {
             registered.add(code);
@@ -92,6 +97,12 @@ class DeliveryTest {
 
     private void stub(MappingBuilder mapping) {
         stubs.add(partners.stubFor(mapping));
+    }
+
+    /** The partner's endpoint answers 503 with Retry-After: 3600, until {@link #unstub()}. */
+    private void busyForAnHour(String partner) {
+        stub(post(urlEqualTo("/partners/" + partner + "/deliveries"))
+                .willReturn(aResponse().withStatus(503).withHeader("Retry-After", "3600")));
     }
 
     /** Removes this test's stubs: the catch-all of FakePartners answers 200 again. */
@@ -227,11 +238,7 @@ class DeliveryTest {
         assertEquals(false, health.get("active"));
         assertEquals(2, health.get("backlog"));
         assertNotNull(health.get("disabledAt"));
-        Map<String, Object> disabled = await().atMost(Duration.ofSeconds(15)).until(() -> PartnerInbox
-                .auditEvents(partners).stream().filter(e -> "PARTNER_CHANGED".equals(e.get("action"))
-                        && "MX-GONE".equals(((Map<?, ?>) e.get("subject")).get("partner"))
-                        && "DISABLED".equals(((Map<?, ?>) e.get("details")).get("change")))
-                .toList(), l -> !l.isEmpty()).get(0);
+        Map<String, Object> disabled = partnerChanged("MX-GONE", d -> "DISABLED".equals(d.get("change")));
         assertEquals("cnx-sharing", PartnerInbox.actorOf(disabled));
 
         // the partner fixed its endpoint; an exchange-admin re-enables it and the waiting deliveries go
@@ -246,13 +253,11 @@ class DeliveryTest {
     @Test
     void aPartnersNewEndpointGetsTheDeliveriesWaitingOutABackoffAtOnce() {
         register("MX-MOVED", true);
-        stub(post(urlEqualTo("/partners/MX-MOVED/deliveries"))
-                .willReturn(aResponse().withStatus(503).withHeader("Retry-After", "3600")));
+        busyForAnHour("MX-MOVED");
         UUID report = handOverTo("MX-MOVED");
         UUID unchanged = UUID.randomUUID();
         register("MX-STAYS", true);
-        stub(post(urlEqualTo("/partners/MX-STAYS/deliveries"))
-                .willReturn(aResponse().withStatus(503).withHeader("Retry-After", "3600")));
+        busyForAnHour("MX-STAYS");
         Reports.handOver(Reports.message(unchanged, "US-CBP", "US", "GREEN", "{\"releasableTo\":[\"MX-STAYS\"]}"))
                 .statusCode(200);
         for (UUID waiting : List.of(report, unchanged)) {
@@ -269,14 +274,94 @@ class DeliveryTest {
         register("MX-STAYS", true); // the same endpoint: nothing to retry early
         await().atMost(Duration.ofSeconds(15)).until(() -> statusOf(report), "DELIVERED"::equals);
         assertEquals(2, requestsTo("MX-MOVED", report).size());
-        Map<String, Object> moved = await().atMost(Duration.ofSeconds(15)).until(() -> PartnerInbox
-                .auditEvents(partners).stream().filter(e -> "PARTNER_CHANGED".equals(e.get("action"))
-                        && "MX-MOVED".equals(((Map<?, ?>) e.get("subject")).get("partner"))
-                        && ((Map<?, ?>) e.get("details")).containsKey("deliveriesDueNow"))
-                .toList(), l -> !l.isEmpty()).get(0);
+        Map<String, Object> moved = partnerChanged("MX-MOVED", d -> d.containsKey("deliveriesDueNow"));
         assertEquals(1, ((Map<?, ?>) moved.get("details")).get("deliveriesDueNow"));
         assertEquals("PENDING", statusOf(unchanged));
         assertEquals(1, requestsTo("MX-STAYS", unchanged).size());
+    }
+
+    @Test
+    void aPartnersLoweredClearanceCancelsWhatWaitsAboveIt() {
+        register("MX-LOWERED", true);
+        busyForAnHour("MX-LOWERED");
+        String handling = "{\"releasableTo\":[\"MX-LOWERED\"]}";
+        UUID approved = UUID.randomUUID();
+        UUID awaiting = UUID.randomUUID();
+        UUID green = UUID.randomUUID();
+        Reports.handOver(Reports.message(approved, "US-CBP", "US", "AMBER", handling),
+                Reports.message(awaiting, "US-CBP", "US", "AMBER", handling),
+                Reports.message(green, "US-CBP", "US", "GREEN", handling)).statusCode(200);
+        String approvedRelease = releaseOf(approved, "MX-LOWERED");
+        String awaitingRelease = releaseOf(awaiting, "MX-LOWERED");
+        given().auth().oauth2(usOfficer).contentType("application/json").body("{}")
+                .post("/api/v1/releases/" + approvedRelease + "/approvals").then().statusCode(200);
+        for (UUID waiting : List.of(approved, green)) {
+            await().atMost(Duration.ofSeconds(15)).until(() -> deliveryOf(waiting), d -> d.getInt("attempts") == 1
+                    && d.getString("nextAttemptAt") != null);
+        }
+
+        // the partner's clearance drops to GREEN: the AMBER record waiting out its backoff went out on the retry, and
+        // an officer could still approve the other AMBER release to it
+        register("MX-LOWERED", partners.baseUrl(), "GREEN", true);
+        for (String release : List.of(approvedRelease, awaitingRelease)) {
+            given().auth().oauth2(usOfficer).get("/api/v1/releases/" + release).then().statusCode(200)
+                    .body("status", equalTo("CANCELLED")).body("rejectionReason",
+                            equalTo("MX-LOWERED is now cleared up to TLP:GREEN, and this report is TLP:AMBER"));
+        }
+        assertEquals("CANCELLED", statusOf(approved));
+        assertEquals("PENDING", statusOf(green), "GREEN is within the clearance: it still goes");
+        given().auth().oauth2(usOfficer).contentType("application/json").body("{}")
+                .post("/api/v1/releases/" + awaitingRelease + "/approvals").then().statusCode(409)
+                .body("detail", equalTo("The release is CANCELLED (MX-LOWERED is now cleared up to TLP:GREEN, and "
+                        + "this report is TLP:AMBER), not waiting for approval."));
+        Map<String, Object> changed = partnerChanged("MX-LOWERED", d -> d.containsKey("releasesCancelled"));
+        assertEquals(2, ((Map<?, ?>) changed.get("details")).get("releasesCancelled"));
+        for (UUID report : List.of(approved, awaiting)) {
+            Map<String, Object> cancelled = await().atMost(Duration.ofSeconds(15)).until(() -> PartnerInbox
+                    .auditEvents(partners, report, "RELEASE_CANCELLED"), l -> !l.isEmpty()).get(0);
+            assertEquals("admin-delivery", PartnerInbox.actorOf(cancelled));
+        }
+
+        // the partner answers again (at a new address, so that nothing waits out the hour): only GREEN goes
+        unstub();
+        register("MX-LOWERED", partners.baseUrl().replace("localhost", "127.0.0.1"), "GREEN", true);
+        await().atMost(Duration.ofSeconds(15)).until(() -> statusOf(green), "DELIVERED"::equals);
+        assertEquals(1, requestsTo("MX-LOWERED", approved).size(), "the AMBER record is not sent again");
+        assertEquals(0, requestsTo("MX-LOWERED", awaiting).size());
+        assertEquals("CANCELLED", statusOf(approved));
+    }
+
+    @Test
+    void aReportTypeAPartnerNoLongerAcceptsIsNotSentOnTheRetry() {
+        register("MX-RETYPED", true);
+        busyForAnHour("MX-RETYPED");
+        UUID report = handOverTo("MX-RETYPED");
+        await().atMost(Duration.ofSeconds(15)).until(() -> deliveryOf(report), d -> d.getInt("attempts") == 1);
+
+        given().auth().oauth2(admin).contentType("application/json").body("""
+                {"name":"Test partner MX-RETYPED","country":"MX","endpoint":"%s/partners/MX-RETYPED/deliveries",
+                 "acceptedTypes":["SEIZURE"],"maxTlp":"AMBER","active":true}""".formatted(partners.baseUrl()))
+                .put("/api/v1/partners/MX-RETYPED").then().statusCode(200);
+        assertEquals("CANCELLED", statusOf(report));
+        given().auth().oauth2(usOfficer).get("/api/v1/releases/" + releaseOf(report, "MX-RETYPED")).then()
+                .statusCode(200).body("status", equalTo("CANCELLED"))
+                .body("rejectionReason", equalTo("MX-RETYPED no longer accepts PRECURSOR_SHIPMENT reports"));
+    }
+
+    /** The first PARTNER_CHANGED event of {@code partner} whose details match, once audit-service has it. */
+    private Map<String, Object> partnerChanged(String partner, Predicate<Map<?, ?>> details) {
+        return await().atMost(Duration.ofSeconds(15)).until(() -> PartnerInbox.auditEvents(partners).stream()
+                .filter(e -> "PARTNER_CHANGED".equals(e.get("action"))
+                        && partner.equals(((Map<?, ?>) e.get("subject")).get("partner"))
+                        && details.test((Map<?, ?>) e.get("details")))
+                .toList(), l -> !l.isEmpty()).get(0);
+    }
+
+    /** The id of the report's release to {@code partner}, as the US officer lists it. */
+    private String releaseOf(UUID reportId, String partner) {
+        return await().atMost(Duration.ofSeconds(15)).until(() -> given().auth().oauth2(usOfficer)
+                .queryParam("reportId", reportId).queryParam("partner", partner).get("/api/v1/releases").then()
+                .statusCode(200).extract().jsonPath().<String>getList("items.id"), ids -> ids.size() == 1).get(0);
     }
 
     @Test

@@ -20,9 +20,11 @@ import org.cnx.sharing.audit.AuditEvent;
 import org.cnx.sharing.audit.AuditTrail;
 import org.cnx.sharing.delivery.Deliveries;
 import org.cnx.sharing.policy.Recipient;
+import org.cnx.sharing.policy.Tlp;
 import org.cnx.sharing.problem.Problem;
 import org.cnx.sharing.problem.ProblemException;
 import org.cnx.sharing.problem.ProblemPointers;
+import org.cnx.sharing.release.Clearances;
 import org.cnx.sharing.report.IncomingReport;
 
 /** The partner registry: every change is audited as PARTNER_CHANGED with the admin who made it. */
@@ -37,14 +39,16 @@ public class PartnerService {
     private final AuditTrail audit;
     private final Validator validator;
     private final Deliveries deliveries;
+    private final Clearances clearances;
 
     PartnerService(PartnerRepository partners, EndpointGuard guard, AuditTrail audit, Validator validator,
-            Deliveries deliveries) {
+            Deliveries deliveries, Clearances clearances) {
         this.partners = partners;
         this.guard = guard;
         this.audit = audit;
         this.validator = validator;
         this.deliveries = deliveries;
+        this.clearances = clearances;
     }
 
     public Optional<PartnerViews.PartnerView> find(String code) {
@@ -101,6 +105,15 @@ public class PartnerService {
         }
         PartnerViews.PartnerView view = PartnerMapper.view(partner);
         details.put("partner", view);
+        AuditTrail.Batch cancellations = audit.batch();
+        if (!created) {
+            // what waits for approval or delivery holds to the clearance as it is now, not as it was when decided
+            int cancelled = clearances.narrowed(code, Tlp.parse(partner.maxTlp).orElse(Tlp.CLEAR),
+                    request.acceptedTypes(), actor, cancellations);
+            if (cancelled > 0) {
+                details.put("releasesCancelled", cancelled);
+            }
+        }
         if (reachableAnew) {
             int due = deliveries.dueNow(code);
             if (due > 0) {
@@ -108,6 +121,7 @@ public class PartnerService {
             }
         }
         audit.record("PARTNER_CHANGED", "SUCCESS", actor, subject(code), null, details);
+        cancellations.record();
         return new Saved(view, created);
     }
 

@@ -218,8 +218,9 @@ public class ReleaseService {
     }
 
     private static ProblemException notPending(Release release) {
+        String why = release.rejectionReason == null ? "" : " (" + release.rejectionReason + ")";
         return new ProblemException(409, "not-pending", "Conflict",
-                "The release is " + release.status + ", not waiting for approval.");
+                "The release is " + release.status + why + ", not waiting for approval.");
     }
 
     /** Another country's release exists but is not the officer's to govern: 403, audited; an unknown id: 404. */
