@@ -111,6 +111,23 @@ class SubmissionRulesTest {
     }
 
     @Test
+    void anEmptyOrRepeatedKeyIs400AndCreatesNothing() {
+        // an empty key (a client's unset variable) was taken for none, and of two keys the first alone: the report
+        // was accepted either way, without the retry protection the client believed it had asked for
+        String token = freshPartner("US");
+        given().auth().oauth2(token).contentType("application/json").header("Idempotency-Key", "")
+                .body(Bodies.founding("IDEM-EMPTY")).post("/api/v1/reports").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://cnx.example/problems/bad-idempotency-key"))
+                .body("detail", equalTo("Idempotency-Key must be 1 to 255 visible ASCII characters."));
+        given().auth().oauth2(token).contentType("application/json").header("Idempotency-Key", "k-1", "k-2")
+                .body(Bodies.founding("IDEM-TWICE")).post("/api/v1/reports").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", equalTo("Idempotency-Key is given 2 times; a request takes one key."));
+        assertEquals(0, count(token));
+    }
+
+    @Test
     void fiftyConcurrentPostsWithOneKeyCreateExactlyOneReport() throws Exception {
         String token = freshPartner("US");
         String key = "retry-storm-" + UUID.randomUUID();

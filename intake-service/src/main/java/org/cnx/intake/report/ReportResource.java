@@ -32,6 +32,8 @@ import org.cnx.intake.problem.ProblemException;
 import org.cnx.intake.problem.ProblemMappers;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -40,6 +42,8 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.vertx.core.http.HttpServerRequest;
 
 @Path("/api/v1/reports")
 @Produces(MediaType.APPLICATION_JSON)
@@ -50,6 +54,7 @@ public class ReportResource {
     public record WithdrawalRequest(@NotBlank @Size(max = 2000) String reason) {
     }
 
+    private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     private static final int MAX_KEY_LENGTH = 255;
 
     private final ReportService service;
@@ -82,15 +87,17 @@ public class ReportResource {
     @APIResponse(responseCode = "413", description = "Body larger than the configured limit (256 KiB)")
     @APIResponse(responseCode = "415", description = "Not application/json, or compressed (Content-Encoding)")
     @APIResponse(responseCode = "422", description = "Idempotency-Key reused with another body")
+    @Parameter(name = IDEMPOTENCY_KEY, in = ParameterIn.HEADER, schema = @Schema(type = SchemaType.STRING),
+            description = "IETF Idempotency-Key: once, 1 to 255 visible ASCII characters")
     public Response submit(
             @RequestBody(required = true, content = @Content(schema = @Schema(implementation = ReportRequest.class))) byte[] body,
-            @Parameter(description = "IETF Idempotency-Key") @HeaderParam("Idempotency-Key") String idempotencyKey,
-            @Parameter(hidden = true) @HeaderParam(HttpHeaders.CONTENT_ENCODING) String contentEncoding) {
+            @Parameter(hidden = true) @HeaderParam(HttpHeaders.CONTENT_ENCODING) String contentEncoding,
+            HttpServerRequest http) {
         Caller caller = Caller.of(token);
         String payloadSha256 = ReportService.sha256(body);
         try {
             checkContentEncoding(contentEncoding);
-            checkIdempotencyKey(idempotencyKey);
+            String idempotencyKey = idempotencyKey(http.headers().getAll(IDEMPOTENCY_KEY));
             ReportRequest request = parse(body);
             ReportService.Submission submission = service.submit(caller, request, payloadSha256, idempotencyKey);
             Response.ResponseBuilder response = Response.status(submission.status())
@@ -156,11 +163,24 @@ public class ReportResource {
         }
     }
 
-    private void checkIdempotencyKey(String key) {
-        if (key != null && (key.isEmpty() || key.length() > MAX_KEY_LENGTH || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
+    /**
+     * The request's one Idempotency-Key, or null. An empty one (a client's unset variable) was taken for none, and of
+     * two the first alone: either way the retry the key was sent to protect was not what the client believed.
+     */
+    private static String idempotencyKey(List<String> keys) {
+        if (keys.isEmpty()) {
+            return null;
+        }
+        if (keys.size() > 1) {
+            throw new ProblemException(400, "bad-idempotency-key", "Bad Request",
+                    "Idempotency-Key is given " + keys.size() + " times; a request takes one key.");
+        }
+        String key = keys.get(0);
+        if (key.isEmpty() || key.length() > MAX_KEY_LENGTH || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
             throw new ProblemException(400, "bad-idempotency-key", "Bad Request",
                     "Idempotency-Key must be 1 to 255 visible ASCII characters.");
         }
+        return key;
     }
 
     private ReportRequest parse(byte[] body) {
