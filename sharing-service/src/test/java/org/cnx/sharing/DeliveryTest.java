@@ -332,11 +332,13 @@ class DeliveryTest {
     }
 
     @Test
-    void aReportTypeAPartnerNoLongerAcceptsIsNotSentOnTheRetry() {
+    void aReportTypeAPartnerNoLongerAcceptsIsNotSentOnTheRetryNorReplayed() {
         register("MX-RETYPED", true);
+        UUID refused = handOverTo("MX-RETYPED", 422);
         busyForAnHour("MX-RETYPED");
         UUID report = handOverTo("MX-RETYPED");
         await().atMost(Duration.ofSeconds(15)).until(() -> deliveryOf(report), d -> d.getInt("attempts") == 1);
+        assertEquals("FAILED", statusOf(refused));
 
         given().auth().oauth2(admin).contentType("application/json").body("""
                 {"name":"Test partner MX-RETYPED","country":"MX","endpoint":"%s/partners/MX-RETYPED/deliveries",
@@ -346,6 +348,21 @@ class DeliveryTest {
         given().auth().oauth2(usOfficer).get("/api/v1/releases/" + releaseOf(report, "MX-RETYPED")).then()
                 .statusCode(200).body("status", equalTo("CANCELLED"))
                 .body("rejectionReason", equalTo("MX-RETYPED no longer accepts PRECURSOR_SHIPMENT reports"));
+        // a failed delivery an officer could have replayed to the partner as it now is
+        assertEquals("CANCELLED", statusOf(refused));
+        given().auth().oauth2(usOfficer).post("/api/v1/deliveries/" + deliveryOf(refused).getString("id")
+                + "/redelivery").then().statusCode(409);
+    }
+
+    /** Hands a report over to {@code partner}, whose endpoint refuses it with {@code status}, once delivery failed. */
+    private UUID handOverTo(String partner, int status) {
+        UUID id = UUID.randomUUID();
+        stub(post(urlEqualTo("/partners/" + partner + "/deliveries")).withRequestBody(containing(id.toString()))
+                .willReturn(aResponse().withStatus(status)));
+        Reports.handOver(Reports.message(id, "US-CBP", "US", "GREEN", "{\"releasableTo\":[\"" + partner + "\"]}"))
+                .statusCode(200);
+        await().atMost(Duration.ofSeconds(15)).until(() -> statusOf(id), "FAILED"::equals);
+        return id;
     }
 
     /** The first PARTNER_CHANGED event of {@code partner} whose details match, once audit-service has it. */

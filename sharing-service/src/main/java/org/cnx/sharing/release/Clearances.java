@@ -18,8 +18,8 @@ import org.cnx.sharing.policy.Tlp;
  * A partner's clearance narrowed by an exchange-admin (a lower maximum TLP, a report type it no longer accepts)
  * holds from that moment for what had not left yet, not only for reports decided afterwards. Its releases waiting
  * for approval that the new clearance does not cover are cancelled, so that no officer can approve them; so are its
- * released records still waiting to go out, or dead and replayable, whose deliveries are cancelled with them. A
- * record already delivered stays delivered: it was cleared when it went.
+ * released records still waiting to go out, or dead or failed and so replayable, whose deliveries are cancelled with
+ * them. A record already delivered stays delivered: it was cleared when it went.
  */
 @ApplicationScoped
 public class Clearances {
@@ -41,12 +41,13 @@ public class Clearances {
             + " AND r.status = 'PENDING_APPROVAL' RETURNING r.id, r.report_id, r.payload_sha256, r.rejection_reason";
 
     /**
-     * Record deliveries not delivered (pending, in flight, or dead): the delivery and its release are cancelled. An
-     * attempt in flight may still land; the relay then records it without undoing the cancellation.
+     * Record deliveries not delivered (pending, in flight, dead or failed: the last two an officer could replay): the
+     * delivery and its release are cancelled. An attempt in flight may still land; the relay then records it without
+     * undoing the cancellation.
      */
     private static final String CANCEL_UNDELIVERED = "WITH cut AS (UPDATE delivery d SET status = 'CANCELLED' "
             + "FROM release r, shared_report s WHERE d.release_id = r.id AND d.kind = 'RECORD' "
-            + "AND d.status IN ('PENDING', 'DEAD') AND " + BEYOND
+            + "AND d.status IN ('PENDING', 'DEAD', 'FAILED') AND " + BEYOND
             + " RETURNING d.id, d.release_id, d.status AS was, d.attempts) "
             + "UPDATE release r SET status = 'CANCELLED', closed_at = now(), rejection_reason = " + REASON
             + " FROM cut, shared_report s WHERE r.id = cut.release_id AND s.id = r.report_id "
