@@ -354,6 +354,38 @@ class DeliveryTest {
                 + "/redelivery").then().statusCode(409);
     }
 
+    @Test
+    void aPartnerRemovedFromTheRegistryGetsNothingDecidedForItWhenItsCodeComesBack() {
+        register("MX-REMOVED", true);
+        busyForAnHour("MX-REMOVED");
+        String handling = "{\"releasableTo\":[\"MX-REMOVED\"]}";
+        UUID released = UUID.randomUUID();
+        UUID awaiting = UUID.randomUUID();
+        Reports.handOver(Reports.message(released, "US-CBP", "US", "GREEN", handling),
+                Reports.message(awaiting, "US-CBP", "US", "AMBER", handling)).statusCode(200);
+        String awaitingRelease = releaseOf(awaiting, "MX-REMOVED");
+        await().atMost(Duration.ofSeconds(15)).until(() -> deliveryOf(released), d -> d.getInt("attempts") == 1);
+
+        given().auth().oauth2(admin).delete("/api/v1/partners/MX-REMOVED").then().statusCode(204);
+        for (UUID report : List.of(released, awaiting)) {
+            given().auth().oauth2(usOfficer).get("/api/v1/releases/" + releaseOf(report, "MX-REMOVED")).then()
+                    .statusCode(200).body("status", equalTo("CANCELLED"))
+                    .body("rejectionReason", equalTo("MX-REMOVED was removed from the registry"));
+        }
+        assertEquals("CANCELLED", statusOf(released));
+        Map<String, Object> deleted = partnerChanged("MX-REMOVED", d -> "DELETED".equals(d.get("change")));
+        assertEquals(2, ((Map<?, ?>) deleted.get("details")).get("releasesCancelled"));
+
+        // the code is registered again, for another agency's endpoint: what was decided for the old one stays put
+        unstub();
+        register("MX-REMOVED", partners.baseUrl().replace("localhost", "127.0.0.1"), true);
+        given().auth().oauth2(usOfficer).contentType("application/json").body("{}")
+                .post("/api/v1/releases/" + awaitingRelease + "/approvals").then().statusCode(409);
+        await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        assertEquals(1, requestsTo("MX-REMOVED", released).size(), "the record is not sent to the new registration");
+        assertEquals("CANCELLED", statusOf(released));
+    }
+
     /** Hands a report over to {@code partner}, whose endpoint refuses it with {@code status}, once delivery failed. */
     private UUID handOverTo(String partner, int status) {
         UUID id = UUID.randomUUID();

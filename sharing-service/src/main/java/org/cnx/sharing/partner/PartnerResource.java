@@ -81,8 +81,10 @@ public class PartnerResource {
     @DELETE
     @Path("/{code}")
     @Operation(summary = "Remove a partner from the registry (audited as PARTNER_CHANGED)",
-            description = "It gets no further decisions; deliveries still queued for it fail (audited DELIVERY_FAILED) "
-                    + "within cnx.delivery.housekeeping-interval.")
+            description = "It gets no further decisions. Its releases waiting for approval, and its records not yet "
+                    + "delivered, are CANCELLED (a RELEASE_CANCELLED event each, releasesCancelled in this one), so "
+                    + "that nothing decided for it goes to a partner registered later under the same code; recalls "
+                    + "still queued for it fail (audited DELIVERY_FAILED) within cnx.delivery.housekeeping-interval.")
     public Response delete(@PathParam("code") String code) {
         service.delete(code, AuditTrail.actor(token));
         return Response.noContent().build();

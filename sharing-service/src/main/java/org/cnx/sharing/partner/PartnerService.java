@@ -136,7 +136,13 @@ public class PartnerService {
         details.put("change", "DELETED");
         details.put("before", PartnerMapper.view(partner));
         partners.delete(partner);
+        AuditTrail.Batch cancellations = audit.batch();
+        int cancelled = clearances.removed(code, actor, cancellations);
+        if (cancelled > 0) {
+            details.put("releasesCancelled", cancelled);
+        }
         audit.record("PARTNER_CHANGED", "SUCCESS", actor, subject(code), null, details);
+        cancellations.record();
     }
 
     /**

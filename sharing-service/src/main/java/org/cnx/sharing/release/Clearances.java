@@ -29,7 +29,8 @@ public class Clearances {
      * whatever its type.
      */
     private static final String REASON = """
-            CASE WHEN s.tlp <> ALL(CAST(?1 AS text[]))
+            CASE WHEN ?5 THEN format('%s was removed from the registry', r.partner)
+                 WHEN s.tlp <> ALL(CAST(?1 AS text[]))
                  THEN format('%s is now cleared up to TLP:%s, and this report is TLP:%s', r.partner, ?2, s.tlp)
                  ELSE format('%s no longer accepts %s reports', r.partner, s.type) END""";
 
@@ -69,11 +70,25 @@ public class Clearances {
             AuditTrail.Batch events) {
         String[] cleared = Arrays.stream(Tlp.values()).filter(t -> t.atMost(maxTlp)).map(Tlp::label)
                 .toArray(String[]::new);
-        String[] types = acceptedTypes.toArray(String[]::new);
-        List<Object[]> waiting = rows(CANCEL_PENDING_APPROVAL, cleared, maxTlp, partner, types);
+        return cancel(partner, cleared, maxTlp, acceptedTypes.toArray(String[]::new), false, admin, events);
+    }
+
+    /**
+     * Cancels all that waits for a partner an exchange-admin removed from the registry: an approval would have
+     * scheduled a delivery to nowhere, and a partner registered later under the same code (another endpoint, another
+     * clearance) would have got it, or a replay. Returns how many releases were cancelled.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public int removed(String partner, AuditEvent.Actor admin, AuditTrail.Batch events) {
+        return cancel(partner, new String[0], Tlp.CLEAR, new String[0], true, admin, events);
+    }
+
+    private int cancel(String partner, String[] cleared, Tlp maxTlp, String[] types, boolean removed,
+            AuditEvent.Actor admin, AuditTrail.Batch events) {
+        List<Object[]> waiting = rows(CANCEL_PENDING_APPROVAL, cleared, maxTlp, partner, types, removed);
         waiting.forEach(row -> events.add("RELEASE_CANCELLED", "SUCCESS", admin, subject(row, partner),
                 (String) row[2], details((String) row[3], "PENDING_APPROVAL")));
-        List<Object[]> undelivered = rows(CANCEL_UNDELIVERED, cleared, maxTlp, partner, types);
+        List<Object[]> undelivered = rows(CANCEL_UNDELIVERED, cleared, maxTlp, partner, types, removed);
         undelivered.forEach(row -> {
             Map<String, Object> details = details((String) row[3], "RELEASED");
             details.put("cancelledDeliveryId", row[4].toString());
@@ -84,9 +99,10 @@ public class Clearances {
     }
 
     @SuppressWarnings("unchecked")
-    private List<Object[]> rows(String sql, String[] cleared, Tlp maxTlp, String partner, String[] types) {
+    private List<Object[]> rows(String sql, String[] cleared, Tlp maxTlp, String partner, String[] types,
+            boolean removed) {
         return em.createNativeQuery(sql).setParameter(1, cleared).setParameter(2, maxTlp.label())
-                .setParameter(3, partner).setParameter(4, types).getResultList();
+                .setParameter(3, partner).setParameter(4, types).setParameter(5, removed).getResultList();
     }
 
     private static AuditEvent.Subject subject(Object[] row, String partner) {
