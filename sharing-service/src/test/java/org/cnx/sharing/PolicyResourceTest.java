@@ -1,5 +1,8 @@
 package org.cnx.sharing;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
@@ -13,8 +16,11 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -28,6 +34,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -130,6 +137,67 @@ class PolicyResourceTest {
             assertFalse(record.getMap("report").containsKey("title"), request.getBodyAsString());
             assertEquals(List.of(Map.of("path", "/title", "op", "drop")), record.getList("withheld"));
         }
+    }
+
+    @Test
+    void aNewVersionCancelsWhatItDeniesOfWhatHasNotLeftAndLeavesWhatItAllows() {
+        // both US partners busy for an hour: the released records wait out their backoff
+        List<StubMapping> busy = List.of("US-CBP", "US-DEA").stream().map(code -> partners.stubFor(
+                post(urlEqualTo("/partners/" + code + "/deliveries")).willReturn(aResponse().withStatus(503)
+                        .withHeader("Retry-After", "3600")))).toList();
+        try {
+            UUID green = UUID.randomUUID();
+            UUID amber = UUID.randomUUID();
+            Reports.handOver(Reports.message(green, "CN-GACC", "CN", Instant.now(), "[]", """
+                    {"externalRef":"REF-%s","type":"SEIZURE","title":"2 kg fentanyl","tlp":"GREEN",
+                     "handling":{"releasableTo":["US-CBP","US-DEA"]}}""".formatted(green)),
+                    Reports.message(amber, "CN-GACC", "CN", "AMBER", "{\"releasableTo\":[\"US-DEA\"]}"))
+                    .statusCode(200);
+            String officer = Reports.officer("CN-NNCC", "CN", "officer-cn-p");
+            await().atMost(Duration.ofSeconds(15)).until(() -> deliveriesOf(officer, green, "attempts"),
+                    List.of(1, 1)::equals);
+            assertEquals("PENDING_APPROVAL", releaseOf(officer, amber, "US-DEA").getString("status"));
+
+            // the new version denies anything to US-CBP and AMBER to anyone: the GREEN record waiting for US-CBP went
+            // out on its retry, and an officer could still approve the AMBER release
+            int version = given().auth().oauth2(admin).contentType("application/json").body(NO_TITLES)
+                    .put("/api/v1/policy").then().statusCode(200).extract().path("version");
+            JsonPath toCbp = releaseOf(officer, green, "US-CBP");
+            assertEquals("CANCELLED", toCbp.getString("status"));
+            assertTrue(toCbp.getString("rejectionReason").startsWith("policy version " + version + " denies it: "),
+                    toCbp.getString("rejectionReason"));
+            assertEquals(List.of("CANCELLED", "PENDING"), deliveriesOf(officer, green, "status"));
+            JsonPath toDea = releaseOf(officer, amber, "US-DEA");
+            assertEquals("CANCELLED", toDea.getString("status"));
+            assertEquals("policy version " + version + " denies it: no rule of the policy matches: denied by default",
+                    toDea.getString("rejectionReason"));
+            given().auth().oauth2(officer).contentType("application/json").body("{}")
+                    .post("/api/v1/releases/" + toDea.getString("id") + "/approvals").then().statusCode(409);
+            assertEquals("RELEASED", releaseOf(officer, green, "US-DEA").getString("status"),
+                    "the new version still releases GREEN to US-DEA: as decided, it waits for the partner");
+            for (UUID report : List.of(green, amber)) {
+                Map<String, Object> cancelled = await().atMost(Duration.ofSeconds(15)).until(() -> PartnerInbox
+                        .auditEvents(partners, report, "RELEASE_CANCELLED"), l -> !l.isEmpty()).get(0);
+                assertEquals("admin-policy", PartnerInbox.actorOf(cancelled));
+            }
+        } finally {
+            busy.forEach(partners::removeStub);
+        }
+    }
+
+    /** What {@code field} holds in each of the report's deliveries, to US-CBP then US-DEA, as the officer lists them. */
+    private static List<Object> deliveriesOf(String officer, UUID reportId, String field) {
+        List<Map<String, Object>> items = given().auth().oauth2(officer).queryParam("reportId", reportId)
+                .get("/api/v1/deliveries").then().statusCode(200).extract().jsonPath().getList("items");
+        return items.stream().sorted(Comparator.comparing(d -> (String) d.get("partner"))).map(d -> d.get(field))
+                .toList();
+    }
+
+    private static JsonPath releaseOf(String officer, UUID reportId, String partner) {
+        String id = given().auth().oauth2(officer).queryParam("reportId", reportId).queryParam("partner", partner)
+                .get("/api/v1/releases").then().statusCode(200).extract().path("items[0].id");
+        return given().auth().oauth2(officer).get("/api/v1/releases/" + id).then().statusCode(200).extract()
+                .jsonPath();
     }
 
     @Test

@@ -18,7 +18,7 @@ public final class PartnerMapper {
     }
 
     /** What the policy sees of the partner; an unreadable maximum TLP admits nothing above CLEAR. */
-    static Recipient recipient(String code, String country, String acceptedTypes, String maxTlp) {
+    public static Recipient recipient(String code, String country, String acceptedTypes, String maxTlp) {
         return new Recipient(code, country, new LinkedHashSet<>(types(acceptedTypes)),
                 Tlp.parse(maxTlp).orElse(Tlp.CLEAR));
     }

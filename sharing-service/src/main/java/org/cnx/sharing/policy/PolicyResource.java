@@ -60,8 +60,11 @@ public class PolicyResource {
     @Operation(summary = "Publish a new version of the policy",
             description = "The body becomes the next version and is in force for every report received from then on; "
                     + "earlier versions stay readable. Rules are tried in order, the first match decides, no match "
-                    + "denies. Audited as POLICY_CHANGED with the publishing admin. 412 when If-Match names another "
-                    + "version than the one in force.")
+                    + "denies. What has not left yet (releases waiting for approval, released records not delivered) "
+                    + "is decided again: what the new version denies is CANCELLED with the reason (releasesCancelled "
+                    + "in the event, a RELEASE_CANCELLED event each); what it allows stays as decided. Audited as "
+                    + "POLICY_CHANGED with the publishing admin. 412 when If-Match names another version than the one "
+                    + "in force.")
     public Response publish(
             @Parameter(description = "the version this change is based on, as the ETag of GET /api/v1/policy")
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,

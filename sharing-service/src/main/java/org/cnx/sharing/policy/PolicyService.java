@@ -24,6 +24,7 @@ import org.cnx.sharing.audit.AuditTrail;
 import org.cnx.sharing.problem.Problem;
 import org.cnx.sharing.problem.ProblemException;
 import org.cnx.sharing.problem.ProblemPointers;
+import org.cnx.sharing.release.Clearances;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -42,14 +43,17 @@ public class PolicyService {
     private final AuditTrail audit;
     private final ObjectMapper json;
     private final Validator validator;
+    private final Clearances clearances;
     /** Versions never change, so each is parsed once. */
     private final Map<Integer, PolicyDocument> parsed = new ConcurrentHashMap<>();
 
-    PolicyService(PolicyVersionRepository versions, AuditTrail audit, ObjectMapper json, Validator validator) {
+    PolicyService(PolicyVersionRepository versions, AuditTrail audit, ObjectMapper json, Validator validator,
+            Clearances clearances) {
         this.versions = versions;
         this.audit = audit;
         this.json = json;
         this.validator = validator;
+        this.clearances = clearances;
     }
 
     /** The policy in force now. */
@@ -94,8 +98,15 @@ public class PolicyService {
             throw new ProblemException(409, "conflict", "Conflict",
                     "Another version was published at the same moment; read the policy and try again.");
         }
-        audit.record("POLICY_CHANGED", "SUCCESS", actor, null, next.documentSha256,
-                details(next.version, current, document));
+        // what has not left yet holds to the new version where it denies: cancelled, audited after the change
+        AuditTrail.Batch cancellations = audit.batch();
+        int cancelled = clearances.policyPublished(next.version, document, actor, cancellations);
+        Map<String, Object> details = details(next.version, current, document);
+        if (cancelled > 0) {
+            details.put("releasesCancelled", cancelled);
+        }
+        audit.record("POLICY_CHANGED", "SUCCESS", actor, null, next.documentSha256, details);
+        cancellations.record();
         return view(next);
     }
 

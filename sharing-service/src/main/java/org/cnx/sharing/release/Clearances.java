@@ -1,5 +1,9 @@
 package org.cnx.sharing.release;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,14 +16,27 @@ import jakarta.transaction.Transactional;
 
 import org.cnx.sharing.audit.AuditEvent;
 import org.cnx.sharing.audit.AuditTrail;
+import org.cnx.sharing.jdbc.InTransaction;
+import org.cnx.sharing.partner.PartnerMapper;
+import org.cnx.sharing.policy.Decision;
+import org.cnx.sharing.policy.PolicyDocument;
+import org.cnx.sharing.policy.PolicyEvaluator;
+import org.cnx.sharing.policy.Recipient;
 import org.cnx.sharing.policy.Tlp;
+import org.cnx.sharing.report.IncomingReport;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * A partner's clearance narrowed by an exchange-admin (a lower maximum TLP, a report type it no longer accepts)
- * holds from that moment for what had not left yet, not only for reports decided afterwards. Its releases waiting
- * for approval that the new clearance does not cover are cancelled, so that no officer can approve them; so are its
- * released records still waiting to go out, or dead or failed and so replayable, whose deliveries are cancelled with
- * them. A record already delivered stays delivered: it was cleared when it went.
+ * A change to what a partner may receive holds from that moment for what has not left yet, not only for reports
+ * decided afterwards: its clearance narrowed by an exchange-admin (a lower maximum TLP, a report type it no longer
+ * accepts), its removal from the registry, or a new policy version that denies it the report.
+ * <p>
+ * The partner's releases waiting for approval that it no longer covers are cancelled, so that no officer can approve
+ * them; so are its released records still waiting to go out, or dead or failed and so replayable, whose deliveries
+ * are cancelled with them. A record already delivered stays delivered: it was cleared when it went.
  */
 @ApplicationScoped
 public class Clearances {
@@ -54,10 +71,89 @@ public class Clearances {
             + " FROM cut, shared_report s WHERE r.id = cut.release_id AND s.id = r.report_id "
             + "RETURNING r.id, r.report_id, r.payload_sha256, r.rejection_reason, cut.id, cut.attempts";
 
-    private final EntityManager em;
+    /**
+     * What waits for a partner still registered: releases waiting for approval, and released records not delivered
+     * (as above). Locked against an approval or a redelivery deciding otherwise meanwhile.
+     */
+    private static final String WAITING = """
+            SELECT r.id, r.report_id, r.partner, r.status, r.payload_sha256, r.payload, s.agency, s.country,
+                   s.received_at, s.body, p.country, p.accepted_types, p.max_tlp
+              FROM release r JOIN shared_report s ON s.id = r.report_id JOIN partner p ON p.code = r.partner
+             WHERE r.status = 'PENDING_APPROVAL'
+                OR r.status = 'RELEASED' AND r.id IN (SELECT d.release_id FROM delivery d WHERE d.kind = 'RECORD'
+                                                         AND d.status IN ('PENDING', 'DEAD', 'FAILED'))
+             ORDER BY r.seq
+               FOR UPDATE OF r""";
 
-    Clearances(EntityManager em) {
+    private static final String CANCEL_RELEASE = """
+            UPDATE release SET status = 'CANCELLED', closed_at = now(), rejection_reason = ?1 WHERE id = ?2""";
+
+    private static final String CANCEL_RECORD = """
+            UPDATE delivery SET status = 'CANCELLED'
+             WHERE release_id = ?1 AND kind = 'RECORD' AND status IN ('PENDING', 'DEAD', 'FAILED')
+            RETURNING id, attempts""";
+
+    /** A release that has not left, with what its decision was made of. */
+    private record Waiting(UUID id, UUID reportId, String partner, String status, String payloadSha256,
+            IncomingReport report, Recipient recipient) {
+    }
+
+    private final EntityManager em;
+    private final ObjectMapper json;
+
+    Clearances(EntityManager em, ObjectMapper json) {
         this.em = em;
+        this.json = json;
+    }
+
+    /**
+     * Decides again, under a newly published policy, what has not left yet, and cancels what it denies: a policy
+     * tightened after an incident ("no AMBER to that country") holds at once, not only for reports decided
+     * afterwards. What it still allows, in whatever form, stays as decided and previewed: a looser policy releases
+     * nothing by itself. Returns how many releases were cancelled; their events go to {@code events}.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public int policyPublished(int version, PolicyDocument policy, AuditEvent.Actor admin, AuditTrail.Batch events) {
+        int cancelled = 0;
+        for (Waiting waiting : InTransaction.select(em, WAITING, this::waiting)) {
+            Decision decision = PolicyEvaluator.decide(waiting.report(), waiting.recipient(), policy);
+            if (decision.action() != Decision.Action.DENY) {
+                continue;
+            }
+            String reason = "policy version " + version + " denies it: " + String.join("; ", decision.reasons());
+            em.createNativeQuery(CANCEL_RELEASE).setParameter(1, reason).setParameter(2, waiting.id())
+                    .executeUpdate();
+            Map<String, Object> details = details(reason, waiting.status());
+            details.put("rule", decision.rule());
+            @SuppressWarnings("unchecked")
+            List<Object[]> records = em.createNativeQuery(CANCEL_RECORD).setParameter(1, waiting.id())
+                    .getResultList();
+            records.forEach(record -> {
+                details.put("cancelledDeliveryId", record[0].toString());
+                details.put("attempts", record[1]);
+            });
+            events.add("RELEASE_CANCELLED", "SUCCESS", admin,
+                    AuditEvent.Subject.release(waiting.reportId(), waiting.id(), waiting.partner()),
+                    waiting.payloadSha256(), details);
+            cancelled++;
+        }
+        return cancelled;
+    }
+
+    /** The report as intake handed it over: its watch-list hits are those its record carries. */
+    private Waiting waiting(ResultSet rs) throws SQLException {
+        try {
+            JsonNode record = json.readTree(rs.getString(6));
+            List<String> hits = new ArrayList<>();
+            record.path("watchlistHits").forEach(hit -> hits.add(hit.asText()));
+            IncomingReport report = new IncomingReport(rs.getObject(2, UUID.class), rs.getString(7), rs.getString(8),
+                    rs.getObject(9, OffsetDateTime.class).toInstant(), hits, json.readTree(rs.getString(10)));
+            return new Waiting(rs.getObject(1, UUID.class), report.id(), rs.getString(3), rs.getString(4),
+                    rs.getString(5), report,
+                    PartnerMapper.recipient(rs.getString(3), rs.getString(11), rs.getString(12), rs.getString(13)));
+        } catch (JsonProcessingException e) {
+            throw new SQLException("a stored report or record is not JSON", e);
+        }
     }
 
     /**
