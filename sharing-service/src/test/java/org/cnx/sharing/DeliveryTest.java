@@ -10,6 +10,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -303,17 +304,18 @@ class DeliveryTest {
         // the partner's clearance drops to GREEN: the AMBER record waiting out its backoff went out on the retry, and
         // an officer could still approve the other AMBER release to it
         register("MX-LOWERED", partners.baseUrl(), "GREEN", true);
+        int version = given().auth().oauth2(admin).get("/api/v1/policy").then().extract().path("version");
+        String reason = "as MX-LOWERED is now registered, policy version " + version
+                + " denies it: MX-LOWERED accepts at most TLP:GREEN, the report is TLP:AMBER";
         for (String release : List.of(approvedRelease, awaitingRelease)) {
             given().auth().oauth2(usOfficer).get("/api/v1/releases/" + release).then().statusCode(200)
-                    .body("status", equalTo("CANCELLED")).body("rejectionReason",
-                            equalTo("MX-LOWERED is now cleared up to TLP:GREEN, and this report is TLP:AMBER"));
+                    .body("status", equalTo("CANCELLED")).body("rejectionReason", equalTo(reason));
         }
         assertEquals("CANCELLED", statusOf(approved));
         assertEquals("PENDING", statusOf(green), "GREEN is within the clearance: it still goes");
         given().auth().oauth2(usOfficer).contentType("application/json").body("{}")
                 .post("/api/v1/releases/" + awaitingRelease + "/approvals").then().statusCode(409)
-                .body("detail", equalTo("The release is CANCELLED (MX-LOWERED is now cleared up to TLP:GREEN, and "
-                        + "this report is TLP:AMBER), not waiting for approval."));
+                .body("detail", equalTo("The release is CANCELLED (" + reason + "), not waiting for approval."));
         Map<String, Object> changed = partnerChanged("MX-LOWERED", d -> d.containsKey("releasesCancelled"));
         assertEquals(2, ((Map<?, ?>) changed.get("details")).get("releasesCancelled"));
         for (UUID report : List.of(approved, awaiting)) {
@@ -340,18 +342,40 @@ class DeliveryTest {
         await().atMost(Duration.ofSeconds(15)).until(() -> deliveryOf(report), d -> d.getInt("attempts") == 1);
         assertEquals("FAILED", statusOf(refused));
 
-        given().auth().oauth2(admin).contentType("application/json").body("""
-                {"name":"Test partner MX-RETYPED","country":"MX","endpoint":"%s/partners/MX-RETYPED/deliveries",
-                 "acceptedTypes":["SEIZURE"],"maxTlp":"AMBER","active":true}""".formatted(partners.baseUrl()))
-                .put("/api/v1/partners/MX-RETYPED").then().statusCode(200);
+        reRegister("MX-RETYPED", "MX", "SEIZURE");
         assertEquals("CANCELLED", statusOf(report));
         given().auth().oauth2(usOfficer).get("/api/v1/releases/" + releaseOf(report, "MX-RETYPED")).then()
-                .statusCode(200).body("status", equalTo("CANCELLED"))
-                .body("rejectionReason", equalTo("MX-RETYPED no longer accepts PRECURSOR_SHIPMENT reports"));
+                .statusCode(200).body("status", equalTo("CANCELLED")).body("rejectionReason",
+                        endsWith(" denies it: MX-RETYPED does not accept reports of type PRECURSOR_SHIPMENT"));
         // a failed delivery an officer could have replayed to the partner as it now is
         assertEquals("CANCELLED", statusOf(refused));
         given().auth().oauth2(usOfficer).post("/api/v1/deliveries/" + deliveryOf(refused).getString("id")
                 + "/redelivery").then().statusCode(409);
+    }
+
+    @Test
+    void aPartnerRegisteredInAnotherCountryGetsNoLongerWhatOnlyCrossedABorder() {
+        register("MX-RELOCATED", true);
+        busyForAnHour("MX-RELOCATED");
+        UUID report = handOverTo("MX-RELOCATED");
+        await().atMost(Duration.ofSeconds(15)).until(() -> deliveryOf(report), d -> d.getInt("attempts") == 1);
+
+        // the US report went to it as a foreign partner (green-cross-border): registered as a US agency, nothing
+        // in the policy shares a report within its country
+        reRegister("MX-RELOCATED", "US", "PRECURSOR_SHIPMENT");
+        assertEquals("CANCELLED", statusOf(report));
+        given().auth().oauth2(usOfficer).get("/api/v1/releases/" + releaseOf(report, "MX-RELOCATED")).then()
+                .statusCode(200).body("rejectionReason",
+                        endsWith(" denies it: no rule of the policy matches: denied by default"));
+    }
+
+    /** Registers an existing test partner anew, at the same endpoint, with another country or accepted type. */
+    private void reRegister(String code, String country, String acceptedType) {
+        given().auth().oauth2(admin).contentType("application/json").body("""
+                {"name":"Test partner %s","country":"%s","endpoint":"%s/partners/%s/deliveries",
+                 "acceptedTypes":["%s"],"maxTlp":"AMBER","active":true}"""
+                .formatted(code, country, partners.baseUrl(), code, acceptedType))
+                .put("/api/v1/partners/" + code).then().statusCode(200);
     }
 
     @Test

@@ -20,7 +20,7 @@ import org.cnx.sharing.audit.AuditEvent;
 import org.cnx.sharing.audit.AuditTrail;
 import org.cnx.sharing.delivery.Deliveries;
 import org.cnx.sharing.policy.Recipient;
-import org.cnx.sharing.policy.Tlp;
+import org.cnx.sharing.policy.PolicyService;
 import org.cnx.sharing.problem.Problem;
 import org.cnx.sharing.problem.ProblemException;
 import org.cnx.sharing.problem.ProblemPointers;
@@ -40,15 +40,17 @@ public class PartnerService {
     private final Validator validator;
     private final Deliveries deliveries;
     private final Clearances clearances;
+    private final PolicyService policies;
 
     PartnerService(PartnerRepository partners, EndpointGuard guard, AuditTrail audit, Validator validator,
-            Deliveries deliveries, Clearances clearances) {
+            Deliveries deliveries, Clearances clearances, PolicyService policies) {
         this.partners = partners;
         this.guard = guard;
         this.audit = audit;
         this.validator = validator;
         this.deliveries = deliveries;
         this.clearances = clearances;
+        this.policies = policies;
     }
 
     public Optional<PartnerViews.PartnerView> find(String code) {
@@ -107,9 +109,9 @@ public class PartnerService {
         details.put("partner", view);
         AuditTrail.Batch cancellations = audit.batch();
         if (!created) {
-            // what waits for approval or delivery holds to the clearance as it is now, not as it was when decided
-            int cancelled = clearances.narrowed(code, Tlp.parse(partner.maxTlp).orElse(Tlp.CLEAR),
-                    request.acceptedTypes(), actor, cancellations);
+            // what waits for approval or delivery is decided again for the entry as it is now, not as it was
+            PolicyService.Active policy = policies.active();
+            int cancelled = clearances.partnerChanged(code, policy.version(), policy.document(), actor, cancellations);
             if (cancelled > 0) {
                 details.put("releasesCancelled", cancelled);
             }
