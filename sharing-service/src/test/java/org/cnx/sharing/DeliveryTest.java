@@ -331,6 +331,17 @@ class DeliveryTest {
         assertEquals(1, requestsTo("MX-LOWERED", approved).size(), "the AMBER record is not sent again");
         assertEquals(0, requestsTo("MX-LOWERED", awaiting).size());
         assertEquals("CANCELLED", statusOf(approved));
+
+        // the originator withdraws both: its one attempt may have reached the partner (a 503 after storing it, a
+        // time-out), so the partner is told to drop it; nothing ever went for the other
+        for (UUID withdrawn : List.of(approved, awaiting)) {
+            given().auth().oauth2(Reports.intakeToken()).contentType("application/json").body("""
+                    [{"reportId":"%s","agency":"US-CBP","withdrawnAt":"%s"}]""".formatted(withdrawn, Instant.now()))
+                    .post("/internal/v1/recalls").then().statusCode(200);
+        }
+        await().atMost(Duration.ofSeconds(15)).until(() -> requestsTo("MX-LOWERED", approved).stream()
+                .filter(r -> r.getBodyAsString().contains("\"RECALL\"")).count(), n -> n == 1);
+        assertEquals(0, requestsTo("MX-LOWERED", awaiting).size());
     }
 
     @Test
@@ -347,10 +358,11 @@ class DeliveryTest {
         given().auth().oauth2(usOfficer).get("/api/v1/releases/" + releaseOf(report, "MX-RETYPED")).then()
                 .statusCode(200).body("status", equalTo("CANCELLED")).body("rejectionReason",
                         endsWith(" denies it: MX-RETYPED does not accept reports of type PRECURSOR_SHIPMENT"));
-        // a failed delivery an officer could have replayed to the partner as it now is
-        assertEquals("CANCELLED", statusOf(refused));
+        // a failed delivery an officer could have replayed to the partner as it now is: it keeps its history
+        assertEquals("FAILED", statusOf(refused));
         given().auth().oauth2(usOfficer).post("/api/v1/deliveries/" + deliveryOf(refused).getString("id")
-                + "/redelivery").then().statusCode(409);
+                + "/redelivery").then().statusCode(409).body("detail",
+                        equalTo("The release is CANCELLED; its record is not sent again."));
     }
 
     @Test

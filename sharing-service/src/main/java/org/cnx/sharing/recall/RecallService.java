@@ -125,34 +125,59 @@ public class RecallService {
                     case PENDING -> delivery.attempts > 0;
                     case FAILED, CANCELLED -> false;
                 };
-                if (delivery != null
-                        && (delivery.status == Delivery.Status.PENDING || delivery.status == Delivery.Status.DEAD)) {
-                    delivery.status = Delivery.Status.CANCELLED;
-                }
+                holdBack(delivery);
                 release.rejectionReason = why;
                 if (mayHaveLeft) {
                     release.status = Release.Status.RECALLED;
-                    // after an attempt still in flight, so the recall does not overtake the record
-                    Instant notBefore = delivery.leaseUntil != null && delivery.leaseUntil.isAfter(now)
-                            ? delivery.leaseUntil : now;
-                    UUID deliveryId = deliveries.scheduleRecall(release.id, release.reportId, release.partner, recall,
-                            recallSha, notBefore);
-                    Map<String, Object> details = new LinkedHashMap<>();
-                    details.put("recalledDeliveryId", delivery.id.toString());
-                    details.put("recordStatus", delivery.status.name());
-                    details.put("withdrawnAt", notice.withdrawnAt().toString());
-                    if (notice.reason() != null) {
-                        details.put("reason", notice.reason());
-                    }
-                    audit.record("RECALL_SENT", "SUCCESS", actor,
-                            new AuditEvent.Subject(release.reportId, release.id, deliveryId, release.partner), recallSha,
-                            details);
+                    recall(release, delivery, notice, recall, recallSha, now, actor);
                 } else {
                     release.status = Release.Status.CANCELLED;
                     cancelled(release, notice, actor);
                 }
+            } else if (release.status == Release.Status.CANCELLED && reachedBeforeCancelled(sent.get(release.id))) {
+                // cancelled by a new policy or a registry change after an attempt that may have reached the partner:
+                // it stays cancelled, for the reason it was, and the partner is told to drop what it may hold
+                Delivery delivery = sent.get(release.id);
+                holdBack(delivery);
+                recall(release, delivery, notice, recall, recallSha, now, actor);
             }
         }
+    }
+
+    /**
+     * A record delivery of a release cancelled by a change (policy, registry) that may have reached the partner first:
+     * dead after its attempts, or cancelled after one (a time-out may have hidden its arrival). A failed one was
+     * refused by the partner.
+     */
+    private static boolean reachedBeforeCancelled(Delivery delivery) {
+        return delivery != null && (delivery.status == Delivery.Status.DEAD
+                || delivery.status == Delivery.Status.CANCELLED && delivery.attempts > 0);
+    }
+
+    /** A record not delivered is not sent, nor replayed, after its report's withdrawal. */
+    private static void holdBack(Delivery delivery) {
+        if (delivery != null
+                && (delivery.status == Delivery.Status.PENDING || delivery.status == Delivery.Status.DEAD)) {
+            delivery.status = Delivery.Status.CANCELLED;
+        }
+    }
+
+    /** Schedules the recall of {@code delivery}'s record, audited as RECALL_SENT. */
+    private void recall(Release release, Delivery delivery, RecallNotice notice, String recall, String recallSha,
+            Instant now, AuditEvent.Actor actor) {
+        // after an attempt still in flight, so the recall does not overtake the record
+        Instant notBefore = delivery.leaseUntil != null && delivery.leaseUntil.isAfter(now) ? delivery.leaseUntil : now;
+        UUID deliveryId = deliveries.scheduleRecall(release.id, release.reportId, release.partner, recall, recallSha,
+                notBefore);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("recalledDeliveryId", delivery.id.toString());
+        details.put("recordStatus", delivery.status.name());
+        details.put("withdrawnAt", notice.withdrawnAt().toString());
+        if (notice.reason() != null) {
+            details.put("reason", notice.reason());
+        }
+        audit.record("RECALL_SENT", "SUCCESS", actor,
+                new AuditEvent.Subject(release.reportId, release.id, deliveryId, release.partner), recallSha, details);
     }
 
     /** A release that will not leave because the originator withdrew the report: no officer rejected it. */

@@ -35,7 +35,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * <p>
  * What waits is decided again under the change, with the evaluator that made the decision: releases waiting for
  * approval, so that no officer can approve what the change denies, and released records not delivered (pending, in
- * flight, dead or failed, the last two replayable by an officer). What the change denies is cancelled, its record's
+ * flight, dead or failed, the last two replayable by an officer). What the change denies is cancelled, its pending
  * delivery with it. What it still allows, in whatever form, stays as decided and previewed: a looser change releases
  * nothing by itself. A record already delivered stays delivered: it was cleared when it went.
  */
@@ -60,10 +60,13 @@ public class Clearances {
     private static final String CANCEL_RELEASE = """
             UPDATE release SET status = 'CANCELLED', closed_at = now(), rejection_reason = ?1 WHERE id = ?2""";
 
-    /** An attempt in flight may still land: the relay then records it without undoing the cancellation. */
+    /**
+     * A record delivery still to be attempted is not; an attempt in flight may still land, and the relay then records it
+     * without undoing the cancellation. A dead or failed one keeps its status: its release's cancellation is what
+     * refuses an officer's replay, and a withdrawal still recalls what a dead one may have delivered.
+     */
     private static final String CANCEL_RECORD = """
-            UPDATE delivery SET status = 'CANCELLED'
-             WHERE release_id = ?1 AND kind = 'RECORD' AND status IN ('PENDING', 'DEAD', 'FAILED')
+            UPDATE delivery SET status = 'CANCELLED' WHERE release_id = ?1 AND kind = 'RECORD' AND status = 'PENDING'
             RETURNING id, attempts""";
 
     /** A release that has not left; {@code recipient} is null when its partner is no longer registered. */
