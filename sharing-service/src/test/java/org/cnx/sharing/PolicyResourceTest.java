@@ -18,14 +18,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
 
 import org.cnx.sharing.policy.PolicyDocument;
+import org.cnx.sharing.release.Clearances;
 import org.cnx.sharing.validation.CountryCode;
 import org.cnx.sharing.validation.DuplicateFields;
 import org.cnx.sharing.validation.StorableStrings;
@@ -55,6 +64,9 @@ class PolicyResourceTest {
 
     @InjectWireMock
     WireMockServer partners;
+
+    @Inject
+    DataSource dataSource;
 
     private final String admin = Reports.admin("admin-policy");
     private Map<String, Object> initial;
@@ -182,6 +194,38 @@ class PolicyResourceTest {
             }
         } finally {
             busy.forEach(partners::removeStub);
+        }
+    }
+
+    @Test
+    void aNewVersionWaitsForTheDecisionsInFlightSoThatItSeesThem() throws Exception {
+        // a hand-over deciding under the version in force, its releases not committed yet, holds the decisions' lock
+        // as ReleaseService.receive does; a publish that did not wait for it cancelled nothing it went on to commit
+        try (Connection handOver = dataSource.getConnection()) {
+            handOver.setAutoCommit(false);
+            try (Statement statement = handOver.createStatement()) {
+                statement.execute("SELECT 1 FROM pg_advisory_xact_lock_shared(" + Clearances.DECISIONS + ")");
+            }
+            CompletableFuture<Integer> publish = CompletableFuture.supplyAsync(() -> given().auth().oauth2(admin)
+                    .contentType("application/json").body(NO_TITLES).put("/api/v1/policy").then().extract()
+                    .statusCode());
+            Thread.sleep(1000);
+            assertFalse(publish.isDone(), "the publish waits for the hand-over's decisions");
+            handOver.commit();
+            assertEquals(200, publish.get(15, TimeUnit.SECONDS));
+        }
+        // and the other way round: a hand-over waits for a change in flight, then decides under it
+        try (Connection change = dataSource.getConnection()) {
+            change.setAutoCommit(false);
+            try (Statement statement = change.createStatement()) {
+                statement.execute("SELECT 1 FROM pg_advisory_xact_lock(" + Clearances.DECISIONS + ")");
+            }
+            CompletableFuture<Integer> handOver = CompletableFuture.supplyAsync(() -> Reports.handOver(
+                    Reports.message(UUID.randomUUID(), "US-CBP", "US", "GREEN", null)).extract().statusCode());
+            Thread.sleep(1000);
+            assertFalse(handOver.isDone(), "the hand-over waits for the change");
+            change.commit();
+            assertEquals(200, handOver.get(15, TimeUnit.SECONDS));
         }
     }
 

@@ -69,6 +69,13 @@ public class Clearances {
             UPDATE delivery SET status = 'CANCELLED' WHERE release_id = ?1 AND kind = 'RECORD' AND status = 'PENDING'
             RETURNING id, attempts""";
 
+    /**
+     * The advisory lock that orders decisions against changes: a hand-over holds it shared from before it reads the
+     * policy and the registry until it commits, a change exclusively before it reads what waits. A hand-over deciding
+     * under the old policy or entry while the change commits would otherwise add releases the change never saw.
+     */
+    public static final long DECISIONS = 0x636e78_6465636eL; // "cnx" "decn"
+
     /** A release that has not left; {@code recipient} is null when its partner is no longer registered. */
     private record Waiting(UUID id, UUID reportId, String partner, String status, String payloadSha256,
             IncomingReport report, Recipient recipient) {
@@ -112,6 +119,13 @@ public class Clearances {
         return waiting.size();
     }
 
+    /** Called by a hand-over before it reads the policy and the registry to decide: see {@link #DECISIONS}. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void deciding() {
+        em.createNativeQuery("SELECT 1 FROM pg_advisory_xact_lock_shared(?1)").setParameter(1, DECISIONS)
+                .getSingleResult();
+    }
+
     private int reconsider(String partner, int version, PolicyDocument policy, String because,
             AuditEvent.Actor admin, AuditTrail.Batch events) {
         int cancelled = 0;
@@ -151,6 +165,8 @@ public class Clearances {
 
     private List<Waiting> waiting(String partner) {
         em.flush(); // the registry's or the policy's change, which the decisions read
+        // every hand-over deciding under what this change replaces has committed, and the next ones wait for it
+        em.createNativeQuery("SELECT 1 FROM pg_advisory_xact_lock(?1)").setParameter(1, DECISIONS).getSingleResult();
         return em.unwrap(Session.class).doReturningWork(c -> {
             try (PreparedStatement ps = c.prepareStatement(WAITING)) {
                 ps.setString(1, partner);

@@ -41,10 +41,11 @@ public class ReleaseService {
     private final ReleaseRecords records;
     private final Deliveries deliveries;
     private final AuditTrail audit;
+    private final Clearances clearances;
 
     ReleaseService(SharedReportRepository reports, ReleaseRepository releases, RecallRepository recalls,
             PartnerService partners, PolicyService policies, ReleaseDecider decider, ReleaseRecords records,
-            Deliveries deliveries, AuditTrail audit) {
+            Deliveries deliveries, AuditTrail audit, Clearances clearances) {
         this.reports = reports;
         this.releases = releases;
         this.recalls = recalls;
@@ -54,6 +55,7 @@ public class ReleaseService {
         this.records = records;
         this.deliveries = deliveries;
         this.audit = audit;
+        this.clearances = clearances;
     }
 
     /**
@@ -69,6 +71,7 @@ public class ReleaseService {
         if (known.size() == unique.size()) {
             return 0;
         }
+        clearances.deciding(); // a change to the policy or the registry waits for these decisions, and sees them
         List<Recipient> recipients = partners.activeRecipients();
         PolicyService.Active policy = policies.active();
         Map<UUID, String> withdrawn = recalls.agencies(unique.keySet());
