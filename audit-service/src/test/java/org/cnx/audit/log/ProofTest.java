@@ -219,6 +219,25 @@ class ProofTest {
     }
 
     @Test
+    void aNumberNotWrittenInDigitsIsRefusedAndOneTooLargeIsOutsideTheLog() {
+        append(2);
+        long size = sign().getLong("size");
+        String token = partnerToken("CN-MPS");
+        for (String seq : List.of("+1", " 1", "1.0", "0x1", "1e3")) {
+            given().header("Authorization", "Bearer " + token).queryParam("seq", seq).queryParam("size", size)
+                    .get(INCLUSION).then().statusCode(400)
+                    .body("detail", equalTo("Query parameter 'seq' is not a whole number written in digits: " + seq
+                            + "."));
+        }
+        given().header("Authorization", "Bearer " + token).queryParam("seq", 1)
+                .queryParam("size", "99999999999999999999").get(INCLUSION).then().statusCode(400)
+                .body("detail", containsString("'size' must be between 1 and the log's size"));
+        given().header("Authorization", "Bearer " + token).queryParam("from", "-99999999999999999999")
+                .queryParam("to", size).get(CONSISTENCY).then().statusCode(400)
+                .body("detail", containsString("'from' must be between 1 and to"));
+    }
+
+    @Test
     void proofsAreForPartnersAndAuditorsOnly() {
         Map<String, Object> params = Map.of("seq", 1, "size", 1);
         given().header("Authorization", "Bearer " + TestEvents.auditorToken("a")).queryParams(params).get(INCLUSION)
