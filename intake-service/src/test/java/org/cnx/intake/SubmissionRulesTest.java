@@ -288,11 +288,24 @@ class SubmissionRulesTest {
         given().auth().oauth2(token).queryParam("type", "SEIZURE", "PRECURSOR_SHIPMENT").get("/api/v1/reports").then()
                 .statusCode(400).contentType("application/problem+json")
                 .body("detail", equalTo("Query parameter 'type' is given 2 times; it takes one value."));
+        // a lookup by the agency's own reference: a page of that one report, or of none
+        given().auth().oauth2(token).queryParam("externalRef", "LIST-3").get("/api/v1/reports").then()
+                .statusCode(200).body("items.id", equalTo(List.of(created.get(3)))).body("next", nullValue());
+        given().auth().oauth2(token).queryParam("externalRef", "LIST-3").queryParam("type", "SEIZURE")
+                .get("/api/v1/reports").then().statusCode(200).body("items", hasSize(0));
+        given().auth().oauth2(other).queryParam("externalRef", "LIST-3").get("/api/v1/reports").then()
+                .statusCode(200).body("items", hasSize(0));
+        given().auth().oauth2(token).queryParam("externalRef", "OTHER-1").get("/api/v1/reports").then()
+                .statusCode(200).body("items", hasSize(0));
+        for (String ref : List.of(" ", "R".repeat(101))) {
+            given().auth().oauth2(token).queryParam("externalRef", ref).get("/api/v1/reports").then().statusCode(400)
+                    .body("detail", equalTo("externalRef must be 1 to 100 characters, not all of them spaces"));
+        }
         // JAX-RS ignores a name it binds to nothing: the first page of every report answered a lookup by reference
-        given().auth().oauth2(token).queryParam("externalRef", "CBP-0042").get("/api/v1/reports").then()
+        given().auth().oauth2(token).queryParam("ref", "LIST-3").get("/api/v1/reports").then()
                 .statusCode(400).contentType("application/problem+json")
-                .body("detail", equalTo("Query parameter 'externalRef' is not one this endpoint reads; it reads type, "
-                        + "since, after, limit."));
+                .body("detail", equalTo("Query parameter 'ref' is not one this endpoint reads; it reads type, "
+                        + "since, externalRef, after, limit."));
         // past PostgreSQL's timestamps (4713 BC to 294276 AD), as a filter or in a forged cursor: it answered a 500
         for (String since : List.of("+999999999-12-31T23:59:59Z", "-999999999-01-01T00:00:00Z")) {
             given().auth().oauth2(token).queryParam("since", since).get("/api/v1/reports").then().statusCode(400)

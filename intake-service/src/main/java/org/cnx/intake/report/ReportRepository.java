@@ -88,17 +88,25 @@ public class ReportRepository implements PanacheRepositoryBase<Report, UUID> {
         });
     }
 
+    /** What a list asks for; a null field asks for nothing. */
+    public record Filter(ReportType type, Instant since, String externalRef) {
+    }
+
     /** One page of an agency's reports, newest first, after the (receivedAt, id) cursor position. */
-    public List<Report> page(String agency, ReportType type, Instant since, ReportCursor after, int limit) {
+    public List<Report> page(String agency, Filter filter, ReportCursor after, int limit) {
         StringBuilder query = new StringBuilder("agency = :agency");
         Parameters params = Parameters.with("agency", agency);
-        if (type != null) {
+        if (filter.type() != null) {
             query.append(" and type = :type");
-            params = params.and("type", type);
+            params = params.and("type", filter.type());
         }
-        if (since != null) {
+        if (filter.since() != null) {
             query.append(" and receivedAt >= :since");
-            params = params.and("since", since);
+            params = params.and("since", filter.since());
+        }
+        if (filter.externalRef() != null) {
+            query.append(" and externalKey = :key");
+            params = params.and("key", Report.externalKey(agency, filter.externalRef()));
         }
         if (after != null) {
             query.append(" and (receivedAt < :at or (receivedAt = :at and id < :id))");

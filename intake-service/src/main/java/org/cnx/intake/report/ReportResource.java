@@ -120,11 +120,14 @@ public class ReportResource {
     public ReportView.Page list(
             @Parameter(description = "Report type") @QueryParam("type") String type,
             @Parameter(description = "Only reports received at or after this instant (ISO-8601)") @QueryParam("since") String since,
+            @Parameter(description = "Only the report the caller's agency filed under this externalRef: a page of one "
+                    + "or none") @QueryParam("externalRef") String externalRef,
             @Parameter(description = "Cursor from the previous page's next") @QueryParam("after") String after,
             @Parameter(description = "Page size, 1 to 100 (default 50)") @QueryParam("limit") String limit) {
         Caller caller = Caller.of(token);
         int size = pageSize(limit);
-        List<Report> page = service.page(caller, reportType(type), instant(since), ReportCursor.decode(after), size + 1);
+        List<Report> page = service.page(caller, new ReportRepository.Filter(reportType(type), instant(since),
+                externalRef(externalRef)), ReportCursor.decode(after), size + 1);
         boolean more = page.size() > size;
         List<Report> items = more ? page.subList(0, size) : page;
         Report last = more ? items.get(items.size() - 1) : null;
@@ -259,6 +262,14 @@ public class ReportResource {
                     + " to 9999-12-31T23:59:59Z");
         }
         return since;
+    }
+
+    /** As a submission takes it: a reference no submission could carry is a mistake, not an empty page. */
+    private static String externalRef(String value) {
+        if (value != null && (value.isBlank() || value.codePointCount(0, value.length()) > 100)) {
+            throw invalidParameter("externalRef must be 1 to 100 characters, not all of them spaces");
+        }
+        return value;
     }
 
     /** Read from the text: JAX-RS answers a typed parameter it cannot convert with an empty 404. */

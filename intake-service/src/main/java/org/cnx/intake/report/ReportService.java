@@ -152,8 +152,8 @@ public class ReportService {
         return reports.findOwned(id, caller.agency());
     }
 
-    public List<Report> page(Caller caller, ReportType type, Instant since, ReportCursor after, int limit) {
-        return reports.page(caller.agency(), type, since, after, limit);
+    public List<Report> page(Caller caller, ReportRepository.Filter filter, ReportCursor after, int limit) {
+        return reports.page(caller.agency(), filter, after, limit);
     }
 
     /** The originator withdraws its report: sharing recalls every release of it. */
