@@ -154,7 +154,7 @@ class PartnerRegistryTest {
                 .body("detail", equalTo("3 field(s) are invalid."))
                 .body("errors.pointer", contains("/country", "/endpoint", "/maxTlp"))
                 .body("errors.message", contains(CountryCode.MESSAGE, "must be an absolute https URL",
-                        "must be a TLP label"));
+                        "must be one of CLEAR, GREEN, AMBER, AMBER+STRICT, RED"));
         given().auth().oauth2(admin).contentType("application/json")
                 .body(partner("GREEN", true).replace("Fiscalía", "Fiscal\\u0000ía"))
                 .put("/api/v1/partners/" + CODE).then().statusCode(400)

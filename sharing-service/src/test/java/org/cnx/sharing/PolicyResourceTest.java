@@ -271,8 +271,9 @@ class PolicyResourceTest {
                 .body("errors.pointer", contains("/rules/0/match/maxTlp", "/rules/0/match/originCountries/0",
                         "/rules/0/match/partnerCountries/0", "/rules/0/match/partners/0",
                         "/rules/0/match/reportTypes/0"))
-                .body("errors.message", contains("must be a TLP label", CountryCode.MESSAGE, CountryCode.MESSAGE,
-                        PolicyDocument.AGENCY_MESSAGE, "must be a report type"));
+                .body("errors.message", contains("must be one of CLEAR, GREEN, AMBER, AMBER+STRICT, RED", CountryCode.MESSAGE, CountryCode.MESSAGE,
+                        PolicyDocument.AGENCY_MESSAGE, "must be one of SEIZURE, PRECURSOR_SHIPMENT, SUSPICIOUS_ORDER, "
+                        + "TRAFFICKING_NETWORK, ILLICIT_FINANCE, EMERGING_TREND"));
         given().auth().oauth2(admin).contentType("application/json")
                 .body("{\"description\":\"a\\u0000b\",\"rules\":[]}")
                 .put("/api/v1/policy").then().statusCode(400).contentType("application/problem+json")

@@ -36,11 +36,11 @@ public final class PartnerViews {
 
             @Schema(description = "Report types the partner receives; others are denied for it")
             @NotNull @Size(min = 1, max = 6) List<@NotNull @Pattern(regexp = PolicyDocument.REPORT_TYPE,
-                    message = "must be a report type") String> acceptedTypes,
+                    message = PolicyDocument.REPORT_TYPE_MESSAGE) String> acceptedTypes,
 
             @Schema(description = "The most restricted TLP the partner receives", example = "AMBER",
                     enumeration = {"CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"})
-            @NotNull @Pattern(regexp = Tlp.PATTERN, message = "must be a TLP label") String maxTlp,
+            @NotNull @Pattern(regexp = Tlp.PATTERN, message = Tlp.MESSAGE) String maxTlp,
 
             @Schema(description = "Inactive partners get no decisions and no deliveries (pending ones wait); "
                     + "true re-enables an endpoint the relay disabled after a 410 Gone")

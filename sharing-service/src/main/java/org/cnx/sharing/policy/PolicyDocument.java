@@ -46,6 +46,10 @@ public record PolicyDocument(
     public static final String REPORT_TYPE =
             "SEIZURE|PRECURSOR_SHIPMENT|SUSPICIOUS_ORDER|TRAFFICKING_NETWORK|ILLICIT_FINANCE|EMERGING_TREND";
 
+    /** What a wrong report type is told: the types there are, as intake names them. */
+    public static final String REPORT_TYPE_MESSAGE = "must be one of SEIZURE, PRECURSOR_SHIPMENT, SUSPICIOUS_ORDER, "
+            + "TRAFFICKING_NETWORK, ILLICIT_FINANCE, EMERGING_TREND";
+
     /** Names of the fixed steps of DESIGN §4; no rule may take one, so an explanation is never ambiguous. */
     public static final Set<String> FIXED_STEPS = Set.of("tlp-unknown", "tlp-red", "releasable-to", "partner-types",
             "partner-max-tlp", "amber-strict", "default-deny");
@@ -81,7 +85,7 @@ public record PolicyDocument(
     @Schema(name = "PolicyMatch")
     public record Match(
             @Size(min = 1, max = 20)
-            List<@NotNull @Pattern(regexp = REPORT_TYPE, message = "must be a report type") String> reportTypes,
+            List<@NotNull @Pattern(regexp = REPORT_TYPE, message = REPORT_TYPE_MESSAGE) String> reportTypes,
             @Size(min = 1, max = 100)
             List<@NotNull @Pattern(regexp = AGENCY, message = AGENCY_MESSAGE) String> originAgencies,
             @Size(min = 1, max = 100) List<@NotNull @CountryCode String> originCountries,
@@ -94,7 +98,7 @@ public record PolicyDocument(
 
             @Schema(description = "TLP ceiling: the report's TLP is at most this",
                     enumeration = {"CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"})
-            @Pattern(regexp = Tlp.PATTERN, message = "must be a TLP label") String maxTlp,
+            @Pattern(regexp = Tlp.PATTERN, message = Tlp.MESSAGE) String maxTlp,
 
             @Schema(description = "true: at least one watch-list hit; false: none")
             Boolean watchlistHit,

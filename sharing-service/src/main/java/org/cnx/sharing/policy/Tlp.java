@@ -10,6 +10,9 @@ public enum Tlp {
     /** The labels as a Bean Validation pattern. */
     public static final String PATTERN = "CLEAR|GREEN|AMBER|AMBER\\+STRICT|RED";
 
+    /** What a wrong label is told. */
+    public static final String MESSAGE = "must be one of CLEAR, GREEN, AMBER, AMBER+STRICT, RED";
+
     private final String label;
 
     Tlp(String label) {
