@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +24,7 @@ class TokenSecurityTest {
 
     private static final String EVENTS = TestEvents.EVENTS;
     private static final String APPEND = TestEvents.APPEND;
+    private static final String CHECKPOINTS = "/api/v1/log/checkpoints";
 
     private static void expect(int expected, String bearer, String path) {
         var request = given();
@@ -162,6 +165,33 @@ class TokenSecurityTest {
     @Test
     void validServiceTokenMayAppend() {
         expectAppend(200, TestEvents.intakeToken());
+    }
+
+    /** Auditors see a token used where its roles do not reach, by the path policy or by a method's roles alike. */
+    @Test
+    void aRefusalByRoleIsInTheLogWithWhoTriedWhat() {
+        String partnerSub = "cbp-system-" + UUID.randomUUID();
+        String officerSub = "nncc-officer-" + UUID.randomUUID();
+        expect(403, TestTokens.person("partner", "US-CBP", "US", partnerSub), EVENTS);
+        expectAppend(403, TestTokens.person("liaison-officer", "CN-NNCC", "CN", officerSub));
+        check(403, given().header("Authorization", "Bearer " + TestTokens.person("partner", "US-CBP", "US", partnerSub))
+                .post(CHECKPOINTS), CHECKPOINTS);
+
+        String auditor = TestEvents.auditorToken("auditor-" + UUID.randomUUID());
+        for (List<String> expected : List.of(List.of(partnerSub, "GET", EVENTS), List.of(officerSub, "POST", APPEND),
+                List.of(partnerSub, "POST", CHECKPOINTS))) {
+            // no waiting: the 403 left once its event was in the log
+            List<Map<String, Object>> denied = given().header("Authorization", "Bearer " + auditor)
+                    .queryParam("action", "ACCESS_DENIED").queryParam("actor", expected.get(0)).get(EVENTS)
+                    .then().statusCode(200).extract().jsonPath().<Map<String, Object>>getList("items").stream()
+                    .filter(e -> e.get("details") instanceof Map<?, ?> d && expected.get(2).equals(d.get("path")))
+                    .toList();
+            assertEquals(1, denied.size(), "one event for the refusal: " + denied);
+            assertEquals(Map.of("method", expected.get(1), "path", expected.get(2), "problem", "role"),
+                    denied.get(0).get("details"));
+            assertEquals("DENIED", denied.get(0).get("outcome"));
+            assertEquals("audit", denied.get(0).get("service"));
+        }
     }
 
     @Test

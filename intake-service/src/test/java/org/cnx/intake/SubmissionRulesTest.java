@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -372,6 +373,37 @@ class SubmissionRulesTest {
         assertEquals("source compromised", recall.getString("[0].reason"));
         String sub = given().auth().oauth2(token).get("/api/v1/me").then().statusCode(200).extract().path("sub");
         assertEquals(sub, recall.getString("[0].withdrawnBy"), "sharing's recall events name who withdrew the report");
+    }
+
+    /** Auditors see a token used where its roles do not reach, by the path policy or by a method's roles alike. */
+    @Test
+    void aRefusalByRoleIsAuditedWithWhoTriedWhatAndCreatesNothing() {
+        String officerSub = "cbp-officer-" + UUID.randomUUID();
+        String partnerSub = "cbp-system-" + UUID.randomUUID();
+        String officer = TestTokens.person("liaison-officer", "US-CBP", "US", officerSub);
+        given().auth().oauth2(officer).contentType("application/json").body(Bodies.founding("ROLE-1"))
+                .post("/api/v1/reports").then().statusCode(403).contentType("application/problem+json");
+        given().auth().oauth2(TestTokens.person("partner", "US-CBP", "US", partnerSub)).contentType("application/json")
+                .body("[]").post("/internal/v1/anything").then().statusCode(403);
+
+        for (List<String> expected : List.of(List.of(officerSub, "POST", "/api/v1/reports"),
+                List.of(partnerSub, "POST", "/internal/v1/anything"))) {
+            String sub = expected.get(0);
+            List<Map<String, Object>> events = await().atMost(Duration.ofSeconds(10)).until(() -> peers.findAll(
+                    postRequestedFor(urlEqualTo("/internal/v1/events")).withRequestBody(containing(sub))).stream()
+                    .flatMap(r -> JsonPath.from(r.getBodyAsString()).<Map<String, Object>>getList("$").stream())
+                    .filter(e -> e.get("actor") instanceof Map<?, ?> actor && sub.equals(actor.get("sub")))
+                    .toList(), list -> !list.isEmpty());
+            assertEquals(1, events.size(), "one event for the refusal: " + events);
+            Map<String, Object> event = events.get(0);
+            assertEquals("ACCESS_DENIED", event.get("action"));
+            assertEquals("DENIED", event.get("outcome"));
+            assertEquals("US-CBP", ((Map<?, ?>) event.get("actor")).get("agency"));
+            assertEquals(Map.of("method", expected.get(1), "path", expected.get(2), "problem", "role"),
+                    event.get("details"));
+        }
+        given().auth().oauth2(TestTokens.person("partner", "US-CBP", "US")).queryParam("externalRef", "ROLE-1")
+                .get("/api/v1/reports").then().statusCode(200).body("items", hasSize(0));
     }
 
     @Test

@@ -1,13 +1,21 @@
 package org.cnx.sharing;
 
 import static io.restassured.RestAssured.given;
+import static java.util.stream.Collectors.toSet;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -20,6 +28,9 @@ import io.restassured.specification.ResponseSpecification;
 class SharingSecurityTest {
 
     private static final String APPROVALS = "/api/v1/releases/" + UUID.randomUUID() + "/approvals";
+
+    @InjectWireMock
+    WireMockServer partners;
 
     /** A refusal (401 or 403) as problem+json; a 401 with its Bearer challenge, a 403 without one. */
     private static ResponseSpecification refused(int status) {
@@ -46,6 +57,37 @@ class SharingSecurityTest {
     void auditorTokenOnReleasesIs403() {
         given().auth().oauth2(TestTokens.person("auditor", "US-DEA", "US")).get("/api/v1/releases")
                 .then().spec(refused(403));
+    }
+
+    /** Auditors see a token used where its roles do not reach, by the path policy or by a method's roles alike. */
+    @Test
+    void everyRoleRefusalIsAuditedWithWhoTriedWhat() {
+        String partnerSub = "cbp-system-" + UUID.randomUUID();
+        String auditorSub = "dea-auditor-" + UUID.randomUUID();
+        String partner = TestTokens.person("partner", "US-CBP", "US", partnerSub);
+        String auditor = TestTokens.person("auditor", "US-DEA", "US", auditorSub);
+        given().auth().oauth2(partner).contentType("application/json").body("[]").post("/internal/v1/reports")
+                .then().spec(refused(403));
+        given().auth().oauth2(partner).contentType("application/json").body("{}").post(APPROVALS)
+                .then().spec(refused(403));
+        given().auth().oauth2(auditor).get("/api/v1/policy").then().spec(refused(403));
+
+        List<Map<String, Object>> denied = await().atMost(Duration.ofSeconds(15))
+                .until(() -> PartnerInbox.auditEvents(partners).stream()
+                        .filter(e -> "ACCESS_DENIED".equals(e.get("action")))
+                        .filter(e -> Set.of(partnerSub, auditorSub).contains(PartnerInbox.actorOf(e)))
+                        .toList(), list -> list.size() >= 3);
+        assertEquals(Set.of(
+                List.of(partnerSub, Map.of("method", "POST", "path", "/internal/v1/reports", "problem", "role")),
+                List.of(partnerSub, Map.of("method", "POST", "path", APPROVALS, "problem", "role")),
+                List.of(auditorSub, Map.of("method", "GET", "path", "/api/v1/policy", "problem", "role"))),
+                denied.stream().map(e -> List.of(PartnerInbox.actorOf(e), e.get("details"))).collect(toSet()),
+                "one event per refusal: who tried which method on which path");
+        assertEquals(3, denied.size());
+        for (Map<String, Object> event : denied) {
+            assertEquals("DENIED", event.get("outcome"));
+            assertEquals("sharing", event.get("service"));
+        }
     }
 
     @Test

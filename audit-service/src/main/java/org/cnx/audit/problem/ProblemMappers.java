@@ -7,6 +7,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import org.cnx.audit.event.AccessDenials;
 import org.jboss.logging.Logger;
 
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -14,12 +15,20 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 
 /** Every error leaves as RFC 9457 problem+json; nothing internal (class names, stack traces) leaks. */
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
     private static final String TYPE_BASE = "https://cnx.example/problems/";
+
+    private final AccessDenials denials;
+
+    ProblemMappers(AccessDenials denials) {
+        this.denials = denials;
+    }
 
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
@@ -35,10 +44,11 @@ public class ProblemMappers {
         return respond(new Problem(URI.create("about:blank"), title, status, null, uri.getPath(), null));
     }
 
-    /** A method's role check ({@code @RolesAllowed}) refused the caller: as the path policies' refusals. */
+    /** A method's role check ({@code @RolesAllowed}) refused the caller: as the path policies' refusals, audited. */
     @ServerExceptionMapper
-    public Response forbidden(ForbiddenException e, UriInfo uri) {
-        return respond(SecurityProblems.forbidden(uri.getPath()));
+    public Uni<Response> forbidden(ForbiddenException e, UriInfo uri, RoutingContext context) {
+        Response refusal = respond(SecurityProblems.forbidden(uri.getPath()));
+        return Uni.createFrom().completionStage(denials.refused(context)).replaceWith(refusal);
     }
 
     @ServerExceptionMapper({ UnauthorizedException.class, AuthenticationFailedException.class })

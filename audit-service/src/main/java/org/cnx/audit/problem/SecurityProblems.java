@@ -6,9 +6,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.core.HttpHeaders;
 
+import org.cnx.audit.event.AccessDenials;
+
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -16,7 +20,8 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * 401 and 403 decided before a request reaches a resource (a token refused by proactive authentication, a path
  * policy) leave as problem+json too, like every other error; a 401 still carries its Bearer challenge. The body
- * says which, never why a token was refused: that stays in the log, not in an answer to whoever sent it.
+ * says which, never why a token was refused: that stays in the log, not in an answer to whoever sent it. A 403 leaves
+ * once it is audited ({@link AccessDenials}).
  */
 @ApplicationScoped
 public class SecurityProblems {
@@ -24,11 +29,17 @@ public class SecurityProblems {
     /** The challenge every 401 carries (RFC 6750). */
     static final String CHALLENGE = "Bearer";
 
-    void install(@Observes Router router) {
-        router.route().failureHandler(SecurityProblems::handle);
+    private final AccessDenials denials;
+
+    SecurityProblems(AccessDenials denials) {
+        this.denials = denials;
     }
 
-    static void handle(RoutingContext context) {
+    void install(@Observes Router router) {
+        router.route().failureHandler(this::handle);
+    }
+
+    void handle(RoutingContext context) {
         Throwable failure = context.failure();
         if (context.response().ended()) {
             return;
@@ -36,7 +47,9 @@ public class SecurityProblems {
         if (failure instanceof AuthenticationFailedException || failure instanceof UnauthorizedException) {
             unauthorized(context);
         } else if (failure instanceof ForbiddenException) {
-            send(context, forbidden(context.normalizedPath()));
+            Context loop = Vertx.currentContext();
+            denials.refused(context).whenComplete((recorded, error) -> loop.runOnContext(
+                    ignored -> send(context, forbidden(context.normalizedPath()))));
         } else {
             context.next();
         }

@@ -17,6 +17,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import org.cnx.intake.audit.AccessDenials;
 import org.cnx.intake.validation.DuplicateFields;
 import org.cnx.intake.validation.StorableStrings;
 import org.jboss.logging.Logger;
@@ -33,6 +34,8 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 
 /** Every error leaves as RFC 9457 problem+json; nothing internal (class names, stack traces) leaks. */
 public class ProblemMappers {
@@ -48,6 +51,12 @@ public class ProblemMappers {
     /** Jackson's words for a control character inside a string (between tokens it says "Illegal character"). */
     private static final Pattern CONTROL_CHARACTER =
             Pattern.compile("unquoted character \\(\\(CTRL-CHAR, code (\\d+)\\)\\)");
+
+    private final AccessDenials denials;
+
+    ProblemMappers(AccessDenials denials) {
+        this.denials = denials;
+    }
 
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
@@ -191,10 +200,11 @@ public class ProblemMappers {
         return pointer.length() == 0 ? "/" : pointer.toString();
     }
 
-    /** A method's role check ({@code @RolesAllowed}) refused the caller: as the path policies' refusals. */
+    /** A method's role check ({@code @RolesAllowed}) refused the caller: as the path policies' refusals, audited. */
     @ServerExceptionMapper
-    public Response forbidden(ForbiddenException e, UriInfo uri) {
-        return respond(SecurityProblems.forbidden(uri.getPath()));
+    public Uni<Response> forbidden(ForbiddenException e, UriInfo uri, RoutingContext context) {
+        Response refusal = respond(SecurityProblems.forbidden(uri.getPath()));
+        return Uni.createFrom().completionStage(denials.refused(context)).replaceWith(refusal);
     }
 
     @ServerExceptionMapper({ UnauthorizedException.class, AuthenticationFailedException.class })

@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import org.cnx.sharing.audit.AccessDenials;
 import org.cnx.sharing.validation.DuplicateFields;
 import org.cnx.sharing.validation.StorableStrings;
 import org.jboss.logging.Logger;
@@ -22,6 +23,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
@@ -45,6 +48,12 @@ public class ProblemMappers {
     /** Jackson's words for a control character inside a string (between tokens it says "Illegal character"). */
     private static final Pattern CONTROL_CHARACTER =
             Pattern.compile("unquoted character \\(\\(CTRL-CHAR, code (\\d+)\\)\\)");
+
+    private final AccessDenials denials;
+
+    ProblemMappers(AccessDenials denials) {
+        this.denials = denials;
+    }
 
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
@@ -121,10 +130,11 @@ public class ProblemMappers {
                 List.of(new Problem.FieldError(pointer, message)));
     }
 
-    /** A method's role check ({@code @RolesAllowed}) refused the caller: as the path policies' refusals. */
+    /** A method's role check ({@code @RolesAllowed}) refused the caller: as the path policies' refusals, audited. */
     @ServerExceptionMapper
-    public Response forbidden(ForbiddenException e, UriInfo uri) {
-        return respond(SecurityProblems.forbidden(uri.getPath()));
+    public Uni<Response> forbidden(ForbiddenException e, UriInfo uri, RoutingContext context) {
+        Response refusal = respond(SecurityProblems.forbidden(uri.getPath()));
+        return Uni.createFrom().completionStage(denials.refused(context)).replaceWith(refusal);
     }
 
     @ServerExceptionMapper({ UnauthorizedException.class, AuthenticationFailedException.class })

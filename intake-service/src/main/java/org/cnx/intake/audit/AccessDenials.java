@@ -1,0 +1,72 @@
+package org.cnx.intake.audit;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.context.ManagedExecutor;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.logging.Logger;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * A request the caller's token may not make (its roles, or a service-only path) is logged as {@code ACCESS_DENIED}
+ * with who tried which method on which path: an officer's or an auditor's token used to submit a report is something
+ * auditors of both countries are to see. The 403 leaves once the event is committed (off the event loop, in a
+ * transaction of its own), so that it is in the log whatever happens next.
+ */
+@ApplicationScoped
+public class AccessDenials {
+
+    private static final Logger LOG = Logger.getLogger(AccessDenials.class);
+    /** A path is the caller's text: kept to what names an endpoint. */
+    static final int MAX_PATH = 512;
+
+    private final AuditTrail audit;
+    private final ManagedExecutor executor;
+
+    AccessDenials(AuditTrail audit, ManagedExecutor executor) {
+        this.audit = audit;
+        this.executor = executor;
+    }
+
+    /**
+     * Records the refused request {@code context} carries, if a token was verified for it; done when the event is
+     * committed, or could not be (which is logged: the caller is refused either way).
+     */
+    public CompletionStage<Void> refused(RoutingContext context) {
+        if (!(context.user() instanceof QuarkusHttpUser user)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        SecurityIdentity identity = user.getSecurityIdentity();
+        // the verified token itself, not the request-scoped proxy: it is read on another thread
+        if (identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken token)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("method", context.request().method().name());
+        String path = context.normalizedPath();
+        details.put("path", shown(path));
+        details.put("problem", "role");
+        return executor.runAsync(() -> {
+            try {
+                QuarkusTransaction.requiringNew().run(() -> audit.record("ACCESS_DENIED", "DENIED", token, null,
+                        null, details));
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "ACCESS_DENIED of %s on %s not recorded", token.getSubject(), details.get("path"));
+            }
+        });
+    }
+
+    /** At most {@link #MAX_PATH} characters, a NUL (which PostgreSQL cannot store) as U+FFFD. */
+    static String shown(String path) {
+        return (path.length() > MAX_PATH ? path.substring(0, MAX_PATH) : path).replace('\0', '\uFFFD');
+    }
+}
