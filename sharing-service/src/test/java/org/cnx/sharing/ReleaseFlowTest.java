@@ -11,7 +11,10 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -165,9 +168,15 @@ class ReleaseFlowTest {
                 .body("status", equalTo("REJECTED")).body("rejectionReason", equalTo("ongoing operation"));
         given().auth().oauth2(cnOfficer).contentType("application/json").body("{}")
                 .post("/api/v1/releases/" + toHsi + "/approvals").then().statusCode(409);
+        // the queue says why a release was closed, as the release's own page does; one released has no reason
+        given().auth().oauth2(cnOfficer).queryParam("reportId", id).get("/api/v1/releases").then().statusCode(200)
+                .body("items.find { it.id == '" + toHsi + "' }.status", equalTo("REJECTED"))
+                .body("items.find { it.id == '" + toHsi + "' }.rejectionReason", equalTo("ongoing operation"))
+                .body("items.find { it.id == '" + toHsi + "' }.closedAt", notNullValue())
+                .body("items.find { it.id == '" + toDea + "' }", not(hasKey("rejectionReason")));
 
         // the refusals with 403 are audited, each with the officer, the release and the reason; the partner system's
-        // (its role may not decide at all) and the 409s are not
+        // (its role may not decide at all) by method and path alone (SharingSecurityTest), and the 409s not at all
         List<Map<String, Object>> refused = await().atMost(Duration.ofSeconds(15))
                 .until(() -> PartnerInbox.auditEvents(partners, id, "ACCESS_DENIED"), list -> list.size() >= 3);
         assertEquals(List.of("officer-us-1 RELEASE_APPROVED other-country " + toDea,

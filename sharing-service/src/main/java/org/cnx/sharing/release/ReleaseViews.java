@@ -28,11 +28,15 @@ public final class ReleaseViews {
     public record Summary(UUID id, UUID reportId, String partner, Release.Status status, String rule,
             int requiredApprovals, long approvals, Instant decidedAt,
             @Schema(description = "pending approval for longer than the approval SLA (cnx.releases.approval-sla)")
-            boolean overdue) {
+            boolean overdue,
+            @Schema(description = "when it left the queue (released, rejected, cancelled, recalled); absent if pending")
+            @JsonInclude(JsonInclude.Include.NON_NULL) Instant closedAt,
+            @Schema(description = "why it was rejected, cancelled or recalled, as its own page says")
+            @JsonInclude(JsonInclude.Include.NON_NULL) String rejectionReason) {
 
         static Summary of(Release r, long approvals, Duration sla, Instant now) {
             return new Summary(r.id, r.reportId, r.partner, r.status, r.rule, r.requiredApprovals, approvals,
-                    r.decidedAt, isOverdue(r, sla, now));
+                    r.decidedAt, isOverdue(r, sla, now), r.closedAt, r.rejectionReason);
         }
     }
 
