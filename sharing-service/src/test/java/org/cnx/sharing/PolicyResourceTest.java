@@ -354,6 +354,15 @@ class PolicyResourceTest {
                 {"agency":"US-CBP","country":"US","report":[1,2]}""")
                 .post("/api/v1/policy/evaluation").then().statusCode(400)
                 .body("errors.pointer", equalTo(List.of("/report")));
+        // a label intake refuses, or none: every partner shown "denied" taught an officer nothing
+        for (String report : List.of("{\"type\":\"SEIZURE\",\"tlp\":\"PURPLE\"}", "{\"type\":\"SEIZURE\"}",
+                "{\"tlp\":\"green\"}", "{\"tlp\":1}")) {
+            given().auth().oauth2(admin).contentType("application/json")
+                    .body("{\"agency\":\"US-CBP\",\"country\":\"US\",\"report\":" + report + "}")
+                    .post("/api/v1/policy/evaluation").then().statusCode(400).contentType("application/problem+json")
+                    .body("errors.pointer", equalTo(List.of("/report/tlp")))
+                    .body("errors.message", equalTo(List.of("must be one of CLEAR, GREEN, AMBER, AMBER+STRICT, RED")));
+        }
     }
 
     @Test

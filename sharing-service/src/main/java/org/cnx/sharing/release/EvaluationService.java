@@ -8,9 +8,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.cnx.sharing.partner.PartnerService;
 import org.cnx.sharing.policy.PolicyService;
+import org.cnx.sharing.policy.Tlp;
 import org.cnx.sharing.problem.Problem;
 import org.cnx.sharing.problem.ProblemException;
 import org.cnx.sharing.report.IncomingReport;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 /** Dry runs: the decisions and payloads a hand-over would produce, without storing or sending anything. */
 @ApplicationScoped
@@ -30,6 +33,13 @@ public class EvaluationService {
         if (!request.report().isObject()) {
             throw new ProblemException(400, "validation", "Bad Request", "The report must be a JSON object.",
                     List.of(new Problem.FieldError("/report", "must be a JSON object")));
+        }
+        // intake refuses a report without a known label: its preview would be every partner denied, for no reason
+        // an officer could act on
+        JsonNode tlp = request.report().get("tlp");
+        if (tlp == null || !tlp.isTextual() || Tlp.parse(tlp.textValue()).isEmpty()) {
+            throw new ProblemException(400, "validation", "Bad Request", "1 field(s) are invalid.",
+                    List.of(new Problem.FieldError("/report/tlp", Tlp.MESSAGE)));
         }
         boolean draft = request.policy() != null;
         PolicyService.Active policy;
