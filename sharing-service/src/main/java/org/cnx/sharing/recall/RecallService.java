@@ -113,13 +113,13 @@ public class RecallService {
         String recall = recallPayload(notice);
         String recallSha = AuditTrail.sha256(recall);
         for (Release release : releases.lockForReport(notice.reportId())) {
+            Delivery delivery = sent.get(release.id);
             if (release.status == Release.Status.PENDING_APPROVAL) {
                 release.status = Release.Status.CANCELLED;
                 release.closedAt = now;
                 release.rejectionReason = why;
                 cancelled(release, notice, actor);
             } else if (release.status == Release.Status.RELEASED) {
-                Delivery delivery = sent.get(release.id);
                 boolean mayHaveLeft = delivery != null && switch (delivery.status) {
                     case DELIVERED, DEAD -> true;
                     case PENDING -> delivery.attempts > 0;
@@ -134,10 +134,9 @@ public class RecallService {
                     release.status = Release.Status.CANCELLED;
                     cancelled(release, notice, actor);
                 }
-            } else if (release.status == Release.Status.CANCELLED && reachedBeforeCancelled(sent.get(release.id))) {
+            } else if (release.status == Release.Status.CANCELLED && reachedBeforeCancelled(delivery)) {
                 // cancelled by a new policy or a registry change after an attempt that may have reached the partner:
                 // it stays cancelled, for the reason it was, and the partner is told to drop what it may hold
-                Delivery delivery = sent.get(release.id);
                 holdBack(delivery);
                 recall(release, delivery, notice, recall, recallSha, now, actor);
             }

@@ -13,8 +13,6 @@ import org.cnx.sharing.problem.Problem;
 import org.cnx.sharing.problem.ProblemException;
 import org.cnx.sharing.report.IncomingReport;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 /** Dry runs: the decisions and payloads a hand-over would produce, without storing or sending anything. */
 @ApplicationScoped
 public class EvaluationService {
@@ -34,10 +32,12 @@ public class EvaluationService {
             throw new ProblemException(400, "validation", "Bad Request", "The report must be a JSON object.",
                     List.of(new Problem.FieldError("/report", "must be a JSON object")));
         }
+        IncomingReport report = new IncomingReport(request.id() == null ? UUID.randomUUID() : request.id(),
+                request.agency(), request.country(), request.receivedAt() == null ? Instant.now() : request.receivedAt(),
+                request.watchlistHits(), request.report());
         // intake refuses a report without a known label: its preview would be every partner denied, for no reason
-        // an officer could act on
-        JsonNode tlp = request.report().get("tlp");
-        if (tlp == null || !tlp.isTextual() || Tlp.parse(tlp.textValue()).isEmpty()) {
+        // an officer could act on. The label is read as the evaluator reads it.
+        if (Tlp.parse(report.tlp()).isEmpty()) {
             throw new ProblemException(400, "validation", "Bad Request", "1 field(s) are invalid.",
                     List.of(new Problem.FieldError("/report/tlp", Tlp.MESSAGE)));
         }
@@ -49,9 +49,6 @@ public class EvaluationService {
         } else {
             policy = policies.active();
         }
-        IncomingReport report = new IncomingReport(request.id() == null ? UUID.randomUUID() : request.id(),
-                request.agency(), request.country(), request.receivedAt() == null ? Instant.now() : request.receivedAt(),
-                request.watchlistHits(), request.report());
         List<EvaluationViews.PartnerDecision> decisions = partners.activeRecipients().stream()
                 .filter(p -> !p.code().equals(report.agency()))
                 .map(p -> {
