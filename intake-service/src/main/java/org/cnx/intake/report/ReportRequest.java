@@ -29,8 +29,9 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  */
 @Schema(name = "ReportRequest", description = "A trafficking report; every limit below is enforced with a 400 problem.")
 public record ReportRequest(
-        @Schema(description = "The partner's own reference; unique per agency", example = "GACC-2026-0001", maxLength = 100)
-        @NotBlank @Size(max = 100) String externalRef,
+        @Schema(description = "The partner's own reference; unique per agency", example = "GACC-2026-0001",
+                maxLength = EXTERNAL_REF_MAX)
+        @NotBlank @Size(max = EXTERNAL_REF_MAX) String externalRef,
 
         @Schema(description = "What the report is about", example = "PRECURSOR_SHIPMENT",
                 enumeration = {"SEIZURE", "PRECURSOR_SHIPMENT", "SUSPICIOUS_ORDER", "TRAFFICKING_NETWORK", "ILLICIT_FINANCE", "EMERGING_TREND"})
@@ -58,6 +59,9 @@ public record ReportRequest(
 
         @Schema(description = "People, companies, vessels, wallets: personal data, the first thing redaction removes", maxItems = 100)
         @Size(max = 100) List<@NotNull @Valid Subject> subjects) {
+
+    /** The longest externalRef, in UTF-16 units as {@link Size} counts; also what the list's filter accepts. */
+    public static final int EXTERNAL_REF_MAX = 100;
 
     @Schema(name = "Handling", description = "The originator's release conditions")
     public record Handling(
