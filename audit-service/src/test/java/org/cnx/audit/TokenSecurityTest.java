@@ -64,6 +64,23 @@ class TokenSecurityTest {
         expect(200, TestTokens.person("auditor", "US-DEA", "US"), EVENTS);
     }
 
+    /**
+     * What audit stores of a caller (every event's actor, its own AUDIT_QUERIED events included) must fit, and the
+     * agency and country must be text: a token that breaks that is refused as any bad token is. At the limits the
+     * token is good.
+     */
+    @Test
+    void aTokenWhoseIdentityCannotBeStoredIs401() throws Exception {
+        for (var bad : TestTokens.unstorableIdentities("auditor").entrySet()) {
+            try {
+                expect(401, TestTokens.rs256(bad.getValue(), "idp"), EVENTS);
+            } catch (AssertionError e) {
+                throw new AssertionError(bad.getKey() + ": " + e.getMessage(), e);
+            }
+        }
+        expect(200, TestTokens.identityAtTheLimits("auditor"), EVENTS);
+    }
+
     @Test
     void noTokenIs401() {
         expect(401, null, EVENTS);

@@ -9,7 +9,10 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.jwt.build.JwtClaimsBuilder;
@@ -74,6 +77,45 @@ public final class TestTokens {
         return "{\"iss\":\"" + IDP + "\",\"aud\":\"cnx\",\"sub\":\"attacker\",\"groups\":[\"partner\"],"
                 + "\"agency\":\"" + agency + "\",\"country\":\"US\",\"iat\":" + now + ",\"exp\":" + (now + 600)
                 + ",\"jti\":\"" + UUID.randomUUID() + "\"}";
+    }
+
+    /** IdP claims with {@code sub}, {@code agency}, {@code country} and {@code groups} as the JSON values given. */
+    public static String idpClaimsJson(String subJson, String agencyJson, String countryJson, String groupsJson) {
+        long now = Instant.now().getEpochSecond();
+        return "{\"iss\":\"" + IDP + "\",\"aud\":\"cnx\",\"sub\":" + subJson + ",\"groups\":" + groupsJson
+                + ",\"agency\":" + agencyJson + ",\"country\":" + countryJson + ",\"iat\":" + now
+                + ",\"exp\":" + (now + 600) + ",\"jti\":\"" + UUID.randomUUID() + "\"}";
+    }
+
+    /**
+     * Identities no service could store (DESIGN §3's claims as the services keep them): each token is good but for
+     * the one claim its label names.
+     */
+    public static Map<String, String> unstorableIdentities(String role) {
+        String groups = "[\"" + role + "\"]";
+        String twentyOne = IntStream.range(0, 21).mapToObj(i -> "\"" + role + (i == 0 ? "" : i) + "\"")
+                .collect(Collectors.joining(",", "[", "]"));
+        return Map.of(
+                "sub of 256 characters", idpClaimsJson("\"" + "s".repeat(256) + "\"", "\"US-CBP\"", "\"US\"", groups),
+                "sub with a NUL", idpClaimsJson("\"a\\u0000b\"", "\"US-CBP\"", "\"US\"", groups),
+                "blank sub", idpClaimsJson("\"   \"", "\"US-CBP\"", "\"US\"", groups),
+                "agency of 33 characters",
+                idpClaimsJson("\"someone\"", "\"US-" + "X".repeat(30) + "\"", "\"US\"", groups),
+                "agency a number", idpClaimsJson("\"someone\"", "42", "\"US\"", groups),
+                "agency with a tab", idpClaimsJson("\"someone\"", "\"US\\tCBP\"", "\"US\"", groups),
+                "country a number", idpClaimsJson("\"someone\"", "\"US-CBP\"", "1", groups),
+                "21 roles", idpClaimsJson("\"someone\"", "\"US-CBP\"", "\"US\"", twentyOne),
+                "a role of 65 characters", idpClaimsJson("\"someone\"", "\"US-CBP\"", "\"US\"",
+                        "[\"" + role + "\",\"" + "r".repeat(65) + "\"]"));
+    }
+
+    /** A token at every limit of {@link #unstorableIdentities}: 255-character sub, 32-character agency, 20 roles. */
+    public static String identityAtTheLimits(String role) throws Exception {
+        String groups = IntStream.range(0, 20)
+                .mapToObj(i -> "\"" + (i == 0 ? role : i == 1 ? "r".repeat(64) : "r" + i) + "\"")
+                .collect(Collectors.joining(",", "[", "]"));
+        return rs256(idpClaimsJson("\"" + "s".repeat(255) + "\"", "\"US-" + "X".repeat(29) + "\"", "\"US\"", groups),
+                "idp");
     }
 
     private static String b64(String s) {

@@ -150,6 +150,26 @@ class TokenSecurityTest {
                 Duration.ofMinutes(5)), "idp"), "/internal/v1/anything");
     }
 
+    /**
+     * What intake stores of a caller (a report's submitter and agency, the audit events' actor) must fit, and the
+     * agency and country must be text: a token that breaks that is refused as any bad token is, not a 500 when the
+     * report is stored. At the limits the token is good.
+     */
+    @Test
+    void aTokenWhoseIdentityCannotBeStoredIs401() throws Exception {
+        for (var bad : TestTokens.unstorableIdentities("partner").entrySet()) {
+            Response response = call(TestTokens.rs256(bad.getValue(), "idp"), "/api/v1/me");
+            assertEquals(401, response.statusCode(), bad.getKey() + ": " + response.asString());
+        }
+        given().auth().oauth2(TestTokens.identityAtTheLimits("partner")).get("/api/v1/me").then().statusCode(200)
+                .body("sub", equalTo("s".repeat(255))).body("agency", equalTo("US-" + "X".repeat(29)));
+
+        String agencyTooLong = TestTokens.person("partner", "US-" + "X".repeat(30), "US");
+        String ref = "LONG-AGENCY-" + java.util.UUID.randomUUID();
+        given().auth().oauth2(agencyTooLong).contentType("application/json").body(Bodies.founding(ref))
+                .post("/api/v1/reports").then().statusCode(401).contentType("application/problem+json");
+    }
+
     @Test
     void partnerTokenOnInternalPathIs403() {
         expect(403, TestTokens.person("partner", "US-CBP", "US"), "/internal/v1/anything");

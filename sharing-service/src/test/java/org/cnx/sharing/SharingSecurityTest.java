@@ -90,6 +90,21 @@ class SharingSecurityTest {
         }
     }
 
+    /**
+     * What sharing stores of a caller (an approval's officer, a policy's author, the audit events' actor) must fit,
+     * and the agency and country must be text: a token that breaks that is refused as any bad token is, not a 500
+     * when the decision is stored. At the limits the token is good.
+     */
+    @Test
+    void aTokenWhoseIdentityCannotBeStoredIs401() throws Exception {
+        for (var bad : TestTokens.unstorableIdentities("liaison-officer").entrySet()) {
+            given().auth().oauth2(TestTokens.rs256(bad.getValue(), "idp")).get("/api/v1/releases")
+                    .then().spec(refused(401));
+        }
+        given().auth().oauth2(TestTokens.identityAtTheLimits("liaison-officer")).get("/api/v1/releases")
+                .then().statusCode(200);
+    }
+
     @Test
     void noTokenOnReleasesIs401() {
         given().get("/api/v1/releases").then().spec(refused(401));

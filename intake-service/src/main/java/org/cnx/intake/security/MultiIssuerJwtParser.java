@@ -43,6 +43,12 @@ import io.smallrye.jwt.auth.principal.ParseException;
 public class MultiIssuerJwtParser implements JWTParser {
 
     static final String SERVICE_GROUP = "service";
+    /** The longest {@code sub}, {@code agency} and role the services and the audit log store of a caller. */
+    static final int MAX_SUB = 255;
+    static final int MAX_AGENCY = 32;
+    static final int MAX_ROLE = 64;
+    /** The most roles an audit event's actor holds. */
+    static final int MAX_ROLES = 20;
     private static final Logger LOG = Logger.getLogger(MultiIssuerJwtParser.class);
 
     private final Map<String, Issuer> issuers = new HashMap<>();
@@ -102,6 +108,7 @@ public class MultiIssuerJwtParser implements JWTParser {
             JwtClaims claims = context.getJwtClaims();
             checkLifetime(claims, issuer.maxLifetimeSeconds());
             checkGroups(claims, issuer.service());
+            checkIdentity(claims);
             JsonWebToken principal = new TokenPrincipal(token, claims);
             verified.put(token, principal, claims.getExpirationTime().getValueInMillis());
             return principal;
@@ -126,6 +133,36 @@ public class MultiIssuerJwtParser implements JWTParser {
         if (!serviceIssuer && groups.contains(SERVICE_GROUP)) {
             throw new ParseException("the identity provider may not assert the service group");
         }
+    }
+
+    /**
+     * The caller's identity is stored wherever the caller acts (a report's submitter and agency, an approval's officer,
+     * every audit event's actor), and read as text: a token whose {@code sub}, {@code agency} or roles could not be
+     * stored, or whose {@code agency} or {@code country} is not text, is refused here, whatever it calls, rather than
+     * failing the request that stores it (a 500) or holding up the audit trail with an event audit-service refuses.
+     */
+    private static void checkIdentity(JwtClaims claims) throws MalformedClaimException, ParseException {
+        if (!storable(claims.getSubject(), MAX_SUB)) {
+            throw new ParseException("sub must be 1 to " + MAX_SUB + " characters, not all spaces, no control ones");
+        }
+        if (claims.hasClaim("agency") && !(claims.getClaimValue("agency") instanceof String agency
+                && storable(agency, MAX_AGENCY))) {
+            throw new ParseException("agency must be text of 1 to " + MAX_AGENCY + " characters, not all spaces, "
+                    + "no control ones");
+        }
+        if (claims.hasClaim("country") && !(claims.getClaimValue("country") instanceof String)) {
+            throw new ParseException("country must be text");
+        }
+        List<String> groups = claims.hasClaim("groups") ? claims.getStringListClaimValue("groups") : List.of();
+        if (groups.size() > MAX_ROLES || !groups.stream().allMatch(group -> storable(group, MAX_ROLE))) {
+            throw new ParseException("groups must be at most " + MAX_ROLES + " roles of 1 to " + MAX_ROLE
+                    + " characters");
+        }
+    }
+
+    private static boolean storable(String text, int max) {
+        return text != null && !text.isBlank() && text.length() <= max
+                && text.codePoints().noneMatch(Character::isISOControl);
     }
 
     @Override
