@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
@@ -375,6 +376,15 @@ class SubmissionRulesTest {
         assertEquals(sub, recall.getString("[0].withdrawnBy"), "sharing's recall events name who withdrew the report");
     }
 
+    /** The audit events sent for the actor {@code sub}, once there is one. */
+    private List<Map<String, Object>> eventsBy(String sub) {
+        return await().atMost(Duration.ofSeconds(10)).until(() -> peers.findAll(
+                postRequestedFor(urlEqualTo("/internal/v1/events")).withRequestBody(containing(sub))).stream()
+                .flatMap(r -> JsonPath.from(r.getBodyAsString()).<Map<String, Object>>getList("$").stream())
+                .filter(e -> e.get("actor") instanceof Map<?, ?> actor && sub.equals(actor.get("sub")))
+                .toList(), list -> !list.isEmpty());
+    }
+
     /** Auditors see a token used where its roles do not reach, by the path policy or by a method's roles alike. */
     @Test
     void aRefusalByRoleIsAuditedWithWhoTriedWhatAndCreatesNothing() {
@@ -389,11 +399,7 @@ class SubmissionRulesTest {
         for (List<String> expected : List.of(List.of(officerSub, "POST", "/api/v1/reports"),
                 List.of(partnerSub, "POST", "/internal/v1/anything"))) {
             String sub = expected.get(0);
-            List<Map<String, Object>> events = await().atMost(Duration.ofSeconds(10)).until(() -> peers.findAll(
-                    postRequestedFor(urlEqualTo("/internal/v1/events")).withRequestBody(containing(sub))).stream()
-                    .flatMap(r -> JsonPath.from(r.getBodyAsString()).<Map<String, Object>>getList("$").stream())
-                    .filter(e -> e.get("actor") instanceof Map<?, ?> actor && sub.equals(actor.get("sub")))
-                    .toList(), list -> !list.isEmpty());
+            List<Map<String, Object>> events = eventsBy(sub);
             assertEquals(1, events.size(), "one event for the refusal: " + events);
             Map<String, Object> event = events.get(0);
             assertEquals("ACCESS_DENIED", event.get("action"));
@@ -403,6 +409,39 @@ class SubmissionRulesTest {
                     event.get("details"));
         }
         given().auth().oauth2(TestTokens.person("partner", "US-CBP", "US")).queryParam("externalRef", "ROLE-1")
+                .get("/api/v1/reports").then().statusCode(200).body("items", hasSize(0));
+    }
+
+    /**
+     * A report is filed under its agency for good: a token naming it otherwise than by its partner code, or without
+     * agency or country, files nothing and reads nothing, and auditors see who tried.
+     */
+    @Test
+    void aTokenWithoutAPartnerCodeForItsAgencyFilesNothingAndIsAudited() {
+        String sub = "cbp-lower-" + UUID.randomUUID();
+        String ref = "LOWER-" + UUID.randomUUID();
+        given().auth().oauth2(TestTokens.person("partner", "us-cbp", "US", sub)).contentType("application/json")
+                .body(Bodies.founding(ref)).post("/api/v1/reports").then().statusCode(403)
+                .contentType("application/problem+json").body("type", endsWith("/missing-agency"))
+                .body("detail", containsString("partner code (two capital letters, a dash"));
+        given().auth().oauth2(TestTokens.person("partner", "us-cbp", "US")).get("/api/v1/reports")
+                .then().statusCode(403).body("type", endsWith("/missing-agency"));
+        String noCountry = TestTokens.sign(TestTokens.claims(TestTokens.IDP, "cnx", "partner", Duration.ofMinutes(5))
+                .claim("agency", "US-CBP"), "idp");
+        given().auth().oauth2(noCountry).contentType("application/json").body(Bodies.founding(ref))
+                .post("/api/v1/reports").then().statusCode(403)
+                .body("detail", containsString("this one's country claim is missing"));
+        given().auth().oauth2(TestTokens.person("partner", "US-CBP", "USA")).contentType("application/json")
+                .body(Bodies.founding(ref)).post("/api/v1/reports").then().statusCode(403)
+                .body("detail", containsString("this one's country claim is not."));
+
+        List<Map<String, Object>> events = eventsBy(sub);
+        assertEquals(1, events.size(), "one event for the refusal: " + events);
+        assertEquals("ACCESS_DENIED", events.get(0).get("action"));
+        assertEquals("us-cbp", ((Map<?, ?>) events.get(0).get("actor")).get("agency"));
+        assertEquals(Map.of("method", "POST", "path", "/api/v1/reports", "problem", "missing-agency"),
+                events.get(0).get("details"));
+        given().auth().oauth2(TestTokens.person("partner", "US-CBP", "US")).queryParam("externalRef", ref)
                 .get("/api/v1/reports").then().statusCode(200).body("items", hasSize(0));
     }
 

@@ -3,6 +3,8 @@ package org.cnx.sharing;
 import static io.restassured.RestAssured.given;
 import static java.util.stream.Collectors.toSet;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -88,6 +90,27 @@ class SharingSecurityTest {
             assertEquals("DENIED", event.get("outcome"));
             assertEquals("sharing", event.get("service"));
         }
+    }
+
+    /** An officer's token without their agency or country governs nothing, and auditors see who tried. */
+    @Test
+    void anOfficerTokenWithoutAgencyOrCountryIsRefusedAndAudited() {
+        String sub = "officer-no-agency-" + UUID.randomUUID();
+        String noAgency = TestTokens.sign(TestTokens.claims(TestTokens.IDP, "cnx", "liaison-officer",
+                Duration.ofMinutes(5)).subject(sub).claim("country", "CN"), "idp");
+        given().auth().oauth2(noAgency).contentType("application/json").body("{}").post(APPROVALS)
+                .then().spec(refused(403)).body("type", endsWith("/missing-agency"))
+                .body("detail", containsString("this one's agency claim is missing"));
+        given().auth().oauth2(TestTokens.person("liaison-officer", "CN-NNCC", "china")).get("/api/v1/releases")
+                .then().spec(refused(403)).body("detail", containsString("this one's country claim is not."));
+
+        List<Map<String, Object>> denied = await().atMost(Duration.ofSeconds(15))
+                .until(() -> PartnerInbox.auditEvents(partners).stream()
+                        .filter(e -> sub.equals(PartnerInbox.actorOf(e))).toList(), list -> !list.isEmpty());
+        assertEquals(1, denied.size(), "one event for the refusal: " + denied);
+        assertEquals("ACCESS_DENIED", denied.get(0).get("action"));
+        assertEquals(Map.of("method", "POST", "path", APPROVALS, "problem", "missing-agency"),
+                denied.get(0).get("details"));
     }
 
     /**

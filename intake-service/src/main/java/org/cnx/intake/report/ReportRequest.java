@@ -66,7 +66,7 @@ public record ReportRequest(
     @Schema(name = "Handling", description = "The originator's release conditions")
     public record Handling(
             @Schema(description = "Partner codes that may receive the report: a cap, never a widening", example = "[\"US-CBP\", \"US-DEA\"]", maxItems = 50)
-            @Size(max = 50) List<@NotNull @Pattern(regexp = "[A-Z]{2}-[A-Z0-9]{2,10}", message = "must be a partner code such as US-CBP") String> releasableTo,
+            @Size(max = 50) List<@NotNull @Pattern(regexp = Caller.AGENCY, message = "must be a partner code such as US-CBP") String> releasableTo,
 
             @Schema(description = "Every release needs approval by an officer of the originating country", example = "true")
             Boolean originatorControl,

@@ -17,10 +17,10 @@ import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * A request the caller's token may not make (its roles, or a service-only path) is logged as {@code ACCESS_DENIED}
- * with who tried which method on which path: a partner's system probing an officer's endpoint is something auditors
- * of both countries are to see, as they see an officer deciding on another country's release. The 403 leaves once
- * the event is committed (off the event loop, in a transaction of its own).
+ * A request the caller's token may not make (its roles, a service-only path, or no agency or country to act for) is
+ * logged as {@code ACCESS_DENIED} with who tried which method on which path: a partner's system probing an officer's
+ * endpoint is something auditors of both countries are to see, as they see an officer deciding on another country's
+ * release. The 403 leaves once the event is committed (off the event loop, in a transaction of its own).
  */
 @ApplicationScoped
 public class AccessDenials {
@@ -42,6 +42,11 @@ public class AccessDenials {
      * committed, or could not be (which is logged: the caller is refused either way).
      */
     public CompletionStage<Void> refused(RoutingContext context) {
+        return refused(context, "role");
+    }
+
+    /** As {@link #refused(RoutingContext)}, for a refusal of another kind: {@code problem} is its problem type. */
+    public CompletionStage<Void> refused(RoutingContext context, String problem) {
         if (!(context.user() instanceof QuarkusHttpUser user)) {
             return CompletableFuture.completedFuture(null);
         }
@@ -54,7 +59,7 @@ public class AccessDenials {
         details.put("method", context.request().method().name());
         String path = context.normalizedPath();
         details.put("path", shown(path));
-        details.put("problem", "role");
+        details.put("problem", problem);
         return executor.runAsync(() -> {
             try {
                 QuarkusTransaction.requiringNew().run(() -> audit.record("ACCESS_DENIED", "DENIED", actor, null,

@@ -137,6 +137,13 @@ public class ProblemMappers {
         return Uni.createFrom().completionStage(denials.refused(context)).replaceWith(refusal);
     }
 
+    /** A token without the agency or country the endpoint acts on: audited as the role refusals are. */
+    @ServerExceptionMapper
+    public Uni<Response> unusableClaims(UnusableClaims e, UriInfo uri, RoutingContext context) {
+        Response refusal = problem(e, uri);
+        return Uni.createFrom().completionStage(denials.refused(context, e.type())).replaceWith(refusal);
+    }
+
     @ServerExceptionMapper({ UnauthorizedException.class, AuthenticationFailedException.class })
     public Response unauthorized(RuntimeException e, UriInfo uri) {
         Problem problem = SecurityProblems.unauthorized(uri.getPath());
