@@ -20,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
+import java.sql.Connection;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,8 +29,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+
+import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
@@ -47,6 +52,8 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.restassured.response.ExtractableResponse;
+import io.restassured.response.Response;
 
 /**
  * Delivery as officers and admins see it, against (WireMock) partners that fail in every way: retried
@@ -63,6 +70,9 @@ class DeliveryTest {
 
     @Inject
     SessionFactory sessions;
+
+    @Inject
+    DataSource dataSource;
 
     private final String admin = Reports.admin("admin-delivery");
     private final String usOfficer = Reports.officer("US-CBP", "US", "officer-us-delivery");
@@ -363,6 +373,33 @@ class DeliveryTest {
         given().auth().oauth2(usOfficer).post("/api/v1/deliveries/" + deliveryOf(refused).getString("id")
                 + "/redelivery").then().statusCode(409).body("detail",
                         equalTo("The release is CANCELLED; its record is not sent again."));
+    }
+
+    @Test
+    void aRedeliveryRacingAChangeThatCancelsItsReleaseIsRefusedAndSendsNothing() throws Exception {
+        register("MX-RACING", true);
+        UUID report = handOverTo("MX-RACING", 422);
+        String delivery = deliveryOf(report).getString("id");
+        UUID release = UUID.fromString(releaseOf(report, "MX-RACING"));
+        CompletableFuture<Void> change;
+        CompletableFuture<ExtractableResponse<Response>> redelivery;
+        try (Connection audit = dataSource.getConnection()) {
+            // the registry change cancels the release, then waits to record its events
+            audit.setAutoCommit(false);
+            audit.createStatement().execute("LOCK TABLE outbox_message IN SHARE MODE");
+            change = CompletableFuture.runAsync(() -> reRegister("MX-RACING", "MX", "SEIZURE"));
+            await().atMost(Duration.ofSeconds(15)).until(() -> LockWaits.isLocked(dataSource, "release", release));
+            redelivery = CompletableFuture.supplyAsync(() -> given().auth().oauth2(usOfficer)
+                    .post("/api/v1/deliveries/" + delivery + "/redelivery").then().extract());
+            LockWaits.until(dataSource, 2, redelivery);
+            audit.rollback();
+        }
+        change.get(30, TimeUnit.SECONDS);
+        ExtractableResponse<Response> refused = redelivery.get(30, TimeUnit.SECONDS);
+        assertEquals(409, refused.statusCode(), refused.asString());
+        assertEquals("The release is CANCELLED; its record is not sent again.", refused.path("detail"));
+        assertEquals("FAILED", statusOf(report));
+        assertEquals(1, requestsTo("MX-RACING", report).size(), "the partner got the one refused attempt only");
     }
 
     @Test

@@ -9,11 +9,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +40,9 @@ class RecallTest {
 
     @InjectWireMock
     WireMockServer partners;
+
+    @Inject
+    DataSource dataSource;
 
     private static ValidatableResponse recall(String... notices) {
         return given().auth().oauth2(Reports.intakeToken()).contentType("application/json")
@@ -143,6 +154,37 @@ class RecallTest {
                 .get("/api/v1/releases").then().statusCode(200).body("items", hasSize(0));
         Thread.sleep(500);
         assertTrue(PartnerInbox.deliveriesOf(partners, id).isEmpty());
+    }
+
+    @Test
+    void aWithdrawalArrivingWhileItsReportIsHandedOverWithdrawsWhatTheHandOverReleased() throws Exception {
+        UUID id = UUID.randomUUID();
+        CompletableFuture<Integer> handOver;
+        CompletableFuture<Integer> withdrawal;
+        try (Connection other = dataSource.getConnection()) {
+            // another transaction holds the report's row, uncommitted: the hand-over decides, then waits to store it
+            other.setAutoCommit(false);
+            try (PreparedStatement ps = other.prepareStatement("INSERT INTO shared_report "
+                    + "(id, agency, country, tlp, type, received_at, body) "
+                    + "VALUES (?, 'US-CBP', 'US', 'GREEN', 'PRECURSOR_SHIPMENT', now(), '{}')")) {
+                ps.setObject(1, id);
+                ps.executeUpdate();
+            }
+            handOver = CompletableFuture.supplyAsync(() -> Reports.handOver(Reports.message(id, "US-CBP", "US", "GREEN",
+                    null)).statusCode(200).extract().path("accepted"));
+            LockWaits.until(dataSource, 1, handOver);
+            withdrawal = CompletableFuture.supplyAsync(() -> recall(notice(id, "US-CBP", "entered in error"))
+                    .statusCode(200).extract().path("accepted"));
+            LockWaits.until(dataSource, 2, withdrawal);
+            other.rollback();
+        }
+        assertEquals(1, handOver.get(30, TimeUnit.SECONDS));
+        assertEquals(1, withdrawal.get(30, TimeUnit.SECONDS));
+
+        List<String> statuses = releasesOf(Reports.officer("US-CBP", "US", "officer-us-r"), id).getList("items.status");
+        assertTrue(statuses.stream().anyMatch(List.of("CANCELLED", "RECALLED")::contains), statuses.toString());
+        assertTrue(statuses.stream().allMatch(List.of("CANCELLED", "RECALLED", "DENIED")::contains),
+                "nothing of a withdrawn report is released or waits for approval: " + statuses);
     }
 
     @Test

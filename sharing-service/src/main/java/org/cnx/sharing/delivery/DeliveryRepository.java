@@ -39,9 +39,9 @@ public class DeliveryRepository implements PanacheRepositoryBase<Delivery, UUID>
                 .firstResultOptional();
     }
 
-    public Optional<Delivery> lockForCountry(UUID id, String country) {
-        return find("id = :id and " + OF_COUNTRY, Parameters.with("id", id).and("country", country))
-                .withLock(LockModeType.PESSIMISTIC_WRITE).firstResultOptional();
+    /** Locks {@code delivery} and reads it again as it now is. */
+    public void lock(Delivery delivery) {
+        getEntityManager().refresh(delivery, LockModeType.PESSIMISTIC_WRITE);
     }
 
     /** The recorded attempts at a delivery, oldest first. */

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
 import org.cnx.sharing.audit.AuditEvent;
@@ -71,13 +72,17 @@ public class DeliveryService {
      */
     @Transactional
     public DeliveryViews.Summary redeliver(Officer officer, UUID id) {
-        Delivery delivery = deliveries.lockForCountry(id, officer.country()).orElseThrow(DeliveryService::notFound);
+        Delivery delivery = deliveries.findForCountry(id, officer.country()).orElseThrow(DeliveryService::notFound);
+        // its release first, then itself, as a withdrawal and a policy or registry change lock them: one cancelling
+        // the release meanwhile has committed, and its cancellation is read below
+        Release release = delivery.kind == Delivery.Kind.RECORD
+                ? releases.findById(delivery.releaseId, LockModeType.PESSIMISTIC_WRITE) : null;
+        deliveries.lock(delivery);
         if (delivery.status != Delivery.Status.DEAD && delivery.status != Delivery.Status.FAILED) {
             throw new ProblemException(409, "not-redeliverable", "Conflict", "The delivery is " + delivery.status
                     + "; only dead-lettered (DEAD) or FAILED deliveries are redelivered.");
         }
         if (delivery.kind == Delivery.Kind.RECORD) {
-            Release release = releases.findById(delivery.releaseId);
             if (release == null || release.status != Release.Status.RELEASED) {
                 throw new ProblemException(409, "not-redeliverable", "Conflict",
                         "The release is " + (release == null ? "gone" : release.status) + "; its record is not sent again.");

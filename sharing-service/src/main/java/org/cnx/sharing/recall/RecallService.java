@@ -17,6 +17,7 @@ import org.cnx.sharing.audit.AuditTrail;
 import org.cnx.sharing.delivery.Deliveries;
 import org.cnx.sharing.delivery.Delivery;
 import org.cnx.sharing.delivery.DeliveryRepository;
+import org.cnx.sharing.release.Clearances;
 import org.cnx.sharing.release.Release;
 import org.cnx.sharing.release.ReleaseRecords;
 import org.cnx.sharing.release.ReleaseRepository;
@@ -46,18 +47,20 @@ public class RecallService {
     private final DeliveryRepository deliveryRows;
     private final Deliveries deliveries;
     private final ReleaseRecords records;
+    private final Clearances clearances;
     private final AuditTrail audit;
     private final ObjectMapper json;
 
     RecallService(RecallRepository recalls, SharedReportRepository reports, ReleaseRepository releases,
-            DeliveryRepository deliveryRows, Deliveries deliveries, ReleaseRecords records, AuditTrail audit,
-            ObjectMapper json) {
+            DeliveryRepository deliveryRows, Deliveries deliveries, ReleaseRecords records, Clearances clearances,
+            AuditTrail audit, ObjectMapper json) {
         this.recalls = recalls;
         this.reports = reports;
         this.releases = releases;
         this.deliveryRows = deliveryRows;
         this.deliveries = deliveries;
         this.records = records;
+        this.clearances = clearances;
         this.audit = audit;
         this.json = json;
     }
@@ -71,6 +74,7 @@ public class RecallService {
     public Outcome recall(List<RecallNotice> batch, AuditEvent.Actor caller) {
         Map<UUID, RecallNotice> unique = batch.stream()
                 .collect(Collectors.toMap(RecallNotice::reportId, Function.identity(), (a, b) -> a, LinkedHashMap::new));
+        clearances.withdrawing(); // a hand-over of one of these reports commits first, or reads the withdrawal
         Map<UUID, String> known = recalls.agencies(unique.keySet());
         Map<UUID, SharedReport> received = reports.byIds(unique.keySet());
         int accepted = 0;
@@ -108,11 +112,13 @@ public class RecallService {
     private void withdraw(RecallNotice notice, AuditEvent.Actor actor) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         String why = "withdrawn by " + notice.agency() + (notice.reason() == null ? "" : ": " + notice.reason());
+        // releases before their deliveries, as an approval, a redelivery and a change lock them
+        List<Release> decided = releases.lockForReport(notice.reportId());
         Map<UUID, Delivery> sent = deliveryRows.lockRecordsOf(notice.reportId()).stream()
                 .collect(Collectors.toMap(d -> d.releaseId, Function.identity(), (a, b) -> a));
         String recall = recallPayload(notice);
         String recallSha = AuditTrail.sha256(recall);
-        for (Release release : releases.lockForReport(notice.reportId())) {
+        for (Release release : decided) {
             Delivery delivery = sent.get(release.id);
             if (release.status == Release.Status.PENDING_APPROVAL) {
                 release.status = Release.Status.CANCELLED;

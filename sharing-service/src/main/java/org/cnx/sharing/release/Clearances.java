@@ -71,8 +71,10 @@ public class Clearances {
 
     /**
      * The advisory lock that orders decisions against changes: a hand-over holds it shared from before it reads the
-     * policy and the registry until it commits, a change exclusively before it reads what waits. A hand-over deciding
-     * under the old policy or entry while the change commits would otherwise add releases the change never saw.
+     * policy, the registry and the withdrawals until it commits, a change (or a withdrawal) exclusively before it reads
+     * what waits (or what arrived). A hand-over deciding under the old policy or entry while the change commits would
+     * otherwise add releases the change never saw, and one deciding on a report while its withdrawal commits would
+     * release what the withdrawal never saw.
      */
     public static final long DECISIONS = 0x636e78_6465636eL; // "cnx" "decn"
 
@@ -119,11 +121,26 @@ public class Clearances {
         return waiting.size();
     }
 
-    /** Called by a hand-over before it reads the policy and the registry to decide: see {@link #DECISIONS}. */
+    /** Called by a hand-over before it reads the policy, the registry and the withdrawals: see {@link #DECISIONS}. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void deciding() {
         em.createNativeQuery("SELECT 1 FROM pg_advisory_xact_lock_shared(?1)").setParameter(1, DECISIONS)
                 .getSingleResult();
+    }
+
+    /**
+     * Called by a withdrawal before it reads which of its reports arrived: a hand-over deciding on one of them
+     * meanwhile commits first, so that its releases are withdrawn too, and the next hand-over reads the withdrawal.
+     * It also queues the withdrawal behind a change reconsidering the same releases, and the change behind it.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void withdrawing() {
+        changing();
+    }
+
+    /** Every hand-over deciding under what a change replaces has committed, and the next ones wait for it. */
+    private void changing() {
+        em.createNativeQuery("SELECT 1 FROM pg_advisory_xact_lock(?1)").setParameter(1, DECISIONS).getSingleResult();
     }
 
     private int reconsider(String partner, int version, PolicyDocument policy, String because,
@@ -165,8 +182,7 @@ public class Clearances {
 
     private List<Waiting> waiting(String partner) {
         em.flush(); // the registry's or the policy's change, which the decisions read
-        // every hand-over deciding under what this change replaces has committed, and the next ones wait for it
-        em.createNativeQuery("SELECT 1 FROM pg_advisory_xact_lock(?1)").setParameter(1, DECISIONS).getSingleResult();
+        changing();
         return em.unwrap(Session.class).doReturningWork(c -> {
             try (PreparedStatement ps = c.prepareStatement(WAITING)) {
                 ps.setString(1, partner);
