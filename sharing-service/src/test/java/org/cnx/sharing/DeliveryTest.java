@@ -54,6 +54,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
+import io.restassured.response.ValidatableResponse;
 
 /**
  * Delivery as officers and admins see it, against (WireMock) partners that fail in every way: retried
@@ -95,8 +96,8 @@ class DeliveryTest {
         register(code, baseUrl, "AMBER", active);
     }
 
-    private void register(String code, String baseUrl, String maxTlp, boolean active) {
-        given().auth().oauth2(admin).contentType("application/json").body("""
+    private ValidatableResponse register(String code, String baseUrl, String maxTlp, boolean active) {
+        ValidatableResponse saved = given().auth().oauth2(admin).contentType("application/json").body("""
                 {"name":"Test partner %s","country":"MX","endpoint":"%s/partners/%s/deliveries",
                  "acceptedTypes":["PRECURSOR_SHIPMENT"],"maxTlp":"%s","active":%s}"""
                 .formatted(code, baseUrl, code, maxTlp, active))
@@ -104,6 +105,7 @@ class DeliveryTest {
         if (!registered.contains(code)) {
             registered.add(code);
         }
+        return saved;
     }
 
     private void stub(MappingBuilder mapping) {
@@ -313,7 +315,7 @@ class DeliveryTest {
 
         // the partner's clearance drops to GREEN: the AMBER record waiting out its backoff went out on the retry, and
         // an officer could still approve the other AMBER release to it
-        register("MX-LOWERED", partners.baseUrl(), "GREEN", true);
+        register("MX-LOWERED", partners.baseUrl(), "GREEN", true).statusCode(200).body("releasesCancelled", equalTo(2));
         int version = given().auth().oauth2(admin).get("/api/v1/policy").then().extract().path("version");
         String reason = "as MX-LOWERED is now registered, policy version " + version
                 + " denies it: MX-LOWERED accepts at most TLP:GREEN, the report is TLP:AMBER";

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -60,9 +61,10 @@ class PartnerRegistryTest {
                 .put("/api/v1/partners/" + CODE).then().statusCode(201)
                 .header("Location", endsWith("/api/v1/partners/" + CODE))
                 .body("code", equalTo(CODE)).body("country", equalTo("MX")).body("maxTlp", equalTo("GREEN"))
-                .body("acceptedTypes", equalTo(List.of("SEIZURE"))).body("active", equalTo(true));
+                .body("acceptedTypes", equalTo(List.of("SEIZURE"))).body("active", equalTo(true))
+                .body("releasesCancelled", equalTo(0));
         given().auth().oauth2(admin).get("/api/v1/partners/" + CODE).then().statusCode(200)
-                .body("name", equalTo("Fiscalía General de la República"));
+                .body("name", equalTo("Fiscalía General de la República")).body("releasesCancelled", nullValue());
 
         // the list, page by page, in code order
         List<String> codes = new ArrayList<>();

@@ -106,7 +106,8 @@ class PolicyResourceTest {
                 .extract().jsonPath();
 
         given().auth().oauth2(admin).get("/api/v1/policy").then().statusCode(200)
-                .body("version", equalTo(initialVersion + 1)).body("document.description", equalTo("test: no titles"));
+                .body("version", equalTo(initialVersion + 1)).body("document.description", equalTo("test: no titles"))
+                .body("releasesCancelled", nullValue());
         given().auth().oauth2(admin).get("/api/v1/policy/versions/" + initialVersion).then().statusCode(200)
                 .body("version", equalTo(initialVersion)).body("document", equalTo(initial));
         given().auth().oauth2(admin).get("/api/v1/policy/versions/99999").then().statusCode(404)
@@ -172,8 +173,9 @@ class PolicyResourceTest {
 
             // the new version denies anything to US-CBP and AMBER to anyone: the GREEN record waiting for US-CBP went
             // out on its retry, and an officer could still approve the AMBER release
-            int version = given().auth().oauth2(admin).contentType("application/json").body(NO_TITLES)
-                    .put("/api/v1/policy").then().statusCode(200).extract().path("version");
+            JsonPath published = given().auth().oauth2(admin).contentType("application/json").body(NO_TITLES)
+                    .put("/api/v1/policy").then().statusCode(200).extract().jsonPath();
+            int version = published.getInt("version");
             JsonPath toCbp = releaseOf(officer, green, "US-CBP");
             assertEquals("CANCELLED", toCbp.getString("status"));
             assertTrue(toCbp.getString("rejectionReason").startsWith("policy version " + version + " denies it: "),
@@ -192,6 +194,14 @@ class PolicyResourceTest {
                         .auditEvents(partners, report, "RELEASE_CANCELLED"), l -> !l.isEmpty()).get(0);
                 assertEquals("admin-policy", PartnerInbox.actorOf(cancelled));
             }
+            // the admin is told how many, as the event records it (what earlier tests left waiting counts too)
+            Map<String, Object> changed = await().atMost(Duration.ofSeconds(30)).until(() -> PartnerInbox
+                    .auditEvents(partners).stream().filter(e -> "POLICY_CHANGED".equals(e.get("action")))
+                    .filter(e -> Integer.valueOf(version).equals(((Map<?, ?>) e.get("details")).get("version")))
+                    .findFirst().orElse(null), e -> e != null);
+            assertTrue(published.getInt("releasesCancelled") >= 2, published.prettify());
+            assertEquals(published.getInt("releasesCancelled"),
+                    ((Map<?, ?>) changed.get("details")).get("releasesCancelled"));
         } finally {
             busy.forEach(partners::removeStub);
         }

@@ -14,7 +14,7 @@ public final class PartnerMapper {
 
     public static PartnerViews.PartnerView view(Partner p) {
         return new PartnerViews.PartnerView(p.code, p.name, p.country, p.endpoint, types(p.acceptedTypes), p.maxTlp,
-                p.active, p.disabledAt, p.disabledReason, p.createdAt, p.updatedAt);
+                p.active, p.disabledAt, p.disabledReason, p.createdAt, p.updatedAt, null);
     }
 
     /** What the policy sees of the partner; an unreadable maximum TLP admits nothing above CLEAR. */

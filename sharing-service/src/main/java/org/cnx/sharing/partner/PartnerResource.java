@@ -67,8 +67,8 @@ public class PartnerResource {
                     + "partner's deliveries waiting out a retry's backoff due at once (deliveriesDueNow in the event). "
                     + "A changed entry (maxTlp, acceptedTypes, country) holds for what has not left: releases to the "
                     + "partner waiting for approval, or released and not yet delivered, that the policy in force now "
-                    + "denies it are CANCELLED with the reason (releasesCancelled in the event, a RELEASE_CANCELLED "
-                    + "event each); records already delivered stay so. Audited as PARTNER_CHANGED.")
+                    + "denies it are CANCELLED with the reason (releasesCancelled in the answer and the event, a "
+                    + "RELEASE_CANCELLED event each); records already delivered stay so. Audited as PARTNER_CHANGED.")
     public Response put(@Parameter(description = "partner code, e.g. US-CBP") @PathParam("code") String code,
             @NotNull(message = ProblemMappers.ROOT) PartnerViews.PartnerRequest request) {
         PartnerService.Saved saved = service.put(code, request, AuditTrail.actor(token));

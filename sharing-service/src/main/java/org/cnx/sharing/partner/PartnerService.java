@@ -108,10 +108,11 @@ public class PartnerService {
         PartnerViews.PartnerView view = PartnerMapper.view(partner);
         details.put("partner", view);
         AuditTrail.Batch cancellations = audit.batch();
+        int cancelled = 0;
         if (!created) {
             // what waits for approval or delivery is decided again for the entry as it is now, not as it was
             PolicyService.Active policy = policies.active();
-            int cancelled = clearances.partnerChanged(code, policy.version(), policy.document(), actor, cancellations);
+            cancelled = clearances.partnerChanged(code, policy.version(), policy.document(), actor, cancellations);
             if (cancelled > 0) {
                 details.put("releasesCancelled", cancelled);
             }
@@ -124,7 +125,7 @@ public class PartnerService {
         }
         audit.record("PARTNER_CHANGED", "SUCCESS", actor, subject(code), null, details);
         cancellations.record();
-        return new Saved(view, created);
+        return new Saved(view.cancelling(cancelled), created);
     }
 
     @Transactional

@@ -54,7 +54,15 @@ public final class PartnerViews {
             @Schema(description = "when the relay disabled the endpoint because it answered 410 Gone")
             Instant disabledAt,
             @Schema(description = "why the relay disabled the endpoint") String disabledReason,
-            Instant createdAt, Instant updatedAt) {
+            Instant createdAt, Instant updatedAt,
+            @Schema(description = "in the answer to a PUT only: how many releases to the partner, waiting for approval "
+                    + "or released and not yet delivered, the entry as changed cancelled (the policy now denies them)")
+            Integer releasesCancelled) {
+
+        PartnerView cancelling(int releases) {
+            return new PartnerView(code, name, country, endpoint, acceptedTypes, maxTlp, active, disabledAt,
+                    disabledReason, createdAt, updatedAt, releases);
+        }
     }
 
     public record Page(List<PartnerView> items, String next) {

@@ -62,9 +62,9 @@ public class PolicyResource {
                     + "earlier versions stay readable. Rules are tried in order, the first match decides, no match "
                     + "denies. What has not left yet (releases waiting for approval, released records not delivered) "
                     + "is decided again: what the new version denies is CANCELLED with the reason (releasesCancelled "
-                    + "in the event, a RELEASE_CANCELLED event each); what it allows stays as decided. Audited as "
-                    + "POLICY_CHANGED with the publishing admin. 412 when If-Match names another version than the one "
-                    + "in force.")
+                    + "in the answer and the event, a RELEASE_CANCELLED event each); what it allows stays as decided. "
+                    + "Audited as POLICY_CHANGED with the publishing admin. 412 when If-Match names another version "
+                    + "than the one in force.")
     public Response publish(
             @Parameter(description = "the version this change is based on, as the ETag of GET /api/v1/policy")
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,

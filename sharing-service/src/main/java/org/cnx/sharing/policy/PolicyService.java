@@ -107,7 +107,7 @@ public class PolicyService {
         }
         audit.record("POLICY_CHANGED", "SUCCESS", actor, null, next.documentSha256, details);
         cancellations.record();
-        return view(next);
+        return view(next).cancelling(cancelled);
     }
 
     /** Publishes the shipped initial policy as version 1 unless a version exists. */
@@ -178,7 +178,7 @@ public class PolicyService {
 
     private PolicyViews.Version view(PolicyVersion v) {
         return new PolicyViews.Version(v.version, v.createdAt, new PolicyViews.Author(v.createdBySub, v.createdByAgency),
-                v.documentSha256, parsed.computeIfAbsent(v.version, n -> parse(v.document)));
+                v.documentSha256, parsed.computeIfAbsent(v.version, n -> parse(v.document)), null);
     }
 
     private PolicyDocument parse(String document) {

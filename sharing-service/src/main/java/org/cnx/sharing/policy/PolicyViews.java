@@ -12,10 +12,18 @@ public final class PolicyViews {
     }
 
     @Schema(name = "PolicyVersion", description = "One published version of the release policy")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Version(int version, Instant createdAt, Author createdBy,
             @Schema(description = "SHA-256 of the document as published (also in the POLICY_CHANGED audit event)")
             String documentSha256,
-            PolicyDocument document) {
+            PolicyDocument document,
+            @Schema(description = "in the answer to its publication only: how many releases, waiting for approval or "
+                    + "released and not yet delivered, this version cancelled because it denies them")
+            Integer releasesCancelled) {
+
+        Version cancelling(int releases) {
+            return new Version(version, createdAt, createdBy, documentSha256, document, releases);
+        }
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
