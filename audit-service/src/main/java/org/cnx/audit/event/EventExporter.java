@@ -96,6 +96,7 @@ public class EventExporter {
         condition(sql, params, "actor_agency = ?", filter.agency());
         condition(sql, params, "actor_sub = ?", filter.actor());
         condition(sql, params, "report_id = ?", filter.reportId());
+        condition(sql, params, "partner = ?", filter.partner());
         condition(sql, params, "outcome = ?", filter.outcome() == null ? null : filter.outcome().name());
         sql.append(" ORDER BY seq");
         try (PreparedStatement s = c.prepareStatement(sql.toString())) {

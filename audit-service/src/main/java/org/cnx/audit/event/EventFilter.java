@@ -9,10 +9,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * What an auditor asked for; every criterion optional. {@code from} is inclusive and {@code to}
  * exclusive, both on {@code occurredAt}; {@code agency} and {@code actor} match the actor's agency and
- * subject exactly.
+ * subject exactly, {@code partner} the subject's partner (the one a release or delivery was for).
  */
 public record EventFilter(Instant from, Instant to, Action action, String agency, String actor, UUID reportId,
-        Outcome outcome) {
+        String partner, Outcome outcome) {
 
     /** The criteria that were given, for the {@code AUDIT_QUERIED} event's details. */
     ObjectNode toJson() {
@@ -23,6 +23,7 @@ public record EventFilter(Instant from, Instant to, Action action, String agency
         put(node, "agency", agency);
         put(node, "actor", actor);
         put(node, "reportId", reportId);
+        put(node, "partner", partner);
         put(node, "outcome", outcome);
         return node;
     }

@@ -67,6 +67,10 @@ public class EventRepository implements PanacheRepositoryBase<AuditEvent, Long> 
             query.append(" and reportId = :reportId");
             params.and("reportId", filter.reportId());
         }
+        if (filter.partner() != null) {
+            query.append(" and partner = :partner");
+            params.and("partner", filter.partner());
+        }
         if (filter.outcome() != null) {
             query.append(" and outcome = :outcome");
             params.and("outcome", filter.outcome());

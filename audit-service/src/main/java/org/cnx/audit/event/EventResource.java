@@ -52,10 +52,12 @@ public class EventResource {
             @Parameter(description = "the actor's agency, e.g. CN-GACC") @QueryParam("agency") String agency,
             @Parameter(description = "the actor's subject (token sub)") @QueryParam("actor") String actor,
             @Parameter(description = "subject.reportId") @QueryParam("reportId") String reportId,
+            @Parameter(description = "subject.partner: the partner a release, delivery or recall was for, e.g. US-CBP")
+            @QueryParam("partner") String partner,
             @Parameter(description = "SUCCESS, FAILURE or DENIED") @QueryParam("outcome") String outcome,
             @Parameter(description = "cursor from the previous page's next") @QueryParam("after") String after,
             @Parameter(description = "page size, 1..100 (default 50)") @QueryParam("limit") String limit) {
-        EventFilter filter = filter(from, to, action, agency, actor, reportId, outcome);
+        EventFilter filter = filter(from, to, action, agency, actor, reportId, partner, outcome);
         return service.query(filter, blankToNull(after), limit(limit), token);
     }
 
@@ -75,10 +77,12 @@ public class EventResource {
             @Parameter(description = "the actor's agency, e.g. CN-GACC") @QueryParam("agency") String agency,
             @Parameter(description = "the actor's subject (token sub)") @QueryParam("actor") String actor,
             @Parameter(description = "subject.reportId") @QueryParam("reportId") String reportId,
+            @Parameter(description = "subject.partner: the partner a release, delivery or recall was for, e.g. US-CBP")
+            @QueryParam("partner") String partner,
             @Parameter(description = "SUCCESS, FAILURE or DENIED") @QueryParam("outcome") String outcome) {
         ExportFormat exportFormat = ExportFormat.of(blankToNull(format))
                 .orElseThrow(() -> badParameter("format", "must be csv or ndjson"));
-        EventFilter filter = filter(from, to, action, agency, actor, reportId, outcome);
+        EventFilter filter = filter(from, to, action, agency, actor, reportId, partner, outcome);
         return Response.ok(exporter.export(filter, exportFormat, token))
                 .type(exportFormat.mediaType())
                 .header("Content-Disposition", "attachment; filename=\"audit-events." + exportFormat.code() + "\"")
@@ -86,7 +90,7 @@ public class EventResource {
     }
 
     private static EventFilter filter(String from, String to, String action, String agency, String actor,
-            String reportId, String outcome) {
+            String reportId, String partner, String outcome) {
         Instant since = instant("from", from);
         Instant until = instant("to", to);
         // a reversed range matches nothing: said, not answered with an empty page an auditor could take for "none"
@@ -100,6 +104,7 @@ public class EventResource {
                 text("agency", agency),
                 text("actor", actor),
                 param("reportId", reportId, UUID::fromString, "must be a UUID"),
+                text("partner", partner),
                 param("outcome", outcome, Outcome::of, "must be one of " + Arrays.toString(Outcome.values())));
     }
 

@@ -47,7 +47,7 @@ class EventExportTest {
         }
         Map<String, Object> tricky = events.get(6);
         tricky.put("actor", Map.of("sub", "=HYPERLINK(\"http://evil\")", "agency", agency, "roles", List.of("partner")));
-        tricky.put("subject", Map.of("reportId", UUID.randomUUID().toString()));
+        tricky.put("subject", Map.of("reportId", UUID.randomUUID().toString(), "partner", agency));
         tricky.put("details", Map.of("title", "Shipment, \"urgent\"\nsecond line"));
         Map<String, Object> other = TestEvents.event("intake", "REPORT_RECEIVED");
         other.put("actor", Map.of("sub", "x", "agency", agency + "-other"));
@@ -79,6 +79,9 @@ class EventExportTest {
             assertEquals(json.valueToTree(listed.getMap("items[" + i + "]")), line, "the same as the list's item");
         }
         assertEquals(4, export("format=ndjson&outcome=SUCCESS&agency=" + agency).asString().split("\n").length);
+        String[] forPartner = export("format=ndjson&partner=" + agency).asString().split("\n");
+        assertEquals(1, forPartner.length);
+        assertEquals(events.get(6).get("eventId"), json.readTree(forPartner[0]).get("eventId").asText());
     }
 
     @Test

@@ -18,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +62,15 @@ class EventQueryTest {
         return event;
     }
 
+    /** {@code event} about a release, delivery or recall for {@code partner}. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> forPartner(String partner, Map<String, Object> event) {
+        Map<String, Object> subject = new HashMap<>((Map<String, Object>) event.getOrDefault("subject", Map.of()));
+        subject.put("partner", partner);
+        event.put("subject", subject);
+        return event;
+    }
+
     private JsonPath get(String query) {
         return given().header("Authorization", "Bearer " + auditor).get(EVENTS + "?" + query)
                 .then().statusCode(200).extract().jsonPath();
@@ -90,12 +100,14 @@ class EventQueryTest {
         String s3 = unique("s3");
         String r1 = UUID.randomUUID().toString();
         String r2 = UUID.randomUUID().toString();
+        String partner = unique("MX");
+        String otherPartner = unique("CN");
         Instant t0 = Instant.parse("2024-05-01T10:00:00Z");
         List<Map<String, Object>> events = List.of(
                 event("REPORT_RECEIVED", "SUCCESS", s1, agency, r1, t0),
-                event("RELEASE_DECIDED", "SUCCESS", s2, agency, r1, t0.plusSeconds(60)),
-                event("DELIVERY_FAILED", "FAILURE", s2, agency, r2, t0.plusSeconds(120)),
-                event("DELIVERY_FAILED", "FAILURE", s1, agency, null, t0.plusSeconds(180)),
+                forPartner(partner, event("RELEASE_DECIDED", "SUCCESS", s2, agency, r1, t0.plusSeconds(60))),
+                forPartner(partner, event("DELIVERY_FAILED", "FAILURE", s2, agency, r2, t0.plusSeconds(120))),
+                forPartner(otherPartner, event("DELIVERY_FAILED", "FAILURE", s1, agency, null, t0.plusSeconds(180))),
                 event("ACCESS_DENIED", "DENIED", s3, agency, r2, t0.plusSeconds(240)),
                 event("REPORT_RECEIVED", "SUCCESS", s1, otherAgency, r1, t0.plusSeconds(120)));
         post(intakeToken(), events).then().statusCode(200).body("appended", equalTo(6));
@@ -108,6 +120,9 @@ class EventQueryTest {
         assertEquals(ids(events, 0, 3, 5), ids("actor=" + s1));
         assertEquals(ids(events, 0, 1, 5), ids("reportId=" + r1));
         assertEquals(ids(events, 2, 4), ids("reportId=" + r2));
+        assertEquals(ids(events, 1, 2), ids("partner=" + partner));
+        assertEquals(ids(events, 2), ids("partner=" + partner + "&action=DELIVERY_FAILED"));
+        assertEquals(ids(events, 3), ids("partner=" + otherPartner));
         // from inclusive, to exclusive
         assertEquals(ids(events, 1, 2), ids("agency=" + agency + "&from=" + t0.plusSeconds(60)
                 + "&to=" + t0.plusSeconds(180)));
@@ -206,12 +221,12 @@ class EventQueryTest {
         given().header("Authorization", "Bearer " + auditor).get(EVENTS + "/export?format=csv&acton=ACCESS_DENIED")
                 .then().statusCode(400).contentType("application/problem+json")
                 .body("detail", equalTo("Query parameter 'acton' is not one this endpoint reads; it reads format, "
-                        + "from, to, action, agency, actor, reportId, outcome."));
+                        + "from, to, action, agency, actor, reportId, partner, outcome."));
         given().header("Authorization", "Bearer " + auditor).get(EVENTS + "/export?format=ndjson&limit=10").then()
                 .statusCode(400).body("detail", startsWith("Query parameter 'limit' is not one this endpoint reads"));
         given().header("Authorization", "Bearer " + auditor).get(EVENTS + "?deliveryId=" + UUID.randomUUID()).then()
                 .statusCode(400).body("detail", equalTo("Query parameter 'deliveryId' is not one this endpoint "
-                        + "reads; it reads from, to, action, agency, actor, reportId, outcome, after, limit."));
+                        + "reads; it reads from, to, action, agency, actor, reportId, partner, outcome, after, limit."));
         // past PostgreSQL's timestamps (4713 BC to 294276 AD): it answered a 500
         for (String name : List.of("from", "to")) {
             given().header("Authorization", "Bearer " + auditor).queryParam(name, "+999999999-12-31T23:59:59Z")
@@ -222,7 +237,7 @@ class EventQueryTest {
                     .get(EVENTS + "/export?format=ndjson").then().statusCode(400);
         }
         // no stored event holds U+0000, and PostgreSQL cannot compare with it: it once answered a 500
-        for (String name : List.of("agency", "actor")) {
+        for (String name : List.of("agency", "actor", "partner")) {
             given().header("Authorization", "Bearer " + auditor).queryParam(name, "US\u0000CBP").get(EVENTS)
                     .then().statusCode(400).contentType("application/problem+json")
                     .body("detail", equalTo("Query parameter '" + name
