@@ -226,7 +226,8 @@ class EventQueryTest {
                 .statusCode(400).body("detail", startsWith("Query parameter 'limit' is not one this endpoint reads"));
         given().header("Authorization", "Bearer " + auditor).get(EVENTS + "?deliveryId=" + UUID.randomUUID()).then()
                 .statusCode(400).body("detail", equalTo("Query parameter 'deliveryId' is not one this endpoint "
-                        + "reads; it reads from, to, action, agency, actor, reportId, partner, outcome, after, limit."));
+                        + "reads; it reads from, to, action, agency, actor, reportId, partner, outcome, after, "
+                        + "limit."));
         // past PostgreSQL's timestamps (4713 BC to 294276 AD): it answered a 500
         for (String name : List.of("from", "to")) {
             given().header("Authorization", "Bearer " + auditor).queryParam(name, "+999999999-12-31T23:59:59Z")
