@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.validation.Validator;
@@ -33,6 +34,21 @@ public class EventBatchParser {
     /** Why an event with U+0000 in it is refused. */
     static final String NUL = "must not contain the NUL character (U+0000), which the log cannot store";
     static final String NUL_IN_NAME = "is a field name with the NUL character (U+0000), which the log cannot store";
+    /** Why an event with half of a surrogate pair in it is refused. */
+    static final String LONE_SURROGATE = "holds half of a UTF-16 surrogate pair (an escape such as \\ud800 without its "
+            + "other half), which is no character: the log would store and hash it as '?'";
+    static final String LONE_SURROGATE_IN_NAME = "has a field name holding half of a UTF-16 surrogate pair, which is "
+            + "no character: the log would store and hash it as '?'";
+    /** Why a number past a double's range in an event's details is refused. */
+    static final String NOT_FINITE = "must be a finite number: past a double's range the log would hash it as the "
+            + "text \"Infinity\", as if that had been sent";
+    /** Why an occurredAt PostgreSQL cannot store is refused. */
+    static final String OUT_OF_RANGE = "must be an instant from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z";
+
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
+    /** An escape of a UTF-16 surrogate: the only way half of a pair gets into JSON text read as UTF-8. */
+    private static final Pattern SURROGATE_ESCAPE = Pattern.compile("\\\\u[dD][89a-fA-F]");
 
     private final ObjectMapper json;
     private final Validator validator;
@@ -61,12 +77,16 @@ public class EventBatchParser {
         }
         List<EventRequest> batch = new ArrayList<>(root.size());
         List<Problem.FieldError> errors = new ArrayList<>();
-        // the escape is the only way a NUL gets into JSON text; where it is absent, no event needs the walk
-        boolean mayHoldNul = body.contains("\\u0000");
+        // escapes are the only way a NUL or half of a surrogate pair gets into JSON text; where there is neither, no
+        // event needs the walk (an emoji's pair, escaped, makes it walk and pass)
+        boolean mayHoldUnstorable = body.contains("\\u0000") || SURROGATE_ESCAPE.matcher(body).find();
         for (int i = 0; i < root.size(); i++) {
             String at = "/" + i;
-            if (mayHoldNul) {
-                nulCharacters(root.get(i), at, errors);
+            if (mayHoldUnstorable) {
+                unstorableText(root.get(i), at, errors);
+            }
+            if (root.get(i) != null && root.get(i).get("details") != null) {
+                infinities(root.get(i).get("details"), at + "/details", errors);
             }
             try {
                 EventRequest event = json.treeToValue(root.get(i), EventRequest.class);
@@ -78,6 +98,11 @@ public class EventBatchParser {
                         .map(v -> new Problem.FieldError(at + pointer(v.getPropertyPath().toString()), v.getMessage()))
                         .sorted(Comparator.comparing(Problem.FieldError::pointer))
                         .forEach(errors::add);
+                if (event.occurredAt() != null
+                        && (event.occurredAt().isBefore(EARLIEST) || event.occurredAt().isAfter(LATEST))) {
+                    // PostgreSQL's timestamps end in 294276 and begin in 4713 BC: its insert failed, and its batch
+                    errors.add(new Problem.FieldError(at + "/occurredAt", OUT_OF_RANGE));
+                }
                 batch.add(event);
             } catch (JsonMappingException e) {
                 errors.add(new Problem.FieldError(at + pointer(e.getPath()), message(e)));
@@ -94,14 +119,20 @@ public class EventBatchParser {
     /**
      * PostgreSQL stores no U+0000 in text or jsonb: an event holding one would fail its insert, and with it every
      * event of its batch, at every retry. Refused here instead, with a pointer, so that the sender's outbox holds
-     * back that event alone (a 400 makes it split the batch).
+     * back that event alone (a 400 makes it split the batch). Half of a surrogate pair is no character: the hash's
+     * UTF-8 and the database driver would both turn it into '?', so that "\\ud800" and "?" were the same event.
      */
-    private static void nulCharacters(JsonNode node, String at, List<Problem.FieldError> errors) {
-        if (node.isTextual() && node.textValue().indexOf('\0') >= 0) {
-            errors.add(new Problem.FieldError(at, NUL));
+    private static void unstorableText(JsonNode node, String at, List<Problem.FieldError> errors) {
+        if (node.isTextual()) {
+            String text = node.textValue();
+            if (text.indexOf('\0') >= 0) {
+                errors.add(new Problem.FieldError(at, NUL));
+            } else if (hasLoneSurrogate(text)) {
+                errors.add(new Problem.FieldError(at, LONE_SURROGATE));
+            }
         } else if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
-                nulCharacters(node.get(i), at + "/" + i, errors);
+                unstorableText(node.get(i), at + "/" + i, errors);
             }
         } else if (node.isObject()) {
             node.fields().forEachRemaining(field -> {
@@ -109,9 +140,40 @@ public class EventBatchParser {
                 String here = at + "/" + segment(name);
                 if (name.indexOf('\0') >= 0) {
                     errors.add(new Problem.FieldError(here, NUL_IN_NAME));
+                } else if (hasLoneSurrogate(name)) {
+                    errors.add(new Problem.FieldError(at, LONE_SURROGATE_IN_NAME)); // no pointer can hold the name
                 }
-                nulCharacters(field.getValue(), here, errors);
+                unstorableText(field.getValue(), here, errors);
             });
+        }
+    }
+
+    static boolean hasLoneSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The canonical text writes a fraction as Java's double does (1.0E7 for 1e7), and a number past a double's range
+     * as the text "Infinity": 1e400 and "Infinity" would be the same event. Refused, with a pointer.
+     */
+    private static void infinities(JsonNode node, String at, List<Problem.FieldError> errors) {
+        if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
+            errors.add(new Problem.FieldError(at, NOT_FINITE));
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                infinities(node.get(i), at + "/" + i, errors);
+            }
+        } else if (node.isObject()) {
+            node.fields().forEachRemaining(
+                    field -> infinities(field.getValue(), at + "/" + segment(field.getKey()), errors));
         }
     }
 

@@ -88,7 +88,7 @@ public class EventExporter {
     private void stream(Connection c, EventFilter filter, long upTo, Sink sink) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT seq, event_id, occurred_at, recorded_at, service, action, "
                 + "actor_sub, actor_agency, actor_roles::text, report_id, release_id, delivery_id, partner, outcome, "
-                + "payload_sha256, details::text FROM audit_event WHERE seq <= ?");
+                + "payload_sha256, canonical FROM audit_event WHERE seq <= ?");
         List<Object> params = new ArrayList<>(List.of(upTo));
         condition(sql, params, "occurred_at >= ?", filter.from() == null ? null : filter.from().atOffset(ZoneOffset.UTC));
         condition(sql, params, "occurred_at < ?", filter.to() == null ? null : filter.to().atOffset(ZoneOffset.UTC));
@@ -136,7 +136,7 @@ public class EventExporter {
         e.partner = rs.getString(13);
         e.outcome = Outcome.of(rs.getString(14));
         e.payloadSha256 = rs.getString(15);
-        e.details = rs.getString(16);
+        e.canonical = rs.getString(16); // the view's details are the canonical text's
         return e;
     }
 

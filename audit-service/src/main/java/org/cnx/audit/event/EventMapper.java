@@ -49,6 +49,10 @@ public class EventMapper {
         return entity;
     }
 
+    /**
+     * The event as auditors read it. Its details are those of the canonical text the log hashed, not the stored jsonb,
+     * whose numbers are PostgreSQL's (10000000 for the 1.0E7 hashed): what the API shows rebuilds the leaf.
+     */
     EventView toView(AuditEvent e) {
         EventRequest.Subject subject = new EventRequest.Subject(e.reportId, e.releaseId, e.deliveryId, e.partner);
         try {
@@ -56,7 +60,7 @@ public class EventMapper {
                     new EventRequest.Actor(e.actorSub, e.actorAgency,
                             e.actorRoles == null ? null : json.readValue(e.actorRoles, ROLES)),
                     subject.isEmpty() ? null : subject, e.outcome, e.payloadSha256,
-                    e.details == null ? null : json.readTree(e.details));
+                    json.readTree(e.canonical).get("details"));
         } catch (JsonProcessingException ex) {
             throw new IllegalStateException("stored event " + e.seq + " is not valid JSON", ex);
         }

@@ -2,6 +2,7 @@ package org.cnx.audit.event;
 
 import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.UUID;
 import java.util.function.Function;
@@ -122,14 +123,17 @@ public class EventResource {
 
     /**
      * An instant of the years 1 to 9999, which ISO-8601 writes with four digits. PostgreSQL's timestamps end in 294276
-     * and begin in 4713 BC: a filter past either answered a 500.
+     * and begin in 4713 BC: a filter past either answered a 500. A bound finer than the log's microseconds is taken up
+     * to the next one, which selects exactly what the bound says: the driver rounded it to the nearest, so that
+     * {@code to=…00.0000004Z} left out an event at {@code …00Z} and {@code from=…00.0000004Z} let it in.
      */
     private static Instant instant(String name, String text) {
         Instant at = param(name, text, Instant::parse, "must be an ISO-8601 instant such as 2026-11-01T00:00:00Z");
         if (at != null && (at.isBefore(EARLIEST) || at.isAfter(LATEST))) {
             throw badParameter(name, "must be an instant from " + EARLIEST + " to 9999-12-31T23:59:59Z: " + text);
         }
-        return at;
+        Instant micros = at == null ? null : at.truncatedTo(ChronoUnit.MICROS);
+        return micros == null || micros.equals(at) ? at : micros.plus(1, ChronoUnit.MICROS);
     }
 
     /** {@code text} parsed, or null when there is none; a 400 saying what {@code accepted} when it cannot be. */

@@ -108,8 +108,10 @@ public class LogVerifier {
      */
     private static Map<String, byte[]> storedNodes(Connection c, long size) throws SQLException {
         Map<String, byte[]> nodes = new HashMap<>();
-        try (PreparedStatement s = c.prepareStatement(
-                "SELECT level, node_index, hash FROM merkle_node WHERE (node_index + 1) * (1::bigint << level) <= ?")) {
+        // node_index < size >> level, not (node_index + 1) << level <= size: a stored row out of any tree's range
+        // (level 62, index 1) overflowed bigint, and every verification answered a 500 instead of finding it
+        try (PreparedStatement s = c.prepareStatement("SELECT level, node_index, hash FROM merkle_node "
+                + "WHERE level BETWEEN 0 AND 62 AND node_index >= 0 AND node_index < (?::bigint >> level)")) {
             s.setLong(1, size);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {

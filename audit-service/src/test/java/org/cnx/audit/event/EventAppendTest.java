@@ -33,8 +33,11 @@ import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
+import org.cnx.audit.TestEvents;
 import org.cnx.audit.TestKeys;
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -217,6 +220,57 @@ class EventAppendTest {
         escapeAsText.put("details", Map.of("reason", "\\u0000 is how JSON writes it"));
         post(intakeToken(), List.of(valid, escapeAsText)).then().statusCode(200).body("appended", equalTo(2));
         assertTrue(logged(db, escapeAsText.get("eventId")));
+    }
+
+    /** {@code event} as JSON text, with {@code marker} (a string in it) replaced by {@code raw} JSON text. */
+    private static String withRaw(Map<String, Object> event, String marker, String raw) throws Exception {
+        return new ObjectMapper().writeValueAsString(event).replace("\"" + marker + "\"", raw);
+    }
+
+    @Test
+    void anEventTheLogWouldStoreOrHashOtherwiseThanSentIsRefusedWithItsPointer() throws Exception {
+        Map<String, Object> loneHalf = event("sharing", "DELIVERY_FAILED");
+        loneHalf.put("details", Map.of("reason", "HALF"));
+        Map<String, Object> loneHalfInName = event("sharing", "DELIVERY_FAILED");
+        loneHalfInName.put("details", Map.of("NAME", 1));
+        Map<String, Object> huge = event("sharing", "DELIVERY_FAILED");
+        huge.put("details", Map.of("attempts", List.of(1, "HUGE")));
+        Map<String, Object> farFuture = event("sharing", "DELIVERY_FAILED");
+        farFuture.put("occurredAt", "+300000-01-01T00:00:00Z");
+        long size = logSize(db);
+
+        String batch = "[" + String.join(",", withRaw(loneHalf, "HALF", "\"a\\ud800b\""),
+                withRaw(loneHalfInName, "NAME", "\"x\\udc00\""), withRaw(huge, "HUGE", "1e400"),
+                new ObjectMapper().writeValueAsString(farFuture)) + "]";
+        // a 400 with a pointer: the sender's outbox holds back these events alone (it splits a refused batch); the
+        // year 300000 failed the insert with a 500, and the batch at every retry; "\ud800" was stored and hashed as
+        // "?", and 1e400 hashed as the text "Infinity"
+        given().header("Authorization", "Bearer " + sharingToken()).contentType(ContentType.JSON).body(batch)
+                .post(TestEvents.APPEND).then().statusCode(400).contentType("application/problem+json")
+                .body("errors.pointer", contains("/0/details/reason", "/1/details", "/2/details/attempts/1",
+                        "/3/occurredAt"))
+                .body("errors.message", contains(EventBatchParser.LONE_SURROGATE,
+                        EventBatchParser.LONE_SURROGATE_IN_NAME, EventBatchParser.NOT_FINITE,
+                        EventBatchParser.OUT_OF_RANGE));
+        assertEquals(size, logSize(db));
+
+        // a whole surrogate pair, escaped, is a character (an emoji); a whole number of any size stays as sent; and
+        // auditors read the details as the log hashed them: 1e7 as 1.0E7, which PostgreSQL's jsonb shows as 10000000
+        Map<String, Object> emoji = event("intake", "REPORT_REJECTED");
+        String reportId = UUID.randomUUID().toString();
+        emoji.put("subject", Map.of("reportId", reportId));
+        emoji.put("details", Map.of("reason", "PAIR", "bytes", "HUGE", "ratio", "TEN_MILLION"));
+        String accepted = "[" + withRaw(emoji, "PAIR", "\"seized \\ud83d\\udc8a\"")
+                .replace("\"HUGE\"", "123456789012345678901234567890").replace("\"TEN_MILLION\"", "1e7") + "]";
+        given().header("Authorization", "Bearer " + intakeToken()).contentType(ContentType.JSON).body(accepted)
+                .post(TestEvents.APPEND).then().statusCode(200).body("appended", equalTo(1));
+        String hashed = canonical(db, emoji.get("eventId"));
+        assertTrue(hashed.contains("\"details\":{\"bytes\":123456789012345678901234567890,\"ratio\":1.0E7,"
+                + "\"reason\":\"seized \ud83d\udc8a\"}"), hashed);
+        String listed = given().header("Authorization", "Bearer " + auditorToken("auditor-append"))
+                .queryParam("reportId", reportId).get(EVENTS).then().statusCode(200).extract().asString();
+        assertTrue(listed.contains("\"ratio\":1.0E7"), listed);
+        assertTrue(listed.contains("\"bytes\":123456789012345678901234567890"), listed);
     }
 
     @Test

@@ -131,6 +131,11 @@ class EventQueryTest {
         assertEquals(ids(events, 2), ids("actor=" + s2 + "&reportId=" + r2 + "&action=DELIVERY_FAILED"
                 + "&outcome=FAILURE&agency=" + agency + "&from=" + t0 + "&to=" + t0.plusSeconds(300)));
         assertEquals(List.of(), ids("agency=" + agency + "&action=RECALL_SENT"));
+        // a bound finer than the log's microseconds selects what it says: the driver rounded it to the nearest one,
+        // which left out the event at t0 + 60 s below an exclusive bound 0.4 µs later and let it in above an inclusive
+        // one 0.4 µs later
+        assertEquals(ids(events, 0, 1), ids("agency=" + agency + "&to=" + t0.plusSeconds(60).plusNanos(400)));
+        assertEquals(ids(events, 2, 3, 4), ids("agency=" + agency + "&from=" + t0.plusSeconds(60).plusNanos(400)));
     }
 
     @Test
