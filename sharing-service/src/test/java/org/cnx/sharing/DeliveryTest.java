@@ -436,12 +436,31 @@ class DeliveryTest {
         String handling = "{\"releasableTo\":[\"MX-REMOVED\"]}";
         UUID released = UUID.randomUUID();
         UUID awaiting = UUID.randomUUID();
+        UUID withdrawn = UUID.randomUUID();
         Reports.handOver(Reports.message(released, "US-CBP", "US", "GREEN", handling),
-                Reports.message(awaiting, "US-CBP", "US", "AMBER", handling)).statusCode(200);
+                Reports.message(awaiting, "US-CBP", "US", "AMBER", handling),
+                Reports.message(withdrawn, "US-CBP", "US", "GREEN", handling)).statusCode(200);
         String awaitingRelease = releaseOf(awaiting, "MX-REMOVED");
-        await().atMost(Duration.ofSeconds(15)).until(() -> deliveryOf(released), d -> d.getInt("attempts") == 1);
+        for (UUID report : List.of(released, withdrawn)) {
+            await().atMost(Duration.ofSeconds(15)).until(() -> deliveryOf(report), d -> d.getInt("attempts") == 1);
+        }
+        // its attempt may have reached the partner: the withdrawal recalls it, and the recall waits too
+        given().auth().oauth2(Reports.intakeToken()).contentType("application/json").body("""
+                [{"reportId":"%s","agency":"US-CBP","withdrawnAt":"%s"}]""".formatted(withdrawn, Instant.now()))
+                .post("/internal/v1/recalls").then().statusCode(200);
+        String recall = given().auth().oauth2(usOfficer).queryParam("reportId", withdrawn).get("/api/v1/deliveries")
+                .then().statusCode(200).extract().path("items.find { it.kind == 'RECALL' }.id");
 
         given().auth().oauth2(admin).delete("/api/v1/partners/MX-REMOVED").then().statusCode(204);
+        // the recall fails with the removal, not when housekeeping next finds it: a partner registered under the code
+        // meanwhile would have got it, with the withdrawal's reason
+        given().auth().oauth2(usOfficer).get("/api/v1/deliveries/" + recall).then().statusCode(200)
+                .body("delivery.status", equalTo("FAILED"))
+                .body("delivery.lastError", equalTo("partner is not registered"));
+        Map<String, Object> recallFailed = await().atMost(Duration.ofSeconds(15)).until(() -> PartnerInbox
+                .auditEvents(partners, withdrawn, "DELIVERY_FAILED"), l -> !l.isEmpty()).get(0);
+        assertEquals("admin-delivery", PartnerInbox.actorOf(recallFailed));
+        int recallsSent = requestsTo("MX-REMOVED", withdrawn).size();
         for (UUID report : List.of(released, awaiting)) {
             given().auth().oauth2(usOfficer).get("/api/v1/releases/" + releaseOf(report, "MX-REMOVED")).then()
                     .statusCode(200).body("status", equalTo("CANCELLED"))
@@ -459,6 +478,7 @@ class DeliveryTest {
         await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> true);
         assertEquals(1, requestsTo("MX-REMOVED", released).size(), "the record is not sent to the new registration");
         assertEquals("CANCELLED", statusOf(released));
+        assertEquals(recallsSent, requestsTo("MX-REMOVED", withdrawn).size(), "nor the old registration's recall");
     }
 
     /** Hands a report over to {@code partner}, whose endpoint refuses it with {@code status}, once delivery failed. */

@@ -10,6 +10,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 
+import org.cnx.sharing.audit.AuditEvent;
 import org.cnx.sharing.jdbc.InTransaction;
 import org.cnx.sharing.outbox.AfterCommit;
 
@@ -25,11 +26,24 @@ public class Deliveries {
     private final EntityManager em;
     private final TransactionSynchronizationRegistry transactions;
     private final DeliveryRelay relay;
+    private final DeliveryHousekeeping housekeeping;
 
-    Deliveries(EntityManager em, TransactionSynchronizationRegistry transactions, DeliveryRelay relay) {
+    Deliveries(EntityManager em, TransactionSynchronizationRegistry transactions, DeliveryRelay relay,
+            DeliveryHousekeeping housekeeping) {
         this.em = em;
         this.transactions = transactions;
         this.relay = relay;
+        this.housekeeping = housekeeping;
+    }
+
+    /**
+     * Fails what is still pending for a partner being removed (its recalls: its records' releases are cancelled),
+     * audited DELIVERY_FAILED with the admin, so that none of it goes to a partner registered later under the same
+     * code. Returns how many.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public int partnerRemoved(String partner, AuditEvent.Actor admin) {
+        return housekeeping.partnerRemoved(partner, admin);
     }
 
     /** A released record (or a recall) to send, once the scheduling transaction commits. */

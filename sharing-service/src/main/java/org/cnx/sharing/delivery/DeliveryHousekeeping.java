@@ -62,15 +62,27 @@ class DeliveryHousekeeping {
         return QuarkusTransaction.requiringNew().call(() -> {
             List<DeliveryStore.Orphan> orphans = em.unwrap(Session.class)
                     .doReturningWork(c -> store.failOrphans(c, BATCH));
-            for (DeliveryStore.Orphan o : orphans) {
-                Map<String, Object> details = new LinkedHashMap<>();
-                details.put("kind", o.kind().name());
-                details.put("attempts", o.attempts());
-                details.put("error", "partner is not registered");
-                audit.record("DELIVERY_FAILED", "FAILURE", AuditTrail.SYSTEM,
-                        new AuditEvent.Subject(o.reportId(), o.releaseId(), o.id(), o.partner()), o.sha256(), details);
-            }
+            audit(orphans, AuditTrail.SYSTEM);
             return orphans.size();
         });
+    }
+
+    /** In the caller's transaction, which removes {@code partner}: its pending deliveries fail at once. */
+    int partnerRemoved(String partner, AuditEvent.Actor admin) {
+        List<DeliveryStore.Orphan> orphans = em.unwrap(Session.class)
+                .doReturningWork(c -> store.failPendingOf(c, partner));
+        audit(orphans, admin);
+        return orphans.size();
+    }
+
+    private void audit(List<DeliveryStore.Orphan> orphans, AuditEvent.Actor actor) {
+        for (DeliveryStore.Orphan o : orphans) {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("kind", o.kind().name());
+            details.put("attempts", o.attempts());
+            details.put("error", "partner is not registered");
+            audit.record("DELIVERY_FAILED", "FAILURE", actor,
+                    new AuditEvent.Subject(o.reportId(), o.releaseId(), o.id(), o.partner()), o.sha256(), details);
+        }
     }
 }

@@ -98,6 +98,16 @@ class DeliveryStore {
                              LIMIT ? FOR UPDATE SKIP LOCKED)
             RETURNING d.id, d.kind, d.report_id, d.release_id, d.partner, d.payload_sha256, d.attempts""";
 
+    /**
+     * Every pending delivery to a partner being removed, in flight or not: an attempt in flight keeps its claim, so
+     * that its outcome is recorded, and the delivery stays failed. Nothing is left for a partner registered later
+     * under the same code.
+     */
+    private static final String OF_REMOVED = """
+            UPDATE delivery d SET status = 'FAILED', last_error = 'partner is not registered'
+             WHERE d.partner = ? AND d.status = 'PENDING'
+            RETURNING d.id, d.kind, d.report_id, d.release_id, d.partner, d.payload_sha256, d.attempts""";
+
     private static final String PRUNE = "DELETE FROM delivery_attempt WHERE finished_at < now() - ?::interval";
 
     /** A delivery failed because its partner is no longer registered. */
@@ -257,15 +267,27 @@ class DeliveryStore {
 
     /** Fails up to {@code limit} pending deliveries whose partner is no longer registered. */
     List<Orphan> failOrphans(Connection c, int limit) throws SQLException {
-        List<Orphan> orphans = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(ORPHANS)) {
             ps.setInt(1, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    orphans.add(new Orphan(rs.getObject(1, UUID.class), Delivery.Kind.valueOf(rs.getString(2)),
-                            rs.getObject(3, UUID.class), rs.getObject(4, UUID.class), rs.getString(5),
-                            rs.getString(6), rs.getInt(7)));
-                }
+            return orphans(ps);
+        }
+    }
+
+    /** Fails every pending delivery to {@code partner}, which is being removed from the registry. */
+    List<Orphan> failPendingOf(Connection c, String partner) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(OF_REMOVED)) {
+            ps.setString(1, partner);
+            return orphans(ps);
+        }
+    }
+
+    private static List<Orphan> orphans(PreparedStatement ps) throws SQLException {
+        List<Orphan> orphans = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                orphans.add(new Orphan(rs.getObject(1, UUID.class), Delivery.Kind.valueOf(rs.getString(2)),
+                        rs.getObject(3, UUID.class), rs.getObject(4, UUID.class), rs.getString(5),
+                        rs.getString(6), rs.getInt(7)));
             }
         }
         return orphans;

@@ -78,7 +78,11 @@ public final class RetryPolicy {
     public Duration delay(int attempt, Duration retryAfter) {
         long nominal = nominalDelay(attempt).toMillis();
         long jittered = Math.round(nominal * (1 + jitter * (2 * random.getAsDouble() - 1)));
-        long wait = Math.max(jittered, retryAfter == null ? 0 : retryAfter.toMillis());
+        // compared as durations: a Retry-After past 292 million years overflowed toMillis(), and every attempt's
+        // outcome went unrecorded until the lease ran out
+        long asked = retryAfter == null ? 0 : retryAfter.compareTo(Duration.ofMillis(maxMillis)) > 0 ? maxMillis
+                : retryAfter.toMillis();
+        long wait = Math.max(jittered, asked);
         return Duration.ofMillis(Math.max(0, Math.min(wait, maxMillis)));
     }
 

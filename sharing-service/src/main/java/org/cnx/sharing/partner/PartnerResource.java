@@ -84,7 +84,7 @@ public class PartnerResource {
             description = "It gets no further decisions. Its releases waiting for approval, and its records not yet "
                     + "delivered, are CANCELLED (a RELEASE_CANCELLED event each, releasesCancelled in this one), so "
                     + "that nothing decided for it goes to a partner registered later under the same code; recalls "
-                    + "still queued for it fail (audited DELIVERY_FAILED) within cnx.delivery.housekeeping-interval.")
+                    + "still queued for it fail with the removal (audited DELIVERY_FAILED with the admin).")
     public Response delete(@PathParam("code") String code) {
         service.delete(code, AuditTrail.actor(token));
         return Response.noContent().build();

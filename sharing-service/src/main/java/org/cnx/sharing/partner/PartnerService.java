@@ -146,6 +146,7 @@ public class PartnerService {
         }
         audit.record("PARTNER_CHANGED", "SUCCESS", actor, subject(code), null, details);
         cancellations.record();
+        deliveries.partnerRemoved(code, actor); // after the change, as the cancellations
     }
 
     /**

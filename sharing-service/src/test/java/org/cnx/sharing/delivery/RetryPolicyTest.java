@@ -88,6 +88,9 @@ class RetryPolicyTest {
         RetryPolicy policy = defaults(0);
         assertEquals(Duration.ofMinutes(30), policy.delay(1, Duration.ofMinutes(30)));
         assertEquals(Duration.ofHours(12), policy.delay(1, Duration.ofDays(3)));
+        // the partner's largest number of seconds, past what a long counts in milliseconds
+        Duration forever = RetryPolicy.retryAfter(Optional.of(Long.toString(Long.MAX_VALUE)), Instant.now());
+        assertEquals(Duration.ofHours(12), policy.delay(1, forever));
         // a shorter Retry-After does not shorten the schedule
         assertEquals(Duration.ofMinutes(2), policy.delay(1, Duration.ofSeconds(5)));
     }
