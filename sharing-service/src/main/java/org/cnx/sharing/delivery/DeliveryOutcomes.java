@@ -70,7 +70,9 @@ class DeliveryOutcomes {
         Map<UUID, Delivery.Status> applied = session.doReturningWork(c -> store.complete(c, completions));
         List<DeliveryAttempt> history = new ArrayList<>();
         AuditTrail.Batch events = audit.batch();
-        Map<String, UUID> gone = new LinkedHashMap<>();
+        Map<String, DeliveryStore.Claimed> gone = new LinkedHashMap<>();
+        List<UUID> retried = new ArrayList<>();
+        List<String> retriedAt = new ArrayList<>();
         for (Attempted a : batch) {
             DeliveryStore.Claimed d = a.delivery();
             Delivery.Status now = applied.get(d.id());
@@ -82,18 +84,23 @@ class DeliveryOutcomes {
             history.add(row(a, plan));
             audited(events, a, plan, now);
             if (a.result().verdict() == RetryPolicy.Verdict.GONE) {
-                gone.putIfAbsent(d.partner(), d.id());
+                gone.putIfAbsent(d.partner(), d);
+            } else if (now == Delivery.Status.PENDING) {
+                retried.add(d.id());
+                retriedAt.add(d.endpoint());
             }
         }
         session.doWork(c -> store.insertAttempts(c, history));
-        for (Map.Entry<String, UUID> g : gone.entrySet()) {
-            String reason = "the endpoint answered 410 Gone (delivery " + g.getValue() + ")";
-            if (session.doReturningWork(c -> store.disablePartner(c, g.getKey(), reason))) {
+        // the partner may have moved while these were asked at its old endpoint: they do not wait out its backoff
+        session.doReturningWork(c -> store.dueAtNewEndpoint(c, retried, retriedAt));
+        for (Map.Entry<String, DeliveryStore.Claimed> g : gone.entrySet()) {
+            String reason = "the endpoint answered 410 Gone (delivery " + g.getValue().id() + ")";
+            if (session.doReturningWork(c -> store.disablePartner(c, g.getKey(), g.getValue().endpoint(), reason))) {
                 LOG.warnf("partner %s disabled: %s; an exchange-admin re-enables it", g.getKey(), reason);
                 Map<String, Object> details = new LinkedHashMap<>();
                 details.put("change", "DISABLED");
                 details.put("reason", reason);
-                details.put("deliveryId", g.getValue().toString());
+                details.put("deliveryId", g.getValue().id().toString());
                 events.add("PARTNER_CHANGED", "SUCCESS", AuditTrail.SYSTEM,
                         new AuditEvent.Subject(null, null, null, g.getKey()), null, details);
             }

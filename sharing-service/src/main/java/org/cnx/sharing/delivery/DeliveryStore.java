@@ -69,9 +69,20 @@ class DeliveryStore {
             SELECT * FROM unnest(?::uuid[], ?::varchar[], ?::int[], ?::timestamptz[], ?::timestamptz[], ?::varchar[],
                                  ?::int[], ?::text[], ?::varchar[])""";
 
+    /** Only the endpoint that answered 410: an exchange-admin may have moved the partner while it was asked. */
     private static final String DISABLE_PARTNER = """
             UPDATE partner SET active = false, disabled_at = now(), disabled_reason = ?, updated_at = now()
-             WHERE code = ? AND active""";
+             WHERE code = ? AND active AND endpoint = ?""";
+
+    /**
+     * Retries whose partner an exchange-admin moved while the attempt was in flight, to the old endpoint: due at once
+     * at the new one, as the move makes every other waiting delivery (a backoff earned at the old address).
+     */
+    private static final String DUE_AT_NEW_ENDPOINT = """
+            UPDATE delivery d SET next_attempt_at = now()
+              FROM unnest(?::uuid[], ?::text[]) AS u(id, endpoint), partner p
+             WHERE d.id = u.id AND d.status = 'PENDING' AND d.next_attempt_at > now() AND p.code = d.partner
+               AND p.endpoint <> u.endpoint""";
 
     /** Per registered partner: its state, backlog, dead letters, last success and attempts within the window. */
     private static final String HEALTH = """
@@ -239,12 +250,28 @@ class DeliveryStore {
         }
     }
 
-    /** Disables an active partner's endpoint; false when it was already inactive (or is gone). */
-    boolean disablePartner(Connection c, String code, String reason) throws SQLException {
+    /**
+     * Disables an active partner's {@code endpoint}; false when it was already inactive, is gone, or has moved to
+     * another endpoint since.
+     */
+    boolean disablePartner(Connection c, String code, String endpoint, String reason) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(DISABLE_PARTNER)) {
             ps.setString(1, reason);
             ps.setString(2, code);
+            ps.setString(3, endpoint);
             return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** Of these retries, attempted at {@code endpoints}, those whose partner has moved since are due at once. */
+    int dueAtNewEndpoint(Connection c, List<UUID> ids, List<String> endpoints) throws SQLException {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        try (PreparedStatement ps = c.prepareStatement(DUE_AT_NEW_ENDPOINT)) {
+            ps.setArray(1, texts(c, ids.toArray()));
+            ps.setArray(2, texts(c, endpoints.toArray()));
+            return ps.executeUpdate();
         }
     }
 
