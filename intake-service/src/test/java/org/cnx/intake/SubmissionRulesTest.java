@@ -35,6 +35,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import org.cnx.intake.report.ReportService;
 import org.cnx.intake.validation.DuplicateFields;
 import org.cnx.intake.validation.StorableStrings;
 import org.junit.jupiter.api.Test;
@@ -303,6 +304,9 @@ class SubmissionRulesTest {
             given().auth().oauth2(token).queryParam("externalRef", ref).get("/api/v1/reports").then().statusCode(400)
                     .body("detail", equalTo("externalRef must be 1 to 100 characters, not all of them spaces"));
         }
+        // PostgreSQL cannot compare with a NUL: it answered a 500
+        given().auth().oauth2(token).queryParam("externalRef", "LIST\u00003").get("/api/v1/reports").then()
+                .statusCode(400).body("detail", equalTo("externalRef " + StorableStrings.NUL));
         // JAX-RS ignores a name it binds to nothing: the first page of every report answered a lookup by reference
         given().auth().oauth2(token).queryParam("ref", "LIST-3").get("/api/v1/reports").then()
                 .statusCode(400).contentType("application/problem+json")
@@ -456,6 +460,26 @@ class SubmissionRulesTest {
         String events = peers.findAll(postRequestedFor(urlEqualTo("/internal/v1/events"))
                 .withRequestBody(containing(sha))).get(0).getBodyAsString();
         assertTrue(events.contains("\"invalidFields\":[\"/substances/0/casNumber\"]"), "the reason names what was wrong: " + events);
+    }
+
+    @Test
+    void aSubmissionBreakingThousandsOfRulesIsAuditedWithTheFirstHundredAndTheCount() throws Exception {
+        String token = freshPartner("CN");
+        String bad = "{\"name\":\"x\",\"casNumber\":\"1-1-1\",\"quantity\":-1,\"unit\":\"kg\"}";
+        String body = Bodies.founding("REJ-MANY").replaceFirst("\"substances\":\\[",
+                "\"substances\":[" + (bad + ",").repeat(1500));
+        int broken = post(token, body, null).then().statusCode(400).extract().jsonPath().getList("errors").size();
+        assertTrue(broken > 3000, "every rule broken is in the problem: " + broken);
+        String sha = sha256(body);
+        // the event names the first hundred and the count: with all of them it outgrew what audit-service takes
+        String events = await().atMost(Duration.ofSeconds(10)).until(() -> peers.findAll(
+                postRequestedFor(urlEqualTo("/internal/v1/events")).withRequestBody(containing(sha))),
+                l -> !l.isEmpty()).get(0).getBodyAsString();
+        assertTrue(events.contains("\"invalidFieldCount\":" + broken), events.substring(0, 300));
+        Map<?, ?> details = (Map<?, ?>) new com.fasterxml.jackson.databind.ObjectMapper().readValue(events, List.class)
+                .stream().map(e -> ((Map<?, ?>) e).get("details")).filter(d -> d != null
+                        && ((Map<?, ?>) d).containsKey("invalidFieldCount")).findFirst().orElseThrow();
+        assertEquals(ReportService.AUDITED_POINTERS, ((List<?>) details.get("invalidFields")).size());
     }
 
     @Test

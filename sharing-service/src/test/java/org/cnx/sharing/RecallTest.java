@@ -188,6 +188,17 @@ class RecallTest {
     }
 
     @Test
+    void aWithdrawalWithTheLongestReasonIntakeTakesWithdrawsTheReport() {
+        UUID id = UUID.randomUUID();
+        Reports.handOver(Reports.message(id, "US-CBP", "US", "GREEN", null)).statusCode(200);
+        String reason = "x".repeat(2000); // intake's limit; stored behind "withdrawn by US-CBP: ", it failed the batch
+        recall(notice(id, "US-CBP", reason)).statusCode(200).body("accepted", equalTo(1));
+        List<String> statuses = releasesOf(Reports.officer("US-CBP", "US", "officer-us-r"), id).getList("items.status");
+        assertTrue(statuses.stream().allMatch(List.of("CANCELLED", "RECALLED", "DENIED")::contains),
+                statuses.toString());
+    }
+
+    @Test
     void onlyIntakeMayWithdrawAndABadBatchIsAProblem() {
         given().auth().oauth2(TestTokens.person("partner", "CN-GACC", "CN")).contentType("application/json")
                 .body("[" + notice(UUID.randomUUID(), "CN-GACC", "x") + "]").post("/internal/v1/recalls")

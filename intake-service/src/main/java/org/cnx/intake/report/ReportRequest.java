@@ -7,6 +7,7 @@ import java.util.List;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Digits;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -94,7 +95,9 @@ public record ReportRequest(
             @CasNumber String casNumber,
 
             @Schema(description = "Greater than 0", example = "25")
-            @DecimalMin(value = "0", inclusive = false) @DecimalMax("1000000000") BigDecimal quantity,
+            @DecimalMin(value = "0", inclusive = false) @DecimalMax("1000000000")
+            @Digits(integer = 10, fraction = 6, message = "must have at most 6 digits after the decimal point")
+            BigDecimal quantity,
 
             @Schema(example = "kg", enumeration = {"g", "kg", "mg", "L", "mL", "tablets", "units"})
             @OneOf({"g", "kg", "mg", "L", "mL", "tablets", "units"}) String unit) {

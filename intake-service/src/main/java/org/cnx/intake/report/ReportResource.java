@@ -30,6 +30,7 @@ import jakarta.ws.rs.core.Response;
 import org.cnx.intake.problem.Problem;
 import org.cnx.intake.problem.ProblemException;
 import org.cnx.intake.problem.ProblemMappers;
+import org.cnx.intake.validation.StorableStrings;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
@@ -269,6 +270,11 @@ public class ReportResource {
         if (value != null && (value.isBlank() || value.length() > ReportRequest.EXTERNAL_REF_MAX)) {
             throw invalidParameter("externalRef must be 1 to " + ReportRequest.EXTERNAL_REF_MAX
                     + " characters, not all of them spaces");
+        }
+        // no stored reference holds one, and PostgreSQL cannot compare with a NUL: it answered a 500
+        String unstorable = value == null ? null : StorableStrings.problem(value);
+        if (unstorable != null) {
+            throw invalidParameter("externalRef " + unstorable);
         }
         return value;
     }

@@ -31,6 +31,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 @ApplicationScoped
 public class ReportService {
 
+    /** How many invalid fields' pointers a REPORT_REJECTED event names; the problem itself names every one. */
+    public static final int AUDITED_POINTERS = 100;
+
     /** The response to a submission: new (201), the same report again (200), or a replay of a key's first answer. */
     public record Submission(int status, UUID reportId, String body, boolean replayed) {
     }
@@ -143,7 +146,13 @@ public class ReportService {
         details.put("status", refusal.status());
         details.put("reason", refusal.getMessage());
         if (refusal.errors() != null) {
-            details.put("invalidFields", refusal.errors().stream().map(e -> e.pointer()).toList());
+            // the first ones, and how many: a 256 KiB body of empty objects broke 170,000 rules, and its 7 MB event,
+            // over what audit-service takes, was retried for ever and never logged
+            List<String> pointers = refusal.errors().stream().map(e -> e.pointer()).toList();
+            details.put("invalidFields", pointers.subList(0, Math.min(pointers.size(), AUDITED_POINTERS)));
+            if (pointers.size() > AUDITED_POINTERS) {
+                details.put("invalidFieldCount", pointers.size());
+            }
         }
         audit.record("REPORT_REJECTED", "FAILURE", caller.token(), null, payloadSha256, details);
     }

@@ -34,8 +34,8 @@ public class StorableStrings implements ObjectMapperCustomizer {
         mapper.registerModule(new SimpleModule("storable-strings").addDeserializer(String.class, new Refusing()));
     }
 
-    /** Why {@code value} cannot be stored as it is, or null. */
-    static String problem(String value) {
+    /** Why {@code value} cannot be stored (or compared with what is stored) as it is, or null. */
+    public static String problem(String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c == '\0') {

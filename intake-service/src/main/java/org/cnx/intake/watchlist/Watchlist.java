@@ -3,6 +3,7 @@ package org.cnx.intake.watchlist;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -73,7 +74,7 @@ public class Watchlist {
     public List<String> hits(List<Substance> substances) {
         Set<String> hits = new LinkedHashSet<>();
         for (Substance substance : substances) {
-            String byNumber = substance.casNumber() == null ? null : byCas.get(substance.casNumber());
+            String byNumber = substance.casNumber() == null ? null : byCas.get(cas(substance.casNumber()));
             if (byNumber != null) {
                 hits.add(byNumber);
             }
@@ -85,7 +86,17 @@ public class Watchlist {
         return new ArrayList<>(hits);
     }
 
+    /**
+     * Compatibility forms folded (a full-width 4－ANPP, as Chinese input methods write it, is 4-ANPP), then case, and
+     * every space and dash of any script dropped (a no-break space, U+2212 minus): none of them hid a hit before.
+     */
     static String normalise(String name) {
-        return name.toLowerCase(Locale.ROOT).replaceAll("[\\s\\-\u2010-\u2015]", "");
+        return Normalizer.normalize(name, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT)
+                .replaceAll("[\\s\\p{Z}\\p{Pd}\u2212]", "");
+    }
+
+    /** A CAS number as the list writes it: 0437-38-7, zero-padded as some systems write it, is fentanyl's 437-38-7. */
+    static String cas(String number) {
+        return number.replaceFirst("^0+(?=\\d)", "");
     }
 }

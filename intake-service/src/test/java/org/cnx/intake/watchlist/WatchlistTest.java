@@ -35,6 +35,14 @@ class WatchlistTest {
         "N-Boc-4-piperidone      |             | 1-boc-4-piperidone",
         "FENTANYL                |             | fentanyl",
         "unknown powder          | 437-38-7    | fentanyl",
+        // zero-padded, as some systems write CAS numbers; the check digit holds either way
+        "unknown powder          | 0437-38-7   | fentanyl",
+        "unknown powder          | 0000437-38-7| fentanyl",
+        // a full-width hyphen (Chinese input methods), a no-break space, a minus sign, full-width letters
+        "4\uFF0DANPP              |             | ANPP",
+        "4\u00A0ANPP              |             | ANPP",
+        "4\u2212ANPP              |             | ANPP",
+        "\uFF21\uFF2E\uFF30\uFF30  |             | ANPP",
     })
     void matchesByCasNumberOrNormalisedNameOrSynonym(String name, String cas, String expected) {
         assertEquals(List.of(expected), hits(name, cas));
