@@ -43,10 +43,8 @@ public class EventBatchParser {
     static final String NOT_FINITE = "must be a finite number: past a double's range the log would hash it as the "
             + "text \"Infinity\", as if that had been sent";
     /** Why an occurredAt PostgreSQL cannot store is refused. */
-    static final String OUT_OF_RANGE = "must be an instant from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z";
+    static final String OUT_OF_RANGE = UtcInstant.RANGE;
 
-    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
-    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
     /** An escape of a UTF-16 surrogate: the only way half of a pair gets into JSON text read as UTF-8. */
     private static final Pattern SURROGATE_ESCAPE = Pattern.compile("\\\\u[dD][89a-fA-F]");
 
@@ -98,9 +96,8 @@ public class EventBatchParser {
                         .map(v -> new Problem.FieldError(at + pointer(v.getPropertyPath().toString()), v.getMessage()))
                         .sorted(Comparator.comparing(Problem.FieldError::pointer))
                         .forEach(errors::add);
-                if (event.occurredAt() != null
-                        && (event.occurredAt().isBefore(EARLIEST) || event.occurredAt().isAfter(LATEST))) {
-                    // PostgreSQL's timestamps end in 294276 and begin in 4713 BC: its insert failed, and its batch
+                if (event.occurredAt() != null && !UtcInstant.storable(event.occurredAt())) {
+                    // its insert failed, and its batch with it, at every retry
                     errors.add(new Problem.FieldError(at + "/occurredAt", OUT_OF_RANGE));
                 }
                 batch.add(event);

@@ -26,8 +26,6 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 @RolesAllowed("auditor")
 public class EventResource {
 
-    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
-    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
 
     private final EventService service;
     private final EventExporter exporter;
@@ -129,8 +127,8 @@ public class EventResource {
      */
     private static Instant instant(String name, String text) {
         Instant at = param(name, text, Instant::parse, "must be an ISO-8601 instant such as 2026-11-01T00:00:00Z");
-        if (at != null && (at.isBefore(EARLIEST) || at.isAfter(LATEST))) {
-            throw badParameter(name, "must be an instant from " + EARLIEST + " to 9999-12-31T23:59:59Z: " + text);
+        if (at != null && !UtcInstant.storable(at)) {
+            throw badParameter(name, UtcInstant.RANGE + ": " + text);
         }
         Instant micros = at == null ? null : at.truncatedTo(ChronoUnit.MICROS);
         return micros == null || micros.equals(at) ? at : micros.plus(1, ChronoUnit.MICROS);
