@@ -92,7 +92,9 @@ class DeliveryOutcomes {
         }
         session.doWork(c -> store.insertAttempts(c, history));
         // the partner may have moved while these were asked at its old endpoint: they do not wait out its backoff
-        session.doReturningWork(c -> store.dueAtNewEndpoint(c, retried, retriedAt));
+        if (!retried.isEmpty()) {
+            session.doReturningWork(c -> store.dueAtNewEndpoint(c, retried, retriedAt));
+        }
         for (Map.Entry<String, DeliveryStore.Claimed> g : gone.entrySet()) {
             String reason = "the endpoint answered 410 Gone (delivery " + g.getValue().id() + ")";
             if (session.doReturningWork(c -> store.disablePartner(c, g.getKey(), g.getValue().endpoint(), reason))) {

@@ -265,9 +265,6 @@ class DeliveryStore {
 
     /** Of these retries, attempted at {@code endpoints}, those whose partner has moved since are due at once. */
     int dueAtNewEndpoint(Connection c, List<UUID> ids, List<String> endpoints) throws SQLException {
-        if (ids.isEmpty()) {
-            return 0;
-        }
         try (PreparedStatement ps = c.prepareStatement(DUE_AT_NEW_ENDPOINT)) {
             ps.setArray(1, texts(c, ids.toArray()));
             ps.setArray(2, texts(c, endpoints.toArray()));
