@@ -207,8 +207,14 @@ public class OutboxRelay {
      * One claimed batch on its way. When the receiver refuses its content for good (400, 413 or 422: receivers
      * refuse a batch whole), the batch is split in halves and each sent on its own, down to single messages, so
      * that one message the receiver will not take (a version it does not know yet, a bug) holds back only itself,
-     * not the messages claimed with it; it is retried with backoff like any failure. Any other failure (the
-     * receiver down, 5xx, 401) fails the part being sent as it is.
+     * not the messages claimed with it; it is retried with backoff like any failure.
+     * <p>
+     * A 500 may be such a message too (a receiver's bug that one report trips) or the receiver failing whatever it
+     * is sent (its database down). It splits the batch as well, but within a budget of {@code ⌈log2 n⌉} splits,
+     * the number that isolates one failing message among {@code n}: a receiver that fails everything costs at most
+     * {@code 2⌈log2 n⌉} more requests per claim, and whatever the budget left unsent is retried with backoff,
+     * claimed again without the messages that went. Any other failure (the receiver unreachable, 401, 502, 503,
+     * 504) fails the part being sent as it is.
      */
     private static final class Batch {
 
@@ -218,11 +224,13 @@ public class OutboxRelay {
         private final List<UUID> sent = new ArrayList<>();
         private final List<UUID> failed = new ArrayList<>();
         private String error;
+        private int splitsOnFailure;
 
         Batch(OutboxSender sender, List<UUID> ids, List<String> payloads) {
             this.sender = sender;
             this.ids = ids;
             this.payloads = payloads;
+            this.splitsOnFailure = 32 - Integer.numberOfLeadingZeros(ids.size() - 1); // ⌈log2 n⌉
         }
 
         void send(int from, int to) {
@@ -230,8 +238,10 @@ public class OutboxRelay {
                 sender.send("[" + String.join(",", payloads.subList(from, to)) + "]");
                 sent.addAll(ids.subList(from, to));
             } catch (RuntimeException e) {
-                boolean refused = refusesContent(e);
-                if (refused && to - from > 1) {
+                int status = status(e);
+                boolean refused = status == 400 || status == 413 || status == 422;
+                boolean serverError = status == 500;
+                if (to - from > 1 && (refused || serverError && splitsOnFailure-- > 0)) {
                     int middle = (from + to) >>> 1;
                     send(from, middle);
                     send(middle, to);
@@ -240,18 +250,17 @@ public class OutboxRelay {
                 if (refused) {
                     LOG.errorf("outbox: the message %s to %s was refused by the receiver and is retried with backoff: %s",
                             ids.get(from), sender.destination(), e.getMessage());
+                } else if (serverError && to - from == 1 && ids.size() > 1) {
+                    LOG.warnf("outbox: the receiver failed on the message %s to %s alone; retried with backoff: %s",
+                            ids.get(from), sender.destination(), e.getMessage());
                 }
                 failed.addAll(ids.subList(from, to));
                 error = String.valueOf(e.getMessage());
             }
         }
 
-        private static boolean refusesContent(RuntimeException e) {
-            if (e instanceof WebApplicationException w && w.getResponse() != null) {
-                int status = w.getResponse().getStatus();
-                return status == 400 || status == 413 || status == 422;
-            }
-            return false;
+        private static int status(RuntimeException e) {
+            return e instanceof WebApplicationException w && w.getResponse() != null ? w.getResponse().getStatus() : 0;
         }
     }
 

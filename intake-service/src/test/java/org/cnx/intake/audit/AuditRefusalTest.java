@@ -8,9 +8,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +21,8 @@ import jakarta.inject.Inject;
 import org.cnx.intake.FakePeers;
 import org.cnx.intake.InjectWireMock;
 import org.cnx.intake.outbox.Outbox;
+import org.cnx.intake.outbox.OutboxRows;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -50,6 +49,13 @@ class AuditRefusalTest {
     @InjectWireMock
     WireMockServer peers;
 
+    OutboxRows rows;
+
+    @BeforeEach
+    void readRows() {
+        rows = new OutboxRows(dataSource);
+    }
+
     @Test
     void aMessageTheReceiverRefusesHoldsBackOnlyItself() throws SQLException {
         String marker = "refusal-" + UUID.randomUUID();
@@ -70,46 +76,14 @@ class AuditRefusalTest {
                 }
             });
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> pending(marker).size() == 1);
-            assertEquals(List.of(ids.get(2)), pending(marker), "the four others were accepted and left the outbox");
+            await().atMost(Duration.ofSeconds(10)).until(() -> rows.pending(marker).size() == 1);
+            assertEquals(List.of(ids.get(2)), rows.pending(marker), "the four others were accepted and left the outbox");
             // and the refused one is still there to be retried, with the receiver's answer
-            await().atMost(Duration.ofSeconds(10)).until(() -> attempts(ids.get(2)) >= 2);
-            assertTrue(lastError(ids.get(2)).contains("400"), lastError(ids.get(2)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> rows.attempts(ids.get(2)) >= 2);
+            assertTrue(rows.lastError(ids.get(2)).contains("400"), rows.lastError(ids.get(2)));
         } finally {
             peers.removeStub(refusal);
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> pending(marker).isEmpty());
-    }
-
-    private List<UUID> pending(String marker) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT id FROM outbox_message WHERE payload LIKE ? ORDER BY seq")) {
-            ps.setString(1, "%" + marker + "%");
-            List<UUID> ids = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getObject(1, UUID.class));
-                }
-            }
-            return ids;
-        }
-    }
-
-    private int attempts(UUID id) throws SQLException {
-        return Integer.parseInt(column(id, "attempts"));
-    }
-
-    private String lastError(UUID id) throws SQLException {
-        return column(id, "last_error");
-    }
-
-    private String column(UUID id, String column) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT " + column + " FROM outbox_message WHERE id = ?")) {
-            ps.setObject(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? String.valueOf(rs.getString(1)) : "";
-            }
-        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> rows.pending(marker).isEmpty());
     }
 }

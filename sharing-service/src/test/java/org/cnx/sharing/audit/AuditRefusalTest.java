@@ -24,7 +24,8 @@ import jakarta.inject.Inject;
 import org.cnx.sharing.FakePartners;
 import org.cnx.sharing.InjectWireMock;
 import org.cnx.sharing.outbox.Outbox;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
@@ -35,7 +36,8 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * A receiver refuses a batch whole when one message in it is invalid (audit-service: 400 with a pointer per
- * problem). One message it will never take must hold back only itself, not the messages claimed with it.
+ * problem), and fails it whole when one message trips a bug of its own (500). One message it will not take must
+ * hold back only itself, not the messages claimed with it.
  */
 @QuarkusTest
 @QuarkusTestResource(FakePartners.class)
@@ -50,14 +52,15 @@ class AuditRefusalTest {
     @InjectWireMock
     WireMockServer peers;
 
-    @Test
-    void aMessageTheReceiverRefusesHoldsBackOnlyItself() throws SQLException {
+    @ParameterizedTest
+    @ValueSource(ints = { 400, 500 })
+    void aMessageTheReceiverRefusesOrFailsOnHoldsBackOnlyItself(int status) throws SQLException {
         String marker = "refusal-" + UUID.randomUUID();
         String poison = "poison-" + UUID.randomUUID();
         StubMapping refusal = peers.stubFor(post(urlEqualTo("/internal/v1/events")).withRequestBody(containing(poison))
-                .atPriority(1).willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/problem+json")
-                        .withBody("{\"title\":\"Invalid event batch\",\"status\":400,\"errors\":[{\"pointer\":\"/2/action\","
-                                + "\"message\":\"unknown action\"}]}")));
+                .atPriority(1).willReturn(aResponse().withStatus(status).withHeader("Content-Type", "application/problem+json")
+                        .withBody("{\"title\":\"Invalid event batch\",\"status\":" + status + ",\"errors\":[{"
+                                + "\"pointer\":\"/2/action\",\"message\":\"unknown action\"}]}")));
         try {
             List<UUID> ids = new ArrayList<>();
             // five events committed together, so that they are claimed and sent in one batch; the third is refused
@@ -74,7 +77,7 @@ class AuditRefusalTest {
             assertEquals(List.of(ids.get(2)), pending(marker), "the four others were accepted and left the outbox");
             // and the refused one is still there to be retried, with the receiver's answer
             await().atMost(Duration.ofSeconds(10)).until(() -> attempts(ids.get(2)) >= 2);
-            assertTrue(lastError(ids.get(2)).contains("400"), lastError(ids.get(2)));
+            assertTrue(lastError(ids.get(2)).contains(String.valueOf(status)), lastError(ids.get(2)));
         } finally {
             peers.removeStub(refusal);
         }

@@ -1,0 +1,54 @@
+package org.cnx.intake.outbox;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+/** What the outbox table holds of a test's messages, found by a marker in their payloads. */
+public final class OutboxRows {
+
+    private final DataSource dataSource;
+
+    public OutboxRows(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** The messages still waiting whose payload holds {@code marker}, in the order they were enqueued. */
+    public List<UUID> pending(String marker) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT id FROM outbox_message WHERE payload LIKE ? ORDER BY seq")) {
+            ps.setString(1, "%" + marker + "%");
+            List<UUID> ids = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getObject(1, UUID.class));
+                }
+            }
+            return ids;
+        }
+    }
+
+    public int attempts(UUID id) throws SQLException {
+        return Integer.parseInt(column(id, "attempts"));
+    }
+
+    public String lastError(UUID id) throws SQLException {
+        return column(id, "last_error");
+    }
+
+    private String column(UUID id, String column) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT " + column + " FROM outbox_message WHERE id = ?")) {
+            ps.setObject(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? String.valueOf(rs.getString(1)) : "";
+            }
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package org.cnx.intake.outbox;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.ToIntFunction;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.WebApplicationException;
+
+import org.cnx.intake.FakePeers;
+import org.cnx.intake.InjectWireMock;
+import org.cnx.intake.sharing.SharingClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * A receiver's 500 may be about one message (a bug one report trips) or about everything (its database down).
+ * The first must hold back only that message, not the hundred claimed with it; the second must not turn one
+ * claim into a storm of requests.
+ */
+@QuarkusTest
+@QuarkusTestResource(FakePeers.class)
+class OutboxServerErrorTest {
+
+    private static final int BATCH = 16;
+
+    @Inject
+    Outbox outbox;
+
+    @Inject
+    OutboxRelay relay;
+
+    @Inject
+    DataSource dataSource;
+
+    @InjectWireMock
+    WireMockServer peers;
+
+    OutboxRows rows;
+
+    @BeforeEach
+    void readRows() {
+        rows = new OutboxRows(dataSource);
+    }
+
+    /** The rows of destinations no worker serves would stay for good. */
+    @AfterEach
+    void forgetTestDestinations() throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "DELETE FROM outbox_message WHERE destination LIKE 'test-%'")) {
+            ps.executeUpdate();
+        }
+    }
+
+    @Test
+    void aMessageTheReceiverFailsOnHoldsBackOnlyItself() throws SQLException {
+        String marker = "fails-on-" + UUID.randomUUID();
+        String poison = "poison-" + UUID.randomUUID();
+        StubMapping failure = peers.stubFor(post(urlEqualTo("/internal/v1/reports")).withRequestBody(containing(poison))
+                .atPriority(1).willReturn(aResponse().withStatus(500).withHeader("Content-Type", "application/problem+json")
+                        .withBody("{\"title\":\"Internal Server Error\",\"status\":500}")));
+        try {
+            List<UUID> ids = enqueue(SharingClient.DESTINATION, marker, 5, 3, poison);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> rows.pending(marker).size() == 1);
+            assertEquals(List.of(ids.get(3)), rows.pending(marker), "the four others reached sharing and left the outbox");
+            assertTrue(rows.lastError(ids.get(3)).contains("500"), rows.lastError(ids.get(3)));
+        } finally {
+            peers.removeStub(failure);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> rows.pending(marker).isEmpty());
+    }
+
+    @Test
+    void oneClaimIsolatesTheMessageWithinItsBudget() throws SQLException {
+        String marker = "isolated-" + UUID.randomUUID();
+        String destination = testDestination(); // no worker of the relay claims it: only this test does
+        List<UUID> ids = enqueue(destination, marker, BATCH, 11, "poison");
+        Receiver receiver = new Receiver(destination, batch -> batch.contains("poison") ? 500 : 200);
+
+        relay.relayOnce(receiver);
+
+        assertEquals(List.of(ids.get(11)), rows.pending(marker), "fifteen went in the one claim");
+        assertEquals(1 + 2 * 4, receiver.posts, "halving 16 down to the one takes four splits of two posts each");
+        assertTrue(rows.lastError(ids.get(11)).contains("500"), rows.lastError(ids.get(11)));
+    }
+
+    @Test
+    void aReceiverFailingEverythingCostsAtMostTwiceLogNMorePosts() throws SQLException {
+        String marker = "down-" + UUID.randomUUID();
+        String destination = testDestination();
+        List<UUID> ids = enqueue(destination, marker, BATCH, -1, null);
+        Receiver receiver = new Receiver(destination, batch -> 500);
+
+        relay.relayOnce(receiver);
+
+        assertEquals(1 + 2 * 4, receiver.posts, "not the 31 posts of halving down to every single message");
+        assertEquals(ids, rows.pending(marker), "all kept, to be retried with backoff");
+        assertEquals(1, rows.attempts(ids.get(0)));
+    }
+
+    @Test
+    void anUnavailableReceiverGetsOnePostPerClaim() throws SQLException {
+        String marker = "unavailable-" + UUID.randomUUID();
+        String destination = testDestination();
+        List<UUID> ids = enqueue(destination, marker, BATCH, -1, null);
+        Receiver receiver = new Receiver(destination, batch -> 503);
+
+        relay.relayOnce(receiver);
+
+        assertEquals(1, receiver.posts, "a 503 says nothing about the content: the batch fails as it is");
+        assertEquals(ids, rows.pending(marker));
+    }
+
+    /** Answers each batch with the status {@code answer} gives it, as the REST client would report it. */
+    private static final class Receiver implements OutboxSender {
+
+        private final String destination;
+        private final ToIntFunction<String> answer;
+        int posts;
+
+        Receiver(String destination, ToIntFunction<String> answer) {
+            this.destination = destination;
+            this.answer = answer;
+        }
+
+        @Override
+        public String destination() {
+            return destination;
+        }
+
+        @Override
+        public void send(String jsonArray) {
+            posts++;
+            int status = answer.applyAsInt(jsonArray);
+            if (status != 200) {
+                throw new WebApplicationException("HTTP " + status, status);
+            }
+        }
+    }
+
+    private static String testDestination() {
+        return "test-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private List<UUID> enqueue(String destination, String marker, int count, int poisoned, String poison) {
+        List<UUID> ids = new ArrayList<>();
+        QuarkusTransaction.requiringNew().run(() -> {
+            for (int i = 0; i < count; i++) {
+                UUID id = UUID.randomUUID();
+                ids.add(id);
+                outbox.enqueue(destination, id, "{\"reportId\":\"" + id + "\",\"marker\":\"" + marker + "\""
+                        + (i == poisoned ? ",\"note\":\"" + poison + "\"" : "") + "}");
+            }
+        });
+        return ids;
+    }
+}
