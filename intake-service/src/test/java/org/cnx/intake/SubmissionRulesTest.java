@@ -38,6 +38,7 @@ import java.util.concurrent.Future;
 import org.cnx.intake.report.ReportService;
 import org.cnx.intake.validation.DuplicateFields;
 import org.cnx.intake.validation.StorableStrings;
+import org.cnx.intake.validation.StrictJson;
 import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -524,6 +525,42 @@ class SubmissionRulesTest {
                 .body("errors[0].message", equalTo(StorableStrings.NUL));
         given().auth().oauth2(token).get("/api/v1/reports/" + id).then().statusCode(200)
                 .body("status", equalTo("RECEIVED"));
+    }
+
+    @Test
+    void contentAfterTheReportIsA400NotASecondReportLostBehindA201() {
+        // Jackson read the first report and dropped the rest: the second of two posted back to back vanished
+        String token = freshPartner("CN");
+        post(token, Bodies.founding("TWO-1") + "\n" + Bodies.founding("TWO-2"), null).then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://cnx.example/problems/validation"))
+                .body("errors.pointer", equalTo(List.of("/")))
+                .body("errors[0].message", equalTo(StrictJson.TRAILING));
+        post(token, Bodies.founding("TWO-3") + "]]", null).then().statusCode(400) // and garbage is not JSON
+                .contentType("application/problem+json").body("detail", containsString("is not well-formed JSON"));
+        assertEquals(0, count(token));
+        post(token, Bodies.founding("TWO-4") + " \r\n", null).then().statusCode(201);
+
+        String id = post(token, Bodies.founding("TWO-5"), null).then().statusCode(201).extract().path("id");
+        withdraw(token, id, "{\"reason\":\"a\"}{\"reason\":\"b\"}").then().statusCode(400)
+                .body("errors[0].message", equalTo(StrictJson.TRAILING));
+        given().auth().oauth2(token).get("/api/v1/reports/" + id).then().statusCode(200)
+                .body("status", equalTo("RECEIVED"));
+    }
+
+    @Test
+    void aDecimalWhereAWholeNumberBelongsIsA400NotCutDown() {
+        // 2.9 was stored and shared as 2, and 0.5 refused as "must be greater than or equal to 1"
+        String token = freshPartner("CN");
+        for (String credibility : List.of("2.9", "0.5")) {
+            post(token, Bodies.founding("DEC-" + credibility).replace("\"informationCredibility\":2",
+                    "\"informationCredibility\":" + credibility), null).then().statusCode(400)
+                    .body("errors.pointer", equalTo(List.of("/grading/informationCredibility")))
+                    .body("errors[0].message", equalTo("has the wrong type or format"));
+        }
+        assertEquals(0, count(token));
+        post(token, Bodies.founding("DEC-2.0").replace("\"informationCredibility\":2",
+                "\"informationCredibility\":2.0"), null).then().statusCode(400);
     }
 
     @Test

@@ -37,6 +37,7 @@ import org.cnx.sharing.policy.PolicyDocument;
 import org.cnx.sharing.release.Clearances;
 import org.cnx.sharing.validation.CountryCode;
 import org.cnx.sharing.validation.DuplicateFields;
+import org.cnx.sharing.validation.StrictJson;
 import org.cnx.sharing.validation.StorableStrings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -290,6 +291,20 @@ class PolicyResourceTest {
                 .body("errors.pointer", contains("/description"))
                 .body("errors.message", contains(StorableStrings.NUL));
         given().auth().oauth2(admin).get("/api/v1/policy").then().statusCode(200).body("version", equalTo(initialVersion));
+    }
+
+    @Test
+    void aSecondDocumentAfterTheFirstIsRefusedNotDropped() {
+        // Jackson read the first and dropped the rest unseen: an author could send two and believe both were read
+        given().auth().oauth2(admin).contentType("application/json")
+                .body("{\"rules\":[{\"id\":\"a\",\"action\":\"RELEASE\"}]}"
+                        + "{\"rules\":[{\"id\":\"b\",\"action\":\"DENY\"}]}")
+                .put("/api/v1/policy").then().statusCode(400).contentType("application/problem+json")
+                .body("type", equalTo("https://cnx.example/problems/validation"))
+                .body("errors.pointer", contains("/"))
+                .body("errors.message", contains(StrictJson.TRAILING));
+        given().auth().oauth2(admin).get("/api/v1/policy").then().statusCode(200)
+                .body("version", equalTo(initialVersion));
     }
 
     @Test

@@ -20,6 +20,7 @@ import jakarta.ws.rs.core.UriInfo;
 import org.cnx.intake.audit.AccessDenials;
 import org.cnx.intake.validation.DuplicateFields;
 import org.cnx.intake.validation.StorableStrings;
+import org.cnx.intake.validation.StrictJson;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -176,6 +177,7 @@ public class ProblemMappers {
                     ? "passes a limit of the JSON parser: " + withoutApi(limit)
                     : mapping.getCause() instanceof JsonParseException unparsable // in a string: a raw line break
                     ? notWellFormed(unparsable)
+                    : StrictJson.trailing(mapping) ? StrictJson.TRAILING // a second report after the first
                     : mapping.getPath().isEmpty() ? ROOT // a list, a string or a number for a report, say
                     : mapping instanceof UnrecognizedPropertyException ? unknown
                     : mapping instanceof StorableStrings.Refused refused ? refused.getOriginalMessage()

@@ -17,6 +17,7 @@ import jakarta.ws.rs.core.UriInfo;
 import org.cnx.sharing.audit.AccessDenials;
 import org.cnx.sharing.validation.DuplicateFields;
 import org.cnx.sharing.validation.StorableStrings;
+import org.cnx.sharing.validation.StrictJson;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -116,7 +117,8 @@ public class ProblemMappers {
         if (duplicate.isPresent()) {
             return shape(duplicate.get(), DuplicateFields.MESSAGE, uri);
         }
-        String message = e.getPath().isEmpty() ? ROOT // a list for a partner entry, say
+        String message = StrictJson.trailing(e) ? StrictJson.TRAILING // a second entry after the first
+                : e.getPath().isEmpty() ? ROOT // a list for a partner entry, say
                 : e.getCause() instanceof JsonParseException unparsable ? notWellFormed(unparsable)
                 : e instanceof UnrecognizedPropertyException ? "is not a known field"
                 : e instanceof StorableStrings.Refused refused ? refused.getOriginalMessage()

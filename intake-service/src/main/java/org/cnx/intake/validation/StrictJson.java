@@ -1,0 +1,33 @@
+package org.cnx.intake.validation;
+
+import jakarta.inject.Singleton;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.jackson.ObjectMapperCustomizer;
+
+/**
+ * Reads a body as exactly what it says. Jackson stopped at the end of the first value and dropped what followed
+ * unseen, so two reports posted back to back (NDJSON, say) answered 201 for the first while the second was never
+ * stored, audited or refused; and it cut a decimal down to a whole number where one was expected, so a credibility
+ * of 2.9 was stored and shared as 2.
+ */
+@Singleton
+public class StrictJson implements ObjectMapperCustomizer {
+
+    /** What the problem says of a body with content after its value. */
+    public static final String TRAILING = "must be one JSON value with nothing after it";
+
+    @Override
+    public void customize(ObjectMapper mapper) {
+        mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+    }
+
+    /** Whether {@code e} is the refusal of content after the body's value. */
+    public static boolean trailing(JsonMappingException e) {
+        return String.valueOf(e.getOriginalMessage()).startsWith("Trailing token");
+    }
+}
