@@ -110,7 +110,9 @@ public class PartnerService {
         AuditTrail.Batch cancellations = audit.batch();
         int cancelled = 0;
         if (!created) {
-            // what waits for approval or delivery is decided again for the entry as it is now, not as it was
+            // what waits for approval or delivery is decided again for the entry as it is now, not as it was, under
+            // the policy in force once a change under way has committed
+            clearances.changing();
             PolicyService.Active policy = policies.active();
             cancelled = clearances.partnerChanged(code, policy.version(), policy.document(), actor, cancellations);
             if (cancelled > 0) {

@@ -121,7 +121,11 @@ public class Clearances {
         return waiting.size();
     }
 
-    /** Called by a hand-over before it reads the policy, the registry and the withdrawals: see {@link #DECISIONS}. */
+    /**
+     * Called by a hand-over before it reads the policy, the registry and the withdrawals, and by an approval before
+     * it releases: see {@link #DECISIONS}. A change's reading of what waits, under way when an approval committed, saw
+     * the release as no longer waiting for approval and not yet as a record waiting for delivery, and let it go.
+     */
     @Transactional(Transactional.TxType.MANDATORY)
     public void deciding() {
         em.createNativeQuery("SELECT 1 FROM pg_advisory_xact_lock_shared(?1)").setParameter(1, DECISIONS)
@@ -138,8 +142,13 @@ public class Clearances {
         changing();
     }
 
-    /** Every hand-over deciding under what a change replaces has committed, and the next ones wait for it. */
-    private void changing() {
+    /**
+     * Every hand-over deciding under what a change replaces has committed, and the next ones wait for it; so do the
+     * approvals, and other changes. Called by a change before it reads what it decides under: a partner's change that
+     * read the policy in force before another change's publish committed went on to decide under the old version.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void changing() {
         em.createNativeQuery("SELECT 1 FROM pg_advisory_xact_lock(?1)").setParameter(1, DECISIONS).getSingleResult();
     }
 

@@ -165,6 +165,7 @@ public class ReleaseService {
      */
     @Transactional(dontRollbackOn = RefusedDecision.class)
     public Release approve(Officer officer, UUID id, String comment) {
+        clearances.deciding(); // a change to the policy or the registry under way decides first, or sees the approval
         Release release = releases.lockForCountry(id, officer.country())
                 .orElseThrow(() -> forbiddenOrMissing(officer, id, "RELEASE_APPROVED"));
         List<Approval> approvals = releases.approvals(id);

@@ -1,0 +1,168 @@
+package org.cnx.sharing;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.cnx.sharing.release.Clearances;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+/**
+ * A change to the policy or the registry holds for all that has not left, whatever commits while it is under way: an
+ * approval of a release the change denies, or another change.
+ */
+@QuarkusTest
+@QuarkusTestResource(FakePartners.class)
+class ChangeRacesTest {
+
+    /** The initial policy, and nothing at all for partners in Mexico. */
+    private static final String NOTHING_TO_MX = """
+            {"description":"test: nothing to MX","rules":[
+               {"id":"no-mx","match":{"partnerCountries":["MX"]},"action":"DENY"},
+               {"id":"amber-cross-border","match":{"crossBorder":true,"maxTlp":"AMBER","hasPersonalData":false},
+                "action":"APPROVE","approvers":1}]}""";
+
+    @InjectWireMock
+    WireMockServer partners;
+
+    @Inject
+    DataSource dataSource;
+
+    private final String admin = Reports.admin("admin-races");
+    private final String officer = Reports.officer("CN-NNCC", "CN", "officer-races");
+    private final String code = "US-R" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
+    private Map<String, Object> initialPolicy;
+    private StubMapping busy;
+
+    @BeforeEach
+    void registerABusyPartner() {
+        initialPolicy = given().auth().oauth2(admin).get("/api/v1/policy").then().statusCode(200).extract()
+                .jsonPath().getMap("document");
+        // busy for an hour: a released record waits for its retry, as a record not yet delivered
+        busy = partners.stubFor(post(urlEqualTo("/partners/" + code + "/deliveries")).atPriority(1)
+                .willReturn(aResponse().withStatus(503).withHeader("Retry-After", "3600")));
+        given().auth().oauth2(admin).contentType("application/json").body(entry("US"))
+                .put("/api/v1/partners/" + code).then().statusCode(201);
+    }
+
+    @AfterEach
+    void restore() {
+        given().auth().oauth2(admin).contentType("application/json").body(initialPolicy).put("/api/v1/policy")
+                .then().statusCode(200);
+        given().auth().oauth2(admin).delete("/api/v1/partners/" + code);
+        partners.removeStub(busy);
+    }
+
+    @Test
+    void anApprovalCommittingWhileAPolicyIsPublishedIsDecidedAgainUnderIt() throws Exception {
+        String release = pendingAmberRelease();
+        // the approval waits for the release's row, which this transaction holds; the publish comes next
+        try (Connection hold = dataSource.getConnection()) {
+            hold.setAutoCommit(false);
+            try (PreparedStatement lock = hold.prepareStatement("SELECT 1 FROM release WHERE id = ? FOR UPDATE")) {
+                lock.setObject(1, UUID.fromString(release));
+                lock.executeQuery().close();
+            }
+            CompletableFuture<Integer> approval = CompletableFuture.supplyAsync(() -> given().auth().oauth2(officer)
+                    .contentType("application/json").body("{}").post("/api/v1/releases/" + release + "/approvals")
+                    .then().extract().statusCode());
+            LockWaits.until(dataSource, 1, approval);
+            CompletableFuture<JsonPath> publish = CompletableFuture.supplyAsync(() -> given().auth().oauth2(admin)
+                    .contentType("application/json")
+                    .body(NOTHING_TO_MX.replace("\"partnerCountries\":[\"MX\"]", "\"partners\":[\"" + code + "\"]"))
+                    .put("/api/v1/policy").then().statusCode(200).extract().jsonPath());
+            LockWaits.until(dataSource, 2, publish);
+            hold.commit();
+
+            assertEquals(200, approval.get(15, TimeUnit.SECONDS));
+            publish.get(15, TimeUnit.SECONDS);
+        }
+        // the approval released it, and the new version, denying anything to the partner, cancelled it before it left
+        JsonPath after = release(release);
+        assertEquals("CANCELLED", after.getString("status"), after.prettify());
+        assertEquals(List.of("CANCELLED"), deliveryStatuses(release));
+    }
+
+    @Test
+    void aPartnerChangedWhileAPolicyIsPublishedIsDecidedUnderTheNewVersion() throws Exception {
+        String release = pendingAmberRelease();
+        // a hand-over deciding holds the decisions' lock shared: the publish, then the partner's change, wait for it
+        try (Connection handOver = dataSource.getConnection()) {
+            handOver.setAutoCommit(false);
+            try (Statement statement = handOver.createStatement()) {
+                statement.execute("SELECT 1 FROM pg_advisory_xact_lock_shared(" + Clearances.DECISIONS + ")");
+            }
+            CompletableFuture<Integer> publish = CompletableFuture.supplyAsync(() -> given().auth().oauth2(admin)
+                    .contentType("application/json").body(NOTHING_TO_MX).put("/api/v1/policy").then().extract()
+                    .statusCode());
+            LockWaits.until(dataSource, 1, publish);
+            CompletableFuture<JsonPath> moved = CompletableFuture.supplyAsync(() -> given().auth().oauth2(admin)
+                    .contentType("application/json").body(entry("MX")).put("/api/v1/partners/" + code).then()
+                    .statusCode(200).extract().jsonPath());
+            LockWaits.until(dataSource, 2, moved);
+            handOver.commit();
+
+            assertEquals(200, publish.get(15, TimeUnit.SECONDS));
+            // the publish read the entry as it was (in the US); the change reads the version the publish committed
+            assertEquals(1, moved.get(15, TimeUnit.SECONDS).getInt("releasesCancelled"));
+        }
+        JsonPath after = release(release);
+        assertEquals("CANCELLED", after.getString("status"));
+        assertTrue(after.getString("rejectionReason").contains("rule no-mx denies"), after.prettify());
+    }
+
+    private String entry(String country) {
+        return """
+                {"name":"Test partner","country":"%s","endpoint":"%s/partners/%s/deliveries",
+                 "acceptedTypes":["PRECURSOR_SHIPMENT"],"maxTlp":"AMBER","active":true}"""
+                .formatted(country, partners.baseUrl(), code);
+    }
+
+    /** A CN report, AMBER, releasable to the test's partner only: it waits for one CN officer's approval. */
+    private String pendingAmberRelease() {
+        UUID report = UUID.randomUUID();
+        Reports.handOver(Reports.message(report, "CN-GACC", "CN", "AMBER", "{\"releasableTo\":[\"" + code + "\"]}"))
+                .statusCode(200);
+        JsonPath found = given().auth().oauth2(officer).queryParam("reportId", report).queryParam("partner", code)
+                .get("/api/v1/releases").then().statusCode(200).extract().jsonPath();
+        assertEquals("PENDING_APPROVAL", found.getString("items[0].status"), found.prettify());
+        assertEquals(1, found.getInt("items[0].requiredApprovals"), found.prettify());
+        return found.getString("items[0].id");
+    }
+
+    private JsonPath release(String id) {
+        return given().auth().oauth2(officer).get("/api/v1/releases/" + id).then().statusCode(200).extract()
+                .jsonPath();
+    }
+
+    private List<String> deliveryStatuses(String releaseId) {
+        String report = release(releaseId).getString("reportId");
+        return given().auth().oauth2(officer).queryParam("reportId", report).queryParam("partner", code)
+                .get("/api/v1/deliveries").then().statusCode(200).extract().jsonPath().getList("items.status");
+    }
+}
