@@ -1,5 +1,9 @@
 package org.cnx.sharing;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsInAnyOrder;
@@ -13,6 +17,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -26,6 +31,8 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -122,6 +129,80 @@ class RecallTest {
                 .body("accepted", equalTo(0)).body("duplicates", equalTo(1));
         Thread.sleep(500);
         assertEquals(2, PartnerInbox.deliveriesOf(partners, id).size());
+    }
+
+    @Test
+    void aWithdrawalRecallsWhatAnEarlierAttemptMayHaveDeliveredThoughALaterOneWasRefusedOrReplayed() {
+        String admin = Reports.admin("admin-recall");
+        String officer = Reports.officer("CN-NNCC", "CN", "officer-cn-w");
+        String code = "US-W" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
+        String entry = """
+                {"name":"Test partner","country":"US","endpoint":"%s/partners/%s/deliveries",
+                 "acceptedTypes":["PRECURSOR_SHIPMENT"],"maxTlp":"AMBER","active":%s}""";
+        given().auth().oauth2(admin).contentType("application/json")
+                .body(entry.formatted(partners.baseUrl(), code, true)).put("/api/v1/partners/" + code).then()
+                .statusCode(201);
+        List<StubMapping> stubs = new ArrayList<>();
+        try {
+            // each record's first attempt ends in a 500 after the partner stored it; the next is refused: it holds it
+            UUID refused = UUID.randomUUID();
+            UUID replayed = UUID.randomUUID();
+            UUID refusedOnly = UUID.randomUUID();
+            for (UUID report : List.of(refused, replayed)) {
+                stubs.add(partners.stubFor(post(urlEqualTo("/partners/" + code + "/deliveries")).atPriority(1)
+                        .withRequestBody(containing(report.toString())).inScenario(report.toString())
+                        .whenScenarioStateIs(Scenario.STARTED).willReturn(aResponse().withStatus(500))
+                        .willSetStateTo("stored")));
+            }
+            stubs.add(partners.stubFor(post(urlEqualTo("/partners/" + code + "/deliveries")).atPriority(2)
+                    .willReturn(aResponse().withStatus(409))));
+            for (UUID report : List.of(refused, replayed, refusedOnly)) {
+                Reports.handOver(Reports.message(report, "CN-GACC", "CN", "GREEN",
+                        "{\"releasableTo\":[\"" + code + "\"]}")).statusCode(200);
+            }
+            for (UUID report : List.of(refused, replayed, refusedOnly)) {
+                await().atMost(Duration.ofSeconds(15)).until(() -> recordOf(officer, report).getString("status"),
+                        "FAILED"::equals);
+            }
+            assertEquals(2, recordOf(officer, refused).getInt("attempts"));
+            assertEquals(1, recordOf(officer, refusedOnly).getInt("attempts"));
+            // an officer replays one while the partner is paused: its attempts start at 0 again, and wait
+            given().auth().oauth2(admin).contentType("application/json")
+                    .body(entry.formatted(partners.baseUrl(), code, false)).put("/api/v1/partners/" + code)
+                    .then().statusCode(200);
+            given().auth().oauth2(officer).post("/api/v1/deliveries/" + recordOf(officer, replayed).getString("id")
+                    + "/redelivery").then().statusCode(202).body("attempts", equalTo(0));
+
+            recall(notice(refused, "CN-GACC", "source compromised"), notice(replayed, "CN-GACC", "source compromised"),
+                    notice(refusedOnly, "CN-GACC", "source compromised")).statusCode(200).body("accepted", equalTo(3));
+
+            for (UUID report : List.of(refused, replayed)) {
+                JsonPath releases = releasesOf(officer, report);
+                assertEquals(List.of("RECALLED"),
+                        releases.getList("items.findAll { it.partner == '" + code + "' }.status"),
+                        report + ": " + releases.prettify());
+                assertEquals(List.of("RECORD", "RECALL"), kindsOf(officer, report));
+            }
+            // one refusal and nothing before it: the partner never took it, and is not told to drop it
+            assertEquals(List.of("CANCELLED"), releasesOf(officer, refusedOnly)
+                    .getList("items.findAll { it.partner == '" + code + "' }.status"));
+            assertEquals(List.of("RECORD"), kindsOf(officer, refusedOnly));
+        } finally {
+            stubs.forEach(partners::removeStub);
+            given().auth().oauth2(admin).delete("/api/v1/partners/" + code);
+        }
+    }
+
+    /** The report's record delivery, as its officers list it. */
+    private static JsonPath recordOf(String officer, UUID reportId) {
+        JsonPath list = given().auth().oauth2(officer).queryParam("reportId", reportId).get("/api/v1/deliveries").then()
+                .statusCode(200).extract().jsonPath();
+        return new JsonPath(list.prettify()).setRootPath("items.find { it.kind == 'RECORD' }");
+    }
+
+    private static List<String> kindsOf(String officer, UUID reportId) {
+        return given().auth().oauth2(officer).queryParam("reportId", reportId).get("/api/v1/deliveries").then()
+                .statusCode(200).extract().jsonPath().getList("items.kind");
     }
 
     @Test

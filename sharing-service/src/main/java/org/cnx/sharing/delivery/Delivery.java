@@ -73,6 +73,10 @@ public class Delivery {
     @Column(name = "last_attempt_at")
     public Instant lastAttemptAt;
 
+    /** How many times an officer asked for it again after it was dead or failed: each time, attempts start at 0. */
+    @Column(nullable = false)
+    public int replays;
+
     @Column(name = "last_status")
     public Integer lastStatus;
 

@@ -97,6 +97,7 @@ public class DeliveryService {
         }
         delivery.status = Delivery.Status.PENDING;
         delivery.attempts = 0;
+        delivery.replays++;
         delivery.nextAttemptAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
         delivery.leaseUntil = null;
         audit.record("DELIVERY_REQUEUED", "SUCCESS", AuditTrail.actor(officer.token()),

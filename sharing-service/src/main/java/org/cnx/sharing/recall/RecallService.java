@@ -126,11 +126,7 @@ public class RecallService {
                 release.rejectionReason = why;
                 cancelled(release, notice, actor);
             } else if (release.status == Release.Status.RELEASED) {
-                boolean mayHaveLeft = delivery != null && switch (delivery.status) {
-                    case DELIVERED, DEAD -> true;
-                    case PENDING -> delivery.attempts > 0;
-                    case FAILED, CANCELLED -> false;
-                };
+                boolean mayHaveLeft = mayHaveReached(delivery);
                 holdBack(delivery);
                 release.rejectionReason = why;
                 if (mayHaveLeft) {
@@ -140,7 +136,7 @@ public class RecallService {
                     release.status = Release.Status.CANCELLED;
                     cancelled(release, notice, actor);
                 }
-            } else if (release.status == Release.Status.CANCELLED && reachedBeforeCancelled(delivery)) {
+            } else if (release.status == Release.Status.CANCELLED && mayHaveReached(delivery)) {
                 // cancelled by a new policy or a registry change after an attempt that may have reached the partner:
                 // it stays cancelled, for the reason it was, and the partner is told to drop what it may hold
                 holdBack(delivery);
@@ -150,13 +146,19 @@ public class RecallService {
     }
 
     /**
-     * A record delivery of a release cancelled by a change (policy, registry) that may have reached the partner first:
-     * dead after its attempts, or cancelled after one (a time-out may have hidden its arrival). A failed one was
-     * refused by the partner.
+     * Whether the partner may hold the record, as it stood before {@link #holdBack}: delivered; dead after attempts
+     * none of which it took for sure (a time-out may have hidden an arrival); pending, or cancelled by a change, after
+     * such an attempt; failed after more than the one refusal that failed it (the partner may refuse what an earlier
+     * attempt brought, 409, once it holds it). A replay starts the attempts at 0 again, not what the earlier ones may
+     * have delivered. Recalling what never arrived costs the partner a notice it ignores; not recalling what did
+     * leaves it a withdrawn report.
      */
-    private static boolean reachedBeforeCancelled(Delivery delivery) {
-        return delivery != null && (delivery.status == Delivery.Status.DEAD
-                || delivery.status == Delivery.Status.CANCELLED && delivery.attempts > 0);
+    private static boolean mayHaveReached(Delivery delivery) {
+        return delivery != null && switch (delivery.status) {
+            case DELIVERED, DEAD -> true;
+            case PENDING, CANCELLED -> delivery.attempts > 0 || delivery.replays > 0;
+            case FAILED -> delivery.attempts > 1 || delivery.replays > 0;
+        };
     }
 
     /** A record not delivered is not sent, nor replayed, after its report's withdrawal. */
