@@ -15,17 +15,22 @@ import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
  */
 final class UtcInstant extends StdScalarDeserializer<Instant> {
 
-    /** The instants PostgreSQL's timestamps hold and ISO-8601 writes with four-digit years: 1 to 9999. */
-    static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    /**
+     * The instants the log stores as sent, and ISO-8601 writes with four-digit years: from 1583, the first whole year
+     * of the Gregorian calendar, to 9999. Before it the JDBC driver, through {@code java.sql.Timestamp}, wrote an
+     * instant in the Julian calendar, which PostgreSQL reads as Gregorian: 1500-01-01 was stored as 1500-01-10, the
+     * stored column no longer matched the hashed event, and the log's verification failed at that event for good.
+     */
+    static final Instant EARLIEST = Instant.parse("1583-01-01T00:00:00Z");
     static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
     /** What a problem says of an instant outside them. */
-    static final String RANGE = "must be an instant from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z";
+    static final String RANGE = "must be an instant from 1583-01-01T00:00:00Z to 9999-12-31T23:59:59Z";
 
     UtcInstant() {
         super(Instant.class);
     }
 
-    /** Whether the log can store and filter on {@code at} (PostgreSQL's timestamps end in 294276, begin in 4713 BC). */
+    /** Whether the log can store and filter on {@code at} as it is (PostgreSQL's timestamps end in 294276). */
     static boolean storable(Instant at) {
         return !at.isBefore(EARLIEST) && !at.isAfter(LATEST);
     }

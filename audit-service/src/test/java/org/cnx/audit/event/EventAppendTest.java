@@ -237,21 +237,24 @@ class EventAppendTest {
         huge.put("details", Map.of("attempts", List.of(1, "HUGE")));
         Map<String, Object> farFuture = event("sharing", "DELIVERY_FAILED");
         farFuture.put("occurredAt", "+300000-01-01T00:00:00Z");
+        Map<String, Object> julian = event("sharing", "DELIVERY_FAILED");
+        julian.put("occurredAt", "1500-01-01T00:00:00Z");
         long size = logSize(db);
 
         String batch = "[" + String.join(",", withRaw(loneHalf, "HALF", "\"a\\ud800b\""),
                 withRaw(loneHalfInName, "NAME", "\"x\\udc00\""), withRaw(huge, "HUGE", "1e400"),
-                new ObjectMapper().writeValueAsString(farFuture)) + "]";
+                new ObjectMapper().writeValueAsString(farFuture), new ObjectMapper().writeValueAsString(julian)) + "]";
         // a 400 with a pointer: the sender's outbox holds back these events alone (it splits a refused batch); the
         // year 300000 failed the insert with a 500, and the batch at every retry; "\ud800" was stored and hashed as
-        // "?", and 1e400 hashed as the text "Infinity"
+        // "?", and 1e400 hashed as the text "Infinity"; 1500-01-01 was stored as 1500-01-10 (the driver wrote it in the
+        // Julian calendar), and the log's verification failed at it for good
         given().header("Authorization", "Bearer " + sharingToken()).contentType(ContentType.JSON).body(batch)
                 .post(TestEvents.APPEND).then().statusCode(400).contentType("application/problem+json")
                 .body("errors.pointer", contains("/0/details/reason", "/1/details", "/2/details/attempts/1",
-                        "/3/occurredAt"))
+                        "/3/occurredAt", "/4/occurredAt"))
                 .body("errors.message", contains(EventBatchParser.LONE_SURROGATE,
                         EventBatchParser.LONE_SURROGATE_IN_NAME, EventBatchParser.NOT_FINITE,
-                        EventBatchParser.OUT_OF_RANGE));
+                        EventBatchParser.OUT_OF_RANGE, EventBatchParser.OUT_OF_RANGE));
         assertEquals(size, logSize(db));
 
         // a whole surrogate pair, escaped, is a character (an emoji); a whole number of any size stays as sent; and

@@ -238,7 +238,7 @@ class EventQueryTest {
             given().header("Authorization", "Bearer " + auditor).queryParam(name, "+999999999-12-31T23:59:59Z")
                     .get(EVENTS).then().statusCode(400).contentType("application/problem+json")
                     .body("detail", equalTo("Query parameter '" + name + "' must be an instant from "
-                            + "0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z: +999999999-12-31T23:59:59Z."));
+                            + "1583-01-01T00:00:00Z to 9999-12-31T23:59:59Z: +999999999-12-31T23:59:59Z."));
             given().header("Authorization", "Bearer " + auditor).queryParam(name, "-999999999-01-01T00:00:00Z")
                     .get(EVENTS + "/export?format=ndjson").then().statusCode(400);
         }
