@@ -76,7 +76,7 @@ public class LogVerifier {
     private Verification verify(Connection c) throws SQLException {
         List<TreeHead> heads = heads(c);
         TreeHead latest = heads.get(heads.size() - 1);
-        Scan scan = new Scan(c, heads, storedNodes(c, latest.treeSize));
+        Scan scan = new Scan(heads, storedNodes(c, latest.treeSize));
         try (PreparedStatement s = c.prepareStatement(ROWS)) {
             s.setFetchSize(config.verifyFetchSize());
             s.setLong(1, latest.treeSize);
@@ -94,8 +94,7 @@ public class LogVerifier {
             scan.fail(logSize + 1, "the log's state says " + logSize + " events, but a head for " + latest.treeSize
                     + " was signed at " + latest.signedAt);
         }
-        latest.jws = jws(c, latest.treeSize);
-        if (!signer.verifies(latest)) {
+        if (!signer.verifies(latest)) { // also when no event reached it
             scan.fail(null, "the latest tree head (size " + latest.treeSize + ") does not carry a valid signature");
         }
         return new Verification(scan.reason == null, scan.size, HEX.formatHex(scan.tree.root()), scan.firstInvalid,
@@ -131,7 +130,6 @@ public class LogVerifier {
         final Frontier tree = new Frontier();
         final Map<String, byte[]> storedNodes;
         final MessageDigest sha = Merkle.sha256();
-        final Connection connection;
         final List<TreeHead> heads;
         int nextHead;
         long size;
@@ -139,8 +137,7 @@ public class LogVerifier {
         Long firstInvalid;
         String reason;
 
-        Scan(Connection connection, List<TreeHead> heads, Map<String, byte[]> storedNodes) throws SQLException {
-            this.connection = connection;
+        Scan(List<TreeHead> heads, Map<String, byte[]> storedNodes) {
             this.heads = heads;
             this.storedNodes = storedNodes;
             compareHeads();
@@ -168,25 +165,23 @@ public class LogVerifier {
             return true;
         }
 
-        private void compareHeads() throws SQLException {
+        private void compareHeads() {
             while (nextHead < heads.size() && heads.get(nextHead).treeSize <= size) {
                 TreeHead head = heads.get(nextHead++);
                 if (head.treeSize < size) {
                     continue;
                 }
-                if (MessageDigest.isEqual(tree.root(), head.root)) {
+                // each head's signature first: the root column alone is anyone's to rewrite with the events
+                if (!signer.verifies(head)) {
+                    fail(null, "the tree head for size " + head.treeSize + " does not carry a valid signature: "
+                            + "it was not signed by audit-service");
+                } else if (MessageDigest.isEqual(tree.root(), head.root)) {
                     lastMatchingHead = head.treeSize;
-                } else if (reason == null) {
-                    head.jws = jws(connection, head.treeSize);
-                    if (!signer.verifies(head)) {
-                        fail(null, "the tree head for size " + head.treeSize + " does not carry a valid signature: "
-                                + "it was not signed by audit-service");
-                    } else {
-                        // no single event gave itself away; the damage lies after the last head that still matches
-                        fail(lastMatchingHead + 1, "the events up to " + head.treeSize + " no longer hash to the "
-                                + "root signed at " + head.signedAt + "; the last matching head covers "
-                                + lastMatchingHead + " events");
-                    }
+                } else {
+                    // no single event gave itself away; the damage lies after the last head that still matches
+                    fail(lastMatchingHead + 1, "the events up to " + head.treeSize + " no longer hash to the "
+                            + "root signed at " + head.signedAt + "; the last matching head covers "
+                            + lastMatchingHead + " events");
                 }
             }
         }
@@ -263,11 +258,11 @@ public class LogVerifier {
         }
     }
 
-    /** (size, root, time) of every head in size order, without the signatures, which are read only when needed. */
+    /** Every head in size order, with its signature: the scan trusts no root the signature does not carry. */
     private static List<TreeHead> heads(Connection c) throws SQLException {
         List<TreeHead> heads = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement(
-                "SELECT tree_size, root, signed_at, kid FROM tree_head ORDER BY tree_size");
+                "SELECT tree_size, root, signed_at, kid, jws FROM tree_head ORDER BY tree_size");
                 ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
                 TreeHead head = new TreeHead();
@@ -275,6 +270,7 @@ public class LogVerifier {
                 head.root = rs.getBytes(2);
                 head.signedAt = rs.getObject(3, OffsetDateTime.class).toInstant();
                 head.kid = rs.getString(4);
+                head.jws = rs.getString(5);
                 heads.add(head);
             }
         }
@@ -282,15 +278,5 @@ public class LogVerifier {
             throw new IllegalStateException("no tree head although one was just signed");
         }
         return heads;
-    }
-
-    private static String jws(Connection c, long size) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT jws FROM tree_head WHERE tree_size = ?")) {
-            s.setLong(1, size);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getString(1);
-            }
-        }
     }
 }

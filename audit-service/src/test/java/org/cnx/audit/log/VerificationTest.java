@@ -24,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -148,6 +149,62 @@ class VerificationTest {
                     + "forged event (" + seq + "): " + first);
             assertTrue(result.getString("reason").contains("no longer hash to the root"), result.getString("reason"));
             assertTrue(after >= seq);
+        }
+        assertTrue(verify().getBoolean("valid"), "repaired");
+    }
+
+    @Test
+    void aRewriteThatAlsoRewritesTheRootsOfTheHeadsSignedSinceIsCaughtByTheirSignatures() throws SQLException {
+        Map<String, Object> target = delivered();
+        post(sharingToken(), List.of(delivered(), target, delivered())).then().statusCode(200);
+        long signed = sign().getLong("size");
+        long seq = seqOf(db, target.get("eventId"));
+        try (Connection c = TestDb.superuser(); Statement s = c.createStatement()) {
+            s.execute("SET session_replication_role = replica");
+            s.execute("CREATE TEMP TABLE saved AS SELECT * FROM audit_event WHERE seq = " + seq);
+            s.execute("CREATE TEMP TABLE saved_state AS SELECT * FROM log_state");
+            s.execute("CREATE TEMP TABLE saved_heads AS SELECT * FROM tree_head");
+            s.execute("CREATE TEMP TABLE saved_nodes AS SELECT * FROM merkle_node");
+            // the careful forger above, who also rebuilds the log's state over the forged event, drops the nodes
+            // stored for proofs, and puts the forged tree's roots in the heads signed since the event
+            s.executeUpdate("UPDATE audit_event SET canonical = replace(canonical, 'CN-NNCC', 'CN-GACC'), "
+                    + "partner = 'CN-GACC' WHERE seq = " + seq);
+            s.executeUpdate("UPDATE audit_event SET leaf_hash = sha256('\\x00'::bytea || "
+                    + "convert_to(canonical, 'UTF8')) WHERE seq = " + seq);
+            Frontier forged = new Frontier();
+            leafHashes(db, signed).forEach(forged::append);
+            try (PreparedStatement p = c.prepareStatement("UPDATE log_state SET frontier = ?")) {
+                p.setBytes(1, forged.encode());
+                p.executeUpdate();
+            }
+            s.execute("DELETE FROM merkle_node");
+            List<Long> since = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery("SELECT tree_size FROM tree_head WHERE tree_size >= " + seq)) {
+                while (rs.next()) {
+                    since.add(rs.getLong(1));
+                }
+            }
+            for (long size : since) {
+                try (PreparedStatement p = c.prepareStatement("UPDATE tree_head SET root = ? WHERE tree_size = ?")) {
+                    p.setBytes(1, HEX.parseHex(expectedRoot(db, size)));
+                    p.setLong(2, size);
+                    p.executeUpdate();
+                }
+            }
+            // the next append, by anyone, and audit-service signs a head over the forged tree
+            post(sharingToken(), List.of(delivered())).then().statusCode(200);
+            long forgedHead = sign().getLong("size");
+            JsonPath result = verify();
+            s.execute("DELETE FROM audit_event WHERE seq > " + signed + " OR seq = " + seq);
+            s.execute("INSERT INTO audit_event SELECT * FROM saved");
+            s.execute("DELETE FROM tree_head; INSERT INTO tree_head SELECT * FROM saved_heads");
+            s.execute("DELETE FROM merkle_node; INSERT INTO merkle_node SELECT * FROM saved_nodes");
+            s.execute("UPDATE log_state l SET size = v.size, frontier = v.frontier FROM saved_state v");
+
+            assertEquals(signed + 1, forgedHead);
+            assertFalse(result.getBoolean("valid"), result.prettify());
+            assertTrue(result.getString("reason").contains("size " + since.get(0) + " does not carry a valid "
+                    + "signature"), result.getString("reason"));
         }
         assertTrue(verify().getBoolean("valid"), "repaired");
     }
