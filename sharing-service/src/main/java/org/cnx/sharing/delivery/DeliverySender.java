@@ -171,6 +171,21 @@ class DeliverySender {
         http.close();
     }
 
+    /**
+     * The longest error text an attempt keeps. The HTTP parser quotes what it could not read of a partner's answer (a
+     * header line of 8 KiB): the error is for an officer's list and the attempts' history, not a copy of the answer.
+     */
+    static final int ERROR_MAX = 500;
+
+    /**
+     * An exception's message as stored text: the partner's bytes it may quote, a NUL among them, failed the update
+     * that records the attempt (PostgreSQL's text holds no U+0000), and the record went out again at every lease.
+     */
+    private static String shown(String message) {
+        String text = message.replace('\0', '\uFFFD');
+        return text.length() <= ERROR_MAX ? text : text.substring(0, ERROR_MAX - 1) + "…";
+    }
+
     private static String describe(Throwable cause) {
         if (cause instanceof ConnectTimeoutException) {
             return "connect timed out";
@@ -181,13 +196,13 @@ class DeliverySender {
                     ? "connect timed out" : "timed out waiting for the response";
         }
         if (cause instanceof ConnectException) {
-            return "connection failed" + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+            return shown("connection failed" + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
         }
         if (cause == null) {
             return "error: unknown";
         }
-        return "I/O error: " + cause.getClass().getSimpleName()
-                + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+        return shown("I/O error: " + cause.getClass().getSimpleName()
+                + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
     }
 
     private static Result retry(String error, Instant started) {

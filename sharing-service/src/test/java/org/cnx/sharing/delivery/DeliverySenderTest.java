@@ -12,7 +12,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,6 +100,40 @@ class DeliverySenderTest {
             partner.verify(0, anyRequestedFor(anyUrl()));
         } finally {
             sender.close();
+        }
+    }
+
+    @Test
+    void aMalformedAnswerIsDescribedInTextTheDatabaseCanStore() throws Exception {
+        // the HTTP parser quotes what it could not read, the partner's bytes, NUL and all: PostgreSQL refused the
+        // text, the attempt was never recorded, and the record went out again at every lease, past its dead-letter
+        for (String answer : List.of("HTTP/1.1 200 OK\r\nX\0Y: " + "z".repeat(5_000) + "\r\nContent-Length: 0\r\n\r\n",
+                "HTTP/1.\0" + "9".repeat(5_000) + " 200 OK\r\nContent-Length: 0\r\n\r\n")) {
+            try (ServerSocket raw = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                Thread answering = new Thread(() -> {
+                    try (Socket s = raw.accept()) {
+                        s.getInputStream().read(new byte[8192]);
+                        s.getOutputStream().write(answer.getBytes(StandardCharsets.ISO_8859_1));
+                        s.getOutputStream().flush();
+                        Thread.sleep(500);
+                    } catch (Exception e) {
+                        // the test sees what the sender made of it
+                    }
+                });
+                answering.start();
+                DeliverySender sender = senderThatKnowsThePartner();
+                try {
+                    String endpoint = "http://" + PARTNER_HOST + ":" + raw.getLocalPort() + "/in";
+                    DeliverySender.Result result = sender.send(delivery(endpoint));
+
+                    assertEquals(RetryPolicy.Verdict.RETRY, result.verdict(), result.error());
+                    assertTrue(result.error().indexOf('\0') < 0, result.error());
+                    assertTrue(result.error().length() <= DeliverySender.ERROR_MAX, result.error().length() + "");
+                } finally {
+                    sender.close();
+                    answering.join(5_000);
+                }
+            }
         }
     }
 
