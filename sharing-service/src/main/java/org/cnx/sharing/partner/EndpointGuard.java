@@ -115,6 +115,10 @@ public class EndpointGuard {
         if (uri.getRawFragment() != null) {
             return Optional.of(new Refused("must not have a fragment", false));
         }
+        // the URI takes any digits: port 84433 was registered, and every delivery then failed as "not a valid URL"
+        if (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > 65_535)) {
+            return Optional.of(new Refused("must name a port from 1 to 65535", false));
+        }
         return Optional.empty();
     }
 

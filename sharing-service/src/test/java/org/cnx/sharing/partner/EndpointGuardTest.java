@@ -95,6 +95,13 @@ class EndpointGuardTest {
         assertEquals(Optional.of("is not a valid URL"), strict.refusal("https://partner example/in"));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"https://partner.example:84433/in", "https://partner.example:0/in"})
+    void aPortNoConnectionCanUseIsRefused(String endpoint) {
+        // java.net.URI takes any digits; each delivery to the registered endpoint then failed for good
+        assertEquals(Optional.of("must name a port from 1 to 65535"), local.refusal(endpoint));
+    }
+
     @Test
     void devAndTestAllowTheLocalDemoPartner() {
         assertEquals(Optional.empty(), local.refusal("http://localhost:8090/partners/US-CBP/deliveries"));
