@@ -388,6 +388,13 @@ class PolicyResourceTest {
                     .body("errors.pointer", equalTo(List.of("/report/tlp")))
                     .body("errors.message", equalTo(List.of("must be one of CLEAR, GREEN, AMBER, AMBER+STRICT, RED")));
         }
+        // half a surrogate pair, or a NUL, as intake refuses them: the answer could not be written, a 500
+        given().auth().oauth2(admin).contentType("application/json").body("""
+                {"agency":"CN-GACC","country":"CN","report":{"type":"SEIZURE","tlp":"GREEN","title":"a\\ud800",
+                 "subjects":[{"kind":"VESSEL","name":"x\\u0000y"}]}}""")
+                .post("/api/v1/policy/evaluation").then().statusCode(400).contentType("application/problem+json")
+                .body("errors.pointer", contains("/report/title", "/report/subjects/0/name"))
+                .body("errors.message", contains(StorableStrings.UNPAIRED_SURROGATE, StorableStrings.NUL));
     }
 
     @Test

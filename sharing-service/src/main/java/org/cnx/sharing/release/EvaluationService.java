@@ -12,6 +12,7 @@ import org.cnx.sharing.policy.Tlp;
 import org.cnx.sharing.problem.Problem;
 import org.cnx.sharing.problem.ProblemException;
 import org.cnx.sharing.report.IncomingReport;
+import org.cnx.sharing.validation.StorableStrings;
 
 /** Dry runs: the decisions and payloads a hand-over would produce, without storing or sending anything. */
 @ApplicationScoped
@@ -31,6 +32,12 @@ public class EvaluationService {
         if (!request.report().isObject()) {
             throw new ProblemException(400, "validation", "Bad Request", "The report must be a JSON object.",
                     List.of(new Problem.FieldError("/report", "must be a JSON object")));
+        }
+        // a tree is read without the refusal of text that cannot be stored: half a surrogate pair failed the answer
+        List<Problem.FieldError> unstorable = StorableStrings.problems(request.report(), "/report");
+        if (!unstorable.isEmpty()) {
+            throw new ProblemException(400, "validation", "Bad Request", unstorable.size() + " field(s) are invalid.",
+                    unstorable);
         }
         IncomingReport report = new IncomingReport(request.id() == null ? UUID.randomUUID() : request.id(),
                 request.agency(), request.country(), request.receivedAt() == null ? Instant.now() : request.receivedAt(),

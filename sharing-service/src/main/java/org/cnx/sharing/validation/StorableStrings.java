@@ -1,11 +1,16 @@
 package org.cnx.sharing.validation;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 import jakarta.inject.Singleton;
 
+import org.cnx.sharing.problem.Problem;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
@@ -32,6 +37,32 @@ public class StorableStrings implements ObjectMapperCustomizer {
     @Override
     public void customize(ObjectMapper mapper) {
         mapper.registerModule(new SimpleModule("storable-strings").addDeserializer(String.class, new Refusing()));
+    }
+
+    /**
+     * Every text in {@code node} that cannot be stored or written as it is, pointed at under {@code at}: a tree is read
+     * without the string deserializer (the parser itself refuses such a field name).
+     */
+    public static List<Problem.FieldError> problems(JsonNode node, String at) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        collect(node, at, errors);
+        return errors;
+    }
+
+    private static void collect(JsonNode node, String at, List<Problem.FieldError> errors) {
+        if (node.isTextual()) {
+            String problem = problem(node.textValue());
+            if (problem != null) {
+                errors.add(new Problem.FieldError(at, problem));
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                collect(node.get(i), at + "/" + i, errors);
+            }
+        } else if (node.isObject()) {
+            node.fields().forEachRemaining(field -> collect(field.getValue(),
+                    at + "/" + field.getKey().replace("~", "~0").replace("/", "~1"), errors));
+        }
     }
 
     /** Why {@code value} cannot be stored as it is, or null. */
