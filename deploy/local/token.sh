@@ -10,11 +10,12 @@ max_ttl=3600
 
 usage() {
   cat >&2 <<EOF
-usage: $(basename "$0") ROLE AGENCY COUNTRY [--sub SUB] [--ttl SECONDS] [--keys DIR]
+usage: $(basename "$0") ROLE AGENCY [COUNTRY] [--sub SUB] [--ttl SECONDS] [--keys DIR]
 
   ROLE     one of: partner, liaison-officer, auditor, exchange-admin
   AGENCY   agency code, e.g. US-CBP, CN-GACC
   COUNTRY  ISO 3166-1 alpha-2, two upper-case letters, e.g. US, CN
+           (default: the agency's prefix when it is one, as US in US-CBP)
   --sub    subject (default: dev-<role>-<agency lower-case>)
   --ttl    lifetime in seconds, 1..$max_ttl (default: $max_ttl)
   --keys   key directory holding idp-private.pem (default: $script_dir/.keys)
@@ -43,10 +44,16 @@ while [[ $# -gt 0 ]]; do
     *) positional+=("$1"); shift ;;
   esac
 done
-[[ ${#positional[@]} -eq 3 ]] || fail "expected ROLE AGENCY COUNTRY"
+[[ ${#positional[@]} -eq 2 || ${#positional[@]} -eq 3 ]] || fail "expected ROLE AGENCY [COUNTRY]"
 role="${positional[0]}"
 agency="${positional[1]}"
-country="${positional[2]}"
+if [[ ${#positional[@]} -eq 3 ]]; then
+  country="${positional[2]}"
+elif [[ "$agency" =~ ^([A-Z]{2})- ]]; then
+  country="${BASH_REMATCH[1]}" # DESIGN §3: a token for a role + agency
+else
+  fail "agency '$agency' has no country prefix (XX-...): give the COUNTRY"
+fi
 
 case "$role" in
   partner|liaison-officer|auditor|exchange-admin) ;;
