@@ -59,8 +59,12 @@ public class IdempotencyKeys {
     public void remember(String agency, String key, String fingerprint, UUID reportId, int status, String body) {
         IdempotencyRecord stale = em.find(IdempotencyRecord.class, new IdempotencyRecord.Key(agency, key));
         if (stale != null) {
-            em.remove(stale);
-            em.flush();
+            // an expired record, read by find(): the hourly clean-up may have deleted its row since (it takes no
+            // lock), and a remove() of a row already gone failed the submission with a 500. A delete by key does not
+            // mind.
+            em.detach(stale);
+            em.createQuery("delete from IdempotencyRecord r where r.id.agency = :agency and r.id.key = :key")
+                    .setParameter("agency", agency).setParameter("key", key).executeUpdate();
         }
         IdempotencyRecord record = new IdempotencyRecord();
         record.id = new IdempotencyRecord.Key(agency, key);
