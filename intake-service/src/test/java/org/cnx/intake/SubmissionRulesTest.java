@@ -301,9 +301,15 @@ class SubmissionRulesTest {
                 .statusCode(200).body("items", hasSize(0));
         given().auth().oauth2(token).queryParam("externalRef", "OTHER-1").get("/api/v1/reports").then()
                 .statusCode(200).body("items", hasSize(0));
-        for (String ref : List.of(" ", "R".repeat(101))) {
+        for (String ref : List.of(" ", "\u3000", "R".repeat(101))) {
             given().auth().oauth2(token).queryParam("externalRef", ref).get("/api/v1/reports").then().statusCode(400)
                     .body("detail", equalTo("externalRef must be 1 to 100 characters, not all of them spaces"));
+        }
+        // as a submission takes it: ideographic spaces (a Chinese input method's) were taken, and never found again
+        for (String ref : List.of("\u3000\u3000", " \u00a0")) {
+            post(token, Bodies.founding("X").replace("\"externalRef\":\"X\"", "\"externalRef\":\"" + ref + "\""), null)
+                    .then().statusCode(400).body("errors.pointer", equalTo(List.of("/externalRef")))
+                    .body("errors[0].message", equalTo("must not be blank"));
         }
         // PostgreSQL cannot compare with a NUL: it answered a 500
         given().auth().oauth2(token).queryParam("externalRef", "LIST\u00003").get("/api/v1/reports").then()

@@ -32,7 +32,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 public record ReportRequest(
         @Schema(description = "The partner's own reference; unique per agency", example = "GACC-2026-0001",
                 maxLength = EXTERNAL_REF_MAX)
-        @NotBlank @Size(max = EXTERNAL_REF_MAX) String externalRef,
+        @NotNull @Pattern(regexp = NOT_ONLY_SPACES, message = "must not be blank")
+        @Size(max = EXTERNAL_REF_MAX) String externalRef,
 
         @Schema(description = "What the report is about", example = "PRECURSOR_SHIPMENT",
                 enumeration = {"SEIZURE", "PRECURSOR_SHIPMENT", "SUSPICIOUS_ORDER", "TRAFFICKING_NETWORK", "ILLICIT_FINANCE", "EMERGING_TREND"})
@@ -63,6 +64,12 @@ public record ReportRequest(
 
     /** The longest externalRef, in UTF-16 units as {@link Size} counts; also what the list's filter accepts. */
     public static final int EXTERNAL_REF_MAX = 100;
+
+    /**
+     * Something besides spaces of any script: {@link NotBlank} trims only up to U+0020, and took a reference of
+     * ideographic spaces (U+3000, from a Chinese input method) that the list's filter then refused to look up.
+     */
+    public static final String NOT_ONLY_SPACES = "(?s).*[^\\s\\p{Z}].*";
 
     @Schema(name = "Handling", description = "The originator's release conditions")
     public record Handling(

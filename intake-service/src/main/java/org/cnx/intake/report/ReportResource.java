@@ -267,7 +267,8 @@ public class ReportResource {
 
     /** As a submission takes it: a reference no submission could carry is a mistake, not an empty page. */
     private static String externalRef(String value) {
-        if (value != null && (value.isBlank() || value.length() > ReportRequest.EXTERNAL_REF_MAX)) {
+        if (value != null && (!value.matches(ReportRequest.NOT_ONLY_SPACES)
+                || value.length() > ReportRequest.EXTERNAL_REF_MAX)) {
             throw invalidParameter("externalRef must be 1 to " + ReportRequest.EXTERNAL_REF_MAX
                     + " characters, not all of them spaces");
         }
