@@ -23,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -567,6 +568,16 @@ class SubmissionRulesTest {
         assertEquals(0, count(token));
         post(token, Bodies.founding("DEC-2.0").replace("\"informationCredibility\":2",
                 "\"informationCredibility\":2.0"), null).then().statusCode(400);
+    }
+
+    @Test
+    void aReportStampedByAClockALittleAheadIsTakenOneFromTheFutureIsNot() {
+        // a partner stamping occurredAt with its own "now", its clock seconds ahead of intake's, was refused
+        String token = freshPartner("CN");
+        String soon = Instant.now().plusSeconds(20).toString();
+        post(token, Bodies.founding("SKEW-1").replace("2026-11-20T08:00:00Z", soon), null).then().statusCode(201);
+        post(token, Bodies.founding("SKEW-2").replace("2026-11-20T08:00:00Z", Instant.now().plusSeconds(600)
+                .toString()), null).then().statusCode(400).body("errors.pointer", equalTo(List.of("/occurredAt")));
     }
 
     @Test
