@@ -298,16 +298,20 @@ class DeliveryTest {
         register("MX-MOVING", true);
         UUID gone = UUID.randomUUID();
         UUID busy = UUID.randomUUID();
-        // the old endpoint answers slowly: the exchange-admin moves the partner while both attempts are in flight
+        UUID notFound = UUID.randomUUID();
+        // the old endpoint answers slowly: the exchange-admin moves the partner while the attempts are in flight
         stub(post(urlEqualTo("/partners/MX-MOVING/deliveries")).withRequestBody(containing(gone.toString()))
                 .willReturn(aResponse().withStatus(410).withFixedDelay(1500)));
         stub(post(urlEqualTo("/partners/MX-MOVING/deliveries")).withRequestBody(containing(busy.toString()))
                 .willReturn(aResponse().withStatus(503).withHeader("Retry-After", "3600").withFixedDelay(1500)));
+        stub(post(urlEqualTo("/partners/MX-MOVING/deliveries")).withRequestBody(containing(notFound.toString()))
+                .willReturn(aResponse().withStatus(404).withFixedDelay(1500)));
         String handling = "{\"releasableTo\":[\"MX-MOVING\"]}";
         Reports.handOver(Reports.message(gone, "US-CBP", "US", "GREEN", handling),
-                Reports.message(busy, "US-CBP", "US", "GREEN", handling)).statusCode(200);
+                Reports.message(busy, "US-CBP", "US", "GREEN", handling),
+                Reports.message(notFound, "US-CBP", "US", "GREEN", handling)).statusCode(200);
         // WireMock logs a request as it arrives, before the delay
-        for (UUID report : List.of(gone, busy)) {
+        for (UUID report : List.of(gone, busy, notFound)) {
             await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20))
                     .until(() -> requestsTo("MX-MOVING", report).size() == 1);
         }
@@ -317,8 +321,9 @@ class DeliveryTest {
                  "maxTlp":"AMBER","active":true}""".formatted(moved)).put("/api/v1/partners/MX-MOVING").then()
                 .statusCode(200);
 
-        // the old address's 410 does not disable the new one, and its 503 does not hold the record back an hour
-        for (UUID report : List.of(gone, busy)) {
+        // the old address's 410 does not disable the new one, its 503 does not hold the record back an hour, and its
+        // 404 (nothing there any more) does not fail the record for good
+        for (UUID report : List.of(gone, busy, notFound)) {
             await().atMost(Duration.ofSeconds(15)).until(() -> statusOf(report), "DELIVERED"::equals);
             assertEquals(1, partners.findAll(postRequestedFor(urlEqualTo("/partners/MX-MOVING/v2/deliveries"))
                     .withRequestBody(containing(report.toString()))).size());

@@ -68,6 +68,7 @@ class DeliveryOutcomes {
         }
         Session session = em.unwrap(Session.class);
         Map<UUID, Delivery.Status> applied = session.doReturningWork(c -> store.complete(c, completions));
+        revivedAtNewEndpoint(session, batch, plans, applied);
         List<DeliveryAttempt> history = new ArrayList<>();
         AuditTrail.Batch events = audit.batch();
         Map<String, DeliveryStore.Claimed> gone = new LinkedHashMap<>();
@@ -109,6 +110,30 @@ class DeliveryOutcomes {
         }
         events.record();
         return history.size();
+    }
+
+    /**
+     * What this batch just failed or dead-lettered at an endpoint its partner has left since the claim is pending again
+     * ({@link DeliveryStore#revivedAtNewEndpoint}), and {@code applied} says so: no terminal event is audited for it.
+     */
+    private void revivedAtNewEndpoint(Session session, List<Attempted> batch, Map<UUID, Plan> plans,
+            Map<UUID, Delivery.Status> applied) {
+        List<UUID> ids = new ArrayList<>();
+        List<String> endpoints = new ArrayList<>();
+        List<String> statuses = new ArrayList<>();
+        for (Attempted a : batch) {
+            Delivery.Status now = applied.get(a.delivery().id());
+            if ((now == Delivery.Status.FAILED || now == Delivery.Status.DEAD)
+                    && plans.get(a.delivery().id()).status() == now) {
+                ids.add(a.delivery().id());
+                endpoints.add(a.delivery().endpoint());
+                statuses.add(now.name());
+            }
+        }
+        if (!ids.isEmpty()) {
+            session.doReturningWork(c -> store.revivedAtNewEndpoint(c, ids, endpoints, statuses))
+                    .forEach(id -> applied.put(id, Delivery.Status.PENDING));
+        }
     }
 
     private Plan plan(Attempted a) {

@@ -10,8 +10,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -83,6 +85,17 @@ class DeliveryStore {
               FROM unnest(?::uuid[], ?::text[]) AS u(id, endpoint), partner p
              WHERE d.id = u.id AND d.status = 'PENDING' AND d.next_attempt_at > now() AND p.code = d.partner
                AND p.endpoint <> u.endpoint""";
+
+    /**
+     * Deliveries an answer from the partner's old endpoint just failed or dead-lettered (a 404 or a 308 from the
+     * address it left, a refusal of the guard) while an exchange-admin moved it: pending again, due at once at the new
+     * one. The old address's answer says nothing of the new one's.
+     */
+    private static final String REVIVED_AT_NEW_ENDPOINT = """
+            UPDATE delivery d SET status = 'PENDING', next_attempt_at = now()
+              FROM unnest(?::uuid[], ?::text[], ?::varchar[]) AS u(id, endpoint, status), partner p
+             WHERE d.id = u.id AND d.status = u.status AND p.code = d.partner AND p.endpoint <> u.endpoint
+            RETURNING d.id""";
 
     /** Per registered partner: its state, backlog, dead letters, last success and attempts within the window. */
     private static final String HEALTH = """
@@ -270,6 +283,23 @@ class DeliveryStore {
             ps.setArray(2, texts(c, endpoints.toArray()));
             return ps.executeUpdate();
         }
+    }
+
+    /** The deliveries of {@code ids} that {@link #REVIVED_AT_NEW_ENDPOINT} made pending again. */
+    Set<UUID> revivedAtNewEndpoint(Connection c, List<UUID> ids, List<String> endpoints, List<String> statuses)
+            throws SQLException {
+        Set<UUID> revived = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement(REVIVED_AT_NEW_ENDPOINT)) {
+            ps.setArray(1, texts(c, ids.toArray()));
+            ps.setArray(2, texts(c, endpoints.toArray()));
+            ps.setArray(3, texts(c, statuses.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    revived.add(rs.getObject(1, UUID.class));
+                }
+            }
+        }
+        return revived;
     }
 
     List<DeliveryViews.PartnerHealth> health(Duration window) throws SQLException {
