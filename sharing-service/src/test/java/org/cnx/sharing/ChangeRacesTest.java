@@ -4,6 +4,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -134,6 +135,34 @@ class ChangeRacesTest {
         JsonPath after = release(release);
         assertEquals("CANCELLED", after.getString("status"));
         assertTrue(after.getString("rejectionReason").contains("rule no-mx denies"), after.prettify());
+    }
+
+    @Test
+    void twoAdminsPublishingAtOnceBothPublishOneAfterTheOther() throws Exception {
+        int before = given().auth().oauth2(admin).get("/api/v1/policy").then().extract().path("version");
+        // a hand-over deciding holds the decisions' lock shared: both publishes wait for it, one behind the other
+        try (Connection handOver = dataSource.getConnection()) {
+            handOver.setAutoCommit(false);
+            try (Statement statement = handOver.createStatement()) {
+                statement.execute("SELECT 1 FROM pg_advisory_xact_lock_shared(" + Clearances.DECISIONS + ")");
+            }
+            CompletableFuture<Integer> first = publishing(NOTHING_TO_MX);
+            LockWaits.until(dataSource, 1, first);
+            CompletableFuture<Integer> second = publishing(NOTHING_TO_MX.replace("nothing to MX", "second"));
+            LockWaits.until(dataSource, 2, second);
+            handOver.commit();
+
+            // the second read the version the first published: it took the next number, not the same one (409)
+            assertEquals(200, first.get(15, TimeUnit.SECONDS));
+            assertEquals(200, second.get(15, TimeUnit.SECONDS));
+        }
+        given().auth().oauth2(admin).get("/api/v1/policy").then().statusCode(200)
+                .body("version", equalTo(before + 2));
+    }
+
+    private CompletableFuture<Integer> publishing(String document) {
+        return CompletableFuture.supplyAsync(() -> given().auth().oauth2(admin).contentType("application/json")
+                .body(document).put("/api/v1/policy").then().extract().statusCode());
     }
 
     private String entry(String country) {

@@ -83,6 +83,9 @@ public class PolicyResource {
             return null;
         }
         String value = ifMatch.trim();
+        if (value.equals("*")) {
+            return null; // RFC 9110: any current version, and there always is one
+        }
         if (value.startsWith("W/")) {
             value = value.substring(2);
         }

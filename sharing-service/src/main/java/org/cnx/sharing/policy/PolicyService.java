@@ -80,11 +80,16 @@ public class PolicyService {
 
     /**
      * Publishes {@code document} as the next version. With {@code expectedVersion}, only if that is
-     * still the version in force (412 otherwise), so two admins cannot silently overwrite each other.
+     * still the version in force (412 otherwise), so two admins cannot silently overwrite each other; without it, after
+     * any publish under way.
      */
     @Transactional
     public PolicyViews.Version publish(PolicyDocument document, Integer expectedVersion, AuditEvent.Actor actor) {
         check(document, "");
+        // publishers queue behind each other (and behind the decisions under the version in force): the one that
+        // waited reads the version the other published. Locking the latest row alone, it read the version both
+        // replaced, took the same number, and answered 409.
+        clearances.changing();
         Optional<PolicyVersion> previous = versions.lockLatest();
         int current = previous.map(v -> v.version).orElse(0);
         if (expectedVersion != null && expectedVersion != current) {
