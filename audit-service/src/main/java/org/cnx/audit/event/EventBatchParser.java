@@ -15,6 +15,7 @@ import org.cnx.audit.problem.Problem;
 import org.cnx.audit.problem.ProblemException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -61,10 +62,15 @@ public class EventBatchParser {
     public List<EventRequest> parse(String body) {
         JsonNode root;
         try {
-            root = body == null || body.isBlank() ? null : json.readTree(body);
+            // a name twice in an object kept its last value, hashed as if sent alone; what followed the array was
+            // dropped unread
+            root = body == null || body.isBlank() ? null : json.reader()
+                    .with(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY,
+                            DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .readTree(body);
         } catch (JsonProcessingException e) {
             throw new ProblemException(400, "malformed-json", "Bad Request",
-                    "The body is not valid JSON: " + e.getOriginalMessage());
+                    "The body is not valid JSON: " + withoutApi(e.getOriginalMessage()));
         }
         if (root == null || !root.isArray()) {
             throw invalid(List.of(new Problem.FieldError("", "must be a JSON array of events")));
@@ -119,6 +125,11 @@ public class EventBatchParser {
      * back that event alone (a 400 makes it split the batch). Half of a surrogate pair is no character: the hash's
      * UTF-8 and the database driver would both turn it into '?', so that "\\ud800" and "?" were the same event.
      */
+    /** "Duplicate field 'a'", without the Java types and features Jackson's message goes on to name. */
+    private static String withoutApi(String message) {
+        return message.replaceFirst("( \\(bound as `| for `|: not allowed ).*$", "");
+    }
+
     private static void unstorableText(JsonNode node, String at, List<Problem.FieldError> errors) {
         if (node.isTextual()) {
             String text = node.textValue();

@@ -256,6 +256,17 @@ class EventAppendTest {
                         EventBatchParser.LONE_SURROGATE_IN_NAME, EventBatchParser.NOT_FINITE,
                         EventBatchParser.OUT_OF_RANGE, EventBatchParser.OUT_OF_RANGE));
         assertEquals(size, logSize(db));
+        // a name twice in an object was hashed with its last value; what followed the batch was dropped unread
+        String twice = new ObjectMapper().writeValueAsString(event("sharing", "DELIVERY_FAILED"))
+                .replace("\"action\":", "\"details\":{\"a\":1,\"a\":2},\"action\":");
+        String batchOfOne = new ObjectMapper().writeValueAsString(List.of(event("sharing", "DELIVERY_FAILED")));
+        Map<String, String> refusals = Map.of("[" + twice + "]", "The body is not valid JSON: Duplicate field 'a'",
+                batchOfOne + batchOfOne, "The body is not valid JSON: Trailing token (of type START_ARRAY) found "
+                        + "after value");
+        refusals.forEach((body, detail) -> given().header("Authorization", "Bearer " + sharingToken())
+                .contentType(ContentType.JSON).body(body).post(TestEvents.APPEND).then().statusCode(400)
+                .contentType("application/problem+json").body("detail", equalTo(detail)));
+        assertEquals(size, logSize(db));
 
         // a whole surrogate pair, escaped, is a character (an emoji); a whole number of any size stays as sent; and
         // auditors read the details as the log hashed them: 1e7 as 1.0E7, which PostgreSQL's jsonb shows as 10000000
