@@ -333,6 +333,38 @@ class DeliveryTest {
     }
 
     @Test
+    void anAnswerFromARemovedPartnersEndpointSendsNothingToOneRegisteredAgainUnderItsCode() {
+        register("MX-AGAIN", true);
+        UUID report = handOverTo("MX-AGAIN");
+        await().atMost(Duration.ofSeconds(15)).until(() -> statusOf(report), "DELIVERED"::equals);
+        // the report is withdrawn; the recall's endpoint answers slowly, and meanwhile the partner is removed and its
+        // code registered again elsewhere
+        stub(post(urlEqualTo("/partners/MX-AGAIN/deliveries")).withRequestBody(containing("\"type\":\"RECALL\""))
+                .willReturn(aResponse().withStatus(404).withFixedDelay(1500)));
+        given().auth().oauth2(Reports.intakeToken()).contentType("application/json")
+                .body("[{\"reportId\":\"" + report + "\",\"agency\":\"US-CBP\",\"reason\":\"source compromised\","
+                        + "\"withdrawnAt\":\"" + Instant.now() + "\"}]")
+                .post("/internal/v1/recalls").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20))
+                .until(() -> requestsTo("MX-AGAIN", report).size() == 2);
+        given().auth().oauth2(admin).delete("/api/v1/partners/MX-AGAIN").then().statusCode(204);
+        register("MX-AGAIN", partners.baseUrl() + "/elsewhere", "AMBER", true).statusCode(201);
+
+        // the removal failed the recall for the partner it was meant for: the new registrant hears nothing of the
+        // originator's report, nor of its withdrawal
+        await().atMost(Duration.ofSeconds(15)).until(() -> recallOf(report).getString("lastHttpStatus") != null);
+        assertEquals("FAILED", recallOf(report).getString("status"));
+        assertEquals(0, partners.findAll(postRequestedFor(urlEqualTo("/elsewhere/partners/MX-AGAIN/deliveries")))
+                .size());
+    }
+
+    private JsonPath recallOf(UUID reportId) {
+        JsonPath page = given().auth().oauth2(usOfficer).queryParam("reportId", reportId).get("/api/v1/deliveries")
+                .then().statusCode(200).extract().jsonPath();
+        return new JsonPath(page.prettify()).setRootPath("items.find { it.kind == 'RECALL' }");
+    }
+
+    @Test
     void aPartnersLoweredClearanceCancelsWhatWaitsAboveIt() {
         register("MX-LOWERED", true);
         busyForAnHour("MX-LOWERED");

@@ -73,7 +73,10 @@ public class Delivery {
     @Column(name = "last_attempt_at")
     public Instant lastAttemptAt;
 
-    /** How many times an officer asked for it again after it was dead or failed: each time, attempts start at 0. */
+    /**
+     * How many times its attempts started again at 0: an officer's replay once it was dead or failed, or its partner's
+     * move once the old endpoint had dead-lettered it.
+     */
     @Column(nullable = false)
     public int replays;
 

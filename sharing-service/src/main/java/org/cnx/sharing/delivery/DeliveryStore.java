@@ -89,12 +89,17 @@ class DeliveryStore {
     /**
      * Deliveries an answer from the partner's old endpoint just failed or dead-lettered (a 404 or a 308 from the
      * address it left, a refusal of the guard) while an exchange-admin moved it: pending again, due at once at the new
-     * one. The old address's answer says nothing of the new one's.
+     * one. The old address's answer says nothing of the new one's. A dead one gets its attempts anew there, counted
+     * as a replay (a withdrawal still recalls what the old ones may have delivered). Not for a partner registered
+     * under the code since the attempt began: its predecessor's removal failed the delivery.
      */
     private static final String REVIVED_AT_NEW_ENDPOINT = """
-            UPDATE delivery d SET status = 'PENDING', next_attempt_at = now()
+            UPDATE delivery d SET status = 'PENDING', next_attempt_at = now(),
+                   attempts = CASE WHEN d.status = 'DEAD' THEN 0 ELSE d.attempts END,
+                   replays = d.replays + CASE WHEN d.status = 'DEAD' THEN 1 ELSE 0 END
               FROM unnest(?::uuid[], ?::text[], ?::varchar[]) AS u(id, endpoint, status), partner p
              WHERE d.id = u.id AND d.status = u.status AND p.code = d.partner AND p.endpoint <> u.endpoint
+               AND p.created_at <= d.last_attempt_at
             RETURNING d.id""";
 
     /** Per registered partner: its state, backlog, dead letters, last success and attempts within the window. */
