@@ -210,13 +210,14 @@ public class OutboxRelay {
      * not the messages claimed with it; it is retried with backoff like any failure.
      * <p>
      * A 500 may be such a message too (a receiver's bug that one report trips) or the receiver failing whatever it
-     * is sent (its database down). It splits the batch as well, but within a budget of {@code ⌈log2 n⌉} splits,
-     * the number that isolates one failing message among {@code n}: a receiver that fails everything costs at most
-     * {@code 2⌈log2 n⌉} more requests per claim, and whatever the budget left unsent is retried with backoff,
-     * claimed again without the messages that went. Any other failure (the receiver unreachable, 401, 502, 503,
-     * 504) fails the part being sent as it is.
+     * is sent (its database down). Each half of the batch is then sent once: a half failing alone is halved again, down
+     * to the one message; both failing end it there, the receiver failing everything. That is two more requests per
+     * claim for a receiver that is down, and {@code 2⌈log2 n⌉} to isolate one message among {@code n}. Any other
+     * failure (the receiver unreachable, 401, 502, 503, 504) fails the part being sent as it is.
      */
     private static final class Batch {
+
+        private static final int SENT = 200;
 
         private final OutboxSender sender;
         private final List<UUID> ids;
@@ -224,43 +225,64 @@ public class OutboxRelay {
         private final List<UUID> sent = new ArrayList<>();
         private final List<UUID> failed = new ArrayList<>();
         private String error;
-        private int splitsOnFailure;
 
         Batch(OutboxSender sender, List<UUID> ids, List<String> payloads) {
             this.sender = sender;
             this.ids = ids;
             this.payloads = payloads;
-            this.splitsOnFailure = 32 - Integer.numberOfLeadingZeros(ids.size() - 1); // ⌈log2 n⌉
         }
 
         void send(int from, int to) {
-            try {
-                sender.send("[" + String.join(",", payloads.subList(from, to)) + "]");
-                sent.addAll(ids.subList(from, to));
-            } catch (RuntimeException e) {
-                int status = status(e);
-                boolean refused = status == 400 || status == 413 || status == 422;
-                boolean serverError = status == 500;
-                if (to - from > 1 && (refused || serverError && splitsOnFailure-- > 0)) {
-                    int middle = (from + to) >>> 1;
-                    send(from, middle);
-                    send(middle, to);
-                    return;
-                }
-                if (refused) {
-                    LOG.errorf("outbox: the message %s to %s was refused by the receiver and is retried with backoff: %s",
-                            ids.get(from), sender.destination(), e.getMessage());
-                } else if (serverError && to - from == 1 && ids.size() > 1) {
-                    LOG.warnf("outbox: the receiver failed on the message %s to %s alone; retried with backoff: %s",
-                            ids.get(from), sender.destination(), e.getMessage());
-                }
-                failed.addAll(ids.subList(from, to));
-                error = String.valueOf(e.getMessage());
+            int status = post(from, to);
+            if (status != SENT) {
+                failedWith(from, to, status);
             }
         }
 
-        private static int status(RuntimeException e) {
-            return e instanceof WebApplicationException w && w.getResponse() != null ? w.getResponse().getStatus() : 0;
+        /** Sends {@code [from, to)} once; {@link #SENT}, or the receiver's status (0 when none came back). */
+        private int post(int from, int to) {
+            try {
+                sender.send("[" + String.join(",", payloads.subList(from, to)) + "]");
+                sent.addAll(ids.subList(from, to));
+                return SENT;
+            } catch (RuntimeException e) {
+                error = String.valueOf(e.getMessage());
+                return e instanceof WebApplicationException w && w.getResponse() != null
+                        ? w.getResponse().getStatus() : 0;
+            }
+        }
+
+        private void failedWith(int from, int to, int status) {
+            boolean refused = status == 400 || status == 413 || status == 422;
+            int middle = (from + to) >>> 1;
+            if (to - from > 1 && refused) {
+                send(from, middle);
+                send(middle, to);
+                return;
+            }
+            if (to - from > 1 && status == 500) {
+                int left = post(from, middle);
+                int right = post(middle, to);
+                if (left == 500 && right == 500) {
+                    failed.addAll(ids.subList(from, to)); // whatever it is sent
+                    return;
+                }
+                if (left != SENT) {
+                    failedWith(from, middle, left);
+                }
+                if (right != SENT) {
+                    failedWith(middle, to, right);
+                }
+                return;
+            }
+            if (refused) {
+                LOG.errorf("outbox: the message %s to %s was refused by the receiver and is retried with backoff: %s",
+                        ids.get(from), sender.destination(), error);
+            } else if (status == 500 && to - from == 1 && ids.size() > 1) {
+                LOG.warnf("outbox: the receiver failed on the message %s to %s alone; retried with backoff: %s",
+                        ids.get(from), sender.destination(), error);
+            }
+            failed.addAll(ids.subList(from, to));
         }
     }
 

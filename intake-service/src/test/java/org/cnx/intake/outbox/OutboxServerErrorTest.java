@@ -95,7 +95,7 @@ class OutboxServerErrorTest {
     }
 
     @Test
-    void oneClaimIsolatesTheMessageWithinItsBudget() throws SQLException {
+    void oneClaimIsolatesTheMessage() throws SQLException {
         String marker = "isolated-" + UUID.randomUUID();
         String destination = testDestination(); // no worker of the relay claims it: only this test does
         List<UUID> ids = enqueue(destination, marker, BATCH, 11, "poison");
@@ -104,12 +104,12 @@ class OutboxServerErrorTest {
         relay.relayOnce(receiver);
 
         assertEquals(List.of(ids.get(11)), rows.pending(marker), "fifteen went in the one claim");
-        assertEquals(1 + 2 * 4, receiver.posts, "halving 16 down to the one takes four splits of two posts each");
+        assertEquals(1 + 2 * 4, receiver.posts, "halving 16 down to the one takes four rounds of two posts each");
         assertTrue(rows.lastError(ids.get(11)).contains("500"), rows.lastError(ids.get(11)));
     }
 
     @Test
-    void aReceiverFailingEverythingCostsAtMostTwiceLogNMorePosts() throws SQLException {
+    void aReceiverFailingEverythingCostsTwoMorePostsNotOneForEachMessage() throws SQLException {
         String marker = "down-" + UUID.randomUUID();
         String destination = testDestination();
         List<UUID> ids = enqueue(destination, marker, BATCH, -1, null);
@@ -117,7 +117,8 @@ class OutboxServerErrorTest {
 
         relay.relayOnce(receiver);
 
-        assertEquals(1 + 2 * 4, receiver.posts, "not the 31 posts of halving down to every single message");
+        assertEquals(1 + 2, receiver.posts, "both halves failed as the whole did: not the 31 posts of halving down "
+                + "to every message");
         assertEquals(ids, rows.pending(marker), "all kept, to be retried with backoff");
         assertEquals(1, rows.attempts(ids.get(0)));
     }
