@@ -74,8 +74,8 @@ public class LogVerifier {
     }
 
     private Verification verify(Connection c) throws SQLException {
-        List<TreeHead> heads = heads(c);
-        TreeHead latest = heads.get(heads.size() - 1);
+        List<Head> heads = heads(c);
+        TreeHead latest = heads.get(heads.size() - 1).head();
         Scan scan = new Scan(heads, storedNodes(c, latest.treeSize));
         try (PreparedStatement s = c.prepareStatement(ROWS)) {
             s.setFetchSize(config.verifyFetchSize());
@@ -94,7 +94,7 @@ public class LogVerifier {
             scan.fail(logSize + 1, "the log's state says " + logSize + " events, but a head for " + latest.treeSize
                     + " was signed at " + latest.signedAt);
         }
-        if (!signer.verifies(latest)) { // also when no event reached it
+        if (!heads.get(heads.size() - 1).signed()) { // also when no event reached it
             scan.fail(null, "the latest tree head (size " + latest.treeSize + ") does not carry a valid signature");
         }
         return new Verification(scan.reason == null, scan.size, HEX.formatHex(scan.tree.root()), scan.firstInvalid,
@@ -130,14 +130,14 @@ public class LogVerifier {
         final Frontier tree = new Frontier();
         final Map<String, byte[]> storedNodes;
         final MessageDigest sha = Merkle.sha256();
-        final List<TreeHead> heads;
+        final List<Head> heads;
         int nextHead;
         long size;
         long lastMatchingHead;
         Long firstInvalid;
         String reason;
 
-        Scan(List<TreeHead> heads, Map<String, byte[]> storedNodes) {
+        Scan(List<Head> heads, Map<String, byte[]> storedNodes) {
             this.heads = heads;
             this.storedNodes = storedNodes;
             compareHeads();
@@ -166,13 +166,14 @@ public class LogVerifier {
         }
 
         private void compareHeads() {
-            while (nextHead < heads.size() && heads.get(nextHead).treeSize <= size) {
-                TreeHead head = heads.get(nextHead++);
+            while (nextHead < heads.size() && heads.get(nextHead).head().treeSize <= size) {
+                Head signedHead = heads.get(nextHead++);
+                TreeHead head = signedHead.head();
                 if (head.treeSize < size) {
                     continue;
                 }
                 // each head's signature first: the root column alone is anyone's to rewrite with the events
-                if (!signer.verifies(head)) {
+                if (!signedHead.signed()) {
                     fail(null, "the tree head for size " + head.treeSize + " does not carry a valid signature: "
                             + "it was not signed by audit-service");
                 } else if (MessageDigest.isEqual(tree.root(), head.root)) {
@@ -258,20 +259,30 @@ public class LogVerifier {
         }
     }
 
-    /** Every head in size order, with its signature: the scan trusts no root the signature does not carry. */
-    private static List<TreeHead> heads(Connection c) throws SQLException {
-        List<TreeHead> heads = new ArrayList<>();
+    /** A head, and whether its signature is audit's and carries exactly its size, root and time. */
+    private record Head(TreeHead head, boolean signed) {
+    }
+
+    /**
+     * Every head in size order, its signature checked as it is read: the scan trusts no root the signature does not
+     * carry. Only the latest keeps its JWS (for the answer's checkpoint): a long-lived log holds a head a minute.
+     */
+    private List<Head> heads(Connection c) throws SQLException {
+        List<Head> heads = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement(
                 "SELECT tree_size, root, signed_at, kid, jws FROM tree_head ORDER BY tree_size");
                 ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
+                if (!heads.isEmpty()) {
+                    heads.get(heads.size() - 1).head().jws = null;
+                }
                 TreeHead head = new TreeHead();
                 head.treeSize = rs.getLong(1);
                 head.root = rs.getBytes(2);
                 head.signedAt = rs.getObject(3, OffsetDateTime.class).toInstant();
                 head.kid = rs.getString(4);
                 head.jws = rs.getString(5);
-                heads.add(head);
+                heads.add(new Head(head, signer.verifies(head)));
             }
         }
         if (heads.isEmpty()) {
