@@ -307,7 +307,7 @@ class SubmissionRulesTest {
                     .body("detail", equalTo("externalRef must be 1 to 100 characters, not all of them spaces"));
         }
         // as a submission takes it: ideographic spaces (a Chinese input method's) were taken, and never found again
-        for (String ref : List.of("\u3000\u3000", " \u00a0")) {
+        for (String ref : List.of("\u3000\u3000", " \u00a0", "\\u0001", "\u200b\ufeff")) {
             post(token, Bodies.founding("X").replace("\"externalRef\":\"X\"", "\"externalRef\":\"" + ref + "\""), null)
                     .then().statusCode(400).body("errors.pointer", equalTo(List.of("/externalRef")))
                     .body("errors[0].message", equalTo("must not be blank"));

@@ -66,10 +66,11 @@ public record ReportRequest(
     public static final int EXTERNAL_REF_MAX = 100;
 
     /**
-     * Something besides spaces of any script: {@link NotBlank} trims only up to U+0020, and took a reference of
-     * ideographic spaces (U+3000, from a Chinese input method) that the list's filter then refused to look up.
+     * Something besides spaces of any script and invisible characters: {@link NotBlank} trims only up to U+0020, and
+     * took a reference of ideographic spaces (U+3000, from a Chinese input method) that the list's filter then refused
+     * to look up. Control and format characters alone (U+0001, a zero-width space) are no reference either.
      */
-    public static final String NOT_ONLY_SPACES = "(?s).*[^\\s\\p{Z}].*";
+    public static final String NOT_ONLY_SPACES = "(?s).*[^\\s\\p{Z}\\p{Cc}\\p{Cf}].*";
 
     @Schema(name = "Handling", description = "The originator's release conditions")
     public record Handling(
