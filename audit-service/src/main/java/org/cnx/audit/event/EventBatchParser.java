@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -50,11 +51,18 @@ public class EventBatchParser {
     private static final Pattern SURROGATE_ESCAPE = Pattern.compile("\\\\u[dD][89a-fA-F]");
 
     private final ObjectMapper json;
+    /**
+     * The batch as sent: a name twice in an object kept its last value, hashed as if sent alone; what followed the
+     * array was dropped unread.
+     */
+    private final ObjectReader batchReader;
     private final Validator validator;
     private final EventConfig config;
 
     EventBatchParser(ObjectMapper json, Validator validator, EventConfig config) {
         this.json = json;
+        this.batchReader = json.reader().with(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY,
+                DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.validator = validator;
         this.config = config;
     }
@@ -62,12 +70,7 @@ public class EventBatchParser {
     public List<EventRequest> parse(String body) {
         JsonNode root;
         try {
-            // a name twice in an object kept its last value, hashed as if sent alone; what followed the array was
-            // dropped unread
-            root = body == null || body.isBlank() ? null : json.reader()
-                    .with(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY,
-                            DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                    .readTree(body);
+            root = body == null || body.isBlank() ? null : batchReader.readTree(body);
         } catch (JsonProcessingException e) {
             throw new ProblemException(400, "malformed-json", "Bad Request",
                     "The body is not valid JSON: " + withoutApi(e.getOriginalMessage()));
@@ -119,17 +122,17 @@ public class EventBatchParser {
         return batch;
     }
 
+    /** "Duplicate field 'a'", without the Java types and features Jackson's message goes on to name. */
+    private static String withoutApi(String message) {
+        return message.replaceFirst("( \\(bound as `| for `|: not allowed ).*$", "");
+    }
+
     /**
      * PostgreSQL stores no U+0000 in text or jsonb: an event holding one would fail its insert, and with it every
      * event of its batch, at every retry. Refused here instead, with a pointer, so that the sender's outbox holds
      * back that event alone (a 400 makes it split the batch). Half of a surrogate pair is no character: the hash's
      * UTF-8 and the database driver would both turn it into '?', so that "\\ud800" and "?" were the same event.
      */
-    /** "Duplicate field 'a'", without the Java types and features Jackson's message goes on to name. */
-    private static String withoutApi(String message) {
-        return message.replaceFirst("( \\(bound as `| for `|: not allowed ).*$", "");
-    }
-
     private static void unstorableText(JsonNode node, String at, List<Problem.FieldError> errors) {
         if (node.isTextual()) {
             String text = node.textValue();

@@ -122,8 +122,9 @@ public class EventResource {
     /**
      * An instant of the years 1583 to 9999, which the log can hold ({@link UtcInstant#EARLIEST}). PostgreSQL's
      * timestamps end in 294276 and begin in 4713 BC: a filter past either answered a 500. A bound finer than the
-     * log's microseconds is taken up to the next one, which selects exactly what the bound says: the driver rounded it to the nearest, so that
-     * {@code to=…00.0000004Z} left out an event at {@code …00Z} and {@code from=…00.0000004Z} let it in.
+     * log's microseconds is taken up to the next one, which selects exactly what the bound says: the driver rounded
+     * it to the nearest, so that {@code to=…00.0000004Z} left out an event at {@code …00Z} and
+     * {@code from=…00.0000004Z} let it in.
      */
     private static Instant instant(String name, String text) {
         Instant at = param(name, text, Instant::parse, "must be an ISO-8601 instant such as 2026-11-01T00:00:00Z");
