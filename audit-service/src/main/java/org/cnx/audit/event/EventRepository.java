@@ -39,10 +39,16 @@ public class EventRepository implements PanacheRepositoryBase<AuditEvent, Long> 
                 .firstResultOptional();
     }
 
-    /** Up to {@code max} events matching {@code filter} with {@code seq > afterSeq}, in seq order. */
-    List<AuditEvent> page(EventFilter filter, long afterSeq, int max) {
-        StringBuilder query = new StringBuilder("seq > :after");
-        Parameters params = Parameters.with("after", afterSeq);
+    /** The number of events in the log, committed ones only: its highest {@code seq}. */
+    long size() {
+        return getEntityManager().createQuery("select s.size from LogState s where s.id = :id", Long.class)
+                .setParameter("id", LogState.ID).getSingleResult();
+    }
+
+    /** Up to {@code max} events matching {@code filter} with {@code afterSeq < seq <= upTo}, in seq order. */
+    List<AuditEvent> page(EventFilter filter, long afterSeq, long upTo, int max) {
+        StringBuilder query = new StringBuilder("seq > :after and seq <= :upTo");
+        Parameters params = Parameters.with("after", afterSeq).and("upTo", upTo);
         if (filter.from() != null) {
             query.append(" and occurredAt >= :from");
             params.and("from", filter.from());

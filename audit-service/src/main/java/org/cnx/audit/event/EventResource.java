@@ -43,6 +43,7 @@ public class EventResource {
     @GET
     @Operation(summary = "Events in log order, filtered and cursor-paginated",
             description = "Returns {items, next}; pass next as 'after' for the following page (null on the last). "
+                    + "A walk covers the log as it was at its first page: start again for later events. "
                     + "The read is appended to the log as an AUDIT_QUERIED event with the caller and the filter.")
     public EventPage list(
             @Parameter(description = "occurredAt >= from (ISO-8601)") @QueryParam("from") String from,

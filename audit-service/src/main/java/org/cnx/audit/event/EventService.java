@@ -32,15 +32,18 @@ public class EventService {
 
     /**
      * One page of events in seq order, and an {@code AUDIT_QUERIED} event for the read, committed
-     * together: no page leaves this service without its read being logged.
+     * together: no page leaves this service without its read being logged. A walk covers the log as it was at its
+     * first page (its cursors carry that size), so it ends although each page adds an event.
      */
     @Transactional
     public EventPage query(EventFilter filter, String after, int limit, JsonWebToken auditor) {
-        List<AuditEvent> rows = events.page(filter, Cursor.decode(after), limit + 1);
+        Cursor at = Cursor.decode(after);
+        long upTo = at.upTo() == Cursor.UNBOUNDED ? events.size() : at.upTo();
+        List<AuditEvent> rows = events.page(filter, at.after(), upTo, limit + 1);
         boolean more = rows.size() > limit;
         List<AuditEvent> page = more ? rows.subList(0, limit) : rows;
         List<EventView> items = page.stream().map(mapper::toView).toList();
-        String next = more ? Cursor.encode(page.get(page.size() - 1).seq) : null;
+        String next = more ? new Cursor(page.get(page.size() - 1).seq, upTo).encode() : null;
 
         ObjectNode details = filter.toJson();
         if (after != null) {

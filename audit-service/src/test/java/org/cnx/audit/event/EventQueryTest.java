@@ -173,6 +173,56 @@ class EventQueryTest {
         assertNull(exact.getString("next"));
     }
 
+    /**
+     * Each page appends its own AUDIT_QUERIED event, which an auditor's filter on their own reads matches: a walk
+     * one event a page found one more on every page and never ended. It covers the log as it was at its first page.
+     */
+    @Test
+    void aWalkEndsThoughEachPageLogsAnEventItMatches() {
+        String sub = unique("auditor-walk");
+        String own = auditorToken(sub);
+        for (int i = 0; i < 2; i++) {
+            given().header("Authorization", "Bearer " + own).get(EVENTS + "?limit=1").then().statusCode(200);
+        }
+        List<String> seen = new ArrayList<>();
+        String next = null;
+        int pages = 0;
+        do {
+            JsonPath page = given().header("Authorization", "Bearer " + own)
+                    .get(EVENTS + "?actor=" + sub + "&limit=1" + (next == null ? "" : "&after=" + next))
+                    .then().statusCode(200).extract().jsonPath();
+            seen.addAll(page.getList("items.eventId"));
+            next = page.getString("next");
+        } while (next != null && ++pages < 10);
+
+        assertNull(next, "the walk ended");
+        assertEquals(2, seen.size(), "the two reads logged before the walk began: " + seen);
+        // the walk's own reads are there for the next walk
+        assertEquals(4, get("actor=" + sub + "&limit=10").getList("items").size());
+    }
+
+    /** A cursor of the earlier form (a seq alone) still continues a walk; one ahead of its own bound is refused. */
+    @Test
+    void earlierCursorsAreReadAndInconsistentOnesRefused() {
+        String agency = unique("C");
+        post(intakeToken(), List.of(event("REPORT_RECEIVED", "SUCCESS", "u", agency, null, Instant.now()),
+                event("REPORT_RECEIVED", "SUCCESS", "u", agency, null, Instant.now()))).then().statusCode(200);
+        List<Long> seqs = get("agency=" + agency).getList("items.seq", Long.class);
+        String legacy = cursor(Long.toString(seqs.get(0)));
+        assertEquals(List.of(seqs.get(1)),
+                get("agency=" + agency + "&after=" + legacy).getList("items.seq", Long.class));
+
+        for (String text : List.of(seqs.get(1) + "." + seqs.get(0), "1.", ".5", "1.2.3")) {
+            given().header("Authorization", "Bearer " + auditor).get(EVENTS + "?after=" + cursor(text))
+                    .then().statusCode(400).body("type", org.hamcrest.Matchers.endsWith("invalid-cursor"));
+        }
+    }
+
+    private static String cursor(String text) {
+        return java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
     @Test
     void defaultPageIsFiftyWithACursorToTheRest() {
         String agency = unique("D");
