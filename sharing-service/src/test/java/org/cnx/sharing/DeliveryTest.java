@@ -358,6 +358,46 @@ class DeliveryTest {
                 .size());
     }
 
+    /**
+     * A report delivered to a partner whose code an admin then removed and registered again, for another endpoint:
+     * its withdrawal, before or after the code came back, recalls nothing to the code's new holder, who never had the
+     * report. The recall fails at once, audited, and an officer cannot replay it to the new holder.
+     */
+    @Test
+    void aWithdrawalAfterAPartnersCodeWasRegisteredAgainSendsItsRecallToNoNewHolder() {
+        register("MX-HOLDER", true);
+        UUID whileAway = handOverTo("MX-HOLDER");
+        UUID afterReturn = handOverTo("MX-HOLDER");
+        for (UUID report : List.of(whileAway, afterReturn)) {
+            await().atMost(Duration.ofSeconds(15)).until(() -> statusOf(report), "DELIVERED"::equals);
+        }
+        given().auth().oauth2(admin).delete("/api/v1/partners/MX-HOLDER").then().statusCode(204);
+        withdraw(whileAway);
+        register("MX-HOLDER", partners.baseUrl() + "/elsewhere", "AMBER", true).statusCode(201);
+        withdraw(afterReturn);
+
+        for (UUID report : List.of(whileAway, afterReturn)) {
+            JsonPath recall = recallOf(report);
+            assertEquals("FAILED", recall.getString("status"), recall.prettify());
+            assertEquals("the partner that may hold the record is no longer registered", recall.getString("lastError"));
+            assertEquals(0, recall.getInt("attempts"));
+            given().auth().oauth2(usOfficer).post("/api/v1/deliveries/" + recall.getString("id") + "/redelivery")
+                    .then().statusCode(409).body("detail", containsString("not the one that may hold the record"));
+            List<String> actions = await().atMost(Duration.ofSeconds(15)).until(() -> auditActions(report),
+                    a -> a.contains("DELIVERY_FAILED"));
+            assertTrue(actions.containsAll(List.of("RECALL_SENT", "DELIVERY_FAILED")), actions.toString());
+        }
+        await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        assertEquals(0, partners.findAll(postRequestedFor(urlEqualTo("/elsewhere/partners/MX-HOLDER/deliveries")))
+                .size(), "the new holder hears nothing of the report nor of its withdrawal");
+    }
+
+    private static void withdraw(UUID report) {
+        given().auth().oauth2(Reports.intakeToken()).contentType("application/json").body("""
+                [{"reportId":"%s","agency":"US-CBP","reason":"source compromised","withdrawnAt":"%s"}]"""
+                .formatted(report, Instant.now())).post("/internal/v1/recalls").then().statusCode(200);
+    }
+
     private JsonPath recallOf(UUID reportId) {
         JsonPath page = given().auth().oauth2(usOfficer).queryParam("reportId", reportId).get("/api/v1/deliveries")
                 .then().statusCode(200).extract().jsonPath();

@@ -19,9 +19,9 @@ import org.cnx.sharing.outbox.AfterCommit;
 public class Deliveries {
 
     private static final String INSERT = """
-            INSERT INTO delivery (id, release_id, kind, report_id, partner, payload, payload_sha256, status, attempts,
-                                  next_attempt_at, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?)""";
+            INSERT INTO delivery (id, release_id, kind, report_id, partner, payload, payload_sha256, status, last_error,
+                                  attempts, next_attempt_at, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)""";
 
     private final EntityManager em;
     private final TransactionSynchronizationRegistry transactions;
@@ -62,18 +62,31 @@ public class Deliveries {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public List<UUID> scheduleAll(List<Scheduled> records) {
-        return insert(Delivery.Kind.RECORD, records, null);
+        return insert(Delivery.Kind.RECORD, Delivery.Status.PENDING, null, records, null);
     }
 
     /** A recall of a released record, sent no earlier than {@code notBefore} (e.g. after an attempt in flight). */
     @Transactional(Transactional.TxType.MANDATORY)
     public UUID scheduleRecall(UUID releaseId, UUID reportId, String partner, String payload, String payloadSha256,
             Instant notBefore) {
-        return insert(Delivery.Kind.RECALL, List.of(new Scheduled(releaseId, reportId, partner, payload, payloadSha256)),
-                notBefore).get(0);
+        Scheduled recall = new Scheduled(releaseId, reportId, partner, payload, payloadSha256);
+        return insert(Delivery.Kind.RECALL, Delivery.Status.PENDING, null, List.of(recall), notBefore).get(0);
     }
 
-    private List<UUID> insert(Delivery.Kind kind, List<Scheduled> scheduled, Instant notBefore) {
+    /**
+     * A recall that cannot reach the partner that may hold the record: no longer registered, or its code registered
+     * anew since the record's last attempt. Stored as failed with {@code why}, never sent: the code's new holder
+     * hears nothing of the report.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public UUID recallFailed(UUID releaseId, UUID reportId, String partner, String payload, String payloadSha256,
+            String why) {
+        Scheduled recall = new Scheduled(releaseId, reportId, partner, payload, payloadSha256);
+        return insert(Delivery.Kind.RECALL, Delivery.Status.FAILED, why, List.of(recall), null).get(0);
+    }
+
+    private List<UUID> insert(Delivery.Kind kind, Delivery.Status status, String lastError, List<Scheduled> scheduled,
+            Instant notBefore) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         Instant due = notBefore != null && notBefore.isAfter(now) ? notBefore : now;
         List<Row> rows = scheduled.stream().map(s -> new Row(UUID.randomUUID(), s)).toList();
@@ -86,10 +99,12 @@ public class Deliveries {
             ps.setString(5, s.partner());
             ps.setString(6, s.payload());
             ps.setString(7, s.payloadSha256());
-            InTransaction.setInstant(ps, 8, due);
-            InTransaction.setInstant(ps, 9, now);
+            ps.setString(8, status.name());
+            ps.setString(9, lastError);
+            InTransaction.setInstant(ps, 10, due);
+            InTransaction.setInstant(ps, 11, now);
         });
-        if (!rows.isEmpty()) {
+        if (status == Delivery.Status.PENDING && !rows.isEmpty()) {
             wakeRelayOnCommit();
         }
         return rows.stream().map(Row::id).toList();

@@ -91,4 +91,12 @@ public class Delivery {
 
     @Column(name = "delivered_at")
     public Instant deliveredAt;
+
+    /**
+     * Whether the partner's entry registered at {@code registeredAt} (null: none) is the one this delivery's attempts
+     * went to, not one registered under its code after a removal.
+     */
+    public boolean attemptedTo(Instant registeredAt) {
+        return registeredAt != null && lastAttemptAt != null && !registeredAt.isAfter(lastAttemptAt);
+    }
 }

@@ -26,6 +26,11 @@ public class DeliveryRepository implements PanacheRepositoryBase<Delivery, UUID>
                 .withLock(LockModeType.PESSIMISTIC_WRITE).list();
     }
 
+    /** The record delivery of a release, if it has one. */
+    public Optional<Delivery> recordOf(UUID releaseId) {
+        return find("releaseId = ?1 and kind = ?2", releaseId, Delivery.Kind.RECORD).firstResultOptional();
+    }
+
     /** One page in delivery order (one query; the payloads are not loaded). */
     public List<Delivery> page(String country, Delivery.Status status, String partner, UUID reportId, long afterSeq,
             int limit) {

@@ -15,7 +15,9 @@ import jakarta.transaction.Transactional;
 
 import org.cnx.sharing.audit.AuditEvent;
 import org.cnx.sharing.audit.AuditTrail;
+import org.cnx.sharing.partner.PartnerRepository;
 import org.cnx.sharing.problem.ProblemException;
+import org.cnx.sharing.release.Clearances;
 import org.cnx.sharing.release.Officer;
 import org.cnx.sharing.release.Release;
 import org.cnx.sharing.release.ReleaseRepository;
@@ -35,9 +37,12 @@ public class DeliveryService {
     private final AuditTrail audit;
     private final DeliveryConfig config;
     private final RelayRoster roster;
+    private final PartnerRepository partners;
+    private final Clearances clearances;
 
     DeliveryService(DeliveryRepository deliveries, ReleaseRepository releases, DeliveryStore store,
-            Deliveries scheduler, AuditTrail audit, DeliveryConfig config, RelayRoster roster) {
+            Deliveries scheduler, AuditTrail audit, DeliveryConfig config, RelayRoster roster,
+            PartnerRepository partners, Clearances clearances) {
         this.deliveries = deliveries;
         this.releases = releases;
         this.store = store;
@@ -45,6 +50,8 @@ public class DeliveryService {
         this.audit = audit;
         this.config = config;
         this.roster = roster;
+        this.partners = partners;
+        this.clearances = clearances;
     }
 
     /** One page and, when there are more, the position of its last item. */
@@ -77,6 +84,9 @@ public class DeliveryService {
         // the release meanwhile has committed, and its cancellation is read below
         Release release = delivery.kind == Delivery.Kind.RECORD
                 ? releases.findById(delivery.releaseId, LockModeType.PESSIMISTIC_WRITE) : null;
+        if (delivery.kind == Delivery.Kind.RECALL) {
+            clearances.deciding(); // the partner's removal under way commits first, and is read below
+        }
         deliveries.lock(delivery);
         if (delivery.status != Delivery.Status.DEAD && delivery.status != Delivery.Status.FAILED) {
             throw new ProblemException(409, "not-redeliverable", "Conflict", "The delivery is " + delivery.status
@@ -87,6 +97,9 @@ public class DeliveryService {
                 throw new ProblemException(409, "not-redeliverable", "Conflict",
                         "The release is " + (release == null ? "gone" : release.status) + "; its record is not sent again.");
             }
+        } else if (!recallReachesHolder(delivery)) {
+            throw new ProblemException(409, "not-redeliverable", "Conflict", "Partner " + delivery.partner
+                    + " as registered now is not the one that may hold the record; the recall is not sent to it.");
         }
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("kind", delivery.kind.name());
@@ -105,6 +118,12 @@ public class DeliveryService {
                 delivery.payloadSha256, details);
         scheduler.wakeRelayOnCommit();
         return DeliveryViews.Summary.of(delivery, config.maxAttempts());
+    }
+
+    /** Whether the partner registered under a recall's code now is the one its record's attempts went to. */
+    private boolean recallReachesHolder(Delivery recall) {
+        Instant registered = partners.registeredAt(List.of(recall.partner)).get(recall.partner);
+        return deliveries.recordOf(recall.releaseId).map(record -> record.attemptedTo(registered)).orElse(false);
     }
 
     /**

@@ -1,6 +1,10 @@
 package org.cnx.sharing.partner;
 
+import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -29,6 +33,20 @@ public class PartnerRepository implements PanacheRepositoryBase<Partner, String>
     public List<Recipient> activeRecipients() {
         return InTransaction.select(getEntityManager(), ACTIVE,
                 rs -> PartnerMapper.recipient(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+    }
+
+    /**
+     * When each of {@code codes} that is registered was registered: its entry now, which may be another holder's
+     * than the one a code named before its removal.
+     */
+    public Map<String, Instant> registeredAt(Collection<String> codes) {
+        if (codes.isEmpty()) {
+            return Map.of();
+        }
+        return getEntityManager()
+                .createQuery("select p.code, p.createdAt from Partner p where p.code in :codes", Object[].class)
+                .setParameter("codes", codes).getResultList().stream()
+                .collect(Collectors.toMap(row -> (String) row[0], row -> (Instant) row[1]));
     }
 
     /** Inserts unless the code is taken (also by a concurrent replica); true when inserted. */

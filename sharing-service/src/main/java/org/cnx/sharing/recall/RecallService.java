@@ -17,6 +17,7 @@ import org.cnx.sharing.audit.AuditTrail;
 import org.cnx.sharing.delivery.Deliveries;
 import org.cnx.sharing.delivery.Delivery;
 import org.cnx.sharing.delivery.DeliveryRepository;
+import org.cnx.sharing.partner.PartnerRepository;
 import org.cnx.sharing.release.Clearances;
 import org.cnx.sharing.release.Release;
 import org.cnx.sharing.release.ReleaseRecords;
@@ -37,6 +38,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public class RecallService {
 
     private static final Logger LOG = Logger.getLogger(RecallService.class);
+    /** Why a recall is not sent: the registration that may hold the record is not the code's entry now. */
+    static final String GONE = "the partner that may hold the record is no longer registered";
 
     public record Outcome(int accepted, int duplicates, int refused) {
     }
@@ -47,19 +50,21 @@ public class RecallService {
     private final DeliveryRepository deliveryRows;
     private final Deliveries deliveries;
     private final ReleaseRecords records;
+    private final PartnerRepository partners;
     private final Clearances clearances;
     private final AuditTrail audit;
     private final ObjectMapper json;
 
     RecallService(RecallRepository recalls, SharedReportRepository reports, ReleaseRepository releases,
-            DeliveryRepository deliveryRows, Deliveries deliveries, ReleaseRecords records, Clearances clearances,
-            AuditTrail audit, ObjectMapper json) {
+            DeliveryRepository deliveryRows, Deliveries deliveries, ReleaseRecords records, PartnerRepository partners,
+            Clearances clearances, AuditTrail audit, ObjectMapper json) {
         this.recalls = recalls;
         this.reports = reports;
         this.releases = releases;
         this.deliveryRows = deliveryRows;
         this.deliveries = deliveries;
         this.records = records;
+        this.partners = partners;
         this.clearances = clearances;
         this.audit = audit;
         this.json = json;
@@ -116,8 +121,9 @@ public class RecallService {
         List<Release> decided = releases.lockForReport(notice.reportId());
         Map<UUID, Delivery> sent = deliveryRows.lockRecordsOf(notice.reportId()).stream()
                 .collect(Collectors.toMap(d -> d.releaseId, Function.identity(), (a, b) -> a));
-        String recall = recallPayload(notice);
-        String recallSha = AuditTrail.sha256(recall);
+        // the registry as the withdrawal's lock leaves it: a removal or a change of an entry waits for it
+        Map<String, Instant> registeredAt = partners.registeredAt(decided.stream().map(r -> r.partner).toList());
+        Recalled recall = new Recalled(notice, recallPayload(notice), registeredAt, now, actor);
         for (Release release : decided) {
             Delivery delivery = sent.get(release.id);
             if (release.status == Release.Status.PENDING_APPROVAL) {
@@ -131,7 +137,7 @@ public class RecallService {
                 release.rejectionReason = why;
                 if (mayHaveLeft) {
                     release.status = Release.Status.RECALLED;
-                    recall(release, delivery, notice, recall, recallSha, now, actor);
+                    recall.of(release, delivery);
                 } else {
                     release.status = Release.Status.CANCELLED;
                     cancelled(release, notice, actor);
@@ -140,7 +146,7 @@ public class RecallService {
                 // cancelled by a new policy or a registry change after an attempt that may have reached the partner:
                 // it stays cancelled, for the reason it was, and the partner is told to drop what it may hold
                 holdBack(delivery);
-                recall(release, delivery, notice, recall, recallSha, now, actor);
+                recall.of(release, delivery);
             }
         }
     }
@@ -169,22 +175,62 @@ public class RecallService {
         }
     }
 
-    /** Schedules the recall of {@code delivery}'s record, audited as RECALL_SENT. */
-    private void recall(Release release, Delivery delivery, RecallNotice notice, String recall, String recallSha,
-            Instant now, AuditEvent.Actor actor) {
-        // after an attempt still in flight, so the recall does not overtake the record
-        Instant notBefore = delivery.leaseUntil != null && delivery.leaseUntil.isAfter(now) ? delivery.leaseUntil : now;
-        UUID deliveryId = deliveries.scheduleRecall(release.id, release.reportId, release.partner, recall, recallSha,
-                notBefore);
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("recalledDeliveryId", delivery.id.toString());
-        details.put("recordStatus", delivery.status.name());
-        details.put("withdrawnAt", notice.withdrawnAt().toString());
-        if (notice.reason() != null) {
-            details.put("reason", notice.reason());
+    /** One withdrawal's recall notice, {@code registeredAt} the registry's entries for its releases' partners. */
+    private final class Recalled {
+
+        private final RecallNotice notice;
+        private final String payload;
+        private final String sha256;
+        private final Map<String, Instant> registeredAt;
+        private final Instant now;
+        private final AuditEvent.Actor actor;
+
+        Recalled(RecallNotice notice, String payload, Map<String, Instant> registeredAt, Instant now,
+                AuditEvent.Actor actor) {
+            this.notice = notice;
+            this.payload = payload;
+            this.sha256 = AuditTrail.sha256(payload);
+            this.registeredAt = registeredAt;
+            this.now = now;
+            this.actor = actor;
         }
-        audit.record("RECALL_SENT", "SUCCESS", actor,
-                new AuditEvent.Subject(release.reportId, release.id, deliveryId, release.partner), recallSha, details);
+
+        /**
+         * Schedules the recall of {@code delivery}'s record, audited as RECALL_SENT; failed at once (DELIVERY_FAILED)
+         * where the partner that may hold the record is gone: removed, or its code registered anew since the record's
+         * last attempt. The code's new holder hears nothing of a report it never had.
+         */
+        void of(Release release, Delivery delivery) {
+            boolean reachable = delivery.attemptedTo(registeredAt.get(release.partner));
+            UUID deliveryId;
+            if (reachable) {
+                // after an attempt still in flight, so the recall does not overtake the record
+                Instant notBefore = delivery.leaseUntil != null && delivery.leaseUntil.isAfter(now)
+                        ? delivery.leaseUntil : now;
+                deliveryId = deliveries.scheduleRecall(release.id, release.reportId, release.partner, payload, sha256,
+                        notBefore);
+            } else {
+                deliveryId = deliveries.recallFailed(release.id, release.reportId, release.partner, payload, sha256,
+                        GONE);
+            }
+            AuditEvent.Subject subject = new AuditEvent.Subject(release.reportId, release.id, deliveryId,
+                    release.partner);
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("recalledDeliveryId", delivery.id.toString());
+            details.put("recordStatus", delivery.status.name());
+            details.put("withdrawnAt", notice.withdrawnAt().toString());
+            if (notice.reason() != null) {
+                details.put("reason", notice.reason());
+            }
+            audit.record("RECALL_SENT", "SUCCESS", actor, subject, sha256, details);
+            if (!reachable) {
+                Map<String, Object> failed = new LinkedHashMap<>();
+                failed.put("kind", Delivery.Kind.RECALL.name());
+                failed.put("attempts", 0);
+                failed.put("error", GONE);
+                audit.record("DELIVERY_FAILED", "FAILURE", AuditTrail.SYSTEM, subject, sha256, failed);
+            }
+        }
     }
 
     /** A release that will not leave because the originator withdrew the report: no officer rejected it. */
