@@ -332,6 +332,34 @@ class SubmissionRulesTest {
         }
     }
 
+    /**
+     * Text fields of nothing that shows: {@code @NotBlank} trims only up to U+0020, so a title of one ideographic space
+     * was stored and delivered to partners as a blank title, and a withdrawal's reason as a blank one.
+     */
+    @Test
+    void aTitleNameOrReasonOfOnlyInvisibleCharactersIsRefused() {
+        String token = freshPartner("CN");
+        Map<String, String> fields = Map.of("/title", "\"title\":\"25 kg ANPP declared as industrial chemical\"",
+                "/substances/0/name", "\"name\":\"industrial chemical\"",
+                "/subjects/0/name", "\"name\":\"WANG Li\"",
+                "/subjects/0/identifiers/0/value", "\"value\":\"E12345678\"");
+        for (String blank : List.of("\u3000", "\u00a0", "\u200b\ufeff", "\\u0001")) {
+            fields.forEach((pointer, field) -> {
+                String name = field.substring(0, field.indexOf(':') + 1);
+                String body = Bodies.founding("BLANK-" + UUID.randomUUID()).replace(field, name + "\"" + blank + "\"");
+                post(token, body, null).then().statusCode(400).body("errors.pointer", equalTo(List.of(pointer)))
+                        .body("errors[0].message", equalTo("must not be blank"));
+            });
+        }
+        String id = post(token, Bodies.founding("BLANK-" + UUID.randomUUID()), null).then().statusCode(201)
+                .extract().path("id");
+        withdraw(token, id, "{\"reason\":\"\u3000\"}").then().statusCode(400)
+                .body("errors.pointer", equalTo(List.of("/reason")))
+                .body("errors[0].message", equalTo("must not be blank"));
+        given().auth().oauth2(token).get("/api/v1/reports/" + id).then().statusCode(200)
+                .body("status", equalTo("RECEIVED"));
+    }
+
     @Test
     void aWithdrawalWhoseBodyIsNotJsonOrNotAWithdrawalIs400SayingWhatIsWrong() {
         String token = freshPartner("CN");

@@ -10,7 +10,6 @@ import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Digits;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.PastOrPresent;
@@ -20,6 +19,7 @@ import jakarta.validation.constraints.Size;
 import org.cnx.intake.validation.CasNumber;
 import org.cnx.intake.validation.ContainerNumber;
 import org.cnx.intake.validation.CountryCode;
+import org.cnx.intake.validation.HasText;
 import org.cnx.intake.validation.OneOf;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -32,15 +32,14 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 public record ReportRequest(
         @Schema(description = "The partner's own reference; unique per agency", example = "GACC-2026-0001",
                 maxLength = EXTERNAL_REF_MAX)
-        @NotNull @Pattern(regexp = NOT_ONLY_SPACES, message = "must not be blank")
-        @Size(max = EXTERNAL_REF_MAX) String externalRef,
+        @HasText @Size(max = EXTERNAL_REF_MAX) String externalRef,
 
         @Schema(description = "What the report is about", example = "PRECURSOR_SHIPMENT",
                 enumeration = {"SEIZURE", "PRECURSOR_SHIPMENT", "SUSPICIOUS_ORDER", "TRAFFICKING_NETWORK", "ILLICIT_FINANCE", "EMERGING_TREND"})
         @NotNull @OneOf({"SEIZURE", "PRECURSOR_SHIPMENT", "SUSPICIOUS_ORDER", "TRAFFICKING_NETWORK", "ILLICIT_FINANCE", "EMERGING_TREND"}) String type,
 
         @Schema(example = "25 kg ANPP declared as industrial chemical", maxLength = 300)
-        @NotBlank @Size(max = 300) String title,
+        @HasText @Size(max = 300) String title,
 
         @Schema(example = "Container bound from CN to MX through US.", maxLength = 10_000)
         @Size(max = 10_000) String summary,
@@ -64,13 +63,6 @@ public record ReportRequest(
 
     /** The longest externalRef, in UTF-16 units as {@link Size} counts; also what the list's filter accepts. */
     public static final int EXTERNAL_REF_MAX = 100;
-
-    /**
-     * Something besides spaces of any script and invisible characters: {@link NotBlank} trims only up to U+0020, and
-     * took a reference of ideographic spaces (U+3000, from a Chinese input method) that the list's filter then refused
-     * to look up. Control and format characters alone (U+0001, a zero-width space) are no reference either.
-     */
-    public static final String NOT_ONLY_SPACES = "(?s).*[^\\s\\p{Z}\\p{Cc}\\p{Cf}].*";
 
     @Schema(name = "Handling", description = "The originator's release conditions")
     public record Handling(
@@ -97,7 +89,7 @@ public record ReportRequest(
     @Schema(name = "Substance")
     public record Substance(
             @Schema(example = "ANPP", maxLength = 200)
-            @NotBlank @Size(max = 200) String name,
+            @HasText @Size(max = 200) String name,
 
             @Schema(description = "CAS Registry Number; the check digit is verified", example = "21409-26-7")
             @CasNumber String casNumber,
@@ -129,7 +121,7 @@ public record ReportRequest(
     public record Subject(
             @Schema(example = "PERSON", enumeration = {"PERSON", "COMPANY", "VESSEL", "WALLET"})
             @NotNull @OneOf({"PERSON", "COMPANY", "VESSEL", "WALLET"}) String kind,
-            @Schema(example = "WANG Li", maxLength = 200) @NotBlank @Size(max = 200) String name,
+            @Schema(example = "WANG Li", maxLength = 200) @HasText @Size(max = 200) String name,
             @Schema(description = "ISO 3166-1 alpha-2", example = "CN") @CountryCode String country,
             @Schema(example = "consignor", maxLength = 100) @Size(max = 100) String role,
             @Schema(maxItems = 20) @Size(max = 20) List<@NotNull @Valid Identifier> identifiers) {
@@ -137,8 +129,8 @@ public record ReportRequest(
 
     @Schema(name = "Identifier")
     public record Identifier(
-            @Schema(example = "PASSPORT", maxLength = 50) @NotBlank @Size(max = 50) String scheme,
-            @Schema(example = "E12345678", maxLength = 200) @NotBlank @Size(max = 200) String value) {
+            @Schema(example = "PASSPORT", maxLength = 50) @HasText @Size(max = 50) String scheme,
+            @Schema(example = "E12345678", maxLength = 200) @HasText @Size(max = 200) String value) {
     }
 
     boolean originatorControlled() {

@@ -7,13 +7,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Valid;
 import jakarta.validation.Validator;
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
@@ -31,6 +29,7 @@ import jakarta.ws.rs.core.Response;
 import org.cnx.intake.problem.Problem;
 import org.cnx.intake.problem.ProblemException;
 import org.cnx.intake.problem.ProblemMappers;
+import org.cnx.intake.validation.HasText;
 import org.cnx.intake.validation.StorableStrings;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -53,13 +52,11 @@ import io.vertx.core.http.HttpServerRequest;
 public class ReportResource {
 
     /** The body of {@code POST /api/v1/reports/{id}/withdrawal}. */
-    public record WithdrawalRequest(@NotBlank @Size(max = 2000) String reason) {
+    public record WithdrawalRequest(@HasText @Size(max = 2000) String reason) {
     }
 
     private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     private static final int MAX_KEY_LENGTH = 255;
-    /** The list's filter takes what a submission takes: {@link ReportRequest#NOT_ONLY_SPACES}, compiled once. */
-    private static final Pattern NOT_ONLY_SPACES = Pattern.compile(ReportRequest.NOT_ONLY_SPACES);
 
     private final ReportService service;
     private final ReportConfig config;
@@ -270,7 +267,7 @@ public class ReportResource {
 
     /** As a submission takes it: a reference no submission could carry is a mistake, not an empty page. */
     private static String externalRef(String value) {
-        if (value != null && (!NOT_ONLY_SPACES.matcher(value).matches()
+        if (value != null && (!HasText.Validator.in(value)
                 || value.length() > ReportRequest.EXTERNAL_REF_MAX)) {
             throw invalidParameter("externalRef must be 1 to " + ReportRequest.EXTERNAL_REF_MAX
                     + " characters, not all of them spaces");
