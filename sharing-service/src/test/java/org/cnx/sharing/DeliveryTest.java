@@ -10,6 +10,8 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
@@ -253,14 +255,41 @@ class DeliveryTest {
         assertNotNull(health.get("disabledAt"));
         Map<String, Object> disabled = partnerChanged("MX-GONE", d -> "DISABLED".equals(d.get("change")));
         assertEquals("cnx-sharing", PartnerInbox.actorOf(disabled));
+        // a report handed over while the endpoint is disabled waits with the others: it was never shared with the
+        // partner, once it was back, and nobody was told
+        UUID meanwhile = UUID.randomUUID();
+        Reports.handOver(Reports.message(meanwhile, "US-CBP", "US", "GREEN", handling)).statusCode(200);
+        assertEquals("PENDING", statusOf(meanwhile));
 
         // the partner fixed its endpoint; an exchange-admin re-enables it and the waiting deliveries go
         unstub();
         register("MX-GONE", true);
         given().auth().oauth2(admin).get("/api/v1/partners/MX-GONE").then().statusCode(200)
                 .body("active", equalTo(true)).body("disabledAt", nullValue()).body("disabledReason", nullValue());
-        await().atMost(Duration.ofSeconds(15))
-                .until(() -> "DELIVERED".equals(statusOf(first)) && "DELIVERED".equals(statusOf(second)));
+        await().atMost(Duration.ofSeconds(15)).until(() -> "DELIVERED".equals(statusOf(first))
+                && "DELIVERED".equals(statusOf(second)) && "DELIVERED".equals(statusOf(meanwhile)));
+    }
+
+    /** An admin's switch-off of an endpoint the relay disabled stops the decisions for it, as any switch-off does. */
+    @Test
+    void anAdminsSwitchOffOfADisabledEndpointStopsTheDecisionsForIt() {
+        register("MX-SWITCHED", true);
+        stub(post(urlEqualTo("/partners/MX-SWITCHED/deliveries")).willReturn(aResponse().withStatus(410)));
+        String handling = "{\"releasableTo\":[\"MX-SWITCHED\"]}";
+        UUID first = UUID.randomUUID();
+        Reports.handOver(Reports.message(first, "US-CBP", "US", "GREEN", handling)).statusCode(200);
+        await().atMost(Duration.ofSeconds(15)).until(() -> given().auth().oauth2(admin)
+                .get("/api/v1/partners/MX-SWITCHED").then().statusCode(200).extract().<Boolean>path("active"),
+                active -> !active);
+
+        register("MX-SWITCHED", false);
+        given().auth().oauth2(admin).get("/api/v1/partners/MX-SWITCHED").then().statusCode(200)
+                .body("active", equalTo(false)).body("disabledAt", nullValue());
+        UUID later = UUID.randomUUID();
+        Reports.handOver(Reports.message(later, "US-CBP", "US", "GREEN", handling)).statusCode(200);
+        given().auth().oauth2(usOfficer).queryParam("reportId", later).get("/api/v1/releases").then().statusCode(200)
+                .body("items.partner", not(hasItem("MX-SWITCHED")));
+        assertEquals("PENDING", statusOf(first), "what was decided before waits");
     }
 
     @Test

@@ -17,8 +17,9 @@ import io.quarkus.panache.common.Sort;
 @ApplicationScoped
 public class PartnerRepository implements PanacheRepositoryBase<Partner, String> {
 
-    private static final String ACTIVE =
-            "SELECT code, country, accepted_types, max_tlp FROM partner WHERE active ORDER BY code";
+    /** Switched on, or switched off by the relay after a 410 Gone (not by an admin): its deliveries wait for it. */
+    private static final String RECIPIENTS = "SELECT code, country, accepted_types, max_tlp FROM partner "
+            + "WHERE active OR disabled_at IS NOT NULL ORDER BY code";
 
     /** Partners after {@code afterCode} in code order (one query). */
     public List<Partner> page(String afterCode, int limit) {
@@ -26,12 +27,14 @@ public class PartnerRepository implements PanacheRepositoryBase<Partner, String>
     }
 
     /**
-     * What the policy sees of the active partners, in code order. Plain SQL, without managed entities: every
-     * hand-over asks, and a Panache query's building, the entities' loading and their dirty check at the flush cost
-     * several times the statement (4 % of sharing's CPU under load).
+     * What the policy sees of the partners reports are decided for, in code order: the active ones, and those the
+     * relay disabled after a 410 (their deliveries wait until an exchange-admin re-enables them, so that a report
+     * handed over meanwhile is not lost to them); not those an admin switched off. Plain SQL, without managed
+     * entities: every hand-over asks, and a Panache query's building, the entities' loading and their dirty check at
+     * the flush cost several times the statement (4 % of sharing's CPU under load).
      */
-    public List<Recipient> activeRecipients() {
-        return InTransaction.select(getEntityManager(), ACTIVE,
+    public List<Recipient> recipients() {
+        return InTransaction.select(getEntityManager(), RECIPIENTS,
                 rs -> PartnerMapper.recipient(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
     }
 

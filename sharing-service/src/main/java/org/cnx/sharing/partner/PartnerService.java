@@ -62,8 +62,8 @@ public class PartnerService {
     }
 
     /** The partners that get a decision for every new report, as the policy sees them. */
-    public List<Recipient> activeRecipients() {
-        return partners.activeRecipients();
+    public List<Recipient> recipients() {
+        return partners.recipients();
     }
 
     @Transactional
@@ -91,11 +91,10 @@ public class PartnerService {
         partner.acceptedTypes = PartnerMapper.join(request.acceptedTypes());
         partner.maxTlp = request.maxTlp();
         partner.active = request.active();
-        if (partner.active) {
-            // an exchange-admin re-enables an endpoint the relay disabled (410 Gone): its pending deliveries resume
-            partner.disabledAt = null;
-            partner.disabledReason = null;
-        }
+        // an exchange-admin's word is the partner's state: one re-enabling an endpoint the relay disabled (410 Gone)
+        // resumes its pending deliveries; one switching it off stops the decisions for it, as for any partner
+        partner.disabledAt = null;
+        partner.disabledReason = null;
         partner.updatedAt = now;
         if (created) {
             try {

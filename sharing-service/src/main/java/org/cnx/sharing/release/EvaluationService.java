@@ -56,7 +56,7 @@ public class EvaluationService {
         } else {
             policy = policies.active();
         }
-        List<EvaluationViews.PartnerDecision> decisions = partners.activeRecipients().stream()
+        List<EvaluationViews.PartnerDecision> decisions = partners.recipients().stream()
                 .filter(p -> !p.code().equals(report.agency()))
                 .map(p -> {
                     ReleaseDecider.Assessment a = decider.assess(report, p, policy);

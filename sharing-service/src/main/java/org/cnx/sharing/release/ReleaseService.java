@@ -72,7 +72,7 @@ public class ReleaseService {
             return 0;
         }
         clearances.deciding(); // a change to the policy or the registry waits for these decisions, and sees them
-        List<Recipient> recipients = partners.activeRecipients();
+        List<Recipient> recipients = partners.recipients();
         PolicyService.Active policy = policies.active();
         Map<UUID, String> withdrawn = recalls.agencies(unique.keySet());
         List<IncomingReport> fresh = unique.values().stream().filter(r -> !known.contains(r.id())).toList();
