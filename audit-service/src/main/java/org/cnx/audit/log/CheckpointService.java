@@ -3,6 +3,7 @@ package org.cnx.audit.log;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -42,13 +43,29 @@ public class CheckpointService {
 
     @Transactional
     public Optional<Checkpoint> latest() {
-        return heads.latest().map(Checkpoint::of);
+        return latestSigned().map(Checkpoint::of);
+    }
+
+    /**
+     * The head of the largest tree audit-service signed. One stored by someone else (the app role may insert heads)
+     * is skipped and logged: a head forged above the log's size stopped all signing, and every receipt answered a 400.
+     */
+    private Optional<TreeHead> latestSigned() {
+        try (Stream<TreeHead> largestFirst = heads.largestFirst()) {
+            return largestFirst.filter(head -> {
+                if (signer.verifies(head)) {
+                    return true;
+                }
+                LOG.errorf("the tree head for size %d was not signed by audit-service; it is ignored", head.treeSize);
+                return false;
+            }).findFirst();
+        }
     }
 
     /** The latest head if it covers the first {@code size} events, else a head signed now for the whole log. */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public Checkpoint covering(long size) {
-        Optional<TreeHead> latest = heads.latest();
+        Optional<TreeHead> latest = latestSigned();
         if (latest.isPresent() && latest.get().treeSize >= size) {
             return Checkpoint.of(latest.get());
         }
@@ -58,14 +75,14 @@ public class CheckpointService {
     /** A head for the log as it is now: the latest one if the log has not grown since, else a new one. */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public Checkpoint current() {
-        return Checkpoint.of(signIfGrown(heads.latest()));
+        return Checkpoint.of(signIfGrown(latestSigned()));
     }
 
     @Scheduled(identity = "checkpoint", every = "${cnx.log.checkpoint-period}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     void periodic() {
-        signIfGrown(heads.latest());
+        signIfGrown(latestSigned());
     }
 
     private TreeHead signIfGrown(Optional<TreeHead> latest) {
@@ -80,7 +97,8 @@ public class CheckpointService {
         byte[] root = Frontier.decode(state.size, state.frontier).root();
         TreeHead head = signer.sign(state.size, root, Instant.now().truncatedTo(ChronoUnit.MILLIS));
         heads.insertIfAbsent(head);
-        // ours, or the one another replica stored for the same size a moment earlier
-        return heads.findById(state.size);
+        // ours, or the one another replica stored for the same size a moment earlier; not one forged for that size
+        TreeHead stored = heads.findById(state.size);
+        return signer.verifies(stored) ? stored : head;
     }
 }

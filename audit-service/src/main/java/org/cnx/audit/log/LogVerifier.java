@@ -75,17 +75,20 @@ public class LogVerifier {
 
     private Verification verify(Connection c) throws SQLException {
         List<Head> heads = heads(c);
-        TreeHead latest = heads.get(heads.size() - 1).head();
-        Scan scan = new Scan(heads, storedNodes(c, latest.treeSize));
+        TreeHead largest = heads.get(heads.size() - 1).head();
+        // what the log must hold is what audit-service signed: a head anyone else stored says nothing of it
+        TreeHead latest = heads.stream().filter(Head::signed).reduce((a, b) -> b).map(Head::head).orElse(largest);
+        Scan scan = new Scan(heads, storedNodes(c, largest.treeSize));
         try (PreparedStatement s = c.prepareStatement(ROWS)) {
             s.setFetchSize(config.verifyFetchSize());
-            s.setLong(1, latest.treeSize);
+            s.setLong(1, largest.treeSize);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next() && scan.row(rs)) {
                     // row() returns false once the tree can no longer be rebuilt (an event is missing)
                 }
             }
         }
+        scan.compareHeadsBeyond();
         long logSize = ProofService.logSize(c);
         if (scan.size < latest.treeSize) {
             scan.fail(scan.size + 1, "events " + (scan.size + 1) + ".." + latest.treeSize + " are missing: the head "
@@ -93,9 +96,6 @@ public class LogVerifier {
         } else if (logSize < latest.treeSize) {
             scan.fail(logSize + 1, "the log's state says " + logSize + " events, but a head for " + latest.treeSize
                     + " was signed at " + latest.signedAt);
-        }
-        if (!heads.get(heads.size() - 1).signed()) { // also when no event reached it
-            scan.fail(null, "the latest tree head (size " + latest.treeSize + ") does not carry a valid signature");
         }
         return new Verification(scan.reason == null, scan.size, HEX.formatHex(scan.tree.root()), scan.firstInvalid,
                 scan.reason, Checkpoint.of(latest));
@@ -165,8 +165,17 @@ public class LogVerifier {
             return true;
         }
 
+        /** The heads above the events there are: their signatures, the events they cover being reported missing. */
+        void compareHeadsBeyond() {
+            compareHeads(Long.MAX_VALUE);
+        }
+
         private void compareHeads() {
-            while (nextHead < heads.size() && heads.get(nextHead).head().treeSize <= size) {
+            compareHeads(size);
+        }
+
+        private void compareHeads(long upTo) {
+            while (nextHead < heads.size() && heads.get(nextHead).head().treeSize <= upTo) {
                 Head signedHead = heads.get(nextHead++);
                 TreeHead head = signedHead.head();
                 if (head.treeSize < size) {
@@ -176,6 +185,8 @@ public class LogVerifier {
                 if (!signedHead.signed()) {
                     fail(null, "the tree head for size " + head.treeSize + " does not carry a valid signature: "
                             + "it was not signed by audit-service");
+                } else if (head.treeSize > size) {
+                    continue; // its events are missing: reported against the latest signed head
                 } else if (MessageDigest.isEqual(tree.root(), head.root)) {
                     lastMatchingHead = head.treeSize;
                 } else {
@@ -265,24 +276,32 @@ public class LogVerifier {
 
     /**
      * Every head in size order, its signature checked as it is read: the scan trusts no root the signature does not
-     * carry. Only the latest keeps its JWS (for the answer's checkpoint): a long-lived log holds a head a minute.
+     * carry. Only the latest signed one keeps its JWS (for the answer's checkpoint): a long-lived log holds a head a
+     * minute.
      */
     private List<Head> heads(Connection c) throws SQLException {
         List<Head> heads = new ArrayList<>();
+        TreeHead keptJws = null;
         try (PreparedStatement s = c.prepareStatement(
                 "SELECT tree_size, root, signed_at, kid, jws FROM tree_head ORDER BY tree_size");
                 ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
-                if (!heads.isEmpty()) {
-                    heads.get(heads.size() - 1).head().jws = null;
-                }
                 TreeHead head = new TreeHead();
                 head.treeSize = rs.getLong(1);
                 head.root = rs.getBytes(2);
                 head.signedAt = rs.getObject(3, OffsetDateTime.class).toInstant();
                 head.kid = rs.getString(4);
                 head.jws = rs.getString(5);
-                heads.add(new Head(head, signer.verifies(head)));
+                boolean signed = signer.verifies(head);
+                if (signed && keptJws != null) {
+                    keptJws.jws = null;
+                }
+                if (signed) {
+                    keptJws = head;
+                } else {
+                    head.jws = null;
+                }
+                heads.add(new Head(head, signed));
             }
         }
         if (heads.isEmpty()) {

@@ -1,6 +1,6 @@
 package org.cnx.audit.log;
 
-import java.util.Optional;
+import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -9,9 +9,9 @@ import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 @ApplicationScoped
 public class TreeHeadRepository implements PanacheRepositoryBase<TreeHead, Long> {
 
-    /** The head of the largest tree; heads are never removed, so this is also the newest. */
-    Optional<TreeHead> latest() {
-        return find("order by treeSize desc").firstResultOptional();
+    /** Heads from the largest tree down, read as the stream is consumed; heads are never removed. */
+    Stream<TreeHead> largestFirst() {
+        return find("order by treeSize desc").withHint("org.hibernate.fetchSize", 16).stream();
     }
 
     /**

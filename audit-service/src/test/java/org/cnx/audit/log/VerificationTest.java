@@ -288,6 +288,45 @@ class VerificationTest {
         assertTrue(verify().getBoolean("valid"), "repaired");
     }
 
+    /**
+     * A head stored by someone else above the log's size was taken as the latest: nothing was signed any more,
+     * partners were handed it as the checkpoint, every receipt answered a 400, and verification said a million events
+     * were missing instead of naming the forged head.
+     */
+    @Test
+    void aHeadForgedAboveTheLogIsIgnoredBySigningAndNamedByVerification() throws SQLException {
+        post(intakeToken(), List.of(event("intake", "REPORT_RECEIVED"))).then().statusCode(200);
+        long forged = logSize(db) + 1_000_000;
+        try (Connection c = db.getConnection();
+                PreparedStatement p = c.prepareStatement("INSERT INTO tree_head (tree_size, root, signed_at, kid, jws) "
+                        + "VALUES (?, ?, now(), 'k', 'a.b.c')")) {
+            p.setLong(1, forged);
+            p.setBytes(2, new byte[32]);
+            p.executeUpdate();
+        }
+        JsonPath result;
+        JsonPath signed;
+        JsonPath latest;
+        try {
+            post(intakeToken(), List.of(event("intake", "REPORT_RECEIVED"))).then().statusCode(200);
+            signed = sign();
+            latest = given().header("Authorization", "Bearer " + partnerToken("CN-NNCC"))
+                    .get(LogAssertions.LATEST).then().statusCode(200).extract().jsonPath();
+            result = verify();
+        } finally {
+            TestDb.tamper(s -> s.execute("DELETE FROM tree_head WHERE jws = 'a.b.c'"));
+        }
+        long size = logSize(db);
+        assertTrue(signed.getLong("size") >= size - 1 && signed.getLong("size") < forged, signed.prettify());
+        assertTrue(latest.getLong("size") < forged, latest.prettify());
+        assertFalse(result.getBoolean("valid"));
+        assertNull(result.get("firstInvalidSeq"), "no event is at fault");
+        assertTrue(result.getString("reason").contains("size " + forged + " does not carry a valid signature"),
+                result.getString("reason"));
+        assertTrue(result.getLong("checkpoint.size") < forged, result.prettify());
+        assertTrue(verify().getBoolean("valid"), "repaired");
+    }
+
     @Test
     void verificationIsForAuditorsAndIsItselfLogged() throws SQLException {
         String sub = "auditor-verify-" + UUID.randomUUID();
