@@ -89,6 +89,7 @@ class DeliveryFaultsIT {
                 .env("CNX_DELIVERY_CONNECT_TIMEOUT", "1s")
                 .env("CNX_DELIVERY_REQUEST_TIMEOUT", "5s")
                 .env("CNX_DELIVERY_LEASE", "8s")
+                .env("CNX_DELIVERY_SHUTDOWN_GRACE", "1s")
                 .env("CNX_DELIVERY_HOUSEKEEPING_INTERVAL", "2s");
         for (Service s : List.of(audit, sharing)) {
             s.env("CNX_KEYS_DIR", keys.dir.toString()).env("CNX_AUDIT_URL", audit.url());
@@ -306,8 +307,35 @@ class DeliveryFaultsIT {
                 .filter(d -> "PENDING".equals(d.get("status"))).map(d -> d.get("reportId")).collect(Collectors.toSet()));
     }
 
+    /**
+     * A restart while a slow partner is still answering: the attempt the shutdown cuts short was recorded as the
+     * partner's failure, counted towards the dead letter and backed off from (hours, late in the schedule).
+     */
     @Test
     @Order(4)
+    void anAttemptCutShortByAShutdownIsNotCountedAsThePartnersFailure() throws Exception {
+        register("MX-SLOW");
+        partners.stubFor(post(urlEqualTo(path("MX-SLOW")))
+                .willReturn(aResponse().withStatus(200).withFixedDelay(4000)));
+        String report = handOver(1, "MX-SLOW").get(0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> ((Number) deliveryOf(report).get("attempts")).intValue(),
+                attempts -> attempts == 1);
+        sharing.stop(); // SIGTERM: the grace (1 s) runs out before the partner answers
+        sharing.start(Map.of());
+        await().atMost(Duration.ofSeconds(30)).until(() -> deliveryOf(report).get("status"), "DELIVERED"::equals);
+
+        String id = (String) deliveryOf(report).get("id");
+        List<Map<String, Object>> attempts = given().baseUri(sharing.url()).auth().oauth2(officer)
+                .get("/api/v1/deliveries/" + id).then().statusCode(200).extract().jsonPath().getList("attemptHistory");
+        assertEquals(List.of("DELIVERED"), attempts.stream().map(a -> a.get("outcome")).toList(), attempts.toString());
+        List<Map<String, Object>> logged = await().atMost(Duration.ofSeconds(15)).until(() -> events(report),
+                e -> !withAction(e, "DELIVERY_SUCCEEDED").isEmpty());
+        assertEquals(List.of("SUCCESS"), withAction(logged, "DELIVERY_ATTEMPTED").stream().map(e -> e.get("outcome"))
+                .toList(), "no failed attempt audited");
+    }
+
+    @Test
+    @Order(5)
     void killDash9With200DeliveriesInFlightLosesNoneAndDuplicatesCarryTheSameDeliveryId() throws Exception {
         register("MX-KILL");
         // a partner that takes 250 ms per request: 4 at a time, ~16/s, so most are still in flight at the kill, even
@@ -342,7 +370,7 @@ class DeliveryFaultsIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void twoReplicasOnOneDatabaseDeliverEachOf1000DeliveriesExactlyOnceAndKeepToThePartnersLimitTogether()
             throws Exception {
         register("MX-R1");

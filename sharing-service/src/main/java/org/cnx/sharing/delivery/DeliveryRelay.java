@@ -223,6 +223,13 @@ public class DeliveryRelay {
             inFlight.get(delivery.partner()).decrementAndGet();
             wake();
         }
+        if (!running && Thread.currentThread().isInterrupted()) {
+            // cut short when the shutdown grace ran out: no failure of the partner's, nothing to back off from (a
+            // retry's backoff, up to hours) nor to count towards the dead letter; the lease runs out and it is retried
+            LOG.infof("delivery %s: attempt %d cut short by the shutdown; retried once its lease runs out",
+                    delivery.id(), delivery.attempt());
+            return;
+        }
         completed.add(new DeliveryOutcomes.Attempted(delivery, result));
     }
 
