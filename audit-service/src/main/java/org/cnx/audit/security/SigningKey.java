@@ -2,6 +2,7 @@ package org.cnx.audit.security;
 
 import java.security.PrivateKey;
 import java.security.interfaces.RSAPublicKey;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +12,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * audit-service's own RSA key, which signs the log's tree heads, and the public keys that verify them: the current
- * one and any former ones kept after a rotation, each under its RFC 7638 thumbprint {@code kid}.
+ * one, the next one ahead of a rotation and any former ones kept after it, each under its RFC 7638 thumbprint
+ * {@code kid}.
  */
 @ApplicationScoped
 public class SigningKey {
@@ -27,9 +29,13 @@ public class SigningKey {
         this.keyId = KeyFiles.keyId(publicKey);
         Map<String, RSAPublicKey> keys = new LinkedHashMap<>();
         keys.put(keyId, publicKey);
-        for (String location : config.self().previousPublicKeyLocations().orElse(List.of())) {
-            RSAPublicKey previous = KeyFiles.publicKey(location);
-            keys.putIfAbsent(KeyFiles.keyId(previous), previous);
+        List<String> others = new ArrayList<>(config.self().nextPublicKeyLocations().orElse(List.of()));
+        others.addAll(config.self().previousPublicKeyLocations().orElse(List.of()));
+        for (String location : others) {
+            if (!location.isBlank()) {
+                RSAPublicKey other = KeyFiles.publicKey(location.trim());
+                keys.putIfAbsent(KeyFiles.keyId(other), other);
+            }
         }
         this.verificationKeys = Collections.unmodifiableMap(keys);
     }

@@ -66,6 +66,12 @@ public interface TrustConfig {
         /** Public keys (PEM) of this service's former signing keys, still published and trusted after a rotation. */
         Optional<List<String>> previousPublicKeyLocations();
 
+        /**
+         * Public keys (PEM) published and trusted ahead of a rotation, before any head is signed with them: a replica
+         * not yet rolled over verifies the heads the first rolled-over one signs, and lists their key in its JWKS.
+         */
+        Optional<List<String>> nextPublicKeyLocations();
+
         @WithDefault("5m")
         Duration tokenLifetime();
 

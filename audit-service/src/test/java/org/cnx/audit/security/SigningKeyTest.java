@@ -14,6 +14,10 @@ import org.junit.jupiter.api.Test;
 class SigningKeyTest {
 
     private static TrustConfig config(String privateKey, List<String> previous) {
+        return config(privateKey, List.of(), previous);
+    }
+
+    private static TrustConfig config(String privateKey, List<String> next, List<String> previous) {
         TrustConfig.Self self = new TrustConfig.Self() {
             @Override
             public String issuer() {
@@ -28,6 +32,11 @@ class SigningKeyTest {
             @Override
             public Optional<List<String>> previousPublicKeyLocations() {
                 return previous.isEmpty() ? Optional.empty() : Optional.of(previous);
+            }
+
+            @Override
+            public Optional<List<String>> nextPublicKeyLocations() {
+                return next.isEmpty() ? Optional.empty() : Optional.of(next);
             }
 
             @Override
@@ -94,5 +103,22 @@ class SigningKeyTest {
 
         assertEquals(List.of(currentKid), List.copyOf(new SigningKey(config(current, List.of()))
                 .verificationKeys().keySet()));
+    }
+
+    /**
+     * A rotation on two replicas: the one rolled over first signs heads with the new key. The other, still on the old
+     * one, reported those heads as forged ("not signed by audit-service") and left their kid out of its JWKS.
+     */
+    @Test
+    void theNextKeyIsTrustedAndPublishedBeforeItSigns() {
+        TestKeys.ensure();
+        String current = TestKeys.privateKey("audit").toString();
+        String next = TestKeys.publicKey("rogue").toString();
+        SigningKey key = new SigningKey(config(current, List.of(next), List.of()));
+
+        String currentKid = KeyFiles.keyId(KeyFiles.publicKey(TestKeys.publicKey("audit").toString()));
+        String nextKid = KeyFiles.keyId(KeyFiles.publicKey(next));
+        assertEquals(currentKid, key.keyId(), "the current key still signs");
+        assertEquals(List.of(currentKid, nextKid), List.copyOf(key.verificationKeys().keySet()));
     }
 }
