@@ -3,6 +3,8 @@ package org.cnx.bench;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +12,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -22,6 +26,17 @@ final class Proc {
      * about half (not Hibernate's runtime, Flyway or the JDBC driver). Used while it is newer than quarkus-run.jar.
      */
     static final String TRAINED_ARCHIVE = "app-cds-trained.jsa";
+
+    /**
+     * Every process started and not yet seen to end: a bench killed (SIGTERM, Ctrl+C) runs no {@code finally}, and a
+     * service left on its port answered the next run's readiness checks for the service it started.
+     */
+    private static final Set<Process> STARTED = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> STARTED.forEach(Process::destroyForcibly),
+                "bench-processes"));
+    }
 
     final String name;
     final int port;
@@ -115,8 +130,15 @@ final class Proc {
                 .redirectOutput(process == null ? ProcessBuilder.Redirect.to(log.toFile())
                         : ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
+        if (portTaken()) {
+            throw new IllegalStateException(name + ": another process listens on port " + port + " (a bench run that "
+                    + "did not end?); its readiness would be timed instead of " + name + "'s");
+        }
         long t0 = System.nanoTime();
-        process = builder.start();
+        Process started = builder.start();
+        process = started;
+        STARTED.add(started);
+        started.onExit().thenRun(() -> STARTED.remove(started));
         long deadline = t0 + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -128,7 +150,17 @@ final class Proc {
             }
             Thread.sleep(20);
         }
+        stop();
         throw new IllegalStateException(name + " not ready in 90 s; see " + log);
+    }
+
+    private boolean portTaken() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("localhost", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Waits until this process uses less than a tenth of a core over half a second, at most {@code max}. */
