@@ -111,14 +111,18 @@ start() {
   # The inner shell writes its own pid and then becomes java (exec), so the pid file names the JVM.
   log "starting $name on :$port (log $log_file)"
   # AppCDS: the archive of every class the service loaded, which its first start after a build writes as it
-  # exits (stop.sh; a few seconds more to stop), is used by the later starts while it is newer than the build.
+  # exits (stop.sh; a few seconds more to stop), is used by the later starts while the jar is the one it was trained
+  # on (its time and size, noted at the training start: a build while the JVM ran gave it a newer archive of the old
+  # jar, which the JVM then ignored, and no new one was ever written).
   # An archive matches only the class path it was made with: quarkus-run.jar, run from inside quarkus-app/.
-  local app_dir cds=()
+  local app_dir stamp cds=()
   app_dir="$(dirname "$jar")"
-  if [[ -f "$app_dir/app-cds-trained.jsa" && "$app_dir/app-cds-trained.jsa" -nt "$jar" ]]; then
+  stamp="$(stat -c %Y:%s "$jar")"
+  if [[ -f "$app_dir/app-cds-trained.jsa" && "$(cat "$app_dir/app-cds-trained.stamp" 2>/dev/null)" == "$stamp" ]]; then
     cds=(-XX:SharedArchiveFile=app-cds-trained.jsa)
   else
     rm -f "$app_dir/app-cds-trained.jsa"
+    echo "$stamp" >"$app_dir/app-cds-trained.stamp"
     # -Xlog:cds=off: the dump warns about every class it skips
     cds=(-Xlog:cds=off -XX:ArchiveClassesAtExit=app-cds-trained.jsa)
   fi
