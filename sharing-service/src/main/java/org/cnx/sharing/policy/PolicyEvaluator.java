@@ -63,6 +63,12 @@ public final class PolicyEvaluator {
             floor = 1;
             conditions.add("originator control: an officer of " + report.country() + " must approve");
         }
+        if (report.originatorPermissionRequired()) {
+            // the exchange cannot give the originator's permission for it: an officer of the originator's country does
+            floor = 1;
+            conditions.add("use restricted to the originator's permission: an officer of " + report.country()
+                    + " must approve");
+        }
         List<PolicyDocument.Rule> rules = policy.rules() == null ? List.of() : policy.rules();
         for (PolicyDocument.Rule rule : rules) {
             Optional<List<String>> why = matches(rule.match(), report, tlp, partner);

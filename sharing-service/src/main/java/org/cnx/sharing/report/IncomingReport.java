@@ -42,6 +42,11 @@ public record IncomingReport(
         return report.path("handling").path("originatorControl").asBoolean(false);
     }
 
+    /** {@code handling.useRestriction} is ORIGINATOR_PERMISSION_REQUIRED: nothing leaves without the originator's word. */
+    public boolean originatorPermissionRequired() {
+        return "ORIGINATOR_PERMISSION_REQUIRED".equals(report.path("handling").path("useRestriction").asText(null));
+    }
+
     /** The watch-list hits intake found (precursor short names), never null. */
     public List<String> watchlist() {
         return watchlistHits == null ? List.of() : watchlistHits;

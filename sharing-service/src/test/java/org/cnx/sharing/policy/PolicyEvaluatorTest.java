@@ -45,6 +45,9 @@ class PolicyEvaluatorTest {
         "AMBER+STRICT | {\"releasableTo\":[\"US-CBP\"]}                            | APPROVE | all",
         "GREEN        | {\"originatorControl\":true}                               | APPROVE | all",
         "CLEAR        | {\"originatorControl\":true,\"releasableTo\":[\"US-CBP\"]} | APPROVE | all",
+        // a use restricted to the originator's permission left at once, with the label inside the record only
+        "GREEN        | {\"useRestriction\":\"ORIGINATOR_PERMISSION_REQUIRED\"}     | APPROVE | all",
+        "GREEN        | {\"useRestriction\":\"NO_JUDICIAL_USE\"}                    | RELEASE | all",
     })
     void theFixedStepsComeFirstInTheDesignOrder(String tlp, String handling, Decision.Action action, String rule)
             throws Exception {
