@@ -125,6 +125,19 @@ class TokenSecurityTest {
                 Duration.ofMinutes(5)).claim("agency", "US-CBP").claim("country", "US"), "idp"), REPORTS);
     }
 
+    /** An identity provider names its keys its own way; every real IdP's tokens were refused with a PEM key. */
+    @Test
+    void anIdpTokenNamingItsKeyByTheIdpsOwnKidIsAuthenticated() {
+        TestKeys.ensure();
+        String token = TestTokens.claims(TestTokens.IDP, "cnx", "partner", Duration.ofMinutes(5))
+                .claim("agency", "US-CBP").claim("country", "US").jws().keyId("idp-rsa-2026-11")
+                .sign(TestTokens.privateKey(TestKeys.privateKey("idp")));
+        expect(404, token, REPORTS);
+        expect(401, TestTokens.claims(TestTokens.IDP, "cnx", "partner", Duration.ofMinutes(5))
+                .claim("agency", "US-CBP").claim("country", "US").jws().keyId("idp-rsa-2026-11")
+                .sign(TestTokens.privateKey(TestKeys.privateKey("rogue"))), REPORTS);
+    }
+
     @Test
     void untrustedKeyIs401() {
         expect(401, TestTokens.sign(TestTokens.claims(TestTokens.IDP, "cnx", "partner",

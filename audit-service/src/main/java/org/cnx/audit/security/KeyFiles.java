@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
+import org.jose4j.http.Get;
 import org.jose4j.jwk.HttpsJwks;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
@@ -69,9 +70,14 @@ final class KeyFiles {
         }
     }
 
-    /** Static keys from PEM or JWKS files, each tagged with its thumbprint id. */
-    static List<JsonWebKey> staticKeys(List<String> locations) {
+    /** An issuer's keys read from files: all of them, and those of PEM files, which name no {@code kid} themselves. */
+    record StaticKeys(List<JsonWebKey> all, List<JsonWebKey> fromPem) {
+    }
+
+    /** Static keys from PEM or JWKS files; a PEM file's key is tagged with its thumbprint as its id. */
+    static StaticKeys staticKeys(List<String> locations) {
         List<JsonWebKey> keys = new ArrayList<>();
+        List<JsonWebKey> fromPem = new ArrayList<>();
         for (String location : locations) {
             if (isUrl(location)) {
                 continue;
@@ -83,6 +89,7 @@ final class KeyFiles {
                     RsaJsonWebKey jwk = new RsaJsonWebKey(publicKey(location));
                     jwk.setKeyId(keyId(jwk.getPublicKey()));
                     keys.add(jwk);
+                    fromPem.add(jwk);
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read key " + location, e);
@@ -90,12 +97,26 @@ final class KeyFiles {
                 throw new IllegalStateException("not a JWKS document: " + location, e);
             }
         }
-        return keys;
+        return new StaticKeys(List.copyOf(keys), List.copyOf(fromPem));
     }
 
-    /** Remote JWKS endpoints (production IdPs); jose4j caches and refreshes them on unknown kids. */
+    /**
+     * Remote JWKS endpoints (production IdPs); jose4j caches and refreshes them on unknown kids. A fetch runs where the
+     * token is checked, on an event loop: it gives up after 2 s without retrying (jose4j's defaults, 20 s twice and 3
+     * retries, held the loop for minutes while the IdP was unreachable), and a kid the set lacks refetches it at most
+     * every 30 s (every 300 ms by default: anyone could make it fetch, with tokens naming random kids).
+     */
     static List<HttpsJwks> remoteKeySets(List<String> locations) {
-        return locations.stream().filter(KeyFiles::isUrl).map(HttpsJwks::new).toList();
+        return locations.stream().filter(KeyFiles::isUrl).map(url -> {
+            Get get = new Get();
+            get.setConnectTimeout(2000);
+            get.setReadTimeout(2000);
+            get.setRetries(0);
+            HttpsJwks jwks = new HttpsJwks(url);
+            jwks.setSimpleHttpGet(get);
+            jwks.setRefreshReprieveThreshold(30_000);
+            return jwks;
+        }).toList();
     }
 
     private static boolean isUrl(String location) {

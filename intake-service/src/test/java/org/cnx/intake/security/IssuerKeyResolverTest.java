@@ -1,0 +1,100 @@
+package org.cnx.intake.security;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.security.Key;
+import java.util.List;
+
+import org.cnx.intake.TestKeys;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jwk.RsaJsonWebKey;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.lang.UnresolvableKeyException;
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+/**
+ * An identity provider's public key given as a PEM file, as README and secrets.sh tell an operator to: the IdP's tokens
+ * name their keys the IdP's way, which matched none of the thumbprints cnx gives PEM keys, and every person's token was
+ * refused (401). With two PEM files during the IdP's key rotation, a token without a kid was refused too.
+ */
+class IssuerKeyResolverTest {
+
+    private static String pem(String name) {
+        TestKeys.ensure();
+        return TestKeys.publicKey(name).toString();
+    }
+
+    /** A token as an identity provider signs it, with {@code kid} its own name for the key (or none). */
+    private static JsonWebSignature signed(String keyName, String kid) throws Exception {
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload("{\"sub\":\"someone\"}");
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+        jws.setKey(KeyFiles.privateKey(TestKeys.privateKey(keyName).toString()));
+        if (kid != null) {
+            jws.setKeyIdHeaderValue(kid);
+        }
+        JsonWebSignature received = new JsonWebSignature();
+        received.setCompactSerialization(jws.getCompactSerialization());
+        return received;
+    }
+
+    private static Key key(String name) {
+        return KeyFiles.publicKey(pem(name));
+    }
+
+    @Test
+    void anIdentityProvidersKidDoesNotKeepItsPemKeyFromVerifying() throws Exception {
+        IssuerKeyResolver one = new IssuerKeyResolver(KeyFiles.staticKeys(List.of(pem("idp"))), List.of());
+        assertEquals(key("idp"), one.resolveKey(signed("idp", "rsa-2026-11"), List.of()));
+        assertEquals(key("idp"), one.resolveKey(signed("idp", null), List.of()));
+    }
+
+    @Test
+    void duringARotationTheKeyATokenVerifiesWithIsChosenAndNoOtherIssuersKey() throws Exception {
+        IssuerKeyResolver both = new IssuerKeyResolver(KeyFiles.staticKeys(List.of(pem("idp"), pem("rogue"))),
+                List.of());
+        assertEquals(key("idp"), both.resolveKey(signed("idp", null), List.of()));
+        assertEquals(key("rogue"), both.resolveKey(signed("rogue", null), List.of()));
+        assertEquals(key("rogue"), both.resolveKey(signed("rogue", "next"), List.of()));
+        assertThrows(UnresolvableKeyException.class, () -> both.resolveKey(signed("intake", "next"), List.of()),
+                "a key the issuer does not have");
+    }
+
+    /**
+     * Each token naming a kid the IdP's key set lacks refetched the set, at most every 300 ms: anyone could keep the
+     * service fetching, on the event loop that checks tokens, with tokens naming random kids.
+     */
+    @Test
+    void tokensNamingUnknownKidsDoNotRefetchTheIdentityProvidersKeySetEachTime() throws Exception {
+        WireMockServer idp = new WireMockServer(options().dynamicPort());
+        idp.start();
+        try {
+            RsaJsonWebKey published = new RsaJsonWebKey(KeyFiles.publicKey(pem("idp")));
+            published.setKeyId("idp-2026-11");
+            idp.stubFor(get(urlEqualTo("/jwks")).willReturn(aResponse().withStatus(200)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(new JsonWebKeySet(published).toJson())));
+            IssuerKeyResolver remote = new IssuerKeyResolver(KeyFiles.staticKeys(List.of()),
+                    KeyFiles.remoteKeySets(List.of(idp.baseUrl() + "/jwks")));
+
+            assertEquals(key("idp"), remote.resolveKey(signed("idp", "idp-2026-11"), List.of()));
+            for (int i = 0; i < 3; i++) {
+                Thread.sleep(400); // past jose4j's default reprieve between refetches
+                JsonWebSignature forged = signed("rogue", "random-" + i);
+                assertThrows(UnresolvableKeyException.class, () -> remote.resolveKey(forged, List.of()));
+            }
+            idp.verify(1, getRequestedFor(urlEqualTo("/jwks")));
+        } finally {
+            idp.stop();
+        }
+    }
+}
