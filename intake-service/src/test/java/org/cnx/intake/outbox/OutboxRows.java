@@ -42,6 +42,11 @@ public final class OutboxRows {
         return column(id, "last_error");
     }
 
+    /** Whether a claim would take the message now, or it waits out a backoff. */
+    public boolean due(UUID id) throws SQLException {
+        return "t".equals(column(id, "available_at <= now()"));
+    }
+
     private String column(UUID id, String column) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT " + column + " FROM outbox_message WHERE id = ?")) {

@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
@@ -101,9 +102,10 @@ class OutboxServerErrorTest {
         List<UUID> ids = enqueue(destination, marker, BATCH, 11, "poison");
         Receiver receiver = new Receiver(destination, batch -> batch.contains("poison") ? 500 : 200);
 
-        relay.relayOnce(receiver);
+        assertEquals(OutboxRelay.Pass.WAIT, relay.relayOnce(receiver));
 
         assertEquals(List.of(ids.get(11)), rows.pending(marker), "fifteen went in the one claim");
+        assertFalse(rows.due(ids.get(11)), "the message waits out a backoff of its own");
         assertEquals(1 + 2 * 4, receiver.posts, "halving 16 down to the one takes four rounds of two posts each");
         assertTrue(rows.lastError(ids.get(11)).contains("500"), rows.lastError(ids.get(11)));
     }
@@ -115,12 +117,13 @@ class OutboxServerErrorTest {
         List<UUID> ids = enqueue(destination, marker, BATCH, -1, null);
         Receiver receiver = new Receiver(destination, batch -> 500);
 
-        relay.relayOnce(receiver);
+        assertEquals(OutboxRelay.Pass.BACK_OFF, relay.relayOnce(receiver), "the worker backs off");
 
         assertEquals(1 + 2, receiver.posts, "both halves failed as the whole did: not the 31 posts of halving down "
                 + "to every message");
-        assertEquals(ids, rows.pending(marker), "all kept, to be retried with backoff");
+        assertEquals(ids, rows.pending(marker), "all kept");
         assertEquals(1, rows.attempts(ids.get(0)));
+        assertDue(ids);
     }
 
     @Test
@@ -130,10 +133,32 @@ class OutboxServerErrorTest {
         List<UUID> ids = enqueue(destination, marker, BATCH, -1, null);
         Receiver receiver = new Receiver(destination, batch -> 503);
 
-        relay.relayOnce(receiver);
+        assertEquals(OutboxRelay.Pass.BACK_OFF, relay.relayOnce(receiver), "the worker backs off");
 
         assertEquals(1, receiver.posts, "a 503 says nothing about the content: the batch fails as it is");
         assertEquals(ids, rows.pending(marker));
+        assertDue(ids);
+    }
+
+    /**
+     * While the receiver is down, the messages stay due, in order at the head of the claim's index: backed off batch
+     * by batch, each claim walked a backlog of messages not yet due, and later batches came due before earlier ones.
+     */
+    private void assertDue(List<UUID> ids) throws SQLException {
+        for (UUID id : ids) {
+            assertTrue(rows.due(id), "due again as soon as the receiver is back: " + id);
+        }
+    }
+
+    @Test
+    void aMessageTheReceiverRefusesAloneWaitsOutItsOwnBackoff() throws SQLException {
+        String marker = "refused-" + UUID.randomUUID();
+        String destination = testDestination();
+        List<UUID> ids = enqueue(destination, marker, 1, 0, "unreadable");
+        Receiver receiver = new Receiver(destination, batch -> 422);
+
+        assertEquals(OutboxRelay.Pass.WAIT, relay.relayOnce(receiver), "no reason to hold back what comes next");
+        assertFalse(rows.due(ids.get(0)));
     }
 
     /** Answers each batch with the status {@code answer} gives it, as the REST client would report it. */

@@ -79,6 +79,16 @@ public class OutboxRelay {
                    available_at = now() + ?::interval
              WHERE id = ANY(?) AND claim = ?""";
 
+    /** What one claim leaves the worker to do next. */
+    enum Pass {
+        /** More messages were due: claim again at once. */
+        MORE,
+        /** Nothing more is due: wait for a commit's signal (or the poll interval). */
+        WAIT,
+        /** The receiver failed what it was sent, whatever it was: wait out the worker's backoff, signals or not. */
+        BACK_OFF
+    }
+
     private final DataSource dataSource;
     private final OutboxConfig config;
     private final Map<String, OutboxSender> senders = new ConcurrentHashMap<>();
@@ -123,12 +133,26 @@ public class OutboxRelay {
         }
     }
 
+    /**
+     * While the receiver is down (unreachable, or failing whatever it is sent) the worker backs off, not the messages:
+     * they stay due, at the head of the index a claim walks, and go in order as soon as the receiver is back. Backing
+     * them off one batch at a time left each claim walking a backlog of messages not yet due (every commit woke the
+     * worker for it), and let later batches come due before earlier ones.
+     */
     private void loop(OutboxSender sender) {
         Semaphore signal = signals.get(sender.destination());
         long linger = sender.linger().toMillis();
+        int failures = 0;
         while (running) {
             try {
-                if (!relayOnce(sender) && signal.tryAcquire(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS)
+                Pass pass = relayOnce(sender);
+                if (pass == Pass.BACK_OFF) {
+                    Thread.sleep(backoff(++failures).toMillis());
+                    signal.drainPermits();
+                    continue;
+                }
+                failures = 0;
+                if (pass == Pass.WAIT && signal.tryAcquire(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS)
                         && linger > 0) {
                     Thread.sleep(linger);
                 }
@@ -143,12 +167,12 @@ public class OutboxRelay {
     }
 
     /**
-     * Claims and sends one batch; returns whether it was sent and more messages were due when it was claimed,
-     * i.e. whether to go on at once rather than wait for a signal.
+     * Claims and sends one batch; says whether to go on at once (it was sent, and more messages were due when it was
+     * claimed), to wait for a signal, or to back off (the receiver failed).
      */
-    boolean relayOnce(OutboxSender sender) throws SQLException {
-        UUID claim = UUID.randomUUID();
+    Pass relayOnce(OutboxSender sender) throws SQLException {
         int batchSize = sender.batchSize().orElse(config.batchSize());
+        UUID claim = UUID.randomUUID();
         List<UUID> ids = new ArrayList<>();
         List<String> payloads = new ArrayList<>();
         int attempts = 0;
@@ -177,44 +201,54 @@ public class OutboxRelay {
             }
         }
         if (payloads.isEmpty()) {
-            return false;
+            return Pass.WAIT;
         }
         Batch batch = new Batch(sender, ids, payloads);
         batch.send(0, ids.size());
         if (!batch.failed.isEmpty()) {
-            Duration backoff = backoff(attempts);
+            // a message the receiver will not take waits out its own backoff; what a failing receiver did not take
+            // stays due (the worker backs off)
+            Duration backoff = batch.unavailable ? Duration.ZERO : backoff(attempts);
             LOG.debugf("outbox: %d of %d messages to %s not accepted (attempt %d), retry in %s: %s",
                     batch.failed.size(), ids.size(), sender.destination(), attempts, backoff, batch.error);
-            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(RETRY)) {
-                ps.setString(1, batch.error);
-                ps.setString(2, interval(backoff));
-                ps.setArray(3, c.createArrayOf("uuid", batch.failed.toArray()));
-                ps.setObject(4, claim);
+            retry(batch.failed, claim, batch.error, backoff);
+        }
+        if (!batch.sent.isEmpty()) {
+            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(DONE)) {
+                ps.setArray(1, c.createArrayOf("uuid", batch.sent.toArray()));
+                ps.setObject(2, claim);
                 ps.executeUpdate();
             }
         }
-        if (batch.sent.isEmpty()) {
-            return false;
+        if (batch.unavailable) {
+            return Pass.BACK_OFF;
         }
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(DONE)) {
-            ps.setArray(1, c.createArrayOf("uuid", batch.sent.toArray()));
-            ps.setObject(2, claim);
+        return !batch.sent.isEmpty() && batch.failed.isEmpty() && (payloads.size() < due || due == batchSize)
+                ? Pass.MORE : Pass.WAIT;
+    }
+
+    private void retry(List<UUID> failed, UUID claim, String error, Duration backoff) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(RETRY)) {
+            ps.setString(1, error);
+            ps.setString(2, interval(backoff));
+            ps.setArray(3, c.createArrayOf("uuid", failed.toArray()));
+            ps.setObject(4, claim);
             ps.executeUpdate();
         }
-        return batch.failed.isEmpty() && (payloads.size() < due || due == batchSize);
     }
 
     /**
      * One claimed batch on its way. When the receiver refuses its content for good (400, 413 or 422: receivers
      * refuse a batch whole), the batch is split in halves and each sent on its own, down to single messages, so
      * that one message the receiver will not take (a version it does not know yet, a bug) holds back only itself,
-     * not the messages claimed with it; it is retried with backoff like any failure.
+     * not the messages claimed with it; it is retried after a backoff of its own.
      * <p>
      * A 500 may be such a message too (a receiver's bug that one report trips) or the receiver failing whatever it
      * is sent (its database down). Each half of the batch is then sent once: a half failing alone is halved again, down
      * to the one message; both failing end it there, the receiver failing everything. That is two more requests per
      * claim for a receiver that is down, and {@code 2⌈log2 n⌉} to isolate one message among {@code n}. Any other
-     * failure (the receiver unreachable, 401, 502, 503, 504) fails the part being sent as it is.
+     * failure (the receiver unreachable, 401, 502, 503, 504) fails the part being sent as it is. A receiver failing
+     * whatever it is sent is {@link #unavailable}: its messages stay due, and the worker backs off.
      */
     private static final class Batch {
 
@@ -226,6 +260,8 @@ public class OutboxRelay {
         private final List<UUID> sent = new ArrayList<>();
         private final List<UUID> failed = new ArrayList<>();
         private String error;
+        /** The receiver failed whatever it was sent: unreachable, 401, 502, 503, 504, or a 500 to both halves. */
+        private boolean unavailable;
 
         Batch(OutboxSender sender, List<UUID> ids, List<String> payloads) {
             this.sender = sender;
@@ -266,6 +302,7 @@ public class OutboxRelay {
                 int right = post(middle, to);
                 if (left == 500 && right == 500) {
                     failed.addAll(ids.subList(from, to)); // whatever it is sent
+                    unavailable = true;
                     return;
                 }
                 if (left != SENT) {
@@ -282,6 +319,8 @@ public class OutboxRelay {
             } else if (status == 500 && to - from == 1 && ids.size() > 1) {
                 LOG.warnf("outbox: the receiver failed on the message %s to %s alone; retried with backoff: %s",
                         ids.get(from), sender.destination(), error);
+            } else {
+                unavailable = true;
             }
             failed.addAll(ids.subList(from, to));
         }
