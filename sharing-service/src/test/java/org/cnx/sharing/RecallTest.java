@@ -233,6 +233,11 @@ class RecallTest {
         Reports.handOver(Reports.message(id, "US-HSI", "US", "GREEN", null)).statusCode(200).body("accepted", equalTo(1));
         given().auth().oauth2(Reports.officer("US-HSI", "US", "officer-us-s")).queryParam("reportId", id)
                 .get("/api/v1/releases").then().statusCode(200).body("items", hasSize(0));
+        // the log says why nothing was decided: without it, the report looked lost between intake and sharing
+        Map<String, Object> cancelled = await().atMost(Duration.ofSeconds(15))
+                .until(() -> PartnerInbox.auditEvents(partners, id, "RELEASE_CANCELLED"), l -> !l.isEmpty()).get(0);
+        assertTrue(String.valueOf(cancelled.get("details")).contains("withdrawn by US-HSI before it reached"),
+                cancelled.toString());
         Thread.sleep(500);
         assertTrue(PartnerInbox.deliveriesOf(partners, id).isEmpty());
     }

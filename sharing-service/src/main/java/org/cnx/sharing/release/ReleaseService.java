@@ -84,7 +84,13 @@ public class ReleaseService {
         List<Release> decided = new ArrayList<>();
         for (IncomingReport incoming : fresh) {
             if (incoming.agency().equals(withdrawn.get(incoming.id()))) {
+                // said in the log too: an auditor saw intake's REPORT_RECEIVED and REPORT_WITHDRAWN, then nothing,
+                // as if sharing had lost the report
                 LOG.infof("report %s was withdrawn before it arrived: nothing is released", incoming.id());
+                events.add("RELEASE_CANCELLED", "SUCCESS", AuditTrail.SYSTEM,
+                        new AuditEvent.Subject(incoming.id(), null, null, null), null,
+                        Map.of("reason", "withdrawn by " + incoming.agency() + " before it reached sharing-service: "
+                                + "nothing was decided for any partner"));
                 continue;
             }
             for (Recipient partner : recipients) {
