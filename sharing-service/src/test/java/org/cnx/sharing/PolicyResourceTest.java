@@ -33,7 +33,9 @@ import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
+import org.cnx.sharing.audit.AuditEvent;
 import org.cnx.sharing.policy.PolicyDocument;
+import org.cnx.sharing.policy.PolicyService;
 import org.cnx.sharing.release.Clearances;
 import org.cnx.sharing.validation.CountryCode;
 import org.cnx.sharing.validation.DuplicateFields;
@@ -43,10 +45,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -69,6 +73,12 @@ class PolicyResourceTest {
     @Inject
     DataSource dataSource;
 
+    @Inject
+    PolicyService policies;
+
+    @Inject
+    ObjectMapper json;
+
     private final String admin = Reports.admin("admin-policy");
     private Map<String, Object> initial;
     private int initialVersion;
@@ -88,6 +98,27 @@ class PolicyResourceTest {
             given().auth().oauth2(admin).contentType("application/json").body(initial).put("/api/v1/policy")
                     .then().statusCode(200);
         }
+    }
+
+    /**
+     * A publish whose commit failed left its document cached as the version number it took; the next publish took
+     * that number too, and the replica decided under the document that was never stored, and showed it as that version.
+     */
+    @Test
+    void aPublishThatNeverCommittedLeavesNothingBehindForTheNextOne() throws Exception {
+        PolicyDocument neverStored = json.readValue(NO_TITLES, PolicyDocument.class);
+        QuarkusTransaction.begin();
+        try {
+            policies.publish(neverStored, null,
+                    new AuditEvent.Actor("admin-policy", "US-DHS", List.of("exchange-admin")));
+        } finally {
+            QuarkusTransaction.rollback();
+        }
+        given().auth().oauth2(admin).contentType("application/json").body(initial).put("/api/v1/policy").then()
+                .statusCode(200).body("version", equalTo(initialVersion + 1)).body("document", equalTo(initial));
+        given().auth().oauth2(admin).get("/api/v1/policy/versions/" + (initialVersion + 1)).then().statusCode(200)
+                .body("document", equalTo(initial));
+        assertEquals(initial.get("description"), policies.active().document().description());
     }
 
     @Test

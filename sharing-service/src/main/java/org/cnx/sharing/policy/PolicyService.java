@@ -112,7 +112,9 @@ public class PolicyService {
         }
         audit.record("POLICY_CHANGED", "SUCCESS", actor, null, next.documentSha256, details);
         cancellations.record();
-        return view(next).cancelling(cancelled);
+        // not through the cache of parsed versions: this one is not committed yet, and may never be (its number would
+        // then be the next publish's, and the cache would hold this document for it)
+        return view(next, document).cancelling(cancelled);
     }
 
     /** Publishes the shipped initial policy as version 1 unless a version exists. */
@@ -182,8 +184,12 @@ public class PolicyService {
     }
 
     private PolicyViews.Version view(PolicyVersion v) {
+        return view(v, parsed.computeIfAbsent(v.version, n -> parse(v.document)));
+    }
+
+    private static PolicyViews.Version view(PolicyVersion v, PolicyDocument document) {
         return new PolicyViews.Version(v.version, v.createdAt, new PolicyViews.Author(v.createdBySub, v.createdByAgency),
-                v.documentSha256, parsed.computeIfAbsent(v.version, n -> parse(v.document)), null);
+                v.documentSha256, document, null);
     }
 
     private PolicyDocument parse(String document) {
