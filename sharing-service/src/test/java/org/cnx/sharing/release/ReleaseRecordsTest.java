@@ -1,0 +1,58 @@
+package org.cnx.sharing.release;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import org.cnx.sharing.redaction.RedactionOp;
+import org.cnx.sharing.report.IncomingReport;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** What a record says beside the report keeps to the report's redaction. */
+class ReleaseRecordsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final ReleaseRecords records = new ReleaseRecords(JSON);
+
+    private static IncomingReport report() throws Exception {
+        return new IncomingReport(UUID.randomUUID(), "CN-GACC", "CN", Instant.parse("2026-11-20T09:00:00.123456Z"),
+                List.of("ANPP"), JSON.readTree("""
+                        {"type":"PRECURSOR_SHIPMENT","tlp":"AMBER","title":"t","occurredAt":"2026-11-20T08:00:00Z",
+                         "substances":[{"name":"4-anilino-N-phenethylpiperidine","casNumber":"21409-26-7"}]}"""));
+    }
+
+    private JsonNode record(List<RedactionOp> profile) throws Exception {
+        return JSON.readTree(records.prepare(report(), "US-CBP", profile).payload());
+    }
+
+    @Test
+    void nothingWithheldLeavesTheReceiptTimeAndTheHitsAsTheyAre() throws Exception {
+        JsonNode record = record(List.of());
+        assertEquals("2026-11-20T09:00:00.123456Z", record.path("receivedAt").asText());
+        assertEquals("[\"ANPP\"]", record.path("watchlistHits").toString());
+    }
+
+    /** The event's time generalised to the day, but intake's receipt an hour later went out to the microsecond. */
+    @Test
+    void theReportsTimeWithheldLeavesOnlyTheDayOfItsReceipt() throws Exception {
+        JsonNode record = record(List.of(new RedactionOp("/occurredAt", "generalise", null, "day", null)));
+        assertEquals("2026-11-20", record.path("report").path("occurredAt").asText());
+        assertEquals("2026-11-20", record.path("receivedAt").asText());
+    }
+
+    /** The substances' names masked, but the hits named the precursor: {@code ["ANPP"]}. */
+    @Test
+    void anythingOfTheSubstancesWithheldWithholdsTheWatchListHits() throws Exception {
+        JsonNode masked = record(List.of(RedactionOp.mask("/substances/*/name", 0)));
+        assertFalse(masked.has("watchlistHits"), masked.toString());
+        assertTrue(masked.path("report").path("substances").path(0).path("name").asText().startsWith("*"));
+        assertFalse(record(List.of(RedactionOp.drop("/substances", null))).has("watchlistHits"));
+    }
+}
