@@ -33,10 +33,13 @@ public class EventRepository implements PanacheRepositoryBase<AuditEvent, Long> 
                 .collect(Collectors.toMap(row -> (UUID) row[0], row -> (String) row[1]));
     }
 
-    /** The first {@code DELIVERY_SUCCEEDED} event of a delivery: what a partner's receipt proves. */
+    /**
+     * The first {@code DELIVERY_SUCCEEDED} event of a delivery that sharing-service logged: what a partner's receipt
+     * proves. Any producer may append any action; only sharing delivers, and a receipt proves what it recorded.
+     */
     public Optional<AuditEvent> firstSuccess(UUID deliveryId) {
-        return find("deliveryId = ?1 and action = ?2 order by seq", deliveryId, Action.DELIVERY_SUCCEEDED)
-                .firstResultOptional();
+        return find("deliveryId = ?1 and action = ?2 and service = ?3 order by seq", deliveryId,
+                Action.DELIVERY_SUCCEEDED, ServiceName.SHARING.code()).firstResultOptional();
     }
 
     /** The number of events in the log, committed ones only: its highest {@code seq}. */

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.cnx.audit.TestEvents.EVENTS;
 import static org.cnx.audit.TestEvents.auditorToken;
 import static org.cnx.audit.TestEvents.event;
+import static org.cnx.audit.TestEvents.intakeToken;
 import static org.cnx.audit.TestEvents.partnerToken;
 import static org.cnx.audit.TestEvents.post;
 import static org.cnx.audit.TestEvents.sharingToken;
@@ -207,6 +208,14 @@ class ReceiptTest {
         failed.put("outcome", "FAILURE");
         post(sharingToken(), List.of(failed)).then().statusCode(200);
         given().header("Authorization", "Bearer " + partnerToken(PARTNER)).get("/api/v1/receipts/" + failedId)
+                .then().statusCode(404);
+
+        // a success another producer logged proves nothing: only sharing-service delivers
+        Map<String, Object> claimed = event("intake", "DELIVERY_SUCCEEDED");
+        String claimedId = UUID.randomUUID().toString();
+        claimed.put("subject", Map.of("deliveryId", claimedId, "partner", PARTNER));
+        post(intakeToken(), List.of(claimed)).then().statusCode(200);
+        given().header("Authorization", "Bearer " + partnerToken(PARTNER)).get("/api/v1/receipts/" + claimedId)
                 .then().statusCode(404);
     }
 }
