@@ -91,6 +91,17 @@ class TokenSecurityTest {
         expect(401, TestTokens.hs256WithPublicKey(TestTokens.partnerClaimsJson("US-CBP")), REPORTS);
     }
 
+    /** Issued in the future by more than the clock skew (60 s): jose4j counted the skew twice, 120 s passed. */
+    @Test
+    void aTokenIssuedFurtherAheadThanTheClockSkewIs401() {
+        for (int ahead : new int[] {30, 90}) {
+            Instant issued = Instant.now().plusSeconds(ahead);
+            expect(ahead < 60 ? 404 : 401, TestTokens.sign(TestTokens.claims(TestTokens.IDP, "cnx", "partner",
+                    Duration.ofMinutes(5)).issuedAt(issued).expiresAt(issued.plus(Duration.ofMinutes(5)))
+                    .claim("agency", "US-CBP").claim("country", "US"), "idp"), REPORTS);
+        }
+    }
+
     @Test
     void expiredTokenIs401() {
         Instant past = Instant.now().minus(Duration.ofMinutes(10));

@@ -86,7 +86,8 @@ public class MultiIssuerJwtParser implements JWTParser {
                 .setRequireExpirationTime()
                 .setRequireIssuedAt()
                 .setRequireSubject()
-                .setIssuedAtRestrictions(skew, Integer.MAX_VALUE)
+                // jose4j adds the clock skew to the future an iat may be in: 0 here, so that it is the skew alone
+                .setIssuedAtRestrictions(0, Integer.MAX_VALUE)
                 .setAllowedClockSkewInSeconds(skew)
                 .build();
     }
