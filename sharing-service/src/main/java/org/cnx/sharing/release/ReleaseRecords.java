@@ -50,17 +50,15 @@ public class ReleaseRecords {
         ObjectNode originator = record.putObject("originator");
         originator.put("agency", incoming.agency());
         originator.put("country", incoming.country());
-        // what the record says beside the report keeps to the report's redaction: the time intake received it, to
-        // the day where the report's own time is withheld (an event reported within the hour was timed by it), and
-        // the watch-list hits (precursors by name) not at all where anything of the substances is withheld
+        // the time intake received the report keeps to the report's redaction: to the day where the report's own
+        // time is withheld (an event reported within the hour was timed by it)
         boolean timeWithheld = redacted.withheld().stream().anyMatch(w -> w.path().equals("/occurredAt"));
         record.put("receivedAt", timeWithheld ? incoming.receivedAt().atZone(ZoneOffset.UTC).toLocalDate().toString()
                 : incoming.receivedAt().toString());
-        if (redacted.withheld().stream()
-                .noneMatch(w -> w.path().equals("/substances") || w.path().startsWith("/substances/"))) {
-            ArrayNode hits = record.putArray("watchlistHits");
-            incoming.watchlist().forEach(hits::add);
-        }
+        // the watch-list hits stay, whatever of the substances is withheld: a change to the policy or the registry
+        // decides what waits again from the stored payload, hits and all
+        ArrayNode hits = record.putArray("watchlistHits");
+        incoming.watchlist().forEach(hits::add);
         record.set("report", redacted.report());
         record.set("withheld", json.valueToTree(redacted.withheld()));
         String payload = write(record);

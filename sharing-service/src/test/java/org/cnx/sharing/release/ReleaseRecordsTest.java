@@ -1,8 +1,6 @@
 package org.cnx.sharing.release;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.List;
@@ -45,14 +43,5 @@ class ReleaseRecordsTest {
         JsonNode record = record(List.of(new RedactionOp("/occurredAt", "generalise", null, "day", null)));
         assertEquals("2026-11-20", record.path("report").path("occurredAt").asText());
         assertEquals("2026-11-20", record.path("receivedAt").asText());
-    }
-
-    /** The substances' names masked, but the hits named the precursor: {@code ["ANPP"]}. */
-    @Test
-    void anythingOfTheSubstancesWithheldWithholdsTheWatchListHits() throws Exception {
-        JsonNode masked = record(List.of(RedactionOp.mask("/substances/*/name", 0)));
-        assertFalse(masked.has("watchlistHits"), masked.toString());
-        assertTrue(masked.path("report").path("substances").path(0).path("name").asText().startsWith("*"));
-        assertFalse(record(List.of(RedactionOp.drop("/substances", null))).has("watchlistHits"));
     }
 }
