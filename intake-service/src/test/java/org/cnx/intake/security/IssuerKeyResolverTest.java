@@ -87,6 +87,8 @@ class IssuerKeyResolverTest {
                     KeyFiles.remoteKeySets(List.of(idp.baseUrl() + "/jwks")));
 
             assertEquals(key("idp"), remote.resolveKey(signed("idp", "idp-2026-11"), List.of()));
+            assertEquals(key("idp"), remote.resolveKey(signed("idp", null), List.of()), "a token without kid: the "
+                    + "set's one key");
             for (int i = 0; i < 3; i++) {
                 Thread.sleep(400); // past jose4j's default reprieve between refetches
                 JsonWebSignature forged = signed("rogue", "random-" + i);

@@ -43,12 +43,13 @@ final class IssuerKeyResolver implements VerificationKeyResolver {
                     return key.getKey();
                 }
             }
-            for (HttpsJwksVerificationKeyResolver resolver : remote) {
-                try {
-                    return resolver.resolveKey(jws, nesting);
-                } catch (UnresolvableKeyException e) {
-                    // try the next key set
-                }
+        }
+        // a token without kid too: jose4j takes the key set's only RSA key for it
+        for (HttpsJwksVerificationKeyResolver resolver : remote) {
+            try {
+                return resolver.resolveKey(jws, nesting);
+            } catch (UnresolvableKeyException e) {
+                // try the next key set
             }
         }
         if (unnamed.size() == 1) {
