@@ -328,6 +328,8 @@ class DeliveryFaultsIT {
         List<Map<String, Object>> attempts = given().baseUri(sharing.url()).auth().oauth2(officer)
                 .get("/api/v1/deliveries/" + id).then().statusCode(200).extract().jsonPath().getList("attemptHistory");
         assertEquals(List.of("DELIVERED"), attempts.stream().map(a -> a.get("outcome")).toList(), attempts.toString());
+        assertEquals(1, ((Number) deliveryOf(report).get("attempts")).intValue(), "the cut attempt is not counted");
+        assertEquals(1, ((Number) attempts.get(0).get("attempt")).intValue());
         List<Map<String, Object>> logged = await().atMost(Duration.ofSeconds(15)).until(() -> events(report),
                 e -> !withAction(e, "DELIVERY_SUCCEEDED").isEmpty());
         assertEquals(List.of("SUCCESS"), withAction(logged, "DELIVERY_ATTEMPTED").stream().map(e -> e.get("outcome"))

@@ -223,14 +223,26 @@ public class DeliveryRelay {
             inFlight.get(delivery.partner()).decrementAndGet();
             wake();
         }
-        if (!running && Thread.currentThread().isInterrupted()) {
-            // cut short when the shutdown grace ran out: no failure of the partner's, nothing to back off from (a
-            // retry's backoff, up to hours) nor to count towards the dead letter; the lease runs out and it is retried
-            LOG.infof("delivery %s: attempt %d cut short by the shutdown; retried once its lease runs out",
-                    delivery.id(), delivery.attempt());
+        if (!running && Thread.currentThread().isInterrupted() && result.httpStatus() == null) {
+            // cut short, with no answer, when the shutdown grace ran out: no failure of the partner's, nothing to back
+            // off from (a retry's backoff, up to hours) nor to count towards the dead letter. Given back uncounted,
+            // due at once; if that fails too, its lease runs out and it is retried then.
+            giveBack(delivery);
             return;
         }
         completed.add(new DeliveryOutcomes.Attempted(delivery, result));
+    }
+
+    private void giveBack(DeliveryStore.Claimed delivery) {
+        Thread.interrupted(); // the JDBC driver's I/O must not see the shutdown's interrupt
+        try {
+            store.giveBack(delivery);
+            LOG.infof("delivery %s: attempt %d cut short by the shutdown; given back, due at once", delivery.id(),
+                    delivery.attempt());
+        } catch (SQLException | RuntimeException e) {
+            LOG.infof("delivery %s: attempt %d cut short by the shutdown; retried once its lease runs out (%s)",
+                    delivery.id(), delivery.attempt(), e.getMessage());
+        }
     }
 
     private void writeLoop() {

@@ -137,6 +137,14 @@ class DeliveryStore {
              WHERE d.partner = ? AND d.status = 'PENDING'
             RETURNING d.id, d.kind, d.report_id, d.release_id, d.partner, d.payload_sha256, d.attempts""";
 
+    /**
+     * An attempt a shutdown cut short, given back as if never claimed: not counted, due at once for another relay
+     * (or this one once restarted). Fenced like an outcome, by claim and attempt.
+     */
+    private static final String GIVE_BACK = """
+            UPDATE delivery SET attempts = attempts - 1, lease_until = NULL, claim = NULL
+             WHERE id = ? AND claim = ? AND attempts = ? AND status = 'PENDING'""";
+
     private static final String PRUNE = "DELETE FROM delivery_attempt WHERE finished_at < now() - ?::interval";
 
     /** A delivery failed because its partner is no longer registered. */
@@ -350,6 +358,16 @@ class DeliveryStore {
             }
         }
         return orphans;
+    }
+
+    /** Gives {@code claimed} back uncounted; false when its claim was lost meanwhile. */
+    boolean giveBack(Claimed claimed) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(GIVE_BACK)) {
+            ps.setObject(1, claimed.id());
+            ps.setObject(2, claimed.claim());
+            ps.setInt(3, claimed.attempt());
+            return ps.executeUpdate() == 1;
+        }
     }
 
     /** Deletes attempt history older than {@code retention}; returns how many rows went. */
