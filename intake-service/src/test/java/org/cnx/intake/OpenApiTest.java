@@ -31,5 +31,12 @@ class OpenApiTest {
             assertFalse(summary == null || summary.toString().isBlank(), method + " " + path + " has no summary");
         }));
         assertTrue(api.getMap("components.schemas").containsKey("ReportRequest"));
+        // what a submission must carry is marked required, custom constraints and all: a client generated from the
+        // document sent reports without a title, each a 400
+        assertTrue(api.getList("components.schemas.ReportRequest.required").containsAll(
+                List.of("externalRef", "type", "title", "tlp", "substances")), api.getString("components.schemas"
+                + ".ReportRequest.required"));
+        assertTrue(api.getList("components.schemas.Substance.required").contains("name"));
+        assertTrue(api.getList("components.schemas.Identifier.required").containsAll(List.of("scheme", "value")));
     }
 }

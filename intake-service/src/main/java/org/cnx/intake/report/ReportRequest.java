@@ -31,14 +31,14 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 @Schema(name = "ReportRequest", description = "A trafficking report; every limit below is enforced with a 400 problem.")
 public record ReportRequest(
         @Schema(description = "The partner's own reference; unique per agency", example = "GACC-2026-0001",
-                maxLength = EXTERNAL_REF_MAX)
+                maxLength = EXTERNAL_REF_MAX, required = true)
         @HasText @Size(max = EXTERNAL_REF_MAX) String externalRef,
 
         @Schema(description = "What the report is about", example = "PRECURSOR_SHIPMENT",
                 enumeration = {"SEIZURE", "PRECURSOR_SHIPMENT", "SUSPICIOUS_ORDER", "TRAFFICKING_NETWORK", "ILLICIT_FINANCE", "EMERGING_TREND"})
         @NotNull @OneOf({"SEIZURE", "PRECURSOR_SHIPMENT", "SUSPICIOUS_ORDER", "TRAFFICKING_NETWORK", "ILLICIT_FINANCE", "EMERGING_TREND"}) String type,
 
-        @Schema(example = "25 kg ANPP declared as industrial chemical", maxLength = 300)
+        @Schema(example = "25 kg ANPP declared as industrial chemical", maxLength = 300, required = true)
         @HasText @Size(max = 300) String title,
 
         @Schema(example = "Container bound from CN to MX through US.", maxLength = 10_000)
@@ -88,7 +88,7 @@ public record ReportRequest(
 
     @Schema(name = "Substance")
     public record Substance(
-            @Schema(example = "ANPP", maxLength = 200)
+            @Schema(example = "ANPP", maxLength = 200, required = true)
             @HasText @Size(max = 200) String name,
 
             @Schema(description = "CAS Registry Number; the check digit is verified", example = "21409-26-7")
@@ -121,7 +121,7 @@ public record ReportRequest(
     public record Subject(
             @Schema(example = "PERSON", enumeration = {"PERSON", "COMPANY", "VESSEL", "WALLET"})
             @NotNull @OneOf({"PERSON", "COMPANY", "VESSEL", "WALLET"}) String kind,
-            @Schema(example = "WANG Li", maxLength = 200) @HasText @Size(max = 200) String name,
+            @Schema(example = "WANG Li", maxLength = 200, required = true) @HasText @Size(max = 200) String name,
             @Schema(description = "ISO 3166-1 alpha-2", example = "CN") @CountryCode String country,
             @Schema(example = "consignor", maxLength = 100) @Size(max = 100) String role,
             @Schema(maxItems = 20) @Size(max = 20) List<@NotNull @Valid Identifier> identifiers) {
@@ -129,8 +129,8 @@ public record ReportRequest(
 
     @Schema(name = "Identifier")
     public record Identifier(
-            @Schema(example = "PASSPORT", maxLength = 50) @HasText @Size(max = 50) String scheme,
-            @Schema(example = "E12345678", maxLength = 200) @HasText @Size(max = 200) String value) {
+            @Schema(example = "PASSPORT", maxLength = 50, required = true) @HasText @Size(max = 50) String scheme,
+            @Schema(example = "E12345678", maxLength = 200, required = true) @HasText @Size(max = 200) String value) {
     }
 
     boolean originatorControlled() {

@@ -52,7 +52,8 @@ import io.vertx.core.http.HttpServerRequest;
 public class ReportResource {
 
     /** The body of {@code POST /api/v1/reports/{id}/withdrawal}. */
-    public record WithdrawalRequest(@HasText @Size(max = 2000) String reason) {
+    public record WithdrawalRequest(
+            @Schema(required = true, maxLength = 2000) @HasText @Size(max = 2000) String reason) {
     }
 
     private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
