@@ -94,9 +94,11 @@ public class Delivery {
 
     /**
      * Whether the partner's entry registered at {@code registeredAt} (null: none) is the one this delivery's attempts
-     * went to, not one registered under its code after a removal.
+     * went to, not one registered under its code after a removal. A delivery made before V3 has no
+     * {@code last_attempt_at}: its creation stands for it (the entry it was decided for was registered by then).
      */
     public boolean attemptedTo(Instant registeredAt) {
-        return registeredAt != null && lastAttemptAt != null && !registeredAt.isAfter(lastAttemptAt);
+        Instant attempted = lastAttemptAt != null ? lastAttemptAt : createdAt;
+        return registeredAt != null && attempted != null && !registeredAt.isAfter(attempted);
     }
 }
