@@ -85,6 +85,12 @@ public class VerifyReceipt {
         if (!"DELIVERY_SUCCEEDED".equals(e.get("action"))) {
             throw new Invalid("the event is a " + e.get("action") + ", not a DELIVERY_SUCCEEDED");
         }
+        // only sharing-service delivers: any producer may log any action, and audit-service hands out receipts for
+        // sharing's events alone
+        if (!"sharing".equals(e.get("service")) || !"SUCCESS".equals(e.get("outcome"))) {
+            throw new Invalid("the event was logged by " + e.get("service") + " with outcome " + e.get("outcome")
+                    + ", not by sharing with SUCCESS");
+        }
         Object subject = e.get("subject");
         Object deliveryId = subject instanceof Map<?, ?> m ? m.get("deliveryId") : null;
         if (deliveryId == null || !deliveryId.equals(receipt.get("deliveryId"))) {

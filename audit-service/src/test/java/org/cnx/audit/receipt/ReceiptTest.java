@@ -23,8 +23,15 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import jakarta.inject.Inject;
+
 import org.cnx.audit.TestKeys;
 import org.cnx.audit.TestTokens;
+import org.cnx.audit.event.AuditEvent;
+import org.cnx.audit.event.EventRepository;
+import org.cnx.audit.log.Checkpoint;
+import org.cnx.audit.log.CheckpointService;
+import org.cnx.audit.log.ProofService;
 import org.cnx.audit.merkle.Merkle;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -160,6 +167,38 @@ class ReceiptTest {
         }
         Run withOtherKeys = verifier(receipt, "{\"keys\":[]}");
         assertEquals(1, withOtherKeys.exit(), withOtherKeys.output());
+    }
+
+    @Inject
+    EventRepository events;
+
+    @Inject
+    CheckpointService checkpoints;
+
+    @Inject
+    ProofService proofs;
+
+    @Inject
+    ObjectMapper json;
+
+    /**
+     * A success another producer logged, made into a receipt by whoever appended it (its text is theirs, its proof and
+     * head anyone's): the verifier took it as proof of a delivery that never happened.
+     */
+    @Test
+    void theVerifierRejectsASuccessThatSharingDidNotLog() throws Exception {
+        Map<String, Object> claimed = event("intake", "DELIVERY_SUCCEEDED");
+        String deliveryId = UUID.randomUUID().toString();
+        claimed.put("subject", Map.of("deliveryId", deliveryId, "partner", PARTNER));
+        post(intakeToken(), List.of(claimed)).then().statusCode(200);
+        AuditEvent logged = events.find("eventId", UUID.fromString((String) claimed.get("eventId"))).firstResult();
+        Checkpoint head = checkpoints.covering(logged.seq);
+        Receipt forged = new Receipt(UUID.fromString(deliveryId), logged.seq,
+                json.readTree(logged.canonical), logged.canonical, proofs.inclusion(logged.seq, head.size()), head);
+
+        Run run = verifier(json.writeValueAsString(forged), jwks());
+        assertEquals(1, run.exit(), run.output());
+        assertTrue(run.output().contains("not by sharing"), run.output());
     }
 
     @Test
