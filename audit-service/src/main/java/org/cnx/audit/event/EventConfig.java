@@ -17,7 +17,7 @@ public interface EventConfig {
     @WithDefault("100")
     int maxPageSize();
 
-    /** Rows fetched per database round trip while an export streams. */
+    /** Rows read per query, each in a short transaction of its own, while an export streams. */
     @WithDefault("500")
     int exportFetchSize();
 }

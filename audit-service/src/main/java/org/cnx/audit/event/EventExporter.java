@@ -1,9 +1,7 @@
 package org.cnx.audit.event;
 
 import java.io.BufferedWriter;
-import java.io.IOException;
 import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -66,30 +64,31 @@ public class EventExporter {
             if (format == ExportFormat.CSV) {
                 writer.write(csvLine(CSV_COLUMNS));
             }
-            snapshot.read(c -> {
-                stream(c, filter, upTo, event -> {
-                    try {
-                        writer.write(format == ExportFormat.CSV ? csvLine(csvRow(event))
-                                : json.writeValueAsString(mapper.toView(event)) + "\n");
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                });
-                return null;
-            });
+            // chunk by chunk, each read in a transaction of its own that ends before the chunk is written: the log up
+            // to upTo does not change, and a client that reads slowly (or not at all) holds no connection. Streamed
+            // from one open cursor, twenty stalled exports took the pool, and every append and receipt waited.
+            long after = 0;
+            List<AuditEvent> chunk;
+            do {
+                long from = after;
+                chunk = snapshot.read(c -> chunk(c, filter, from, upTo, config.exportFetchSize()));
+                for (AuditEvent event : chunk) {
+                    writer.write(format == ExportFormat.CSV ? csvLine(csvRow(event))
+                            : json.writeValueAsString(mapper.toView(event)) + "\n");
+                    after = event.seq;
+                }
+            } while (chunk.size() == config.exportFetchSize());
             writer.flush();
         };
     }
 
-    private interface Sink {
-        void accept(AuditEvent event);
-    }
-
-    private void stream(Connection c, EventFilter filter, long upTo, Sink sink) throws SQLException {
+    /** Up to {@code max} events matching {@code filter} with {@code after < seq <= upTo}, in seq order. */
+    private static List<AuditEvent> chunk(Connection c, EventFilter filter, long after, long upTo, int max)
+            throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT seq, event_id, occurred_at, recorded_at, service, action, "
                 + "actor_sub, actor_agency, actor_roles::text, report_id, release_id, delivery_id, partner, outcome, "
-                + "payload_sha256, canonical FROM audit_event WHERE seq <= ?");
-        List<Object> params = new ArrayList<>(List.of(upTo));
+                + "payload_sha256, canonical FROM audit_event WHERE seq > ? AND seq <= ?");
+        List<Object> params = new ArrayList<>(List.of(after, upTo));
         condition(sql, params, "occurred_at >= ?", filter.from() == null ? null : filter.from().atOffset(ZoneOffset.UTC));
         condition(sql, params, "occurred_at < ?", filter.to() == null ? null : filter.to().atOffset(ZoneOffset.UTC));
         condition(sql, params, "action = ?", filter.action() == null ? null : filter.action().name());
@@ -98,18 +97,20 @@ public class EventExporter {
         condition(sql, params, "report_id = ?", filter.reportId());
         condition(sql, params, "partner = ?", filter.partner());
         condition(sql, params, "outcome = ?", filter.outcome() == null ? null : filter.outcome().name());
-        sql.append(" ORDER BY seq");
+        sql.append(" ORDER BY seq LIMIT ?");
+        params.add(max);
+        List<AuditEvent> events = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement(sql.toString())) {
-            s.setFetchSize(config.exportFetchSize());
             for (int i = 0; i < params.size(); i++) {
                 s.setObject(i + 1, params.get(i));
             }
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    sink.accept(event(rs));
+                    events.add(event(rs));
                 }
             }
         }
+        return events;
     }
 
     private static void condition(StringBuilder sql, List<Object> params, String condition, Object value) {

@@ -10,13 +10,25 @@ import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.cnx.audit.TestDb;
 import org.cnx.audit.TestEvents;
 import org.cnx.audit.TestKeys;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -57,6 +69,73 @@ class EventExportTest {
 
     private Response export(String query) {
         return given().header("Authorization", "Bearer " + auditor).get(EXPORT + "?" + query);
+    }
+
+    @Inject
+    EventExporter exporter;
+
+    @Inject
+    DataSource db;
+
+    /**
+     * An export streamed from one cursor held its connection and transaction until the client had read the last
+     * byte: twenty exports to clients that read slowly, or stalled, took the pool, and appends and receipts waited.
+     * Each chunk is now read in a transaction that has ended when it is written to the client.
+     */
+    @Test
+    void noTransactionIsOpenWhileTheExportIsWrittenToTheClient() throws Exception {
+        String agency = "S-" + UUID.randomUUID().toString().substring(0, 8);
+        List<Map<String, Object>> many = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            Map<String, Object> e = TestEvents.event("intake", "REPORT_RECEIVED");
+            e.put("actor", Map.of("sub", "system-" + i, "agency", agency));
+            e.put("details", Map.of("note", "x".repeat(400)));
+            many.add(e);
+        }
+        post(intakeToken(), many).then().statusCode(200);
+        List<Long> openWhileWriting = new ArrayList<>();
+        OutputStream client = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                if (!openWhileWriting.isEmpty()) {
+                    return;
+                }
+                try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
+                    openWhileWriting.add(TestDb.queryLong(st, "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                            + "current_database() AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%' "
+                            + "AND query LIKE '%FROM audit_event WHERE seq%'"));
+                } catch (SQLException e) {
+                    throw new IOException(e);
+                }
+            }
+        };
+        exporter.export(new EventFilter(null, null, null, agency, null, null, null, null), ExportFormat.NDJSON,
+                new Auditor("auditor-export-test")).write(client);
+
+        assertEquals(List.of(0L), openWhileWriting, "the export's reads had ended when it wrote");
+    }
+
+    /** The auditor the export is logged for. */
+    private record Auditor(String getName) implements JsonWebToken {
+        @Override
+        public Set<String> getClaimNames() {
+            return Set.of("sub", "groups");
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> T getClaim(String claimName) {
+            return (T) switch (claimName) {
+                case "sub" -> getName;
+                case "groups" -> Set.of("auditor");
+                default -> null;
+            };
+        }
     }
 
     @Test
