@@ -243,6 +243,43 @@ class PolicyResourceTest {
         }
     }
 
+    /** CN watch-list reports to US-CBP after an approval, without saying which precursor. */
+    private static final String HIDDEN_PRECURSORS = """
+            {"description":"test: %s","rules":[
+               {"id":"cn-watchlist-hidden","match":{"originCountries":["CN"],"partners":["US-CBP"],"watchlistHit":true},
+                "action":"APPROVE","approvers":1,"redaction":"no-substances"}],
+             "redactionProfiles":{"no-substances":[{"path":"/substances","op":"drop"}]}}""";
+
+    /**
+     * A record whose profile withholds the substances carried the watch-list hits, which name them: they were kept
+     * for a change of the policy to decide again by. The hits now stay with the report, and the record keeps them back.
+     */
+    @Test
+    void aRecordWithoutItsSubstancesNamesNoPrecursorAndIsStillDecidedAgainByItsHits() throws Exception {
+        given().auth().oauth2(admin).contentType("application/json").body(HIDDEN_PRECURSORS.formatted("first"))
+                .put("/api/v1/policy").then().statusCode(200);
+        UUID id = UUID.randomUUID();
+        Reports.handOver(Reports.message(id, "CN-GACC", "CN", Instant.now(), "[\"ANPP\"]", """
+                {"externalRef":"REF-%s","type":"PRECURSOR_SHIPMENT","title":"a shipment","tlp":"AMBER",
+                 "substances":[{"name":"despropionyl fentanyl","casNumber":"21409-26-7"}]}""".formatted(id)))
+                .statusCode(200);
+        String officer = Reports.officer("CN-NNCC", "CN", "officer-cn-hidden");
+        JsonPath pending = releaseOf(officer, id, "US-CBP");
+        assertEquals("PENDING_APPROVAL", pending.getString("status"));
+        String payload = json.writeValueAsString(pending.get("payload"));
+        assertFalse(pending.getMap("payload").containsKey("watchlistHits"), payload);
+        assertFalse(payload.contains("ANPP") || payload.contains("21409-26-7") || payload.contains("fentanyl"),
+                payload);
+        assertEquals(List.of(Map.of("path", "/substances", "op", "drop")), pending.getList("payload.withheld"));
+
+        // the same rule in a new version: the report still has its hit, so its release still waits for the officer
+        given().auth().oauth2(admin).contentType("application/json").body(HIDDEN_PRECURSORS.formatted("second"))
+                .put("/api/v1/policy").then().statusCode(200);
+        JsonPath after = releaseOf(officer, id, "US-CBP");
+        assertEquals("PENDING_APPROVAL", after.getString("status"), after.prettify());
+        assertEquals(pending.getString("payloadSha256"), after.getString("payloadSha256"));
+    }
+
     @Test
     void aNewVersionWaitsForTheDecisionsInFlightSoThatItSeesThem() throws Exception {
         // a hand-over deciding under the version in force, its releases not committed yet, holds the decisions' lock

@@ -47,8 +47,8 @@ public class Clearances {
      * partner's columns are null once it is removed. Locked against an approval or a redelivery meanwhile.
      */
     private static final String WAITING = """
-            SELECT r.id, r.report_id, r.partner, r.status, r.payload_sha256, r.payload, s.agency, s.country,
-                   s.received_at, s.body, p.country, p.accepted_types, p.max_tlp
+            SELECT r.id, r.report_id, r.partner, r.status, r.payload_sha256, s.agency, s.country, s.received_at, s.body,
+                   p.country, p.accepted_types, p.max_tlp, s.watchlist_hits
               FROM release r JOIN shared_report s ON s.id = r.report_id LEFT JOIN partner p ON p.code = r.partner
              WHERE (r.status = 'PENDING_APPROVAL'
                     OR r.status = 'RELEASED' AND r.id IN (SELECT d.release_id FROM delivery d WHERE d.kind = 'RECORD'
@@ -207,21 +207,20 @@ public class Clearances {
         });
     }
 
-    /** The report as intake handed it over: its watch-list hits are those its record carries. */
+    /** The report as intake handed it over, its watch-list hits included (a record may withhold them). */
     private Waiting waiting(ResultSet rs) throws SQLException {
         try {
-            List<String> hits = new ArrayList<>();
-            json.readTree(rs.getString(6)).path("watchlistHits").forEach(hit -> hits.add(hit.asText()));
-            JsonNode body = json.readTree(rs.getString(10));
-            IncomingReport report = new IncomingReport(rs.getObject(2, UUID.class), rs.getString(7), rs.getString(8),
-                    rs.getObject(9, OffsetDateTime.class).toInstant(), hits, body);
+            List<String> hits = List.of((String[]) rs.getArray(13).getArray());
+            JsonNode body = json.readTree(rs.getString(9));
+            IncomingReport report = new IncomingReport(rs.getObject(2, UUID.class), rs.getString(6), rs.getString(7),
+                    rs.getObject(8, OffsetDateTime.class).toInstant(), hits, body);
             String code = rs.getString(3);
-            Recipient recipient = rs.getString(11) == null ? null
-                    : PartnerMapper.recipient(code, rs.getString(11), rs.getString(12), rs.getString(13));
+            Recipient recipient = rs.getString(10) == null ? null
+                    : PartnerMapper.recipient(code, rs.getString(10), rs.getString(11), rs.getString(12));
             return new Waiting(rs.getObject(1, UUID.class), report.id(), code, rs.getString(4), rs.getString(5),
                     report, recipient);
         } catch (JsonProcessingException e) {
-            throw new SQLException("a stored report or record is not JSON", e);
+            throw new SQLException("a stored report is not JSON", e);
         }
     }
 }

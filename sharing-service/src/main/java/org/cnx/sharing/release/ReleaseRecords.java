@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -35,6 +36,9 @@ public class ReleaseRecords {
     public record Prepared(String payload, String sha256, List<Withheld> withheld) {
     }
 
+    /** A withheld path that hides what a substance is: the list, one substance, or what the watch list matches by. */
+    private static final Pattern NAMES_A_SUBSTANCE = Pattern.compile("/substances(/\\d+(/(name|casNumber)(/.*)?)?)?");
+
     private final ObjectMapper json;
 
     ReleaseRecords(ObjectMapper json) {
@@ -55,10 +59,11 @@ public class ReleaseRecords {
         boolean timeWithheld = redacted.withheld().stream().anyMatch(w -> w.path().equals("/occurredAt"));
         record.put("receivedAt", timeWithheld ? incoming.receivedAt().atZone(ZoneOffset.UTC).toLocalDate().toString()
                 : incoming.receivedAt().toString());
-        // the watch-list hits stay, whatever of the substances is withheld: a change to the policy or the registry
-        // decides what waits again from the stored payload, hits and all
-        ArrayNode hits = record.putArray("watchlistHits");
-        incoming.watchlist().forEach(hits::add);
+        // the hits name precursors: where the profile withholds which substances a report is about, so do they
+        if (redacted.withheld().stream().noneMatch(w -> NAMES_A_SUBSTANCE.matcher(w.path()).matches())) {
+            ArrayNode hits = record.putArray("watchlistHits");
+            incoming.watchlist().forEach(hits::add);
+        }
         record.set("report", redacted.report());
         record.set("withheld", json.valueToTree(redacted.withheld()));
         String payload = write(record);

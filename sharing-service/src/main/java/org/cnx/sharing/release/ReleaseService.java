@@ -115,6 +115,7 @@ public class ReleaseService {
         report.type = incoming.type();
         report.receivedAt = incoming.receivedAt();
         report.body = records.write(incoming.report());
+        report.watchlistHits = incoming.watchlist().toArray(String[]::new);
         return report;
     }
 

@@ -37,4 +37,8 @@ public class SharedReport {
     @JdbcTypeCode(SqlTypes.JSON)
     @Column(nullable = false)
     public String body;
+
+    /** What intake's watch list found, kept apart from any record: a record may withhold the substances they name. */
+    @Column(name = "watchlist_hits", nullable = false)
+    public String[] watchlistHits;
 }

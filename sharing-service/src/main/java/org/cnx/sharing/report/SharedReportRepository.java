@@ -20,8 +20,8 @@ public class SharedReportRepository implements PanacheRepositoryBase<SharedRepor
     private static final String KNOWN = "SELECT id FROM shared_report WHERE id = ANY(?)";
 
     private static final String INSERT = """
-            INSERT INTO shared_report (id, agency, country, tlp, type, received_at, body)
-            VALUES (?, ?, ?, ?, ?, ?, ?::jsonb)""";
+            INSERT INTO shared_report (id, agency, country, tlp, type, received_at, body, watchlist_hits)
+            VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?)""";
 
     /** New reports, in one batch; they are not managed afterwards. */
     public void insertAll(List<SharedReport> reports) {
@@ -33,6 +33,7 @@ public class SharedReportRepository implements PanacheRepositoryBase<SharedRepor
             ps.setString(5, r.type);
             InTransaction.setInstant(ps, 6, r.receivedAt);
             ps.setString(7, r.body);
+            ps.setArray(8, ps.getConnection().createArrayOf("text", r.watchlistHits));
         });
     }
 

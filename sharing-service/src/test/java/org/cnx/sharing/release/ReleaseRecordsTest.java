@@ -1,6 +1,7 @@
 package org.cnx.sharing.release;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.time.Instant;
 import java.util.List;
@@ -9,6 +10,8 @@ import java.util.UUID;
 import org.cnx.sharing.redaction.RedactionOp;
 import org.cnx.sharing.report.IncomingReport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,7 +26,8 @@ class ReleaseRecordsTest {
         return new IncomingReport(UUID.randomUUID(), "CN-GACC", "CN", Instant.parse("2026-11-20T09:00:00.123456Z"),
                 List.of("ANPP"), JSON.readTree("""
                         {"type":"PRECURSOR_SHIPMENT","tlp":"AMBER","title":"t","occurredAt":"2026-11-20T08:00:00Z",
-                         "substances":[{"name":"4-anilino-N-phenethylpiperidine","casNumber":"21409-26-7"}]}"""));
+                         "substances":[{"name":"4-anilino-N-phenethylpiperidine","casNumber":"21409-26-7",
+                                        "quantity":25}]}"""));
     }
 
     private JsonNode record(List<RedactionOp> profile) throws Exception {
@@ -43,5 +47,23 @@ class ReleaseRecordsTest {
         JsonNode record = record(List.of(new RedactionOp("/occurredAt", "generalise", null, "day", null)));
         assertEquals("2026-11-20", record.path("report").path("occurredAt").asText());
         assertEquals("2026-11-20", record.path("receivedAt").asText());
+    }
+
+    /** A profile that hides which precursor a report is about: the hits would have named it. */
+    @ParameterizedTest
+    @ValueSource(strings = { "/substances", "/substances/*/name", "/substances/*/casNumber" })
+    void aSubstancesNameWithheldWithholdsTheHits(String path) throws Exception {
+        JsonNode record = record(List.of(new RedactionOp(path, "drop", null, null, null)));
+        assertFalse(record.has("watchlistHits"), record.toString());
+        assertFalse(record.toString().contains("ANPP"), record.toString());
+    }
+
+    @Test
+    void whatTheWatchListDoesNotMatchByWithheldLeavesTheHits() throws Exception {
+        JsonNode record = record(List.of(new RedactionOp("/substances/*/quantity", "drop", null, null, null),
+                new RedactionOp("/title", "drop", null, null, null)));
+        assertEquals("[\"ANPP\"]", record.path("watchlistHits").toString());
+        assertEquals("[{\"path\":\"/substances/0/quantity\",\"op\":\"drop\"},{\"path\":\"/title\",\"op\":\"drop\"}]",
+                record.path("withheld").toString());
     }
 }
