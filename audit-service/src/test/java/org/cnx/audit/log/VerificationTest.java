@@ -268,13 +268,7 @@ class VerificationTest {
                 .then().statusCode(200);
         long size = logSize(db);
         // anyone with the application's credentials may insert a head; nobody without audit's key can sign one
-        try (Connection c = db.getConnection();
-                PreparedStatement p = c.prepareStatement(
-                        "INSERT INTO tree_head (tree_size, root, signed_at, kid, jws) VALUES (?, ?, now(), 'k', 'a.b.c')")) {
-            p.setLong(1, size - 1);
-            p.setBytes(2, HEX.parseHex(expectedRoot(db, size)));
-            p.executeUpdate();
-        }
+        storeUnsignedHead(size - 1, HEX.parseHex(expectedRoot(db, size)));
         JsonPath result;
         try {
             result = verify();
@@ -297,13 +291,7 @@ class VerificationTest {
     void aHeadForgedAboveTheLogIsIgnoredBySigningAndNamedByVerification() throws SQLException {
         post(intakeToken(), List.of(event("intake", "REPORT_RECEIVED"))).then().statusCode(200);
         long forged = logSize(db) + 1_000_000;
-        try (Connection c = db.getConnection();
-                PreparedStatement p = c.prepareStatement("INSERT INTO tree_head (tree_size, root, signed_at, kid, jws) "
-                        + "VALUES (?, ?, now(), 'k', 'a.b.c')")) {
-            p.setLong(1, forged);
-            p.setBytes(2, new byte[32]);
-            p.executeUpdate();
-        }
+        storeUnsignedHead(forged, new byte[32]);
         JsonPath result;
         JsonPath signed;
         JsonPath latest;
@@ -325,6 +313,61 @@ class VerificationTest {
                 result.getString("reason"));
         assertTrue(result.getLong("checkpoint.size") < forged, result.prettify());
         assertTrue(verify().getBoolean("valid"), "repaired");
+    }
+
+    /**
+     * A head stored by someone else at the size the log grows to next left no room for audit's own: the head signed
+     * for that size was handed out without being stored, so verification never checked the log against it.
+     */
+    @Test
+    void aHeadForgedAtTheNextSizeGetsNoUnstoredHeadHandedOut() throws SQLException {
+        post(intakeToken(), List.of(event("intake", "REPORT_RECEIVED"))).then().statusCode(200);
+        long taken = logSize(db) + 1;
+        storeUnsignedHead(taken, new byte[32]);
+        JsonPath refused;
+        JsonPath latest;
+        JsonPath result;
+        JsonPath grown;
+        try {
+            post(intakeToken(), List.of(event("intake", "REPORT_RECEIVED"))).then().statusCode(200);
+            assertEquals(taken, logSize(db));
+            refused = given().header("Authorization", "Bearer " + auditorToken("auditor-log-test"))
+                    .post(LogAssertions.SIGN).then().statusCode(503).contentType("application/problem+json")
+                    .extract().jsonPath();
+            latest = given().header("Authorization", "Bearer " + partnerToken("CN-NNCC"))
+                    .get(LogAssertions.LATEST).then().statusCode(200).extract().jsonPath();
+            result = verify();
+            post(intakeToken(), List.of(event("intake", "REPORT_RECEIVED"))).then().statusCode(200);
+            grown = sign();
+        } finally {
+            TestDb.tamper(s -> s.execute("DELETE FROM tree_head WHERE jws = 'a.b.c'"));
+        }
+        assertTrue(refused.getString("detail").contains("size " + taken), refused.prettify());
+        assertTrue(latest.getLong("size") < taken, latest.prettify());
+        assertFalse(result.getBoolean("valid"));
+        assertTrue(result.getString("reason").contains("size " + taken + " does not carry a valid signature"),
+                result.getString("reason"));
+        assertTrue(grown.getLong("size") > taken, grown.prettify()); // verification is audited: the log grew by two
+        try (Connection c = db.getConnection();
+                PreparedStatement p = c.prepareStatement("SELECT jws FROM tree_head WHERE tree_size = ?")) {
+            p.setLong(1, grown.getLong("size"));
+            try (ResultSet rs = p.executeQuery()) {
+                assertTrue(rs.next(), "the head handed out is stored");
+                assertEquals(grown.getString("jws"), rs.getString(1));
+            }
+        }
+        assertTrue(verify().getBoolean("valid"), "repaired");
+    }
+
+    /** A head as anyone with the application's credentials may store one (removed by {@code jws = 'a.b.c'}). */
+    private void storeUnsignedHead(long size, byte[] root) throws SQLException {
+        try (Connection c = db.getConnection();
+                PreparedStatement p = c.prepareStatement("INSERT INTO tree_head (tree_size, root, signed_at, kid, jws) "
+                        + "VALUES (?, ?, now(), 'k', 'a.b.c')")) {
+            p.setLong(1, size);
+            p.setBytes(2, root);
+            p.executeUpdate();
+        }
     }
 
     @Test
