@@ -80,6 +80,10 @@ public class Delivery {
     @Column(nullable = false)
     public int replays;
 
+    /** Attempts cut short by a shutdown and given back uncounted: each may have reached the partner. */
+    @Column(name = "given_back", nullable = false)
+    public int givenBack;
+
     @Column(name = "last_status")
     public Integer lastStatus;
 

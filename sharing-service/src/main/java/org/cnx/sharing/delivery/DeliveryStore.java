@@ -142,7 +142,7 @@ class DeliveryStore {
      * (or this one once restarted). Fenced like an outcome, by claim and attempt.
      */
     private static final String GIVE_BACK = """
-            UPDATE delivery SET attempts = attempts - 1, lease_until = NULL, claim = NULL
+            UPDATE delivery SET attempts = attempts - 1, given_back = given_back + 1, lease_until = NULL, claim = NULL
              WHERE id = ? AND claim = ? AND attempts = ? AND status = 'PENDING'""";
 
     private static final String PRUNE = "DELETE FROM delivery_attempt WHERE finished_at < now() - ?::interval";

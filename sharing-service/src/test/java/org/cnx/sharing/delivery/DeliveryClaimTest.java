@@ -2,6 +2,7 @@ package org.cnx.sharing.delivery;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -181,6 +183,33 @@ class DeliveryClaimTest {
         assertEquals(crashed.stream().map(DeliveryStore.Claimed::id).collect(Collectors.toSet()),
                 recovered.stream().map(DeliveryStore.Claimed::id).collect(Collectors.toSet()));
         assertTrue(recovered.stream().allMatch(c -> c.attempt() == 2));
+    }
+
+    /**
+     * An attempt cut short by a shutdown is given back uncounted, but its request may have reached the partner: the
+     * report's withdrawal recalls it. It used to cancel the record as never sent, and the partner kept the report.
+     */
+    @Test
+    void anAttemptGivenBackAtShutdownIsRecalledByAWithdrawal() throws Exception {
+        UUID report = UUID.randomUUID();
+        Reports.handOver(Reports.message(report, "US-CBP", "US", "GREEN", "{\"releasableTo\":[\"CN-GACC\"]}"))
+                .statusCode(200);
+        DeliveryStore.Claimed cut = store.claim(Map.of(), 4, LEASE).get(0);
+        assertEquals(report, cut.reportId());
+        assertTrue(store.giveBack(cut));
+        assertEquals("0", column(cut.id(), "attempts"), "not counted against the partner");
+
+        given().auth().oauth2(Reports.intakeToken()).contentType("application/json").body("""
+                [{"reportId":"%s","agency":"US-CBP","reason":"source compromised","withdrawnAt":"%s"}]"""
+                .formatted(report, Instant.now())).post("/internal/v1/recalls").then().statusCode(200)
+                .body("accepted", equalTo(1));
+        String officer = Reports.officer("US-CBP", "US", "officer-us-cut");
+        assertEquals(List.of("RECALLED"), given().auth().oauth2(officer).queryParam("reportId", report)
+                .queryParam("partner", "CN-GACC").get("/api/v1/releases").then().statusCode(200).extract().jsonPath()
+                .getList("items.status"));
+        assertEquals(Set.of("RECORD", "RECALL"), Set.copyOf(given().auth().oauth2(officer)
+                .queryParam("reportId", report).get("/api/v1/deliveries").then().statusCode(200).extract().jsonPath()
+                .getList("items.kind")));
     }
 
     private void expireLease(UUID id) {
