@@ -320,6 +320,14 @@ class SubmissionRulesTest {
                 .statusCode(400).contentType("application/problem+json")
                 .body("detail", equalTo("Query parameter 'ref' is not one this endpoint reads; it reads type, "
                         + "since, externalRef, after, limit."));
+        // nor one to an endpoint that reads none: a submission "to validate only" was filed and shared
+        given().auth().oauth2(token).contentType("application/json").body(Bodies.founding("VALIDATE-ONLY"))
+                .queryParam("validateOnly", "true").post("/api/v1/reports").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", equalTo("Query parameter 'validateOnly' is not one this endpoint reads; "
+                        + "it reads none."));
+        given().auth().oauth2(token).queryParam("externalRef", "VALIDATE-ONLY").get("/api/v1/reports").then()
+                .statusCode(200).body("items", hasSize(0));
         // past PostgreSQL's timestamps (4713 BC to 294276 AD), as a filter or in a forged cursor: it answered a 500
         for (String since : List.of("+999999999-12-31T23:59:59Z", "-999999999-01-01T00:00:00Z")) {
             given().auth().oauth2(token).queryParam("since", since).get("/api/v1/reports").then().statusCode(400)

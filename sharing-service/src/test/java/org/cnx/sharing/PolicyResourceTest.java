@@ -327,6 +327,16 @@ class PolicyResourceTest {
                 .jsonPath();
     }
 
+    /** An endpoint that reads no query parameter took one as said and ignored it: the "dry run" was published. */
+    @Test
+    void aPublishWithAQueryParameterIsRefusedNotPublished() {
+        given().auth().oauth2(admin).contentType("application/json").body(NO_TITLES).queryParam("dryRun", "true")
+                .put("/api/v1/policy").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", equalTo("Query parameter 'dryRun' is not one this endpoint reads; it reads none."));
+        assertEquals(initialVersion, (int) given().auth().oauth2(admin).get("/api/v1/policy").then().statusCode(200)
+                .extract().path("version"));
+    }
+
     @Test
     void anInvalidDocumentIsRefusedWithEveryProblemAtOnceAndChangesNothing() {
         given().auth().oauth2(admin).contentType("application/json").body("""

@@ -283,6 +283,10 @@ class EventQueryTest {
                 .statusCode(400).body("detail", equalTo("Query parameter 'deliveryId' is not one this endpoint "
                         + "reads; it reads from, to, action, agency, actor, reportId, partner, outcome, after, "
                         + "limit."));
+        // nor one to an endpoint that reads none
+        given().header("Authorization", "Bearer " + auditor).post("/api/v1/log/checkpoints?size=1").then()
+                .statusCode(400).contentType("application/problem+json")
+                .body("detail", equalTo("Query parameter 'size' is not one this endpoint reads; it reads none."));
         // past PostgreSQL's timestamps (4713 BC to 294276 AD): it answered a 500
         for (String name : List.of("from", "to")) {
             given().header("Authorization", "Bearer " + auditor).queryParam(name, "+999999999-12-31T23:59:59Z")

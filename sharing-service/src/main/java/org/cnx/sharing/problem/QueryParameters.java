@@ -23,7 +23,7 @@ import io.vertx.core.http.HttpServerRequest;
  * {@code releases?state=PENDING_APPROVAL} listed every release as if each awaited approval, and
  * {@code deliveries?partnerCode=US-CBP} every partner's deliveries. It reads the first of repeated values alone:
  * {@code status=PENDING&status=DEAD} listed the pending deliveries only, as if none were dead. An
- * endpoint that reads no query parameter at all is left alone: nothing there changes its answer.
+ * endpoint that reads none refuses any: {@code PUT policy?dryRun=true} published the document it was meant to try.
  */
 public class QueryParameters {
 
@@ -37,9 +37,10 @@ public class QueryParameters {
         Method method = resource.getResourceMethod();
         Set<String> names = method == null ? Set.of() : read.computeIfAbsent(method, QueryParameters::names);
         uri.getQueryParameters().forEach((name, values) -> {
-            if (!names.isEmpty() && !names.contains(name)) {
+            if (!names.contains(name)) {
                 throw new ProblemException(400, "invalid-parameter", "Bad Request", "Query parameter '" + name
-                        + "' is not one this endpoint reads; it reads " + String.join(", ", names) + ".");
+                        + "' is not one this endpoint reads; it reads "
+                        + (names.isEmpty() ? "none" : String.join(", ", names)) + ".");
             }
             if (values.size() > 1) {
                 throw new ProblemException(400, "invalid-parameter", "Bad Request", "Query parameter '" + name
