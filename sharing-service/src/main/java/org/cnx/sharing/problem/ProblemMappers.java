@@ -30,6 +30,7 @@ import io.vertx.ext.web.RoutingContext;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -84,6 +85,10 @@ public class ProblemMappers {
                 "The body " + notWellFormed(e) + ".", uri.getPath(), null));
     }
 
+    private static String pastLimit(StreamConstraintsException limit) {
+        return "passes a limit of the JSON parser: " + limit.getOriginalMessage().replaceAll(", from `[^`]*`", "");
+    }
+
     /**
      * "is not well-formed JSON (line 1, column 14)", and why where the parser's words say it without its own
      * internals: bytes that are not UTF-8 (Latin-1, say), a control character left unescaped in a string (a partner's
@@ -117,7 +122,8 @@ public class ProblemMappers {
         if (duplicate.isPresent()) {
             return shape(duplicate.get(), DuplicateFields.MESSAGE, uri);
         }
-        String message = StrictJson.trailing(e) ? StrictJson.TRAILING // a second entry after the first
+        String message = e.getCause() instanceof StreamConstraintsException limit ? pastLimit(limit) // 1,000 digits
+                : StrictJson.trailing(e) ? StrictJson.TRAILING // a second entry after the first
                 : e.getPath().isEmpty() ? ROOT // a list for a partner entry, say
                 : e.getCause() instanceof JsonParseException unparsable ? notWellFormed(unparsable)
                 : e instanceof UnrecognizedPropertyException ? "is not a known field"
@@ -162,6 +168,11 @@ public class ProblemMappers {
         // and so a field named twice within a list, which reaches it inside a mapping exception
         if (e.getCause() instanceof JsonMappingException unmapped) {
             return unmappable(unmapped, uri);
+        }
+        // and a limit of the parser (a number of 1,000 digits) where the body's own fields are read: no location
+        if (e.getCause() instanceof StreamConstraintsException limit) {
+            return respond(new Problem(URI.create(TYPE_BASE + "malformed-json"), "Bad Request", 400,
+                    "The body " + pastLimit(limit) + ".", uri.getPath(), null));
         }
         int status = e.getResponse().getStatus();
         Response.StatusType reason = Response.Status.fromStatusCode(status);
