@@ -20,10 +20,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,7 +39,9 @@ import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
+import org.cnx.audit.TestDb;
 import org.cnx.audit.TestEvents;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.cnx.audit.TestKeys;
 import org.junit.jupiter.api.Test;
 
@@ -53,6 +61,42 @@ class EventAppendTest {
 
     @Inject
     DataSource db;
+
+    /**
+     * Another replica froze (or lost its node) in the middle of an append, holding the log's lock with nothing sent to
+     * close its session: every append waited on it for hours, until TCP keepalive gave up. The server now ends a
+     * session idle in a transaction, as the service's own connections ask it to.
+     */
+    @Test
+    void anAppendFrozenInAnotherReplicaHoldsTheLogOnlyUntilTheServerEndsItsSession() throws Exception {
+        Properties replica = new Properties();
+        replica.setProperty("user", "audit");
+        replica.setProperty("password", "audit");
+        replica.setProperty("options", ConfigProvider.getConfig()
+                .getValue("quarkus.datasource.jdbc.additional-jdbc-properties.options", String.class));
+        long before = logSize(db);
+        try (Connection frozen = DriverManager.getConnection(TestDb.URL, replica);
+                Statement s = frozen.createStatement()) {
+            frozen.setAutoCommit(false);
+            s.executeQuery("SELECT size FROM log_state FOR UPDATE").close();
+            long start = System.nanoTime();
+            post(intakeToken(), List.of(event("intake", "REPORT_RECEIVED"))).then().statusCode(200)
+                    .body("appended", equalTo(1));
+            Duration waited = Duration.ofNanos(System.nanoTime() - start);
+            assertTrue(waited.compareTo(Duration.ofSeconds(2)) > 0, "it did wait for the lock: " + waited);
+            assertFalse(stillOpen(frozen), "the frozen session was ended");
+        }
+        assertEquals(before + 1, logSize(db));
+    }
+
+    private static boolean stillOpen(Connection c) {
+        try (Statement s = c.createStatement()) {
+            s.execute("SELECT 1");
+            return true;
+        } catch (SQLException ended) {
+            return false;
+        }
+    }
 
     @Test
     void appendedBatchIsListedInOrderWithEverythingTheProducerSent() {
