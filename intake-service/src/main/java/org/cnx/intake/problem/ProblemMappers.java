@@ -234,6 +234,11 @@ public class ProblemMappers {
         if (e.getCause() instanceof JsonMappingException unmapped) {
             return unmappable(unmapped, uri);
         }
+        // and a limit of the parser (a number of 1,000 digits) where the body's own fields are read: no location
+        if (e.getCause() instanceof StreamConstraintsException limit) {
+            return respond(new Problem(URI.create(TYPE_BASE + "malformed-json"), "Bad Request", 400, notJson(limit),
+                    uri.getPath(), null));
+        }
         int status = e.getResponse().getStatus();
         Response.StatusType reason = Response.Status.fromStatusCode(status);
         String title = reason != null ? reason.getReasonPhrase() : "HTTP " + status;
