@@ -13,6 +13,7 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -87,6 +88,22 @@ class SubmissionRulesTest {
                 .header("Location", first.getHeader("Location"));
         assertEquals(first.getBody().asString(), again.getBody().asString());
         assertEquals(1, count(token));
+    }
+
+    /** Partners pick their keys on their own ("1", a batch number): one agency's key is nothing to another's. */
+    @Test
+    void twoAgenciesUsingTheSameKeyEachGetTheirOwnReport() {
+        String us = freshPartner("US");
+        String cn = freshPartner("CN");
+        String key = "1";
+        Response first = post(us, Bodies.founding("IDEM-US"), key);
+        first.then().statusCode(201);
+        Response other = post(cn, Bodies.founding("IDEM-CN"), key);
+        other.then().statusCode(201).header("Idempotent-Replayed", nullValue());
+        assertNotEquals(first.jsonPath().getString("id"), other.jsonPath().getString("id"));
+        assertEquals("IDEM-CN", other.jsonPath().getString("externalRef"));
+        assertEquals(1, count(us));
+        assertEquals(1, count(cn));
     }
 
     @Test
@@ -407,9 +424,10 @@ class SubmissionRulesTest {
                 .post("/api/v1/reports/" + id + "/withdrawal").then().statusCode(404);
         given().auth().oauth2(token).contentType("application/json").body("{\"reason\":\"\"}")
                 .post("/api/v1/reports/" + id + "/withdrawal").then().statusCode(400).contentType("application/problem+json");
-        given().auth().oauth2(token).contentType("application/json").body("{\"reason\":\"source compromised\"}")
-                .post("/api/v1/reports/" + id + "/withdrawal").then().statusCode(200)
-                .body("status", equalTo("WITHDRAWN")).body("withdrawalReason", equalTo("source compromised"));
+        String withdrawnAt = given().auth().oauth2(token).contentType("application/json")
+                .body("{\"reason\":\"source compromised\"}").post("/api/v1/reports/" + id + "/withdrawal").then()
+                .statusCode(200).body("status", equalTo("WITHDRAWN"))
+                .body("withdrawalReason", equalTo("source compromised")).extract().path("withdrawnAt");
         given().auth().oauth2(token).contentType("application/json").body("{\"reason\":\"again\"}")
                 .post("/api/v1/reports/" + id + "/withdrawal").then().statusCode(409);
 
@@ -419,9 +437,14 @@ class SubmissionRulesTest {
                         .withRequestBody(containing("REPORT_WITHDRAWN")).withRequestBody(containing(id))).isEmpty());
         JsonPath recall = JsonPath.from(peers.findAll(postRequestedFor(urlEqualTo("/internal/v1/recalls"))
                 .withRequestBody(containing(id))).get(0).getBodyAsString());
-        assertEquals("source compromised", recall.getString("[0].reason"));
-        String sub = given().auth().oauth2(token).get("/api/v1/me").then().statusCode(200).extract().path("sub");
-        assertEquals(sub, recall.getString("[0].withdrawnBy"), "sharing's recall events name who withdrew the report");
+        // what sharing acts on: the report, its originator (another agency's notice is refused), when and why
+        String notice = "find { it.reportId == '" + id + "' }.";
+        JsonPath me = given().auth().oauth2(token).get("/api/v1/me").then().statusCode(200).extract().jsonPath();
+        assertEquals(me.getString("agency"), recall.getString(notice + "agency"));
+        assertEquals(withdrawnAt, recall.getString(notice + "withdrawnAt"));
+        assertEquals("source compromised", recall.getString(notice + "reason"));
+        assertEquals(me.getString("sub"), recall.getString(notice + "withdrawnBy"),
+                "sharing's recall events name who withdrew the report");
     }
 
     /** The audit events sent for the actor {@code sub}, once there is one. */

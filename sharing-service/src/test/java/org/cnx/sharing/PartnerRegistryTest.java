@@ -120,8 +120,14 @@ class PartnerRegistryTest {
         assertEquals("green-cross-border", ruleFor(officer, seizure));
         assertEquals("partner-types", ruleFor(officer, shipment));
         assertEquals("partner-max-tlp", ruleFor(officer, amber));
+        assertEquals("DENIED", decisionFor(officer, shipment, "status"));
+        assertEquals("DENIED", decisionFor(officer, amber, "status"));
         await().atMost(Duration.ofSeconds(30)).until(() -> PartnerInbox.deliveriesOf(partners, seizure).stream()
                 .anyMatch(r -> CODE.equals(PartnerInbox.partnerOf(r))));
+        for (UUID refused : List.of(shipment, amber)) {
+            assertTrue(PartnerInbox.deliveriesOf(partners, refused).stream()
+                    .noneMatch(r -> CODE.equals(PartnerInbox.partnerOf(r))), "nothing of " + refused + " reached it");
+        }
 
         given().auth().oauth2(admin).contentType("application/json").body(partner("GREEN", false))
                 .put("/api/v1/partners/" + CODE).then().statusCode(200);
@@ -133,8 +139,12 @@ class PartnerRegistryTest {
     }
 
     private static String ruleFor(String officer, UUID reportId) {
+        return decisionFor(officer, reportId, "rule");
+    }
+
+    private static String decisionFor(String officer, UUID reportId, String field) {
         return given().auth().oauth2(officer).queryParam("reportId", reportId).get("/api/v1/releases").then()
-                .statusCode(200).extract().path("items.find { it.partner == '" + CODE + "' }.rule");
+                .statusCode(200).extract().path("items.find { it.partner == '" + CODE + "' }." + field);
     }
 
     @Test

@@ -196,6 +196,16 @@ class EventAppendTest {
                 .body("appended", equalTo(1)).body("duplicates", equalTo(3));
         assertEquals(size + 1, logSize(db));
         assertGapFree(db);
+
+        // the same event id with other content: a producer may not rewrite, nor add a second version of, what it logged
+        String logged = canonical(db, batch.get(2).get("eventId"));
+        Map<String, Object> rewritten = new LinkedHashMap<>(batch.get(2));
+        rewritten.put("action", "DELIVERY_SUCCEEDED");
+        rewritten.put("details", Map.of("attempt", 9));
+        post(sharingToken(), List.of(rewritten)).then().statusCode(200)
+                .body("appended", equalTo(0)).body("duplicates", equalTo(1));
+        assertEquals(logged, canonical(db, batch.get(2).get("eventId")));
+        assertEquals(size + 1, logSize(db));
     }
 
     @Test

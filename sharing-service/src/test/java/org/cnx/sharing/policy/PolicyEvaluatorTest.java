@@ -60,10 +60,13 @@ class PolicyEvaluatorTest {
     @Test
     void thePartnersRegistryEntryCapsToo() throws Exception {
         Recipient seizuresOnlyUpToGreen = new Recipient("US-CBP", "US", Set.of("SEIZURE"), Tlp.GREEN);
-        assertEquals("partner-max-tlp", PolicyEvaluator.decide(report("AMBER", ""), seizuresOnlyUpToGreen, RELEASE_ALL).rule());
+        Decision tooHigh = PolicyEvaluator.decide(report("AMBER", ""), seizuresOnlyUpToGreen, RELEASE_ALL);
+        assertEquals("partner-max-tlp", tooHigh.rule());
+        assertEquals(Decision.Action.DENY, tooHigh.action());
         Recipient shipmentsOnly = new Recipient("US-CBP", "US", Set.of("PRECURSOR_SHIPMENT"), Tlp.AMBER_STRICT);
         Decision decision = PolicyEvaluator.decide(report("GREEN", ""), shipmentsOnly, RELEASE_ALL);
         assertEquals("partner-types", decision.rule());
+        assertEquals(Decision.Action.DENY, decision.action());
         assertEquals(List.of("US-CBP does not accept reports of type SEIZURE"), decision.reasons());
     }
 
