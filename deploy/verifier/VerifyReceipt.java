@@ -32,6 +32,17 @@ import java.util.Map;
  * <li>the inclusion proof (RFC 9162 §2.1.3.2) leads from SHA-256(0x00 ‖ leaf) at index seq - 1 to that signed root
  * of that signed size.</li>
  * </ol>
+ * An auditor who kept a checkpoint checks that the log today still extends it (nothing it covered was changed,
+ * removed or forked since):
+ *
+ * <pre>
+ *   java deploy/verifier/VerifyReceipt.java --consistency kept.json latest.json proof.json jwks.json
+ * </pre>
+ *
+ * The checkpoints are what {@code GET /api/v1/log/checkpoints/latest} returned then and now, proof.json is
+ * {@code GET /api/v1/log/proofs/consistency?from=<kept size>&to=<latest size>}. Valid when both heads are RS256
+ * signatures by keys of the JWKS and the proof (RFC 9162 §2.1.4.2) leads from the kept signed root to the latest one.
+ * <p>
  * Exit status: 0 valid, 1 invalid (the reason is printed), 2 unusable input.
  */
 public class VerifyReceipt {
@@ -43,27 +54,32 @@ public class VerifyReceipt {
     }
 
     public static void main(String[] args) {
-        if (args.length != 2) {
-            System.err.println("usage: java VerifyReceipt.java RECEIPT.json JWKS.json");
+        boolean consistency = args.length == 5 && args[0].equals("--consistency");
+        if (args.length != 2 && !consistency) {
+            System.err.println("usage: java VerifyReceipt.java RECEIPT.json JWKS.json\n"
+                    + "       java VerifyReceipt.java --consistency KEPT-CHECKPOINT.json LATEST-CHECKPOINT.json "
+                    + "PROOF.json JWKS.json");
             System.exit(2);
         }
-        Object receipt;
-        Object jwks;
+        List<Object> inputs = new ArrayList<>();
         try {
-            receipt = Json.parse(Files.readString(Path.of(args[0]), StandardCharsets.UTF_8));
-            jwks = Json.parse(Files.readString(Path.of(args[1]), StandardCharsets.UTF_8));
+            for (int i = consistency ? 1 : 0; i < args.length; i++) {
+                inputs.add(Json.parse(Files.readString(Path.of(args[i]), StandardCharsets.UTF_8)));
+            }
         } catch (Exception e) {
             System.err.println("cannot read the input: " + e.getMessage());
             System.exit(2);
             return;
         }
         try {
-            System.out.println("VALID: " + verify(receipt, jwks));
+            System.out.println("VALID: " + (consistency
+                    ? consistency(inputs.get(0), inputs.get(1), inputs.get(2), inputs.get(3))
+                    : verify(inputs.get(0), inputs.get(1))));
         } catch (Invalid e) {
             System.out.println("INVALID: " + e.getMessage());
             System.exit(1);
         } catch (RuntimeException e) {
-            System.out.println("INVALID: malformed receipt (" + e + ")");
+            System.out.println("INVALID: malformed input (" + e + ")");
             System.exit(1);
         }
     }
@@ -99,7 +115,8 @@ public class VerifyReceipt {
         long seq = integer(receipt, "seq");
 
         Map<String, Object> checkpoint = object(receipt.get("checkpoint"), "checkpoint");
-        Map<String, Object> signed = verifyJws(string(checkpoint, "jws"), object(jwksJson, "JWKS"));
+        Signed head = verifyJws(string(checkpoint, "jws"), object(jwksJson, "JWKS"));
+        Map<String, Object> signed = head.payload();
         long size = integer(signed, "size");
         byte[] root = hex(string(signed, "root"), "signed root");
         if (checkpoint.containsKey("size") && integer(checkpoint, "size") != size
@@ -123,11 +140,92 @@ public class VerifyReceipt {
         }
         return "event " + seq + " (DELIVERY_SUCCEEDED, delivery " + deliveryId + ", partner "
                 + ((Map<?, ?>) subject).get("partner") + ") is in the audit log of " + size + " events signed at "
-                + signed.get("timestamp") + " by key " + checkpoint.get("kid");
+                + signed.get("timestamp") + " by key " + head.kid();
+    }
+
+    /** That the log of the latest signed head extends the log of the kept one: see the class comment. */
+    static String consistency(Object keptJson, Object latestJson, Object proofJson, Object jwksJson) throws Invalid {
+        Map<String, Object> jwks = object(jwksJson, "JWKS");
+        Signed kept = verifyJws(string(object(keptJson, "kept checkpoint"), "jws"), jwks);
+        Signed latest = verifyJws(string(object(latestJson, "latest checkpoint"), "jws"), jwks);
+        long first = integer(kept.payload(), "size");
+        long second = integer(latest.payload(), "size");
+        if (second < first) {
+            throw new Invalid("the latest head covers " + second + " events, fewer than the " + first
+                    + " of the kept one: events were removed");
+        }
+        Map<String, Object> proof = object(proofJson, "proof");
+        if (integer(proof, "from") != first || integer(proof, "to") != second) {
+            throw new Invalid("the proof is from " + proof.get("from") + " to " + proof.get("to") + " events, not from "
+                    + first + " (the kept head) to " + second + " (the latest)");
+        }
+        List<byte[]> path = new ArrayList<>();
+        for (Object node : list(proof.get("proof"), "proof")) {
+            path.add(hex(node instanceof String h ? h : "", "proof element"));
+        }
+        if (!consistent(first, second, hex(string(kept.payload(), "root"), "kept root"),
+                hex(string(latest.payload(), "root"), "latest root"), path)) {
+            throw new Invalid("the log of " + second + " events does not extend the kept log of " + first
+                    + " events: what the kept head covered was changed, or the log was forked");
+        }
+        return "the log of " + second + " events signed at " + latest.payload().get("timestamp") + " by key "
+                + latest.kid() + " extends the kept log of " + first + " events signed at "
+                + kept.payload().get("timestamp") + " by key " + kept.kid();
+    }
+
+    /**
+     * RFC 9162 §2.1.4.2: whether {@code proof} shows the tree of {@code second} leaves with root {@code secondRoot}
+     * extends the tree of {@code first} leaves with root {@code firstRoot}. Equal sizes need equal roots and no proof.
+     */
+    static boolean consistent(long first, long second, byte[] firstRoot, byte[] secondRoot, List<byte[]> proof) {
+        if (first == second) {
+            return proof.isEmpty() && MessageDigest.isEqual(firstRoot, secondRoot);
+        }
+        if (first == 0) {
+            return proof.isEmpty();
+        }
+        List<byte[]> path = new ArrayList<>();
+        if (Long.bitCount(first) == 1) {
+            path.add(firstRoot); // a perfect subtree: its root starts the path
+        }
+        path.addAll(proof);
+        if (path.isEmpty()) {
+            return false;
+        }
+        long fn = first - 1;
+        long sn = second - 1;
+        while ((fn & 1) == 1) {
+            fn >>>= 1;
+            sn >>>= 1;
+        }
+        byte[] fr = path.get(0);
+        byte[] sr = path.get(0);
+        for (byte[] c : path.subList(1, path.size())) {
+            if (sn == 0) {
+                return false;
+            }
+            if ((fn & 1) == 1 || fn == sn) {
+                fr = sha256(new byte[] {0x01}, c, fr);
+                sr = sha256(new byte[] {0x01}, c, sr);
+                while ((fn & 1) == 0 && fn != 0) {
+                    fn >>>= 1;
+                    sn >>>= 1;
+                }
+            } else {
+                sr = sha256(new byte[] {0x01}, sr, c);
+            }
+            fn >>>= 1;
+            sn >>>= 1;
+        }
+        return sn == 0 && MessageDigest.isEqual(fr, firstRoot) && MessageDigest.isEqual(sr, secondRoot);
+    }
+
+    /** A verified head: its payload, and the kid of the key its signature verified with (from the signed header). */
+    record Signed(Map<String, Object> payload, Object kid) {
     }
 
     /** The payload of a compact RS256 JWS whose signature verifies with the JWKS key named by its kid. */
-    static Map<String, Object> verifyJws(String jws, Map<String, Object> jwks) throws Invalid {
+    static Signed verifyJws(String jws, Map<String, Object> jwks) throws Invalid {
         String[] parts = jws.split("\\.", -1);
         if (parts.length != 3) {
             throw new Invalid("the checkpoint's jws is not a compact JWS");
@@ -158,7 +256,7 @@ public class VerifyReceipt {
         } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
             throw new Invalid("the checkpoint's signature cannot be checked: " + e.getMessage());
         }
-        return object(Json.parse(utf8(parts[1])), "JWS payload");
+        return new Signed(object(Json.parse(utf8(parts[1])), "JWS payload"), kid);
     }
 
     /** RFC 9162 §2.1.3.2: the root an inclusion proof leads to, or null if it cannot belong to this index and size. */

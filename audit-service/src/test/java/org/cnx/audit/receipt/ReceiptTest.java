@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -86,12 +87,19 @@ class ReceiptTest {
     private record Run(int exit, String output) {
     }
 
-    /** {@code java deploy/verifier/VerifyReceipt.java receipt.json jwks.json}, as documented. */
-    private static Run verifier(String receipt, String jwks) throws Exception {
-        Path receiptFile = Files.writeString(WORK.resolve(UUID.randomUUID() + ".json"), receipt, StandardCharsets.UTF_8);
-        Path jwksFile = Files.writeString(WORK.resolve("jwks.json"), jwks);
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                VERIFIER.toString(), receiptFile.toString(), jwksFile.toString()).redirectErrorStream(true).start();
+    /**
+     * {@code java deploy/verifier/VerifyReceipt.java receipt.json jwks.json}, or {@code --consistency kept.json
+     * latest.json proof.json jwks.json}, as documented: each input written to a file of its own.
+     */
+    private static Run verifier(String... inputs) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), VERIFIER.toString()));
+        for (String input : inputs) {
+            command.add(input.startsWith("--") ? input
+                    : Files.writeString(WORK.resolve(UUID.randomUUID() + ".json"), input, StandardCharsets.UTF_8)
+                            .toString());
+        }
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "verifier finished");
         return new Run(process.exitValue(), output.trim());
@@ -99,6 +107,50 @@ class ReceiptTest {
 
     private static String jwks() {
         return given().get("/.well-known/jwks.json").then().statusCode(200).extract().asString();
+    }
+
+    /**
+     * An auditor kept a head; later the log must still extend it. Heads deleted with the events they covered are not
+     * seen from inside the log: the kept head and a consistency proof against today's show it, offline.
+     */
+    @Test
+    void anAuditorsKeptHeadIsShownExtendedByTodaysLogOfflineAndAForgedProofIsNot() throws Exception {
+        String auditor = "Bearer " + auditorToken("auditor-consistency");
+        deliver(PARTNER);
+        String kept = given().header("Authorization", auditor).post("/api/v1/log/checkpoints").then().statusCode(200)
+                .extract().asString();
+        deliver(PARTNER);
+        String latest = given().header("Authorization", auditor).post("/api/v1/log/checkpoints").then()
+                .statusCode(200).extract().asString();
+        long first = JsonPath.from(kept).getLong("size");
+        long second = JsonPath.from(latest).getLong("size");
+        assertTrue(second > first, "the log grew");
+        String proof = given().header("Authorization", auditor).queryParam("from", first).queryParam("to", second)
+                .get("/api/v1/log/proofs/consistency").then().statusCode(200).extract().asString();
+
+        Run valid = verifier("--consistency", kept, latest, proof, jwks());
+        assertEquals(0, valid.exit(), valid.output());
+        assertTrue(valid.output().startsWith("VALID: the log of " + second + " events signed at "), valid.output());
+
+        // one hash of the proof changed: as if what the kept head covered had been rewritten since
+        List<String> hashes = JsonPath.from(proof).getList("proof", String.class);
+        String forged = proof.replace(hashes.get(0), (hashes.get(0).charAt(0) == '0' ? "1" : "0")
+                + hashes.get(0).substring(1));
+        Run rewritten = verifier("--consistency", kept, latest, forged, jwks());
+        assertEquals(1, rewritten.exit(), rewritten.output());
+        assertEquals("INVALID: the log of " + second + " events does not extend the kept log of " + first
+                + " events: what the kept head covered was changed, or the log was forked", rewritten.output());
+        // today's head smaller than the kept one: events were removed
+        Run truncated = verifier("--consistency", latest, kept, proof, jwks());
+        assertEquals(1, truncated.exit(), truncated.output());
+        assertTrue(truncated.output().contains("fewer than the " + second + " of the kept one: events were removed"),
+                truncated.output());
+        // a proof of other sizes proves nothing of these heads
+        String other = given().header("Authorization", auditor).queryParam("from", first - 1).queryParam("to", second)
+                .get("/api/v1/log/proofs/consistency").then().statusCode(200).extract().asString();
+        Run mismatched = verifier("--consistency", kept, latest, other, jwks());
+        assertEquals(1, mismatched.exit(), mismatched.output());
+        assertTrue(mismatched.output().startsWith("INVALID: the proof is from " + (first - 1)), mismatched.output());
     }
 
     @Test
