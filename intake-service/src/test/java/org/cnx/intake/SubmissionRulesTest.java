@@ -40,6 +40,7 @@ import java.util.concurrent.Future;
 import org.cnx.intake.report.ReportService;
 import org.cnx.intake.validation.DuplicateFields;
 import org.cnx.intake.validation.StorableStrings;
+import org.cnx.intake.validation.StrictInstants;
 import org.cnx.intake.validation.StrictJson;
 import org.junit.jupiter.api.Test;
 
@@ -637,6 +638,30 @@ class SubmissionRulesTest {
         post(token, Bodies.founding("SKEW-1").replace("2026-11-20T08:00:00Z", soon), null).then().statusCode(201);
         post(token, Bodies.founding("SKEW-2").replace("2026-11-20T08:00:00Z", Instant.now().plusSeconds(600)
                 .toString()), null).then().statusCode(400).body("errors.pointer", equalTo(List.of("/occurredAt")));
+    }
+
+    /**
+     * A number was taken as seconds since 1970, with no bound: 1e64 was stored and shared as 1970-01-01T00:00:00Z. An
+     * instant is ISO-8601 text, with an offset if the partner writes one, within the years the database keeps as sent.
+     */
+    @Test
+    void theTimeOfAReportIsIsoTextWithinTheYearsItCanBeKeptAs() {
+        String token = freshPartner("CN");
+        String occurred = "\"occurredAt\":\"2026-11-20T08:00:00Z\"";
+        int n = 0;
+        for (String refused : List.of("1e64", "1700000000", "\"+1000000000-01-01T00:00:00Z\"",
+                "\"1500-01-01T00:00:00Z\"", "\"yesterday\"", "\"\"", "[]")) {
+            post(token, Bodies.founding("TIME-" + n++).replace(occurred, "\"occurredAt\":" + refused), null).then()
+                    .statusCode(400).contentType("application/problem+json")
+                    .body("errors.pointer", equalTo(List.of("/occurredAt")))
+                    .body("errors[0].message", equalTo(StrictInstants.EXPECTED));
+        }
+        assertEquals(0, count(token));
+        // the offset a Chinese agency's system writes: the same instant
+        String id = post(token, Bodies.founding("TIME-OFFSET").replace(occurred,
+                "\"occurredAt\":\"2026-11-20T16:00:00+08:00\""), null).then().statusCode(201).extract().path("id");
+        given().auth().oauth2(token).get("/api/v1/reports/" + id).then().statusCode(200)
+                .body("report.occurredAt", equalTo("2026-11-20T08:00:00Z"));
     }
 
     @Test
