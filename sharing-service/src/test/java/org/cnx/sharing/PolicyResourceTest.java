@@ -477,6 +477,12 @@ class PolicyResourceTest {
                 .post("/api/v1/policy/evaluation").then().statusCode(400).contentType("application/problem+json")
                 .body("errors.pointer", contains("/report/title", "/report/subjects/0/name"))
                 .body("errors.message", contains(StorableStrings.UNPAIRED_SURROGATE, StorableStrings.NUL));
+        // a receipt time of a nine-digit year, under a profile that gives the record only its date: a 500
+        given().auth().oauth2(admin).contentType("application/json").body("""
+                {"agency":"CN-GACC","country":"CN","receivedAt":"+1000000000-01-01T00:00:00Z",
+                 "report":{"type":"SEIZURE","tlp":"AMBER","title":"t","occurredAt":"2026-11-20T08:00:00Z"}}""")
+                .post("/api/v1/policy/evaluation").then().statusCode(400).contentType("application/problem+json")
+                .body("errors.pointer", contains("/receivedAt"));
     }
 
     @Test
