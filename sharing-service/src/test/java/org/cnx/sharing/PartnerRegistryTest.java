@@ -153,6 +153,13 @@ class PartnerRegistryTest {
                 {"name":"","country":"mex","endpoint":"http://localhost/x","acceptedTypes":["PIZZA"],"maxTlp":"PINK"}""")
                 .put("/api/v1/partners/" + CODE).then().statusCode(400).contentType("application/problem+json")
                 .body("errors.pointer", containsInAnyOrder("/name", "/country", "/acceptedTypes/0", "/maxTlp", "/active"));
+        // a name of ideographic spaces, or of invisible characters, named no one in the registry and its audit
+        for (String blank : List.of("\\u3000\\u3000", "\\u200b")) {
+            given().auth().oauth2(admin).contentType("application/json")
+                    .body(partner("GREEN", true).replace("Fiscalía General de la República", blank))
+                    .put("/api/v1/partners/" + CODE).then().statusCode(400)
+                    .body("errors.pointer", contains("/name")).body("errors[0].message", equalTo("must not be blank"));
+        }
         given().auth().oauth2(admin).contentType("application/json")
                 .body(partner("GREEN", true).replace(partners.baseUrl(), "ftp://files.example"))
                 .put("/api/v1/partners/" + CODE).then().statusCode(400)

@@ -161,9 +161,13 @@ class ReleaseFlowTest {
         String sent = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(delivery.getBody()));
         assertEquals(payloadSha, sent);
 
-        given().auth().oauth2(cnOfficer).contentType("application/json").body("{\"reason\":\" \"}")
-                .post("/api/v1/releases/" + toHsi + "/rejection").then().statusCode(400)
-                .contentType("application/problem+json").body("errors[0].pointer", equalTo("/reason"));
+        // spaces of any script, or invisible characters, are no reason: one ideographic space was taken and audited
+        for (String blank : List.of(" ", "\u3000", "\u200b\ufeff", "\u00a0\n")) {
+            given().auth().oauth2(cnOfficer).contentType("application/json").body(Map.of("reason", blank))
+                    .post("/api/v1/releases/" + toHsi + "/rejection").then().statusCode(400)
+                    .contentType("application/problem+json").body("errors[0].pointer", equalTo("/reason"))
+                    .body("errors[0].message", equalTo("must not be blank"));
+        }
         given().auth().oauth2(cnOfficer).contentType("application/json").body("{\"reason\":\"ongoing operation\"}")
                 .post("/api/v1/releases/" + toHsi + "/rejection").then().statusCode(200)
                 .body("status", equalTo("REJECTED")).body("rejectionReason", equalTo("ongoing operation"));

@@ -11,6 +11,7 @@ import jakarta.validation.constraints.Size;
 import org.cnx.sharing.policy.PolicyDocument;
 import org.cnx.sharing.policy.Tlp;
 import org.cnx.sharing.validation.CountryCode;
+import org.cnx.sharing.validation.HasText;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -25,7 +26,7 @@ public final class PartnerViews {
     @Schema(name = "PartnerRequest")
     public record PartnerRequest(
             @Schema(example = "U.S. Customs and Border Protection")
-            @NotBlank @Size(max = 200) String name,
+            @HasText @Size(max = 200) String name,
 
             @Schema(description = "ISO 3166-1 alpha-2", example = "US")
             @NotNull @CountryCode String country,

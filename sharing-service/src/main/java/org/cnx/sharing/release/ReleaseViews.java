@@ -5,9 +5,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 
+import org.cnx.sharing.validation.HasText;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -75,6 +75,6 @@ public final class ReleaseViews {
     public record ApprovalRequest(@Size(max = 2000) String comment) {
     }
 
-    public record RejectionRequest(@NotBlank @Size(max = 2000) String reason) {
+    public record RejectionRequest(@HasText @Size(max = 2000) String reason) {
     }
 }

@@ -1,0 +1,47 @@
+package org.cnx.sharing.validation;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import jakarta.validation.Constraint;
+import jakarta.validation.ConstraintValidator;
+import jakarta.validation.ConstraintValidatorContext;
+import jakarta.validation.Payload;
+
+/**
+ * Text with at least one character that shows: not null, and not only spaces of any script (U+3000, a Chinese input
+ * method's, or U+00A0), line breaks and other controls, or invisible format characters (U+200B, U+FEFF).
+ * {@code @NotBlank} trims only up to U+0020: a rejection reason of one ideographic space was recorded and audited as a blank one.
+ */
+@Target({ElementType.FIELD, ElementType.METHOD, ElementType.PARAMETER, ElementType.RECORD_COMPONENT,
+        ElementType.TYPE_USE})
+@Retention(RetentionPolicy.RUNTIME)
+@Constraint(validatedBy = HasText.Validator.class)
+public @interface HasText {
+
+    String message() default "must not be blank";
+
+    Class<?>[] groups() default {};
+
+    Class<? extends Payload>[] payload() default {};
+
+    class Validator implements ConstraintValidator<HasText, String> {
+
+        @Override
+        public boolean isValid(String value, ConstraintValidatorContext context) {
+            return in(value);
+        }
+
+        /** Whether {@code value} has text, as the constraint sees it. */
+        public static boolean in(String value) {
+            return value != null && value.codePoints().anyMatch(c -> !blank(c));
+        }
+
+        private static boolean blank(int c) {
+            int type = Character.getType(c);
+            return Character.isSpaceChar(c) || type == Character.CONTROL || type == Character.FORMAT;
+        }
+    }
+}
