@@ -103,7 +103,7 @@ public class LogVerifier {
                     + " was signed at " + latest.signedAt);
         }
         return new Verification(scan.reason == null, scan.size, HEX.formatHex(scan.tree.root()), scan.firstInvalid,
-                scan.reason, Checkpoint.of(latest));
+                scan.reason, List.copyOf(scan.faults), scan.faultCount, Checkpoint.of(latest));
     }
 
     /**
@@ -141,6 +141,8 @@ public class LogVerifier {
         long lastMatchingHead;
         Long firstInvalid;
         String reason;
+        final List<String> faults = new ArrayList<>();
+        long faultCount;
 
         Scan(List<Head> heads, Map<String, byte[]> storedNodes) {
             this.heads = heads;
@@ -214,11 +216,18 @@ public class LogVerifier {
             }
         }
 
+        /** Every fault is kept (up to a bound): the first alone let a junk row hide a rewritten event after it. */
         void fail(Long seq, String why) {
             if (reason == null) {
-                firstInvalid = seq;
                 reason = why;
             }
+            if (firstInvalid == null && seq != null) {
+                firstInvalid = seq;
+            }
+            if (faults.size() < Verification.MAX_FAULTS) {
+                faults.add(why);
+            }
+            faultCount++;
         }
     }
 

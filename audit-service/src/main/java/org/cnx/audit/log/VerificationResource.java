@@ -34,7 +34,8 @@ public class VerificationResource {
     @Operation(summary = "Recompute and check the whole log",
             description = "Signs a head for the log as it is, then recomputes every leaf from its canonical JSON, checks "
                     + "the stored leaf hashes and the queryable columns against it, rebuilds the tree and compares it "
-                    + "with every signed head. Returns {valid, size, root, firstInvalidSeq, reason, checkpoint}. "
+                    + "with every signed head. Returns {valid, size, root, firstInvalidSeq, reason, faults, "
+                    + "faultCount, checkpoint}: every fault, not only the first. "
                     + "The verification is itself logged (AUDIT_QUERIED).")
     public Verification verify() {
         Verification result = verifier.verify();
@@ -44,6 +45,9 @@ public class VerificationResource {
                 .put("size", result.size());
         if (result.firstInvalidSeq() != null) {
             details.put("firstInvalidSeq", result.firstInvalidSeq());
+        }
+        if (result.faultCount() > 0) {
+            details.put("faultCount", result.faultCount());
         }
         events.recordRead(token, Action.AUDIT_QUERIED, Outcome.SUCCESS, null, details);
         return result;

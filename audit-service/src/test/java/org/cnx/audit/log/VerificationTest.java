@@ -125,6 +125,45 @@ class VerificationTest {
         assertTrue(verify().getBoolean("valid"), "repaired");
     }
 
+    /**
+     * Verification reported its first fault only: a junk tree node the application's role may insert (never removed:
+     * the table is append-only) would have hidden, for good, every event changed after it.
+     */
+    @Test
+    void aJunkNodeAheadOfAChangedEventHidesNeitherOfThem() throws SQLException {
+        Map<String, Object> target = delivered();
+        post(sharingToken(), List.of(delivered(), delivered(), target)).then().statusCode(200);
+        sign();
+        long seq = seqOf(db, target.get("eventId"));
+        assertTrue(seq > 2, "the node over events 1..2 comes before the changed event");
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            // level 1 is never stored by the service: the slot over events 1..2 is free to anyone with its role
+            s.execute("INSERT INTO merkle_node (level, node_index, hash) "
+                    + "VALUES (1, 0, decode(repeat('ab', 32), 'hex'))");
+        }
+        JsonPath result;
+        try (Connection c = TestDb.superuser(); Statement s = c.createStatement()) {
+            s.execute("SET session_replication_role = replica");
+            s.execute("CREATE TEMP TABLE saved AS SELECT * FROM audit_event WHERE seq = " + seq);
+            s.executeUpdate("UPDATE audit_event SET partner = 'CN-GACC' WHERE seq = " + seq);
+            try {
+                result = verify();
+            } finally {
+                s.execute("DELETE FROM audit_event WHERE seq = " + seq
+                        + "; INSERT INTO audit_event SELECT * FROM saved");
+                s.execute("DELETE FROM merkle_node WHERE level = 1 AND node_index = 0");
+            }
+        }
+        assertFalse(result.getBoolean("valid"));
+        assertTrue(result.getString("reason").contains("(level 1, index 0) does not match"), result.prettify());
+        assertEquals(seq, result.getLong("firstInvalidSeq"), result.prettify());
+        List<String> faults = result.getList("faults", String.class);
+        assertEquals(2, faults.size(), result.prettify());
+        assertEquals(2, result.getLong("faultCount"));
+        assertEquals("event " + seq + ": partner differs from the canonical JSON that was hashed", faults.get(1));
+        assertTrue(verify().getBoolean("valid"), "repaired");
+    }
+
     @Test
     void aRewriteWithConsistentHashesIsCaughtByTheSignedRoot() throws SQLException {
         long before = sign().getLong("size");
