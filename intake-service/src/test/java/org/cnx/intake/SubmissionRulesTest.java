@@ -346,6 +346,10 @@ class SubmissionRulesTest {
                         + "it reads none."));
         given().auth().oauth2(token).queryParam("externalRef", "VALIDATE-ONLY").get("/api/v1/reports").then()
                 .statusCode(200).body("items", hasSize(0));
+        // a report id that is no UUID: JAX-RS's 404, a problem that said nothing
+        given().auth().oauth2(token).get("/api/v1/reports/CBP-0042").then().statusCode(404)
+                .contentType("application/problem+json")
+                .body("detail", equalTo("Nothing is at this path, or an id in it is not one (a UUID, say)."));
         // past PostgreSQL's timestamps (4713 BC to 294276 AD), as a filter or in a forged cursor: it answered a 500
         for (String since : List.of("+999999999-12-31T23:59:59Z", "-999999999-01-01T00:00:00Z")) {
             given().auth().oauth2(token).queryParam("since", since).get("/api/v1/reports").then().statusCode(400)

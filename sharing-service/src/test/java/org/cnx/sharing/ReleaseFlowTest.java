@@ -256,6 +256,16 @@ class ReleaseFlowTest {
                 .statusCode(400).contentType("application/problem+json").body("detail", containsString(limit));
     }
 
+    /** JAX-RS's 404 for a path id it cannot convert was a problem that said nothing. */
+    @Test
+    void aMalformedIdInThePathIsAProblemThatSaysSo() {
+        String officer = Reports.officer("CN-NNCC", "CN", "officer-cn-paths");
+        for (String path : List.of("/api/v1/releases/123", "/api/v1/deliveries/not-a-uuid")) {
+            given().auth().oauth2(officer).get(path).then().statusCode(404).contentType("application/problem+json")
+                    .body("detail", equalTo("Nothing is at this path, or an id in it is not one (a UUID, say)."));
+        }
+    }
+
     @Test
     void releasesPendingLongerThanTheApprovalSlaAreFlaggedOverdue() {
         UUID id = UUID.randomUUID();

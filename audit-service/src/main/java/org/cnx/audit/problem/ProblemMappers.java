@@ -41,7 +41,9 @@ public class ProblemMappers {
         int status = e.getResponse().getStatus();
         Response.StatusType reason = Response.Status.fromStatusCode(status);
         String title = reason != null ? reason.getReasonPhrase() : "HTTP " + status;
-        return respond(new Problem(URI.create("about:blank"), title, status, null, uri.getPath(), null));
+        // a path id JAX-RS cannot convert (a release id that is no UUID) is its 404, which said nothing
+        String detail = status == 404 ? "Nothing is at this path, or an id in it is not one (a UUID, say)." : null;
+        return respond(new Problem(URI.create("about:blank"), title, status, detail, uri.getPath(), null));
     }
 
     /** A method's role check ({@code @RolesAllowed}) refused the caller: as the path policies' refusals, audited. */
