@@ -654,7 +654,8 @@ class SubmissionRulesTest {
         String occurred = "\"occurredAt\":\"2026-11-20T08:00:00Z\"";
         int n = 0;
         for (String refused : List.of("1e64", "1700000000", "\"+1000000000-01-01T00:00:00Z\"",
-                "\"1500-01-01T00:00:00Z\"", "\"yesterday\"", "\"\"", "[]")) {
+                "\"1500-01-01T00:00:00Z\"", "\"yesterday\"", "\"\"", "[]", "\"20261120\"", "\"1700000000\"",
+                "\"2026-11-20\"")) {
             post(token, Bodies.founding("TIME-" + n++).replace(occurred, "\"occurredAt\":" + refused), null).then()
                     .statusCode(400).contentType("application/problem+json")
                     .body("errors.pointer", equalTo(List.of("/occurredAt")))

@@ -1,7 +1,10 @@
 package org.cnx.intake.validation;
 
 import java.io.IOException;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
 
 import jakarta.inject.Singleton;
 
@@ -11,7 +14,6 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
 
 import io.quarkus.jackson.ObjectMapperCustomizer;
 
@@ -41,7 +43,7 @@ public class StrictInstants implements ObjectMapperCustomizer {
         mapper.registerModule(new SimpleModule("strict-instants").addDeserializer(Instant.class, new Strict()));
     }
 
-    /** Text only, read as Jackson reads instants (offsets included), within the years the database keeps as sent. */
+    /** ISO-8601 text only (offsets included), within the years the database keeps as sent. */
     static final class Strict extends StdScalarDeserializer<Instant> {
 
         private static final long serialVersionUID = 1L;
@@ -55,14 +57,15 @@ public class StrictInstants implements ObjectMapperCustomizer {
             if (p.currentToken() != JsonToken.VALUE_STRING) {
                 throw new StorableStrings.Refused(p, p.getText(), EXPECTED);
             }
+            // read here, not by Jackson's reader, which takes text of digits alone ("20261120") as seconds too
             String text = p.getText();
             Instant at;
             try {
-                at = InstantDeserializer.INSTANT.deserialize(p, ctxt);
-            } catch (IOException | RuntimeException e) {
+                at = DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(text, OffsetDateTime::from).toInstant();
+            } catch (DateTimeException e) {
                 throw new StorableStrings.Refused(p, text, EXPECTED);
             }
-            if (at == null || at.isBefore(EARLIEST) || at.isAfter(LATEST)) {
+            if (at.isBefore(EARLIEST) || at.isAfter(LATEST)) {
                 throw new StorableStrings.Refused(p, text, EXPECTED);
             }
             return at;
