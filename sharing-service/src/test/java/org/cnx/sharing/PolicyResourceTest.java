@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 
 import org.cnx.sharing.audit.AuditEvent;
 import org.cnx.sharing.policy.PolicyDocument;
@@ -78,6 +79,9 @@ class PolicyResourceTest {
 
     @Inject
     ObjectMapper json;
+
+    @Inject
+    EntityManager em;
 
     private final String admin = Reports.admin("admin-policy");
     private Map<String, Object> initial;
@@ -278,6 +282,29 @@ class PolicyResourceTest {
         JsonPath after = releaseOf(officer, id, "US-CBP");
         assertEquals("PENDING_APPROVAL", after.getString("status"), after.prettify());
         assertEquals(pending.getString("payloadSha256"), after.getString("payloadSha256"));
+    }
+
+    /**
+     * During the rolling upgrade that brings V10, a replica still on the code before it stores reports without their
+     * hits: a change of the policy then read no hit, and cancelled what a watch-list rule had allowed.
+     */
+    @Test
+    void aReportStoredWithoutItsHitsIsDecidedAgainByTheHitsItsRecordCarries() {
+        String watchlistOnly = HIDDEN_PRECURSORS.replace(",\"redaction\":\"no-substances\"", "");
+        given().auth().oauth2(admin).contentType("application/json").body(watchlistOnly.formatted("upgrade 1"))
+                .put("/api/v1/policy").then().statusCode(200);
+        UUID id = UUID.randomUUID();
+        Reports.handOver(Reports.message(id, "CN-GACC", "CN", "AMBER", null)).statusCode(200);
+        String officer = Reports.officer("CN-NNCC", "CN", "officer-cn-upgrade");
+        assertEquals(List.of("ANPP"), releaseOf(officer, id, "US-CBP").getList("payload.watchlistHits"));
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                "UPDATE shared_report SET watchlist_hits = '{}' WHERE id = :id").setParameter("id", id)
+                .executeUpdate());
+
+        given().auth().oauth2(admin).contentType("application/json").body(watchlistOnly.formatted("upgrade 2"))
+                .put("/api/v1/policy").then().statusCode(200);
+        JsonPath after = releaseOf(officer, id, "US-CBP");
+        assertEquals("PENDING_APPROVAL", after.getString("status"), after.prettify());
     }
 
     @Test

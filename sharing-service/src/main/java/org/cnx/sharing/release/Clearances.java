@@ -46,9 +46,17 @@ public class Clearances {
      * What waits, for every partner or one ({@code ?} null or its code), with what its decision was made of; the
      * partner's columns are null once it is removed. Locked against an approval or a redelivery meanwhile.
      */
+    /**
+     * A report's hits are its own column's; where that is empty, those its record carries: a report handed over by a
+     * replica still running the code before V10, during the rolling upgrade that brings it, was stored without them.
+     */
     private static final String WAITING = """
             SELECT r.id, r.report_id, r.partner, r.status, r.payload_sha256, s.agency, s.country, s.received_at, s.body,
-                   p.country, p.accepted_types, p.max_tlp, s.watchlist_hits
+                   p.country, p.accepted_types, p.max_tlp,
+                   CASE WHEN cardinality(s.watchlist_hits) > 0 THEN s.watchlist_hits
+                        ELSE ARRAY(SELECT jsonb_array_elements_text(CASE
+                                 WHEN jsonb_typeof(r.payload::jsonb -> 'watchlistHits') = 'array'
+                                 THEN r.payload::jsonb -> 'watchlistHits' ELSE '[]' END)) END
               FROM release r JOIN shared_report s ON s.id = r.report_id LEFT JOIN partner p ON p.code = r.partner
              WHERE (r.status = 'PENDING_APPROVAL'
                     OR r.status = 'RELEASED' AND r.id IN (SELECT d.release_id FROM delivery d WHERE d.kind = 'RECORD'

@@ -22,7 +22,7 @@ public record IncomingReport(
         @NotBlank String agency,
         @NotNull @Pattern(regexp = "[A-Z]{2}") String country,
         @NotNull Instant receivedAt,
-        List<String> watchlistHits,
+        List<@NotBlank String> watchlistHits,
         @NotNull JsonNode report) {
 
     /** Partner codes as intake checks them; also what {@code releasableTo} holds. */

@@ -13,7 +13,8 @@ import jakarta.validation.Payload;
 /**
  * Text with at least one character that shows: not null, and not only spaces of any script (U+3000, a Chinese input
  * method's, or U+00A0), line breaks and other controls, or invisible format characters (U+200B, U+FEFF).
- * {@code @NotBlank} trims only up to U+0020: a rejection reason of one ideographic space was recorded and audited as a blank one.
+ * {@code @NotBlank} trims only up to U+0020: a rejection reason of one ideographic space was recorded and audited
+ * as a blank one.
  */
 @Target({ElementType.FIELD, ElementType.METHOD, ElementType.PARAMETER, ElementType.RECORD_COMPONENT,
         ElementType.TYPE_USE})
