@@ -143,6 +143,8 @@ public class LogVerifier {
         String reason;
         final List<String> faults = new ArrayList<>();
         long faultCount;
+        /** Signed heads whose root the rebuilt tree does not give: once it diverged, every later one follows. */
+        long laterMismatches;
 
         Scan(List<Head> heads, Map<String, byte[]> storedNodes) {
             this.heads = heads;
@@ -172,9 +174,16 @@ public class LogVerifier {
             return true;
         }
 
-        /** The heads above the events there are: their signatures, the events they cover being reported missing. */
+        /**
+         * The heads above the events there are: their signatures, the events they cover being reported missing. And
+         * how many signed heads after the first that no longer matches do not either: one fault, not one per head,
+         * which filled the list and hid whatever else was found.
+         */
         void compareHeadsBeyond() {
             compareHeads(Long.MAX_VALUE);
+            if (laterMismatches > 1) {
+                fail(null, (laterMismatches - 1) + " later signed head(s) do not match either");
+            }
         }
 
         private void compareHeads() {
@@ -196,7 +205,7 @@ public class LogVerifier {
                     continue; // its events are missing: reported against the latest signed head
                 } else if (MessageDigest.isEqual(tree.root(), head.root)) {
                     lastMatchingHead = head.treeSize;
-                } else {
+                } else if (laterMismatches++ == 0) {
                     // no single event gave itself away; the damage lies after the last head that still matches
                     fail(lastMatchingHead + 1, "the events up to " + head.treeSize + " no longer hash to the "
                             + "root signed at " + head.signedAt + "; the last matching head covers "

@@ -170,6 +170,8 @@ class VerificationTest {
         Map<String, Object> target = delivered();
         post(sharingToken(), List.of(delivered(), target, delivered())).then().statusCode(200);
         long after = sign().getLong("size");
+        post(sharingToken(), List.of(delivered())).then().statusCode(200);
+        sign(); // a second head over the forged event
         long seq = seqOf(db, target.get("eventId"));
         try (Connection c = TestDb.superuser(); Statement s = c.createStatement()) {
             s.execute("SET session_replication_role = replica");
@@ -188,6 +190,12 @@ class VerificationTest {
                     + "forged event (" + seq + "): " + first);
             assertTrue(result.getString("reason").contains("no longer hash to the root"), result.getString("reason"));
             assertTrue(after >= seq);
+            // every head after it follows the first that no longer matches: one fault for them, not one each
+            List<String> faults = result.getList("faults", String.class);
+            assertEquals(1, faults.stream().filter(f -> f.contains("no longer hash to the root")).count(),
+                    result.prettify());
+            assertTrue(faults.get(faults.size() - 1).matches("\\d+ later signed head\\(s\\) do not match either"),
+                    result.prettify());
         }
         assertTrue(verify().getBoolean("valid"), "repaired");
     }
