@@ -22,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -74,6 +75,11 @@ class EventAppendTest {
         replica.setProperty("password", "audit");
         replica.setProperty("options", ConfigProvider.getConfig()
                 .getValue("quarkus.datasource.jdbc.additional-jdbc-properties.options", String.class));
+        try (Connection own = db.getConnection(); Statement s = own.createStatement();
+                ResultSet rs = s.executeQuery("SHOW idle_in_transaction_session_timeout")) {
+            rs.next();
+            assertEquals("3s", rs.getString(1), "the service's own connections ask for it");
+        }
         long before = logSize(db);
         try (Connection frozen = DriverManager.getConnection(TestDb.URL, replica);
                 Statement s = frozen.createStatement()) {

@@ -33,6 +33,16 @@ class TableUpkeepTest {
     @Inject
     DataSource dataSource;
 
+    /** A replica frozen mid-transaction keeps its locks until the server ends its session: the pool asks it to. */
+    @Test
+    void theServiceConnectionsAskTheServerToEndASessionIdleInATransaction() throws Exception {
+        try (var c = dataSource.getConnection(); var s = c.createStatement();
+                var rs = s.executeQuery("SHOW idle_in_transaction_session_timeout")) {
+            rs.next();
+            assertEquals("30s", rs.getString(1));
+        }
+    }
+
     @Test
     void aQueueFullOfDeadRowsIsVacuumedAndAnalysed() throws Exception {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
