@@ -20,7 +20,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.cnx.audit.event.LogSnapshot;
 import org.cnx.audit.merkle.Frontier;
 import org.cnx.audit.merkle.Merkle;
-import org.cnx.audit.problem.ProblemException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -70,11 +69,7 @@ public class LogVerifier {
     }
 
     public Verification verify() {
-        try {
-            checkpoints.current();
-        } catch (ProblemException sizeTaken) {
-            // a head someone else stored for the log's size: verified against the latest signed one, and named
-        }
+        checkpoints.current();
         return snapshot.read(this::verify);
     }
 
@@ -306,7 +301,7 @@ public class LogVerifier {
         List<Head> heads = new ArrayList<>();
         TreeHead keptJws = null;
         try (PreparedStatement s = c.prepareStatement(
-                "SELECT tree_size, root, signed_at, kid, jws FROM tree_head ORDER BY tree_size");
+                "SELECT tree_size, root, signed_at, kid, jws FROM tree_head ORDER BY tree_size, id");
                 ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
                 TreeHead head = new TreeHead();

@@ -4,16 +4,25 @@ import java.time.Instant;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-/** A signed tree head (checkpoint): at most one per tree size, inserted once, never changed. */
+/**
+ * A signed tree head (checkpoint), inserted once, never changed. audit-service signs one per tree size (two replicas
+ * signing at once may store two); a head anyone else stored may sit beside it, and is not audit's: its signature
+ * does not verify.
+ */
 @Entity
 @Table(name = "tree_head")
 public class TreeHead {
 
     @Id
-    @Column(name = "tree_size")
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    @Column(name = "tree_size", nullable = false)
     public long treeSize;
 
     /** MTH of the first {@link #treeSize} events. */
