@@ -153,10 +153,18 @@ class PolicyResourceTest {
         given().auth().oauth2(Reports.admin("admin-other")).contentType("application/json")
                 .header("If-Match", "\"" + initialVersion + "\"").body(NO_TITLES).put("/api/v1/policy")
                 .then().statusCode(412).contentType("application/problem+json");
+        // a weak tag never matches (RFC 9110 compares strongly): it was taken as the version
+        given().auth().oauth2(Reports.admin("admin-other")).contentType("application/json")
+                .header("If-Match", "W/\"" + (initialVersion + 1) + "\"").body(NO_TITLES).put("/api/v1/policy")
+                .then().statusCode(412).contentType("application/problem+json");
         // and "*" matches whatever version is in force (RFC 9110): it answered 412
         given().auth().oauth2(Reports.admin("admin-other")).contentType("application/json")
                 .header("If-Match", "*").body(NO_TITLES).put("/api/v1/policy")
                 .then().statusCode(200).body("version", equalTo(initialVersion + 2));
+        // a list matches if any of its tags does: it was refused as "not the ETag"
+        given().auth().oauth2(Reports.admin("admin-other")).contentType("application/json")
+                .header("If-Match", "\"" + initialVersion + "\", \"" + (initialVersion + 2) + "\"").body(NO_TITLES)
+                .put("/api/v1/policy").then().statusCode(200).body("version", equalTo(initialVersion + 3));
 
         Map<String, Object> event = await().atMost(Duration.ofSeconds(30)).until(() -> PartnerInbox.auditEvents(partners)
                 .stream().filter(e -> "POLICY_CHANGED".equals(e.get("action")))

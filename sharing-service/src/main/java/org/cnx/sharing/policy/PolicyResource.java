@@ -69,32 +69,12 @@ public class PolicyResource {
             @Parameter(description = "the version this change is based on, as the ETag of GET /api/v1/policy")
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
             @NotNull(message = ProblemMappers.ROOT) PolicyDocument document) {
-        PolicyViews.Version version = service.publish(document, expectedVersion(ifMatch), AuditTrail.actor(token));
+        PolicyViews.Version version = service.publish(document, IfMatch.parse(ifMatch), AuditTrail.actor(token));
         return withTag(Response.ok(version), version)
                 .contentLocation(URI.create("/api/v1/policy/versions/" + version.version())).build();
     }
 
     private static Response.ResponseBuilder withTag(Response.ResponseBuilder response, PolicyViews.Version version) {
         return response.tag(new EntityTag(Integer.toString(version.version())));
-    }
-
-    private static Integer expectedVersion(String ifMatch) {
-        if (ifMatch == null || ifMatch.isBlank()) {
-            return null;
-        }
-        String value = ifMatch.trim();
-        if (value.equals("*")) {
-            return null; // RFC 9110: any current version, and there always is one
-        }
-        if (value.startsWith("W/")) {
-            value = value.substring(2);
-        }
-        value = value.replace("\"", "");
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new ProblemException(412, "version-changed", "Precondition Failed",
-                    "If-Match must be the ETag of GET /api/v1/policy, e.g. \"3\".");
-        }
     }
 }

@@ -84,7 +84,7 @@ public class PolicyService {
      * any publish under way.
      */
     @Transactional
-    public PolicyViews.Version publish(PolicyDocument document, Integer expectedVersion, AuditEvent.Actor actor) {
+    public PolicyViews.Version publish(PolicyDocument document, IfMatch expectedVersion, AuditEvent.Actor actor) {
         check(document, "");
         // publishers queue behind each other (and behind the decisions under the version in force): the one that
         // waited reads the version the other published. Locking the latest row alone, it read the version both
@@ -92,9 +92,10 @@ public class PolicyService {
         clearances.changing();
         Optional<PolicyVersion> previous = versions.lockLatest();
         int current = previous.map(v -> v.version).orElse(0);
-        if (expectedVersion != null && expectedVersion != current) {
+        if (expectedVersion != null && !expectedVersion.matches(current)) {
             throw new ProblemException(412, "version-changed", "Precondition Failed",
-                    "The policy in force is version " + current + ", not " + expectedVersion + ".");
+                    "The policy in force is " + (current == 0 ? "none" : "version " + current) + ", not "
+                            + expectedVersion + ".");
         }
         PolicyVersion next = newVersion(current + 1, document, actor.sub(), actor.agency());
         try {

@@ -1,0 +1,51 @@
+package org.cnx.sharing.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.cnx.sharing.problem.ProblemException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** RFC 9110 §13.1.1 as a publish reads it. */
+class IfMatchTest {
+
+    @Test
+    void noHeaderIsNoCondition() {
+        assertNull(IfMatch.parse(null));
+        assertNull(IfMatch.parse(" "));
+    }
+
+    @Test
+    void aStrongTagOrAListMatchesTheVersionsItNames() {
+        assertTrue(IfMatch.parse("\"3\"").matches(3));
+        assertFalse(IfMatch.parse("\"3\"").matches(4));
+        IfMatch list = IfMatch.parse("\"2\", \"3\" ,\"7\"");
+        assertTrue(list.matches(3) && list.matches(7) && list.matches(2));
+        assertFalse(list.matches(4));
+    }
+
+    @Test
+    void aWeakTagNeverMatches() {
+        assertFalse(IfMatch.parse("W/\"3\"").matches(3));
+        assertTrue(IfMatch.parse("W/\"3\", \"4\"").matches(4));
+        assertFalse(IfMatch.parse("W/\"3\", \"4\"").matches(3));
+    }
+
+    @Test
+    void anyVersionNeedsOneInForce() {
+        assertTrue(IfMatch.parse("*").matches(1));
+        assertFalse(IfMatch.parse("*").matches(0));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "3", "\"3", "\"3\" \"4\"", "*, \"3\"", "abc" })
+    void whatIsNoListOfEntityTagsIsRefused(String header) {
+        ProblemException refused = assertThrows(ProblemException.class, () -> IfMatch.parse(header));
+        assertEquals(412, refused.status());
+    }
+}
