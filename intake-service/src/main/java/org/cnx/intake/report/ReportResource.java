@@ -2,6 +2,7 @@ package org.cnx.intake.report;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -263,7 +264,10 @@ public class ReportResource {
             throw invalidParameter("since must be an instant from " + ReportCursor.EARLIEST
                     + " to 9999-12-31T23:59:59Z");
         }
-        return since;
+        // the database keeps microseconds, and the driver rounded a finer bound down: a report received before it
+        // was listed. A bound between two microseconds is the next one.
+        Instant micros = since.truncatedTo(ChronoUnit.MICROS);
+        return micros.equals(since) ? since : micros.plus(1, ChronoUnit.MICROS);
     }
 
     /** As a submission takes it: a reference no submission could carry is a mistake, not an empty page. */
