@@ -1,5 +1,6 @@
 package org.cnx.sharing.outbox;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,6 +26,10 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.ws.rs.WebApplicationException;
 
 import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -313,6 +318,9 @@ public class OutboxRelay {
                 }
                 return;
             }
+            if (refused && to - from == 1 && splitPacked(from)) {
+                return;
+            }
             if (refused) {
                 LOG.errorf("outbox: the message %s to %s was refused by the receiver and is retried with backoff: %s",
                         ids.get(from), sender.destination(), error);
@@ -323,6 +331,72 @@ public class OutboxRelay {
                 unavailable = true;
             }
             failed.addAll(ids.subList(from, to));
+        }
+
+        /** See {@link Packed}: true when the message at {@code index} packed several events, each now sent alone. */
+        private boolean splitPacked(int index) {
+            List<String> events = Packed.elements(payloads.get(index));
+            if (events.size() < 2) {
+                return false;
+            }
+            int refusedEvents = 0;
+            for (String event : events) {
+                try {
+                    sender.send("[" + event + "]");
+                } catch (RuntimeException e) {
+                    error = String.valueOf(e.getMessage());
+                    int status = e instanceof WebApplicationException w && w.getResponse() != null
+                            ? w.getResponse().getStatus() : 0;
+                    if (status != 400 && status != 413 && status != 422) {
+                        unavailable = true; // the receiver failed meanwhile: the message stays due, whole
+                        failed.add(ids.get(index));
+                        return true;
+                    }
+                    refusedEvents++;
+                }
+            }
+            if (refusedEvents == 0) {
+                sent.add(ids.get(index));
+                return true;
+            }
+            LOG.errorf("outbox: %d of the %d events packed in message %s to %s were refused by the receiver (the "
+                    + "others were taken); it is retried with backoff: %s", refusedEvents, events.size(),
+                    ids.get(index), sender.destination(), error);
+            failed.add(ids.get(index));
+            return true;
+        }
+    }
+
+    /**
+     * A refused message that packs several events (sharing's audit events, ten to a message): each is sent alone, so
+     * that the one the receiver will not take holds back no other of its transaction; the receiver keeps those it
+     * took (audit-service de-duplicates by event id, so a retry of the whole message sends them again harmlessly).
+     * The message itself is retried with backoff while any of them is refused.
+     */
+    private static final class Packed {
+
+        private static final JsonFactory JSON = new JsonFactory();
+
+        private Packed() {
+        }
+
+        /** The top-level values of {@code payload} (comma-joined), each as its exact text; one when unreadable. */
+        static List<String> elements(String payload) {
+            String array = "[" + payload + "]";
+            List<String> parts = new ArrayList<>();
+            try (JsonParser p = JSON.createParser(array)) {
+                if (p.nextToken() != JsonToken.START_ARRAY) {
+                    return List.of(payload);
+                }
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    int start = (int) p.currentTokenLocation().getCharOffset();
+                    p.skipChildren();
+                    parts.add(array.substring(start, (int) p.currentLocation().getCharOffset()));
+                }
+            } catch (IOException | RuntimeException e) {
+                return List.of(payload);
+            }
+            return parts;
         }
     }
 

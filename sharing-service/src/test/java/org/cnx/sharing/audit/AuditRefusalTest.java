@@ -3,11 +3,14 @@ package org.cnx.sharing.audit;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,6 +18,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -24,11 +28,15 @@ import jakarta.inject.Inject;
 import org.cnx.sharing.FakePartners;
 import org.cnx.sharing.InjectWireMock;
 import org.cnx.sharing.outbox.Outbox;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -45,6 +53,11 @@ class AuditRefusalTest {
 
     @Inject
     Outbox outbox;
+
+    @Inject
+    AuditTrail audit;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
     DataSource dataSource;
@@ -82,6 +95,56 @@ class AuditRefusalTest {
             peers.removeStub(refusal);
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> pending(marker).isEmpty());
+    }
+
+    /**
+     * Sharing packs a transaction's audit events ten to a message; the relay split a refused batch down to single
+     * messages, never below: one event audit-service did not know yet (a rolling upgrade) held back the nine others
+     * packed with it, their receipts and what auditors see of them, until audit-service was upgraded.
+     */
+    @Test
+    void oneRefusedEventPackedWithOthersHoldsBackOnlyItself() throws SQLException {
+        String marker = "packed-" + UUID.randomUUID();
+        String poison = "POISON_" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+        StubMapping refusal = peers.stubFor(post(urlEqualTo("/internal/v1/events")).withRequestBody(containing(poison))
+                .atPriority(1).willReturn(aResponse().withStatus(400).withHeader("Content-Type",
+                        "application/problem+json").withBody("{\"title\":\"Invalid event batch\",\"status\":400}")));
+        try {
+            QuarkusTransaction.requiringNew().run(() -> {
+                AuditTrail.Batch events = audit.batch();
+                for (int i = 0; i < 10; i++) {
+                    events.add(i == 3 ? poison : "DELIVERY_ATTEMPTED", "SUCCESS", AuditTrail.SYSTEM,
+                            new AuditEvent.Subject(UUID.randomUUID(), null, null, null), null,
+                            Map.of("marker", marker, "index", i));
+                }
+                events.record();
+            });
+            assertEquals(1, pending(marker).size(), "ten events, one message");
+            // the nine others reach audit-service in requests it takes
+            await().atMost(Duration.ofSeconds(15)).until(() -> taken(marker) == 9);
+            await().atMost(Duration.ofSeconds(10)).until(() -> attempts(pending(marker).get(0)) >= 1);
+            assertEquals(1, pending(marker).size(), "the message stays, to be retried for the refused event");
+        } finally {
+            peers.removeStub(refusal);
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> pending(marker).isEmpty());
+    }
+
+    /** How many events with {@code marker} audit-service was sent in requests it did not refuse, once each. */
+    private long taken(String marker) {
+        return peers.findAll(postRequestedFor(urlEqualTo("/internal/v1/events")).withRequestBody(containing(marker)))
+                .stream().map(LoggedRequest::getBodyAsString).filter(body -> !body.contains("POISON_"))
+                .flatMap(body -> {
+                    try {
+                        List<JsonNode> events = new ArrayList<>();
+                        JSON.readTree(body).forEach(events::add);
+                        return events.stream();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                })
+                .filter(event -> marker.equals(event.path("details").path("marker").asText()))
+                .map(event -> event.path("details").path("index").asInt()).distinct().count();
     }
 
     private List<UUID> pending(String marker) throws SQLException {
