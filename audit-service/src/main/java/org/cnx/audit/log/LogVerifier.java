@@ -138,7 +138,8 @@ public class LogVerifier {
         String reason;
         final List<String> faults = new ArrayList<>();
         long faultCount;
-        /** Signed heads whose root the rebuilt tree does not give: once it diverged, every later one follows. */
+        /** The first signed head the rebuilt tree does not give (0: none), and the later ones: they all follow it. */
+        long firstMismatch;
         long laterMismatches;
 
         Scan(List<Head> heads, Map<String, byte[]> storedNodes) {
@@ -176,8 +177,8 @@ public class LogVerifier {
          */
         void compareHeadsBeyond() {
             compareHeads(Long.MAX_VALUE);
-            if (laterMismatches > 1) {
-                fail(null, (laterMismatches - 1) + " later signed head(s) do not match either");
+            if (laterMismatches > 0) {
+                fail(null, laterMismatches + " later signed head(s) do not match either");
             }
         }
 
@@ -200,11 +201,15 @@ public class LogVerifier {
                     continue; // its events are missing: reported against the latest signed head
                 } else if (MessageDigest.isEqual(tree.root(), head.root)) {
                     lastMatchingHead = head.treeSize;
-                } else if (laterMismatches++ == 0) {
+                } else if (firstMismatch == 0) {
+                    // the first head the rebuilt tree no longer gives
+                    firstMismatch = head.treeSize;
                     // no single event gave itself away; the damage lies after the last head that still matches
                     fail(lastMatchingHead + 1, "the events up to " + head.treeSize + " no longer hash to the "
                             + "root signed at " + head.signedAt + "; the last matching head covers "
                             + lastMatchingHead + " events");
+                } else if (head.treeSize > firstMismatch) { // not another replica's head of the same size
+                    laterMismatches++;
                 }
             }
         }
