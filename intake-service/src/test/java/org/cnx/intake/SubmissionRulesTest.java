@@ -669,11 +669,14 @@ class SubmissionRulesTest {
                     .body("errors[0].message", equalTo(StrictInstants.EXPECTED));
         }
         assertEquals(0, count(token));
-        // the offset a Chinese agency's system writes: the same instant
-        String id = post(token, Bodies.founding("TIME-OFFSET").replace(occurred,
-                "\"occurredAt\":\"2026-11-20T16:00:00+08:00\""), null).then().statusCode(201).extract().path("id");
-        given().auth().oauth2(token).get("/api/v1/reports/" + id).then().statusCode(200)
-                .body("report.occurredAt", equalTo("2026-11-20T08:00:00Z"));
+        // the offset a Chinese agency's system writes, as ISO-8601 or strftime's %z writes it: the same instant
+        for (String offset : List.of("+08:00", "+0800", "+08")) {
+            String id = post(token, Bodies.founding("TIME-OFFSET-" + offset.length()).replace(occurred,
+                    "\"occurredAt\":\" 2026-11-20T16:00:00" + offset + "\""), null).then().statusCode(201)
+                    .extract().path("id");
+            given().auth().oauth2(token).get("/api/v1/reports/" + id).then().statusCode(200)
+                    .body("report.occurredAt", equalTo("2026-11-20T08:00:00Z"));
+        }
     }
 
     @Test

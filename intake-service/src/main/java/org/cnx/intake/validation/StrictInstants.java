@@ -5,6 +5,7 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 
 import jakarta.inject.Singleton;
 
@@ -28,6 +29,13 @@ public class StrictInstants implements ObjectMapperCustomizer {
 
     static final Instant EARLIEST = Instant.parse("1583-01-01T00:00:00Z");
     static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
+    /** A date and time with its offset: {@code Z}, {@code +08:00}, or as systems also write it, {@code +0800}. */
+    private static final DateTimeFormatter ISO = new DateTimeFormatterBuilder().parseCaseInsensitive()
+            .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
+            .optionalStart().appendOffset("+HH:MM", "Z").optionalEnd()
+            .optionalStart().appendOffset("+HHMM", "Z").optionalEnd()
+            .optionalStart().appendOffset("+HH", "Z").optionalEnd()
+            .toFormatter();
     /** What the problem says of an instant it refuses. */
     public static final String EXPECTED =
             "must be an ISO-8601 instant, such as 2026-11-20T08:00:00Z, from 1583-01-01 to 9999-12-31";
@@ -61,7 +69,7 @@ public class StrictInstants implements ObjectMapperCustomizer {
             String text = p.getText();
             Instant at;
             try {
-                at = DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(text, OffsetDateTime::from).toInstant();
+                at = ISO.parse(text.trim(), OffsetDateTime::from).toInstant();
             } catch (DateTimeException e) {
                 throw new StorableStrings.Refused(p, text, EXPECTED);
             }
