@@ -14,7 +14,8 @@ import org.cnx.sharing.problem.ProblemException;
  */
 public record IfMatch(boolean any, Set<Integer> versions) {
 
-    private static final Pattern TAG = Pattern.compile("\\s*(W/)?\"([^\"]*)\"\\s*(,|$)");
+    /** One list element: an entity tag, then a comma (empty elements are allowed, RFC 9110 §5.6.1.2) or the end. */
+    private static final Pattern TAG = Pattern.compile("[\\s,]*(W/)?\"([^\"]*)\"\\s*(?:,[\\s,]*|$)");
 
     /** The header as sent; null when there is none (publish after whatever is in force). */
     public static IfMatch parse(String header) {
@@ -31,7 +32,8 @@ public record IfMatch(boolean any, Set<Integer> versions) {
             if (!tag.find(at) || tag.start() != at) {
                 throw malformed();
             }
-            if (tag.group(1) == null && tag.group(2).matches("\\d{1,9}")) {
+            // compared strongly, character by character with the ETag "3": "03" is another tag
+            if (tag.group(1) == null && tag.group(2).matches("0|[1-9]\\d{0,8}")) {
                 versions.add(Integer.parseInt(tag.group(2)));
             }
             at = tag.end();
@@ -46,7 +48,7 @@ public record IfMatch(boolean any, Set<Integer> versions) {
 
     @Override
     public String toString() {
-        return any ? "*" : versions.isEmpty() ? "a weak entity tag (If-Match compares strongly)" : versions.toString();
+        return any ? "*" : versions.isEmpty() ? "no version (a weak tag never matches)" : "version(s) " + versions;
     }
 
     private static ProblemException malformed() {

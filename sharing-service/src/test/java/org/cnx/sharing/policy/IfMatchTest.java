@@ -27,6 +27,14 @@ class IfMatchTest {
         IfMatch list = IfMatch.parse("\"2\", \"3\" ,\"7\"");
         assertTrue(list.matches(3) && list.matches(7) && list.matches(2));
         assertFalse(list.matches(4));
+        // empty list elements are allowed (RFC 9110 §5.6.1.2)
+        assertTrue(IfMatch.parse(", \"3\", ,\"4\"").matches(4));
+    }
+
+    @Test
+    void tagsAreComparedCharacterByCharacter() {
+        assertFalse(IfMatch.parse("\"03\"").matches(3));
+        assertFalse(IfMatch.parse("\"v3\"").matches(3));
     }
 
     @Test
