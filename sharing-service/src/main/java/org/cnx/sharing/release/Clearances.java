@@ -54,10 +54,11 @@ public class Clearances {
             SELECT r.id, r.report_id, r.partner, r.status, r.payload_sha256, s.agency, s.country, s.received_at, s.body,
                    p.country, p.accepted_types, p.max_tlp,
                    CASE WHEN cardinality(s.watchlist_hits) > 0 THEN s.watchlist_hits
-                        ELSE ARRAY(SELECT jsonb_array_elements_text(CASE
-                                 WHEN jsonb_typeof(r.payload::jsonb -> 'watchlistHits') = 'array'
-                                 THEN r.payload::jsonb -> 'watchlistHits' ELSE '[]' END)) END
+                        ELSE ARRAY(SELECT jsonb_array_elements_text(CASE WHEN jsonb_typeof(recorded.hits) = 'array'
+                                                                          THEN recorded.hits ELSE '[]' END)) END
               FROM release r JOIN shared_report s ON s.id = r.report_id LEFT JOIN partner p ON p.code = r.partner
+                   CROSS JOIN LATERAL (SELECT CASE WHEN cardinality(s.watchlist_hits) = 0
+                                                   THEN r.payload::jsonb -> 'watchlistHits' END AS hits) recorded
              WHERE (r.status = 'PENDING_APPROVAL'
                     OR r.status = 'RELEASED' AND r.id IN (SELECT d.release_id FROM delivery d WHERE d.kind = 'RECORD'
                                                              AND d.status IN ('PENDING', 'DEAD', 'FAILED')))
