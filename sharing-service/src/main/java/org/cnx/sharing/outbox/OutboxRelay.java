@@ -283,9 +283,17 @@ public class OutboxRelay {
 
         /** Sends {@code [from, to)} once; {@link #SENT}, or the receiver's status (0 when none came back). */
         private int post(int from, int to) {
-            try {
-                sender.send("[" + String.join(",", payloads.subList(from, to)) + "]");
+            int status = post(String.join(",", payloads.subList(from, to)));
+            if (status == SENT) {
                 sent.addAll(ids.subList(from, to));
+            }
+            return status;
+        }
+
+        /** Sends these comma-joined messages as one array; {@link #SENT}, or the receiver's status (0: none). */
+        private int post(String messages) {
+            try {
+                sender.send("[" + messages + "]");
                 return SENT;
             } catch (RuntimeException e) {
                 error = String.valueOf(e.getMessage());
@@ -294,8 +302,13 @@ public class OutboxRelay {
             }
         }
 
+        /** The receiver refuses the content for good (it refuses a batch whole). */
+        private static boolean refuses(int status) {
+            return status == 400 || status == 413 || status == 422;
+        }
+
         private void failedWith(int from, int to, int status) {
-            boolean refused = status == 400 || status == 413 || status == 422;
+            boolean refused = refuses(status);
             int middle = (from + to) >>> 1;
             if (to - from > 1 && refused) {
                 send(from, middle);
@@ -341,19 +354,16 @@ public class OutboxRelay {
             }
             int refusedEvents = 0;
             for (String event : events) {
-                try {
-                    sender.send("[" + event + "]");
-                } catch (RuntimeException e) {
-                    error = String.valueOf(e.getMessage());
-                    int status = e instanceof WebApplicationException w && w.getResponse() != null
-                            ? w.getResponse().getStatus() : 0;
-                    if (status != 400 && status != 413 && status != 422) {
-                        unavailable = true; // the receiver failed meanwhile: the message stays due, whole
-                        failed.add(ids.get(index));
-                        return true;
-                    }
-                    refusedEvents++;
+                int status = post(event);
+                if (status == SENT) {
+                    continue;
                 }
+                if (!refuses(status)) {
+                    unavailable = true; // the receiver failed meanwhile: the message stays due, whole
+                    failed.add(ids.get(index));
+                    return true;
+                }
+                refusedEvents++;
             }
             if (refusedEvents == 0) {
                 sent.add(ids.get(index));
