@@ -40,8 +40,9 @@ import org.cnx.sharing.policy.PolicyService;
 import org.cnx.sharing.release.Clearances;
 import org.cnx.sharing.validation.CountryCode;
 import org.cnx.sharing.validation.DuplicateFields;
-import org.cnx.sharing.validation.StrictJson;
+import org.cnx.sharing.validation.IsoInstant;
 import org.cnx.sharing.validation.StorableStrings;
+import org.cnx.sharing.validation.StrictJson;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -518,6 +519,21 @@ class PolicyResourceTest {
                  "report":{"type":"SEIZURE","tlp":"AMBER","title":"t","occurredAt":"2026-11-20T08:00:00Z"}}""")
                 .post("/api/v1/policy/evaluation").then().statusCode(400).contentType("application/problem+json")
                 .body("errors.pointer", contains("/receivedAt"));
+        // a number, or digits alone, previewed a record received in 1970 or 2023 as if it were a time
+        for (String receivedAt : List.of("1700000000", "1e64", "\"20261120\"", "true")) {
+            given().auth().oauth2(admin).contentType("application/json").body("""
+                    {"agency":"CN-GACC","country":"CN","receivedAt":%s,
+                     "report":{"type":"SEIZURE","tlp":"AMBER","title":"t"}}""".formatted(receivedAt))
+                    .post("/api/v1/policy/evaluation").then().statusCode(400).contentType("application/problem+json")
+                    .body("errors.pointer", contains("/receivedAt"))
+                    .body("errors.message", contains(IsoInstant.EXPECTED));
+        }
+        // an offset is an instant as intake reads it
+        given().auth().oauth2(admin).contentType("application/json").body("""
+                {"agency":"CN-GACC","country":"CN","receivedAt":" 2026-11-20T16:00:00+0800 ",
+                 "report":{"type":"SEIZURE","tlp":"AMBER","title":"t"}}""")
+                .post("/api/v1/policy/evaluation").then().statusCode(200)
+                .body("receivedAt", equalTo("2026-11-20T08:00:00Z"));
     }
 
     @Test

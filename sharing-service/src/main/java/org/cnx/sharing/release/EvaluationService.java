@@ -28,9 +28,6 @@ public class EvaluationService {
         this.decider = decider;
     }
 
-    private static final Instant EARLIEST = Instant.parse("1583-01-01T00:00:00Z");
-    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
-
     public EvaluationViews.Result evaluate(EvaluationViews.EvaluationRequest request) {
         if (!request.report().isObject()) {
             throw new ProblemException(400, "validation", "Bad Request", "The report must be a JSON object.",
@@ -41,12 +38,6 @@ public class EvaluationService {
         if (!unstorable.isEmpty()) {
             throw new ProblemException(400, "validation", "Bad Request", unstorable.size() + " field(s) are invalid.",
                     unstorable);
-        }
-        // as intake receives: a time of a nine-digit year failed the record's receipt date with a 500
-        if (request.receivedAt() != null && (request.receivedAt().isBefore(EARLIEST)
-                || request.receivedAt().isAfter(LATEST))) {
-            throw new ProblemException(400, "validation", "Bad Request", "1 field(s) are invalid.",
-                    List.of(new Problem.FieldError("/receivedAt", "must be an instant from 1583-01-01 to 9999-12-31")));
         }
         IncomingReport report = new IncomingReport(request.id() == null ? UUID.randomUUID() : request.id(),
                 request.agency(), request.country(), request.receivedAt() == null ? Instant.now() : request.receivedAt(),

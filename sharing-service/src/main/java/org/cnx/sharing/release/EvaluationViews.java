@@ -12,12 +12,14 @@ import jakarta.validation.constraints.Size;
 import org.cnx.sharing.policy.Decision;
 import org.cnx.sharing.policy.PolicyDocument;
 import org.cnx.sharing.validation.CountryCode;
+import org.cnx.sharing.validation.IsoInstant;
 import org.cnx.sharing.redaction.Withheld;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 
 /** The dry run of {@code POST /api/v1/policy/evaluation}. */
 public final class EvaluationViews {
@@ -43,8 +45,8 @@ public final class EvaluationViews {
             @Schema(description = "Originating country, ISO 3166-1 alpha-2", example = "CN")
             @NotNull @CountryCode String country,
 
-            @Schema(description = "When intake received the report; default now. Part of the payload.")
-            Instant receivedAt,
+            @Schema(description = "When intake received the report (ISO-8601); default now. Part of the payload.")
+            @JsonDeserialize(using = IsoInstant.class) Instant receivedAt,
 
             @Schema(description = "Watch-list hits as intake found them (precursor short names)", example = "[\"ANPP\"]")
             @Size(max = 50) List<@NotBlank @Size(max = 64) String> watchlistHits,
