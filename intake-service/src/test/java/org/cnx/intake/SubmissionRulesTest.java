@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -14,6 +15,7 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -254,6 +256,36 @@ class SubmissionRulesTest {
                 "\"summary\":\"" + "x".repeat(length) + "\"");
     }
 
+    /**
+     * A money flow or a network names no chemical, and a laboratory's report may give a CAS number alone: both were a
+     * 400 (at least one substance, each with a name), though the watch list matches a CAS number as well as a name.
+     */
+    @Test
+    void aReportMayNameNoSubstanceAndASubstanceMayBeItsCasNumberAlone() {
+        String token = freshPartner("CN");
+        String none = """
+                {"externalRef":"SUB-0","type":"ILLICIT_FINANCE","title":"Payments for precursors","tlp":"GREEN"}""";
+        String id = post(token, none, null).then().statusCode(201).body("watchlistHits", empty())
+                .extract().path("id");
+        given().auth().oauth2(token).get("/api/v1/reports/" + id).then().statusCode(200)
+                .body("report.type", equalTo("ILLICIT_FINANCE")).body("report.substances", nullValue());
+        post(token, none.replace("SUB-0", "SUB-1").replace("}", ",\"substances\":[]}"), null).then().statusCode(201);
+        String casOnly = Bodies.minimal("SUB-2", "SEIZURE")
+                .replace("{\"name\":\"acetone\",", "{\"casNumber\":\"21409-26-7\",");
+        post(token, casOnly, null).then().statusCode(201).body("watchlistHits", equalTo(List.of("ANPP")));
+
+        String neither = Bodies.minimal("SUB-3", "SEIZURE").replace("\"name\":\"acetone\",", "");
+        post(token, neither, null).then().statusCode(400).contentType("application/problem+json")
+                .body("errors.pointer", equalTo(List.of("/substances/0/name")))
+                .body("errors.message", equalTo(List.of("a substance needs a name or a CAS number")));
+        String blankName = Bodies.minimal("SUB-4", "SEIZURE")
+                .replace("\"name\":\"acetone\"", "\"name\":\" \",\"casNumber\":\"21409-26-7\"");
+        post(token, blankName, null).then().statusCode(400)
+                .body("errors.pointer", equalTo(List.of("/substances/0/name")))
+                .body("errors.message", equalTo(List.of("must not be blank")));
+        assertEquals(3, count(token), "the three valid reports, none of the refused");
+    }
+
     @Test
     void stringAndArrayLimitsAreEnforced() {
         String longSummary = Bodies.founding("LIM-1").replace("Container bound from CN to MX through US.", "y".repeat(10_001));
@@ -410,8 +442,8 @@ class SubmissionRulesTest {
                 .body("errors.pointer", equalTo(List.of("/status")));
         withdraw(token, id, "{\"reason\":[\"mine\"]}").then().statusCode(400).contentType("application/problem+json")
                 .body("errors.pointer", equalTo(List.of("/reason")));
-        // no body, or one of another kind: "must not be null", "The field / has the wrong type or format"
-        for (String body : List.of("", "[\"mine\"]", "\"mine\"")) {
+        // a body of another kind: "The field / has the wrong type or format" (no body is a withdrawal without reason)
+        for (String body : List.of("[\"mine\"]", "\"mine\"")) {
             withdraw(token, id, body).then().statusCode(400).contentType("application/problem+json")
                     .body("errors.pointer", equalTo(List.of("/")))
                     .body("errors.message", equalTo(List.of("must be a JSON object")));
@@ -457,6 +489,37 @@ class SubmissionRulesTest {
         assertEquals("source compromised", recall.getString(notice + "reason"));
         assertEquals(me.getString("sub"), recall.getString(notice + "withdrawnBy"),
                 "sharing's recall events name who withdrew the report");
+    }
+
+    /** DESIGN gives a withdrawal no body: one without a body (or a reason) was a 400, and the report stayed out. */
+    @Test
+    void aWithdrawalNeedsNoBodyNorReason() throws Exception {
+        String token = freshPartner("CN");
+        String bare = post(token, Bodies.founding("WD-2"), null).then().statusCode(201).extract().path("id");
+        // as a client sends a POST of nothing: no body, no Content-Type (RestAssured would add one)
+        HttpResponse<String> bodiless = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                RestAssured.baseURI + ":" + RestAssured.port + "/api/v1/reports/" + bare + "/withdrawal"))
+                .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, bodiless.statusCode(), bodiless.body());
+        given().auth().oauth2(token).get("/api/v1/reports/" + bare).then()
+                .body("status", equalTo("WITHDRAWN")).body("withdrawalReason", nullValue());
+        String empty = post(token, Bodies.founding("WD-3"), null).then().statusCode(201).extract().path("id");
+        withdraw(token, empty, "{}").then().statusCode(200).body("status", equalTo("WITHDRAWN"));
+        String plain = post(token, Bodies.founding("WD-4"), null).then().statusCode(201).extract().path("id");
+        given().auth().oauth2(token).contentType("text/plain").body("no longer true")
+                .post("/api/v1/reports/" + plain + "/withdrawal").then().statusCode(415);
+        given().auth().oauth2(token).get("/api/v1/reports/" + plain).then().body("status", equalTo("RECEIVED"));
+
+        for (String id : List.of(bare, empty)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> !peers.findAll(
+                    postRequestedFor(urlEqualTo("/internal/v1/recalls")).withRequestBody(containing(id))).isEmpty());
+            JsonPath recall = JsonPath.from(peers.findAll(postRequestedFor(urlEqualTo("/internal/v1/recalls"))
+                    .withRequestBody(containing(id))).get(0).getBodyAsString());
+            String notice = "find { it.reportId == '" + id + "' }.";
+            assertTrue(recall.getString(notice + "agency").startsWith("CN-T"), "the recall names its originator");
+            assertNull(recall.get(notice + "reason"));
+        }
     }
 
     /** The audit events sent for the actor {@code sub}, once there is one. */

@@ -10,7 +10,6 @@ import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Digits;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.PastOrPresent;
 import jakarta.validation.constraints.Pattern;
@@ -53,8 +52,9 @@ public record ReportRequest(
         @Valid Handling handling,
         @Valid Grading grading,
 
-        @Schema(description = "At least one, at most 50", maxItems = 50)
-        @NotEmpty @Size(max = 50) List<@NotNull @Valid Substance> substances,
+        @Schema(description = "The chemicals or drugs involved, at most 50; none for a report that names none "
+                + "(a network, a money flow)", maxItems = 50)
+        @Size(max = 50) List<@NotNull @Valid Substance> substances,
 
         @Valid Shipment shipment,
 
@@ -86,10 +86,11 @@ public record ReportRequest(
             @Min(1) @Max(6) Integer informationCredibility) {
     }
 
-    @Schema(name = "Substance")
+    @Schema(name = "Substance", description = "Named by its name, its CAS number, or both")
+    @NamedSubstance
     public record Substance(
-            @Schema(example = "ANPP", maxLength = 200, required = true)
-            @HasText @Size(max = 200) String name,
+            @Schema(example = "ANPP", maxLength = 200)
+            @HasText(optional = true) @Size(max = 200) String name,
 
             @Schema(description = "CAS Registry Number; the check digit is verified", example = "21409-26-7")
             @CasNumber String casNumber,

@@ -13,7 +13,6 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Valid;
 import jakarta.validation.Validator;
-import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -52,9 +51,10 @@ import io.vertx.core.http.HttpServerRequest;
 @RolesAllowed("partner")
 public class ReportResource {
 
-    /** The body of {@code POST /api/v1/reports/{id}/withdrawal}. */
+    /** The body of {@code POST /api/v1/reports/{id}/withdrawal}; optional, as is its reason. */
     public record WithdrawalRequest(
-            @Schema(required = true, maxLength = 2000) @HasText @Size(max = 2000) String reason) {
+            @Schema(description = "Why; sent as written to every partner that may hold the report", maxLength = 2000)
+            @HasText(optional = true) @Size(max = 2000) String reason) {
     }
 
     private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
@@ -149,13 +149,29 @@ public class ReportResource {
     @POST
     @Path("/{id}/withdrawal")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Withdraw the caller's agency's report: every release of it is recalled")
+    @Operation(summary = "Withdraw the caller's agency's report: every release of it is recalled",
+            description = "The body, {\"reason\": \"...\"}, may be left out: a withdrawal without a reason.")
     @APIResponse(responseCode = "200", description = "Withdrawn; recalls are on their way")
     @APIResponse(responseCode = "404", description = "No such report of the caller's agency")
     @APIResponse(responseCode = "409", description = "Already withdrawn")
-    public ReportView withdraw(@PathParam("id") UUID id,
-            @Valid @NotNull(message = ProblemMappers.ROOT) WithdrawalRequest request) {
-        return ReportView.summary(service.withdraw(Caller.of(token), id, request.reason()));
+    public ReportView withdraw(@PathParam("id") UUID id, @Valid WithdrawalRequest request) {
+        return ReportView.summary(service.withdraw(Caller.of(token), id, request == null ? null : request.reason()));
+    }
+
+    /**
+     * A withdrawal sent as a POST of nothing, with no Content-Type (a JSON body goes to the method above): JAX-RS
+     * reads no Content-Type as application/octet-stream, which no reader of a withdrawal takes, and answered 415.
+     */
+    @POST
+    @Path("/{id}/withdrawal")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(hidden = true)
+    public ReportView withdrawWithoutBody(@PathParam("id") UUID id, byte[] body) {
+        if (!blank(body)) {
+            throw new ProblemException(415, "unsupported-media-type", "Unsupported Media Type",
+                    "A withdrawal's body is JSON, {\"reason\": \"...\"}, sent as application/json; or send none.");
+        }
+        return withdraw(id, null);
     }
 
     /**

@@ -118,7 +118,7 @@ public class ReportService {
         report.body = content;
         report.contentSha256 = contentSha256;
         report.payloadSha256 = payloadSha256;
-        report.watchlistHits = watchlist.hits(request.substances().stream()
+        report.watchlistHits = watchlist.hits(request.substances() == null ? List.of() : request.substances().stream()
                 .map(s -> new Watchlist.Substance(s.name(), s.casNumber())).toList());
         reports.insert(report, write(report.watchlistHits));
 
@@ -181,7 +181,7 @@ public class ReportService {
                 write(new SharedReport.Recall(report.id, report.agency, reason, report.withdrawnAt,
                         caller.token().getSubject())));
         audit.record("REPORT_WITHDRAWN", "SUCCESS", caller.token(), AuditEvent.Subject.report(report.id), null,
-                Map.of("reason", reason));
+                reason == null ? Map.of() : Map.of("reason", reason));
         return report;
     }
 

@@ -23,15 +23,25 @@ public @interface HasText {
 
     String message() default "must not be blank";
 
+    /** Whether an absent value (null) is valid; one that is present must still have text. */
+    boolean optional() default false;
+
     Class<?>[] groups() default {};
 
     Class<? extends Payload>[] payload() default {};
 
     class Validator implements ConstraintValidator<HasText, String> {
 
+        private boolean optional;
+
+        @Override
+        public void initialize(HasText annotation) {
+            optional = annotation.optional();
+        }
+
         @Override
         public boolean isValid(String value, ConstraintValidatorContext context) {
-            return in(value);
+            return value == null && optional || in(value);
         }
 
         /** Whether {@code value} has text, as the constraint sees it. */
