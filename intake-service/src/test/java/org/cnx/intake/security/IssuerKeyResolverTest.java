@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.security.Key;
 import java.util.List;
@@ -67,6 +68,17 @@ class IssuerKeyResolverTest {
         assertEquals(key("rogue"), both.resolveKey(signed("rogue", "next"), List.of()));
         assertThrows(UnresolvableKeyException.class, () -> both.resolveKey(signed("intake", "next"), List.of()),
                 "a key the issuer does not have");
+    }
+
+    /** A key set over plain http beyond loopback: anyone on the way could have answered with keys of their own. */
+    @Test
+    void anIdentityProvidersKeySetOverPlainHttpIsRefusedUnlessLoopback() {
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> KeyFiles.remoteKeySets(
+                List.of("http://keycloak:8080/realms/cnx/protocol/openid-connect/certs")));
+        assertTrue(refused.getMessage().contains("plain http from keycloak"), refused.getMessage());
+        assertThrows(IllegalStateException.class, () -> KeyFiles.remoteKeySets(List.of("http://10.0.0.7/jwks")));
+        assertEquals(3, KeyFiles.remoteKeySets(List.of("https://idp.example/jwks", "http://localhost:8180/jwks",
+                "http://127.0.0.1:8180/jwks")).size());
     }
 
     /**

@@ -2,6 +2,7 @@ package org.cnx.sharing.security;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -108,6 +109,7 @@ final class KeyFiles {
      */
     static List<HttpsJwks> remoteKeySets(List<String> locations) {
         return locations.stream().filter(KeyFiles::isUrl).map(url -> {
+            refusePlainHttp(url);
             Get get = new Get();
             get.setConnectTimeout(2000);
             get.setReadTimeout(2000);
@@ -117,6 +119,23 @@ final class KeyFiles {
             jwks.setRefreshReprieveThreshold(30_000);
             return jwks;
         }).toList();
+    }
+
+    /**
+     * Keys that decide who may publish a policy or approve a release come over TLS: fetched over plain http (an
+     * in-cluster IdP's usual URL), anyone on the path could answer with a key of their own, and a token naming an
+     * unknown kid made the service fetch again. Loopback alone may be plain (a dev IdP, a test's).
+     */
+    static void refusePlainHttp(String url) {
+        if (!url.startsWith("http://")) {
+            return;
+        }
+        String host = URI.create(url).getHost();
+        boolean loopback = host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]"));
+        if (!loopback) {
+            throw new IllegalStateException("a key set is fetched over plain http from " + host + " (" + url
+                    + "): anyone on the way could answer with keys of their own; give its https URL");
+        }
     }
 
     private static boolean isUrl(String location) {
