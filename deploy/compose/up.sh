@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts cnx with Docker Compose (compose.yaml): makes the dev keys if they are missing, packages the apps unless
 # --no-build, then builds the images and starts PostgreSQL, the three services and the demo partner.
-#   deploy/compose/up.sh [--no-build]        then: docker compose -f deploy/compose/compose.yaml logs -f | down
+#   deploy/compose/up.sh [--no-build]
+#   then: CNX_UID=$(id -u) docker compose -f deploy/compose/compose.yaml logs -f | down
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)

@@ -4,16 +4,26 @@
 #   - cnx-<service>-signing-key (Secret): each service's own private key, mounted in its pods only;
 #   - cnx-db-<role> (basic-auth Secrets): the database roles' passwords, random, which CloudNativePG sets and the
 #     services read.
-# The keys come from KEYS_DIR (default: the dev keys of deploy/local/keys.sh, made if missing). For production,
-# point KEYS_DIR at keys from your key store, and the IdP's public key at your identity provider's.
-#   deploy/k8s/secrets.sh        (kubectl's current context; then: kubectl apply -k deploy/k8s)
+# The keys come from KEYS_DIR: keys from your key store, with your identity provider's public key as idp-public.pem.
+# A cluster to try cnx in may take the dev keys of deploy/local/keys.sh instead, with --dev: anyone holding the dev
+# IdP's private key (on the machine that made it) can then mint any person's token the cluster accepts.
+#   KEYS_DIR=/path/to/keys deploy/k8s/secrets.sh     (kubectl's current context; then: kubectl apply -k deploy/k8s)
+#   deploy/k8s/secrets.sh --dev                       (a trial cluster, with the dev keys)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 namespace=cnx
 keys_dir=${KEYS_DIR:-}
-if [[ -z "$keys_dir" ]]; then
+if [[ "${1:-}" == --dev ]]; then
+  [[ -z "$keys_dir" ]] || { echo "secrets: --dev uses the dev keys; unset KEYS_DIR" >&2; exit 2; }
   "$here/../local/keys.sh" >/dev/null
   keys_dir="$here/../local/.keys"
+elif [[ -z "$keys_dir" || $# -gt 0 ]]; then
+  echo "usage: KEYS_DIR=/path/to/keys $0    or, for a trial cluster with the dev keys: $0 --dev" >&2
+  exit 2
+elif [[ -e "$keys_dir/idp-private.pem" ]]; then
+  # the identity provider's private key has no place beside the cluster's keys: these are the dev ones
+  echo "secrets: $keys_dir holds idp-private.pem, the dev identity provider's; give your IdP's public key alone" >&2
+  exit 2
 fi
 
 exists() { kubectl -n "$namespace" get "$1" "$2" >/dev/null 2>&1; }

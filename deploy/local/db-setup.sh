@@ -48,7 +48,8 @@ ensure_running() {
   if [[ -z "$(installed_versions)" ]]; then
     log "PostgreSQL is not installed; installing it with apt-get"
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql
+    # a locale the machine lacks (one an ssh client forwards) failed the cluster's creation inside the install
+    as_root env DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 LANG=C.UTF-8 apt-get install -y postgresql
     [[ -n "$(installed_versions)" ]] || die "apt-get install postgresql did not create a cluster under /etc/postgresql"
   fi
 
@@ -56,7 +57,7 @@ ensure_running() {
   for version in $(installed_versions); do
     if [[ ! -d "/etc/postgresql/$version/main" ]]; then
       log "creating cluster $version/main"
-      as_root pg_createcluster "$version" main
+      as_root env LC_ALL=C.UTF-8 LANG=C.UTF-8 pg_createcluster "$version" main
     fi
     log "starting cluster $version/main"
     # "already running" (exit 2) is fine: it may just not be accepting connections yet.
@@ -89,6 +90,13 @@ choose_superuser() {
 
 # sql <<'SQL' ... : runs a script against the postgres database; prints tuples unaligned.
 sql() { "${psql_cmd[@]}" -X -q -At -v ON_ERROR_STOP=1 -d postgres "$@"; }
+
+# audit's log needs PostgreSQL 14 or later (bit_count in its Merkle tree): an older server failed its migration
+ensure_version() {
+  local version
+  version="$(sql <<<"SHOW server_version_num")"
+  (( version >= 140000 )) || die "PostgreSQL on $pg_host:$pg_port is version $(sql <<<"SHOW server_version"); cnx needs 14 or later"
+}
 
 ensure_role() {
   local role="$1"
@@ -124,10 +132,12 @@ SQL
   fi
 }
 
-# Makes role $2 own schema public of database $1 (by default the database owner's): the app role then only has
-# USAGE there and cannot create objects next to the log.
+# Makes role $2 own schema public of database $1 (by default the database owner's), and takes CREATE on it from
+# PUBLIC (PostgreSQL 14 still grants it to every role): the app role then only has USAGE there and cannot create
+# objects next to the log.
 ensure_schema_owned() {
   local db="$1" owner="$2" current
+  "${psql_cmd[@]}" -X -q -At -v ON_ERROR_STOP=1 -d "$db" <<<"REVOKE CREATE ON SCHEMA public FROM PUBLIC"
   current="$("${psql_cmd[@]}" -X -q -At -v ON_ERROR_STOP=1 -d "$db" <<<"SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'public'")"
   if [[ "$current" != "$owner" ]]; then
     "${psql_cmd[@]}" -X -q -At -v ON_ERROR_STOP=1 -d "$db" -v owner="$owner" <<'SQL'
@@ -157,6 +167,7 @@ SQL
 
 ensure_running
 choose_superuser
+ensure_version
 for service in "${services[@]}"; do
   ensure_role "$service"
   [[ -z "${schema_owners[$service]:-}" ]] || ensure_role "${schema_owners[$service]}"

@@ -59,6 +59,7 @@ ensure_tools() {
     command -v mvn >/dev/null || need maven
   fi
   command -v curl >/dev/null || need curl
+  command -v openssl >/dev/null || need openssl # keys.sh and token.sh
   if [[ ${#missing[@]} -gt 0 ]]; then
     log "installing ${missing[*]} with apt-get"
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update

@@ -199,7 +199,7 @@ final class Manifests {
             // a published container's port is its mapping's; a replica that publishes none listens where it is told
             List<Object> published = list(service.get("ports"));
             int port = published.isEmpty() ? Integer.parseInt(env.get("QUARKUS_HTTP_PORT"))
-                    : Integer.parseInt(published.get(0).toString().split(":")[1]);
+                    : Integer.parseInt(published.get(0).toString().replaceAll(".*:", "")); // [host:]published:port
             ports.put(name, port);
             String keysDir = null;
             List<String> keyFiles = new ArrayList<>();
