@@ -506,6 +506,12 @@ class SubmissionRulesTest {
                 .body("status", equalTo("WITHDRAWN")).body("withdrawalReason", nullValue());
         String empty = post(token, Bodies.founding("WD-3"), null).then().statusCode(201).extract().path("id");
         withdraw(token, empty, "{}").then().statusCode(200).body("status", equalTo("WITHDRAWN"));
+        for (String nothing : List.of("", "null")) { // as JSON: an empty body, the JSON null
+            String id = post(token, Bodies.founding("WD-E" + nothing.length()), null).then().statusCode(201)
+                    .extract().path("id");
+            withdraw(token, id, nothing).then().statusCode(200).body("status", equalTo("WITHDRAWN"))
+                    .body("withdrawalReason", nullValue());
+        }
         String plain = post(token, Bodies.founding("WD-4"), null).then().statusCode(201).extract().path("id");
         given().auth().oauth2(token).contentType("text/plain").body("no longer true")
                 .post("/api/v1/reports/" + plain + "/withdrawal").then().statusCode(415);
@@ -725,7 +731,7 @@ class SubmissionRulesTest {
         int n = 0;
         for (String refused : List.of("1e64", "1700000000", "\"+1000000000-01-01T00:00:00Z\"",
                 "\"1500-01-01T00:00:00Z\"", "\"yesterday\"", "\"\"", "[]", "\"20261120\"", "\"1700000000\"",
-                "\"2026-11-20\"")) {
+                "\"2026-11-20\"", "\"2026-02-30T08:00:00Z\"", "\"2026-11-20T24:00:00Z\"")) { // not read as the 28th
             post(token, Bodies.founding("TIME-" + n++).replace(occurred, "\"occurredAt\":" + refused), null).then()
                     .statusCode(400).contentType("application/problem+json")
                     .body("errors.pointer", equalTo(List.of("/occurredAt")))

@@ -520,7 +520,7 @@ class PolicyResourceTest {
                 .post("/api/v1/policy/evaluation").then().statusCode(400).contentType("application/problem+json")
                 .body("errors.pointer", contains("/receivedAt"));
         // a number, or digits alone, previewed a record received in 1970 or 2023 as if it were a time
-        for (String receivedAt : List.of("1700000000", "1e64", "\"20261120\"", "true")) {
+        for (String receivedAt : List.of("1700000000", "1e64", "\"20261120\"", "true", "\"2026-02-30T08:00:00Z\"")) {
             given().auth().oauth2(admin).contentType("application/json").body("""
                     {"agency":"CN-GACC","country":"CN","receivedAt":%s,
                      "report":{"type":"SEIZURE","tlp":"AMBER","title":"t"}}""".formatted(receivedAt))

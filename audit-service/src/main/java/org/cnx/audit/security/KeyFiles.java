@@ -131,7 +131,9 @@ final class KeyFiles {
             return;
         }
         String host = URI.create(url).getHost();
-        boolean loopback = host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]"));
+        // a name, not a prefix: 127.0.0.1.evil.example resolves anywhere
+        boolean loopback = host != null && (host.equalsIgnoreCase("localhost") || host.matches("127(\\.\\d{1,3}){3}")
+                || host.equals("[::1]"));
         if (!loopback) {
             throw new IllegalStateException("a key set is fetched over plain http from " + host + " (" + url
                     + "): anyone on the way could answer with keys of their own; give its https URL");

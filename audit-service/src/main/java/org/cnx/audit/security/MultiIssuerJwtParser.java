@@ -23,6 +23,7 @@ import org.jose4j.jwt.consumer.JwtConsumer;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 import org.jose4j.jwt.consumer.JwtContext;
 
+import io.quarkus.runtime.Startup;
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
@@ -40,6 +41,7 @@ import io.smallrye.jwt.auth.principal.ParseException;
 @Alternative
 @Priority(1)
 @ApplicationScoped
+@Startup // its keys are read, and its key set URLs checked, as the service starts: not at the first token
 public class MultiIssuerJwtParser implements JWTParser {
 
     static final String SERVICE_GROUP = "service";

@@ -154,7 +154,9 @@ public class ReportResource {
     @APIResponse(responseCode = "200", description = "Withdrawn; recalls are on their way")
     @APIResponse(responseCode = "404", description = "No such report of the caller's agency")
     @APIResponse(responseCode = "409", description = "Already withdrawn")
-    public ReportView withdraw(@PathParam("id") UUID id, @Valid WithdrawalRequest request) {
+    @APIResponse(responseCode = "415", description = "A body that is not application/json")
+    public ReportView withdraw(@PathParam("id") UUID id, @RequestBody(required = false, content = @Content(
+            schema = @Schema(implementation = WithdrawalRequest.class))) @Valid WithdrawalRequest request) {
         return ReportView.summary(service.withdraw(Caller.of(token), id, request == null ? null : request.reason()));
     }
 

@@ -76,9 +76,12 @@ class IssuerKeyResolverTest {
         IllegalStateException refused = assertThrows(IllegalStateException.class, () -> KeyFiles.remoteKeySets(
                 List.of("http://keycloak:8080/realms/cnx/protocol/openid-connect/certs")));
         assertTrue(refused.getMessage().contains("plain http from keycloak"), refused.getMessage());
-        assertThrows(IllegalStateException.class, () -> KeyFiles.remoteKeySets(List.of("http://10.0.0.7/jwks")));
-        assertEquals(3, KeyFiles.remoteKeySets(List.of("https://idp.example/jwks", "http://localhost:8180/jwks",
-                "http://127.0.0.1:8180/jwks")).size());
+        for (String elsewhere : List.of("http://10.0.0.7/jwks", "http://127.0.0.1.evil.example/jwks",
+                "http://127.0.0.1@evil.example/jwks", "http://localhost.evil.example/jwks")) {
+            assertThrows(IllegalStateException.class, () -> KeyFiles.remoteKeySets(List.of(elsewhere)), elsewhere);
+        }
+        assertEquals(4, KeyFiles.remoteKeySets(List.of("https://idp.example/jwks", "http://localhost:8180/jwks",
+                "http://LOCALHOST:8180/jwks", "http://127.0.0.1:8180/jwks")).size());
     }
 
     /**

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.ResolverStyle;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -28,7 +29,7 @@ public final class IsoInstant extends StdScalarDeserializer<Instant> {
             .optionalStart().appendOffset("+HH:MM", "Z").optionalEnd()
             .optionalStart().appendOffset("+HHMM", "Z").optionalEnd()
             .optionalStart().appendOffset("+HH", "Z").optionalEnd()
-            .toFormatter();
+            .toFormatter().withResolverStyle(ResolverStyle.STRICT); // February 30 is refused, not read as the 28th
     /** What the problem says of an instant it refuses. */
     public static final String EXPECTED =
             "must be an ISO-8601 instant, such as 2026-11-20T08:00:00Z, from 1583-01-01 to 9999-12-31";
