@@ -40,6 +40,17 @@ create() { # kind name args...: created when missing, never overwritten (a secre
 }
 
 kubectl get namespace "$namespace" >/dev/null 2>&1 || kubectl create namespace "$namespace" >/dev/null
+# keys are never overwritten: a cluster the earlier secrets.sh gave the dev keys (it did when KEYS_DIR was unset)
+# would keep trusting the dev IdP, whatever KEYS_DIR says now
+if exists configmap cnx-public-keys; then
+  trusted=$(kubectl -n "$namespace" get configmap cnx-public-keys -o jsonpath='{.data.idp-public\.pem}')
+  if [[ "$trusted" != "$(cat "$keys_dir/idp-public.pem")" ]]; then
+    echo "secrets: the cluster trusts another identity provider's key than $keys_dir/idp-public.pem (the dev one," >&2
+    echo "secrets: if an earlier secrets.sh ran without KEYS_DIR). Replace it on purpose: kubectl -n $namespace delete" >&2
+    echo "secrets: configmap cnx-public-keys, then run this again and restart the pods." >&2
+    exit 1
+  fi
+fi
 create configmap cnx-public-keys --from-file="$keys_dir/idp-public.pem" \
   --from-file="$keys_dir/intake-public.pem" --from-file="$keys_dir/sharing-public.pem"
 for service in intake sharing audit; do
