@@ -11,6 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +29,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 
 /**
@@ -100,9 +105,17 @@ class FoundingCaseTest {
                 .body("type", equalTo("https://cnx.example/problems/already-approved"));
         Thread.sleep(300);
         assertTrue(PartnerInbox.deliveriesOf(partners, id).isEmpty(), "nothing leaves after one approval");
-        given().auth().oauth2(cnOfficerB).contentType("application/json").body("{}")
-                .post("/api/v1/releases/" + toCbp + "/approvals").then().statusCode(200)
-                .body("status", equalTo("RELEASED")).body("approvals.officer", equalTo(List.of("officer-cn-a", "officer-cn-b")));
+        given().auth().oauth2(cnOfficerB).contentType("text/plain").body("ok")
+                .post("/api/v1/releases/" + toCbp + "/approvals").then().statusCode(415);
+        // the second approval as a bare POST, no body and no Content-Type (curl -X POST), as DESIGN gives it none
+        HttpResponse<String> bare = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                RestAssured.baseURI + ":" + RestAssured.port + "/api/v1/releases/" + toCbp + "/approvals"))
+                .header("Authorization", "Bearer " + cnOfficerB).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, bare.statusCode(), bare.body());
+        JsonPath released = JsonPath.from(bare.body());
+        assertEquals("RELEASED", released.getString("status"));
+        assertEquals(List.of("officer-cn-a", "officer-cn-b"), released.getList("approvals.officer"));
 
         // 5. US-CBP receives it, signed, without the person; the bytes are those of the dry run
         List<LoggedRequest> delivered = await().atMost(Duration.ofSeconds(15))

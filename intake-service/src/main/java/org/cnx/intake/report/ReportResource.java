@@ -161,22 +161,6 @@ public class ReportResource {
     }
 
     /**
-     * A withdrawal sent as a POST of nothing, with no Content-Type (a JSON body goes to the method above): JAX-RS
-     * reads no Content-Type as application/octet-stream, which no reader of a withdrawal takes, and answered 415.
-     */
-    @POST
-    @Path("/{id}/withdrawal")
-    @Consumes(MediaType.WILDCARD)
-    @Operation(hidden = true)
-    public ReportView withdrawWithoutBody(@PathParam("id") UUID id, byte[] body) {
-        if (!blank(body)) {
-            throw new ProblemException(415, "unsupported-media-type", "Unsupported Media Type",
-                    "A withdrawal's body is JSON, {\"reason\": \"...\"}, sent as application/json; or send none.");
-        }
-        return withdraw(id, null);
-    }
-
-    /**
      * A compressed report is refused as such (RFC 9110, 15.5.16): read as it came, its gzip header answered "Illegal
      * character ((CTRL-CHAR, code 31))", which sent a partner looking for a fault in its JSON.
      */

@@ -24,8 +24,10 @@ import org.cnx.sharing.problem.ProblemException;
 import org.cnx.sharing.problem.ProblemMappers;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 /** The liaison officer's queue: releases of their own country's reports. */
 @Path("/api/v1/releases")
@@ -89,7 +91,9 @@ public class ReleaseResource {
             description = "Only officers of the originating country (403 otherwise); an officer who already approved "
                     + "gets 403; a release that is not pending gets 409. Where the rule asks for two approvers, the "
                     + "second distinct officer's approval releases it. Each 403 is audited as ACCESS_DENIED.")
-    public ReleaseViews.Detail approve(@PathParam("id") UUID id, @Valid ReleaseViews.ApprovalRequest request) {
+    public ReleaseViews.Detail approve(@PathParam("id") UUID id, @RequestBody(required = false, content = @Content(
+            schema = @Schema(implementation = ReleaseViews.ApprovalRequest.class)))
+            @Valid ReleaseViews.ApprovalRequest request) {
         Release release = service.approve(Officer.of(token), id, request == null ? null : request.comment());
         return ReleaseViews.Detail.of(release, releases.approvals(id), sla, Instant.now());
     }
