@@ -456,6 +456,35 @@ class PolicyResourceTest {
                 .body("title", equalTo("Bad Request"));
     }
 
+    /**
+     * An officer cannot read intake's reports, so has no hits to give: a dry run without them was decided as if the
+     * report had none, and a watch-list rule never matched (the founding case previewed DENY where it goes to approval).
+     */
+    @Test
+    void aDryRunWithoutHitsFindsThemInTheSubstancesAsIntakeDoes() {
+        String officer = Reports.officer("CN-NNCC", "CN", "officer-cn-hits");
+        String draft = """
+                {"rules":[{"id":"hits","match":{"watchlistHit":true},"action":"RELEASE"}]}""";
+        String request = """
+                {"agency":"CN-GACC","country":"CN",%s"report":{"type":"PRECURSOR_SHIPMENT","tlp":"GREEN","title":"t",
+                 "substances":[{"name":"acetone"},{"name":"4 anpp"},{"casNumber":"39742-60-4"},{"name":"ANPP"}]},
+                 "policy":%s}""";
+        given().auth().oauth2(officer).contentType("application/json").body(request.formatted("", draft))
+                .post("/api/v1/policy/evaluation").then().statusCode(200)
+                .body("watchlistHits", equalTo(List.of("ANPP", "NPP")))
+                .body("decisions.action", everyItem(equalTo("RELEASE")))
+                .body("decisions[0].payload.watchlistHits", equalTo(List.of("ANPP", "NPP")));
+        // the hits given are intake's, as a hand-over carries them: none given, none found
+        given().auth().oauth2(officer).contentType("application/json")
+                .body(request.formatted("\"watchlistHits\":[],", draft)).post("/api/v1/policy/evaluation").then()
+                .statusCode(200).body("watchlistHits", equalTo(List.of()))
+                .body("decisions.action", everyItem(equalTo("DENY")));
+        given().auth().oauth2(officer).contentType("application/json").body("""
+                {"agency":"CN-GACC","country":"CN","report":{"type":"ILLICIT_FINANCE","tlp":"GREEN","title":"t"},
+                 "policy":%s}""".formatted(draft)).post("/api/v1/policy/evaluation").then().statusCode(200)
+                .body("watchlistHits", equalTo(List.of())).body("decisions.action", everyItem(equalTo("DENY")));
+    }
+
     @Test
     void anOfficerDryRunsADraftWhichIsNotSaved() {
         String officer = Reports.officer("US-CBP", "US", "officer-us-dry");

@@ -13,6 +13,7 @@ import org.cnx.sharing.problem.Problem;
 import org.cnx.sharing.problem.ProblemException;
 import org.cnx.sharing.report.IncomingReport;
 import org.cnx.sharing.validation.StorableStrings;
+import org.cnx.sharing.watchlist.Watchlist;
 
 /** Dry runs: the decisions and payloads a hand-over would produce, without storing or sending anything. */
 @ApplicationScoped
@@ -21,11 +22,13 @@ public class EvaluationService {
     private final PartnerService partners;
     private final PolicyService policies;
     private final ReleaseDecider decider;
+    private final Watchlist watchlist;
 
-    EvaluationService(PartnerService partners, PolicyService policies, ReleaseDecider decider) {
+    EvaluationService(PartnerService partners, PolicyService policies, ReleaseDecider decider, Watchlist watchlist) {
         this.partners = partners;
         this.policies = policies;
         this.decider = decider;
+        this.watchlist = watchlist;
     }
 
     public EvaluationViews.Result evaluate(EvaluationViews.EvaluationRequest request) {
@@ -39,9 +42,11 @@ public class EvaluationService {
             throw new ProblemException(400, "validation", "Bad Request", unstorable.size() + " field(s) are invalid.",
                     unstorable);
         }
+        // the hits intake found, where given (to reproduce a hand-over); else found here as intake finds them
+        List<String> hits = request.watchlistHits() != null ? request.watchlistHits() : watchlist.hits(request.report());
         IncomingReport report = new IncomingReport(request.id() == null ? UUID.randomUUID() : request.id(),
                 request.agency(), request.country(), request.receivedAt() == null ? Instant.now() : request.receivedAt(),
-                request.watchlistHits(), request.report());
+                hits, request.report());
         // intake refuses a report without a known label: its preview would be every partner denied, for no reason
         // an officer could act on. The label is read as the evaluator reads it.
         if (Tlp.parse(report.tlp()).isEmpty()) {
@@ -68,6 +73,6 @@ public class EvaluationService {
                 })
                 .toList();
         return new EvaluationViews.Result(draft ? null : policy.version(), draft, report.id(), report.receivedAt(),
-                decisions);
+                report.watchlistHits(), decisions);
     }
 }

@@ -48,7 +48,8 @@ public final class EvaluationViews {
             @Schema(description = "When intake received the report (ISO-8601); default now. Part of the payload.")
             @JsonDeserialize(using = IsoInstant.class) Instant receivedAt,
 
-            @Schema(description = "Watch-list hits as intake found them (precursor short names)", example = "[\"ANPP\"]")
+            @Schema(description = "Watch-list hits as intake found them (precursor short names); absent: found here "
+                    + "from the report's substances, as intake finds them", example = "[\"ANPP\"]")
             @Size(max = 50) List<@NotBlank @Size(max = 64) String> watchlistHits,
 
             @Schema(description = "The report body, as intake accepts it")
@@ -61,7 +62,10 @@ public final class EvaluationViews {
     @Schema(name = "EvaluationResult")
     public record Result(
             @Schema(description = "The policy version evaluated; null for a draft") Integer policyVersion,
-            boolean draft, UUID reportId, Instant receivedAt, List<PartnerDecision> decisions) {
+            boolean draft, UUID reportId, Instant receivedAt,
+            @Schema(description = "The watch-list hits decided by: those given, else those of the report's substances")
+            List<String> watchlistHits,
+            List<PartnerDecision> decisions) {
     }
 
     /** One active partner other than the originator: what a hand-over would decide and store for it. */

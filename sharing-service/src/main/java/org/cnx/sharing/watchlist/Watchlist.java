@@ -1,0 +1,71 @@
+package org.cnx.sharing.watchlist;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Intake's watch list (its {@code watchlist.json}, which the build copies here: one data file for both), for the dry
+ * run alone: a report previewed without the hits intake found was decided as if it had none, so a watch-list rule
+ * never matched, and an officer (who cannot read intake's reports) had no hits to give. Hand-overs carry intake's.
+ * Matching is intake's: by CAS number, or by name or synonym without case, spaces or dashes.
+ */
+@ApplicationScoped
+public class Watchlist {
+
+    static final String RESOURCE = "watchlist.json";
+
+    private final Map<String, String> byCas = new HashMap<>();
+    private final Map<String, String> byName = new HashMap<>();
+
+    Watchlist(ObjectMapper json) {
+        try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("watch list " + RESOURCE + " not found on the class path");
+            }
+            for (JsonNode entry : json.readTree(in).path("entries")) {
+                String name = entry.path("name").asText();
+                byCas.put(entry.path("cas").asText(), name);
+                byName.put(normalise(name), name);
+                entry.path("synonyms").forEach(synonym -> byName.put(normalise(synonym.asText()), name));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read watch list " + RESOURCE, e);
+        }
+    }
+
+    /** The watch-list names hit by a report body's {@code substances}, in report order, each once. */
+    public List<String> hits(JsonNode report) {
+        Set<String> hits = new LinkedHashSet<>();
+        for (JsonNode substance : report.path("substances")) {
+            JsonNode number = substance.path("casNumber");
+            if (number.isTextual()) { // zero-padded as some systems write it: 0437-38-7 is fentanyl's 437-38-7
+                hits.add(byCas.get(number.asText().replaceFirst("^0+(?=\\d)", "")));
+            }
+            JsonNode name = substance.path("name");
+            if (name.isTextual()) {
+                hits.add(byName.get(normalise(name.asText())));
+            }
+        }
+        hits.remove(null);
+        return new ArrayList<>(hits);
+    }
+
+    private static String normalise(String name) {
+        return Normalizer.normalize(name, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT)
+                .replaceAll("[\\s\\p{Z}\\p{Pd}\u2212]", "");
+    }
+}
