@@ -16,7 +16,8 @@ usage: $(basename "$0") ROLE AGENCY [COUNTRY] [--sub SUB] [--ttl SECONDS] [--key
   AGENCY   agency code, e.g. US-CBP, CN-GACC
   COUNTRY  ISO 3166-1 alpha-2, two upper-case letters, e.g. US, CN
            (default: the agency's prefix when it is one, as US in US-CBP)
-  --sub    subject (default: dev-<role>-<agency lower-case>)
+  --sub    subject (default: dev-<role>-<agency lower-case>: one person per role and agency;
+           give --sub for a second officer of the same agency, e.g. a two-approver release)
   --ttl    lifetime in seconds, 1..$max_ttl (default: $max_ttl)
   --keys   key directory holding idp-private.pem (default: $script_dir/.keys)
 
