@@ -14,27 +14,31 @@ import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkus.runtime.Startup;
+
 /**
- * Intake's watch list (its {@code watchlist.json}, which the build copies here: one data file for both), for the dry
+ * Intake's watch list (its {@code watchlist.json}, which sharing's build takes too: one data file), for the dry
  * run alone: a report previewed without the hits intake found was decided as if it had none, so a watch-list rule
  * never matched, and an officer (who cannot read intake's reports) had no hits to give. Hand-overs carry intake's.
  * Matching is intake's: by CAS number, or by name or synonym without case, spaces or dashes.
  */
 @ApplicationScoped
+@Startup // a list missing from the build stops the service, not each dry run
 public class Watchlist {
-
-    static final String RESOURCE = "watchlist.json";
 
     private final Map<String, String> byCas = new HashMap<>();
     private final Map<String, String> byName = new HashMap<>();
 
-    Watchlist(ObjectMapper json) {
-        try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(RESOURCE)) {
+    Watchlist(ObjectMapper json,
+            @ConfigProperty(name = "cnx.watchlist.resource", defaultValue = "watchlist.json") String resource) {
+        try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("watch list " + RESOURCE + " not found on the class path");
+                throw new IllegalStateException("watch list " + resource + " not found on the class path");
             }
             for (JsonNode entry : json.readTree(in).path("entries")) {
                 String name = entry.path("name").asText();
@@ -43,7 +47,7 @@ public class Watchlist {
                 entry.path("synonyms").forEach(synonym -> byName.put(normalise(synonym.asText()), name));
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read watch list " + RESOURCE, e);
+            throw new UncheckedIOException("cannot read watch list " + resource, e);
         }
     }
 
