@@ -11,6 +11,7 @@ import javax.crypto.SecretKey;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
+import jakarta.interceptor.Interceptor;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
@@ -41,7 +42,8 @@ import io.smallrye.jwt.auth.principal.ParseException;
 @Alternative
 @Priority(1)
 @ApplicationScoped
-@Startup // its keys are read, and its key set URLs checked, as the service starts: not at the first token
+// its keys are read, and its key set URLs checked, as the service starts (not at the first token), before the relays
+@Startup(Interceptor.Priority.PLATFORM_BEFORE)
 public class MultiIssuerJwtParser implements JWTParser {
 
     static final String SERVICE_GROUP = "service";
