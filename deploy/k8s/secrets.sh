@@ -41,15 +41,31 @@ create() { # kind name args...: created when missing, never overwritten (a secre
 
 kubectl get namespace "$namespace" >/dev/null 2>&1 || kubectl create namespace "$namespace" >/dev/null
 # keys are never overwritten: a cluster the earlier secrets.sh gave the dev keys (it did when KEYS_DIR was unset)
-# would keep trusting the dev IdP, whatever KEYS_DIR says now
+# would keep trusting the dev IdP, and signing with the dev keys, whatever KEYS_DIR says now
+for file in idp-public.pem intake-public.pem sharing-public.pem intake-private.pem sharing-private.pem \
+    audit-private.pem; do
+  [[ -r "$keys_dir/$file" ]] || { echo "secrets: $keys_dir/$file is missing" >&2; exit 2; }
+done
+stale=()
 if exists configmap cnx-public-keys; then
-  trusted=$(kubectl -n "$namespace" get configmap cnx-public-keys -o jsonpath='{.data.idp-public\.pem}')
-  if [[ "$trusted" != "$(cat "$keys_dir/idp-public.pem")" ]]; then
-    echo "secrets: the cluster trusts another identity provider's key than $keys_dir/idp-public.pem (the dev one," >&2
-    echo "secrets: if an earlier secrets.sh ran without KEYS_DIR). Replace it on purpose: kubectl -n $namespace delete" >&2
-    echo "secrets: configmap cnx-public-keys, then run this again and restart the pods." >&2
-    exit 1
+  for file in idp-public.pem intake-public.pem sharing-public.pem; do
+    held=$(kubectl -n "$namespace" get configmap cnx-public-keys -o "jsonpath={.data.${file//./\\.}}")
+    [[ "$held" == "$(cat "$keys_dir/$file")" ]] || stale+=("configmap/cnx-public-keys ($file)")
+  done
+fi
+for service in intake sharing audit; do
+  file=$service-private.pem
+  if exists secret "cnx-$service-signing-key"; then
+    held=$(kubectl -n "$namespace" get secret "cnx-$service-signing-key" -o "jsonpath={.data.${file//./\\.}}" \
+      | base64 -d)
+    [[ "$held" == "$(cat "$keys_dir/$file")" ]] || stale+=("secret/cnx-$service-signing-key")
   fi
+done
+if [[ ${#stale[@]} -gt 0 ]]; then
+  echo "secrets: the cluster holds other keys than $keys_dir (the dev ones, if an earlier secrets.sh ran without" >&2
+  echo "secrets: KEYS_DIR): ${stale[*]}. Replace them on purpose: kubectl -n $namespace delete each of them," >&2
+  echo "secrets: then run this again and restart the pods." >&2
+  exit 1
 fi
 create configmap cnx-public-keys --from-file="$keys_dir/idp-public.pem" \
   --from-file="$keys_dir/intake-public.pem" --from-file="$keys_dir/sharing-public.pem"
