@@ -53,10 +53,14 @@ class DeliveryStore {
     /**
      * Only the claim that made the attempt may record its outcome: a relay whose lease ran out (and whose
      * row another relay has claimed since, with a new claim and attempt number) changes nothing. A delivery
-     * cancelled meanwhile (its report was withdrawn) keeps its status; the attempt is still recorded.
+     * cancelled meanwhile (its report withdrawn, its release cancelled by a change) keeps its status unless the attempt
+     * landed: the partner holds the record, and an officer listing what was delivered must see it (its release stays
+     * cancelled). A failed one keeps its status; the attempt is still recorded.
      */
     private static final String COMPLETE = """
-            UPDATE delivery d SET status = CASE WHEN d.status = 'PENDING' THEN u.status ELSE d.status END,
+            UPDATE delivery d SET status = CASE WHEN d.status = 'PENDING' THEN u.status
+                                                WHEN d.status = 'CANCELLED' AND u.status = 'DELIVERED' THEN u.status
+                                                ELSE d.status END,
                    last_status = u.code, last_error = u.error, next_attempt_at = u.next_at,
                    delivered_at = CASE WHEN u.status = 'DELIVERED' THEN u.finished_at ELSE d.delivered_at END,
                    lease_until = NULL, claim = NULL

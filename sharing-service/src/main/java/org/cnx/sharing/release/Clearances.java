@@ -71,7 +71,7 @@ public class Clearances {
 
     /**
      * A record delivery still to be attempted is not; an attempt in flight may still land, and the relay then records it
-     * without undoing the cancellation. A dead or failed one keeps its status: its release's cancellation is what
+     * as delivered without undoing the release's cancellation. A dead or failed one keeps its status: its release's cancellation is what
      * refuses an officer's replay, and a withdrawal still recalls what a dead one may have delivered.
      */
     private static final String CANCEL_RECORD = """

@@ -49,6 +49,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
 
 /**
  * The relay's claims and fencing, driven by hand (the relay is off here), and the JWKS during a key
@@ -210,6 +211,33 @@ class DeliveryClaimTest {
         assertEquals(Set.of("RECORD", "RECALL"), Set.copyOf(given().auth().oauth2(officer)
                 .queryParam("reportId", report).get("/api/v1/deliveries").then().statusCode(200).extract().jsonPath()
                 .getList("items.kind")));
+    }
+
+    /**
+     * An attempt in flight as its report is withdrawn lands: the partner holds the record. Its delivery stayed
+     * CANCELLED, so an officer listing what was delivered did not see it (only a deliveredAt on a cancelled row).
+     */
+    @Test
+    void aRecordThatLandsAfterItsCancellationIsShownDelivered() throws Exception {
+        UUID report = UUID.randomUUID();
+        Reports.handOver(Reports.message(report, "US-CBP", "US", "GREEN", "{\"releasableTo\":[\"CN-GACC\"]}"))
+                .statusCode(200);
+        DeliveryStore.Claimed inFlight = store.claim(Map.of(), 4, LEASE).get(0);
+        given().auth().oauth2(Reports.intakeToken()).contentType("application/json").body("""
+                [{"reportId":"%s","agency":"US-CBP","withdrawnAt":"%s"}]""".formatted(report, Instant.now()))
+                .post("/internal/v1/recalls").then().statusCode(200).body("accepted", equalTo(1));
+        Instant now = Instant.now();
+        assertEquals(1, outcomes.record(List.of(new DeliveryOutcomes.Attempted(inFlight,
+                new DeliverySender.Result(RetryPolicy.Verdict.DELIVERED, 200, null, Duration.ZERO, now, now)))));
+
+        String officer = Reports.officer("US-CBP", "US", "officer-us-landed");
+        JsonPath record = given().auth().oauth2(officer).queryParam("reportId", report).queryParam("status", "DELIVERED")
+                .get("/api/v1/deliveries").then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of("RECORD"), record.getList("items.kind"), "the record that reached CN-GACC");
+        assertEquals(inFlight.id().toString(), record.getString("items[0].id"));
+        assertEquals(List.of("RECALLED"), given().auth().oauth2(officer).queryParam("reportId", report)
+                .queryParam("partner", "CN-GACC").get("/api/v1/releases").then().statusCode(200).extract().jsonPath()
+                .getList("items.status"), "and its release recalled");
     }
 
     private void expireLease(UUID id) {
