@@ -53,13 +53,14 @@ class DeliveryStore {
     /**
      * Only the claim that made the attempt may record its outcome: a relay whose lease ran out (and whose
      * row another relay has claimed since, with a new claim and attempt number) changes nothing. A delivery
-     * cancelled meanwhile (its report withdrawn, its release cancelled by a change) keeps its status unless the attempt
-     * landed: the partner holds the record, and an officer listing what was delivered must see it (its release stays
-     * cancelled). A failed one keeps its status; the attempt is still recorded.
+     * cancelled meanwhile (its report withdrawn, its release cancelled by a change), or failed with its partner's
+     * removal (the one way a failed row keeps its claim), keeps its status unless the attempt landed: the partner holds
+     * the record or the recall, and an officer listing what was delivered must see it (a release stays cancelled).
      */
     private static final String COMPLETE = """
             UPDATE delivery d SET status = CASE WHEN d.status = 'PENDING' THEN u.status
-                                                WHEN d.status = 'CANCELLED' AND u.status = 'DELIVERED' THEN u.status
+                                                WHEN d.status IN ('CANCELLED', 'FAILED') AND u.status = 'DELIVERED'
+                                                THEN u.status
                                                 ELSE d.status END,
                    last_status = u.code, last_error = u.error, next_attempt_at = u.next_at,
                    delivered_at = CASE WHEN u.status = 'DELIVERED' THEN u.finished_at ELSE d.delivered_at END,
@@ -133,8 +134,8 @@ class DeliveryStore {
 
     /**
      * Every pending delivery to a partner being removed, in flight or not: an attempt in flight keeps its claim, so
-     * that its outcome is recorded, and the delivery stays failed. Nothing is left for a partner registered later
-     * under the same code.
+     * that its outcome is recorded, and the delivery stays failed unless it landed. Nothing is left for a partner
+     * registered later under the same code.
      */
     private static final String OF_REMOVED = """
             UPDATE delivery d SET status = 'FAILED', last_error = 'partner is not registered'

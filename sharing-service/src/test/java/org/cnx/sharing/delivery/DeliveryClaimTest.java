@@ -38,6 +38,7 @@ import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.jwt.consumer.JwtConsumer;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.hibernate.Session;
 import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -238,6 +239,26 @@ class DeliveryClaimTest {
         assertEquals(List.of("RECALLED"), given().auth().oauth2(officer).queryParam("reportId", report)
                 .queryParam("partner", "CN-GACC").get("/api/v1/releases").then().statusCode(200).extract().jsonPath()
                 .getList("items.status"), "and its release recalled");
+    }
+
+    /**
+     * A partner's removal fails its pending deliveries, one in flight too (its claim kept, so that its outcome is
+     * recorded): one that landed stayed FAILED, and an officer read that the partner was never told what it was.
+     */
+    @Test
+    void aDeliveryFailedByItsPartnersRemovalWhileInFlightShowsDeliveredWhenItLands() throws Exception {
+        UUID report = UUID.randomUUID();
+        Reports.handOver(Reports.message(report, "US-CBP", "US", "GREEN", "{\"releasableTo\":[\"CN-GACC\"]}"))
+                .statusCode(200);
+        DeliveryStore.Claimed inFlight = store.claim(Map.of(), 4, LEASE).get(0);
+        // what the removal does to the partner's deliveries, without removing a partner other tests use
+        QuarkusTransaction.requiringNew().run(() -> em.unwrap(Session.class)
+                .doWork(c -> store.failPendingOf(c, "CN-GACC")));
+        assertEquals("FAILED", column(inFlight.id(), "status"));
+        Instant now = Instant.now();
+        assertEquals(1, outcomes.record(List.of(new DeliveryOutcomes.Attempted(inFlight,
+                new DeliverySender.Result(RetryPolicy.Verdict.DELIVERED, 200, null, Duration.ZERO, now, now)))));
+        assertEquals("DELIVERED", column(inFlight.id(), "status"));
     }
 
     private void expireLease(UUID id) {
