@@ -49,15 +49,15 @@ done
 stale=()
 if exists configmap cnx-public-keys; then
   for file in idp-public.pem intake-public.pem sharing-public.pem; do
-    held=$(kubectl -n "$namespace" get configmap cnx-public-keys -o "jsonpath={.data.${file//./\\.}}")
+    held=$(kubectl -n "$namespace" get configmap cnx-public-keys -o go-template="{{index .data \"$file\"}}")
     [[ "$held" == "$(cat "$keys_dir/$file")" ]] || stale+=("configmap/cnx-public-keys ($file)")
   done
 fi
 for service in intake sharing audit; do
   file=$service-private.pem
   if exists secret "cnx-$service-signing-key"; then
-    held=$(kubectl -n "$namespace" get secret "cnx-$service-signing-key" -o "jsonpath={.data.${file//./\\.}}" \
-      | base64 -d)
+    held=$(kubectl -n "$namespace" get secret "cnx-$service-signing-key" \
+      -o go-template="{{index .data \"$file\" | base64decode}}")
     [[ "$held" == "$(cat "$keys_dir/$file")" ]] || stale+=("secret/cnx-$service-signing-key")
   fi
 done

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.interceptor.Interceptor;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -28,7 +29,7 @@ import io.quarkus.runtime.Startup;
  * Matching is intake's: by CAS number, or by name or synonym without case, spaces or dashes.
  */
 @ApplicationScoped
-@Startup // a list missing from the build stops the service, not each dry run
+@Startup(Interceptor.Priority.PLATFORM_BEFORE) // a list missing from the build stops the service before its relays run
 public class Watchlist {
 
     private final Map<String, String> byCas = new HashMap<>();
