@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Creates what deploy/k8s expects but git must never hold, in namespace cnx, idempotently (existing ones are kept):
+# Creates what deploy/k8s expects but git must never hold, in namespace cnx, idempotently (existing ones are kept; keys that
+# differ from KEYS_DIR's stop it):
 #   - cnx-public-keys (ConfigMap): the public keys the services verify tokens with;
 #   - cnx-<service>-signing-key (Secret): each service's own private key, mounted in its pods only;
 #   - cnx-db-<role> (basic-auth Secrets): the database roles' passwords, random, which CloudNativePG sets and the
@@ -42,18 +43,19 @@ create() { # kind name args...: created when missing, never overwritten (a secre
 kubectl get namespace "$namespace" >/dev/null 2>&1 || kubectl create namespace "$namespace" >/dev/null
 # keys are never overwritten: a cluster the earlier secrets.sh gave the dev keys (it did when KEYS_DIR was unset)
 # would keep trusting the dev IdP, and signing with the dev keys, whatever KEYS_DIR says now
-for file in idp-public.pem intake-public.pem sharing-public.pem intake-private.pem sharing-private.pem \
-    audit-private.pem; do
+public_keys=(idp-public.pem intake-public.pem sharing-public.pem) # what the services verify tokens with
+services=(intake sharing audit)                                   # each signs with its own <service>-private.pem
+for file in "${public_keys[@]}" "${services[@]/%/-private.pem}"; do
   [[ -r "$keys_dir/$file" ]] || { echo "secrets: $keys_dir/$file is missing" >&2; exit 2; }
 done
 stale=()
 if exists configmap cnx-public-keys; then
-  for file in idp-public.pem intake-public.pem sharing-public.pem; do
+  for file in "${public_keys[@]}"; do
     held=$(kubectl -n "$namespace" get configmap cnx-public-keys -o go-template="{{index .data \"$file\"}}")
     [[ "$held" == "$(cat "$keys_dir/$file")" ]] || stale+=("configmap/cnx-public-keys ($file)")
   done
 fi
-for service in intake sharing audit; do
+for service in "${services[@]}"; do
   file=$service-private.pem
   if exists secret "cnx-$service-signing-key"; then
     held=$(kubectl -n "$namespace" get secret "cnx-$service-signing-key" \
@@ -67,9 +69,8 @@ if [[ ${#stale[@]} -gt 0 ]]; then
   echo "secrets: then run this again and restart the pods." >&2
   exit 1
 fi
-create configmap cnx-public-keys --from-file="$keys_dir/idp-public.pem" \
-  --from-file="$keys_dir/intake-public.pem" --from-file="$keys_dir/sharing-public.pem"
-for service in intake sharing audit; do
+create configmap cnx-public-keys "${public_keys[@]/#/--from-file=$keys_dir/}"
+for service in "${services[@]}"; do
   create secret "cnx-$service-signing-key" --from-file="$keys_dir/$service-private.pem"
 done
 for role in intake sharing audit audit_owner; do

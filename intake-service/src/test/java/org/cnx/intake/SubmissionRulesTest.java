@@ -442,7 +442,7 @@ class SubmissionRulesTest {
                 .body("errors.pointer", equalTo(List.of("/status")));
         withdraw(token, id, "{\"reason\":[\"mine\"]}").then().statusCode(400).contentType("application/problem+json")
                 .body("errors.pointer", equalTo(List.of("/reason")));
-        // a body of another kind: "The field / has the wrong type or format" (no body is a withdrawal without reason)
+        // a body of another kind: "must be a JSON object" (no body is a withdrawal without a reason)
         for (String body : List.of("[\"mine\"]", "\"mine\"")) {
             withdraw(token, id, body).then().statusCode(400).contentType("application/problem+json")
                     .body("errors.pointer", equalTo(List.of("/")))

@@ -458,7 +458,8 @@ class PolicyResourceTest {
 
     /**
      * An officer cannot read intake's reports, so has no hits to give: a dry run without them was decided as if the
-     * report had none, and a watch-list rule never matched (the founding case previewed DENY where it goes to approval).
+     * report had none, and a watch-list rule never matched (the founding case previewed DENY where it goes to
+     * approval).
      */
     @Test
     void aDryRunWithoutHitsFindsThemInTheSubstancesAsIntakeDoes() {
@@ -548,8 +549,9 @@ class PolicyResourceTest {
                  "report":{"type":"SEIZURE","tlp":"AMBER","title":"t","occurredAt":"2026-11-20T08:00:00Z"}}""")
                 .post("/api/v1/policy/evaluation").then().statusCode(400).contentType("application/problem+json")
                 .body("errors.pointer", contains("/receivedAt"));
-        // a number, or digits alone, previewed a record received in 1970 or 2023 as if it were a time
-        for (String receivedAt : List.of("1700000000", "1e64", "\"20261120\"", "true", "\"2026-02-30T08:00:00Z\"")) {
+        // not ISO-8601 text (a number was read as seconds since 1970), no such day, or outside 1583 to 9999
+        for (String receivedAt : List.of("1700000000", "1e64", "\"20261120\"", "true", "\"2026-02-30T08:00:00Z\"",
+                "\"1500-01-01T00:00:00Z\"", "\"+10000-01-01T00:00:00Z\"")) {
             given().auth().oauth2(admin).contentType("application/json").body("""
                     {"agency":"CN-GACC","country":"CN","receivedAt":%s,
                      "report":{"type":"SEIZURE","tlp":"AMBER","title":"t"}}""".formatted(receivedAt))

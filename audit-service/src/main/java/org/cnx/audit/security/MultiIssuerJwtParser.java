@@ -42,7 +42,7 @@ import io.smallrye.jwt.auth.principal.ParseException;
 @Alternative
 @Priority(1)
 @ApplicationScoped
-// its keys are read, and its key set URLs checked, as the service starts (not at the first token), before the relays
+// its keys are read, and its key set URLs checked, as the service starts (not at the first token), before its jobs
 @Startup(Interceptor.Priority.PLATFORM_BEFORE)
 public class MultiIssuerJwtParser implements JWTParser {
 

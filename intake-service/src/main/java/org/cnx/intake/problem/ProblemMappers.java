@@ -44,7 +44,7 @@ public class ProblemMappers {
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
     private static final String TYPE_BASE = "https://cnx.example/problems/";
     /** What the problem says of a body that is JSON, but not an object. */
-    public static final String ROOT = "must be a JSON object";
+    private static final String ROOT = "must be a JSON object";
     private static final String NOT_UTF8 = "bytes that are not UTF-8, which JSON is read as (RFC 8259) whatever "
             + "charset the Content-Type names";
     private static final String UNESCAPED_CONTROL = "a control character in a string, which JSON requires escaped "

@@ -122,11 +122,11 @@ final class KeyFiles {
     }
 
     /**
-     * Keys that decide who may publish a policy or approve a release come over TLS: fetched over plain http (an
+     * Keys that decide who may call this service come over TLS: fetched over plain http (an
      * in-cluster IdP's usual URL), anyone on the path could answer with a key of their own, and a token naming an
      * unknown kid made the service fetch again. Loopback alone may be plain (a dev IdP, a test's).
      */
-    static void refusePlainHttp(String url) {
+    private static void refusePlainHttp(String url) {
         if (!url.startsWith("http://")) {
             return;
         }

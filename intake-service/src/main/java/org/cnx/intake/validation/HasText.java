@@ -11,8 +11,9 @@ import jakarta.validation.ConstraintValidatorContext;
 import jakarta.validation.Payload;
 
 /**
- * Text with at least one character that shows: not null, and not only spaces of any script (U+3000, a Chinese input
- * method's, or U+00A0), line breaks and other controls, or invisible format characters (U+200B, U+FEFF).
+ * Text with at least one character that shows: not null (unless {@code optional}), and not only spaces of any script
+ * (U+3000, a Chinese input method's, or U+00A0), line breaks and other controls, or invisible format characters
+ * (U+200B, U+FEFF).
  * {@code @NotBlank} trims only up to U+0020: a title of one ideographic space was delivered as a blank title.
  */
 @Target({ElementType.FIELD, ElementType.METHOD, ElementType.PARAMETER, ElementType.RECORD_COMPONENT,

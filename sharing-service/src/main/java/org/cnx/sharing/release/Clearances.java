@@ -70,9 +70,10 @@ public class Clearances {
             UPDATE release SET status = 'CANCELLED', closed_at = now(), rejection_reason = ?1 WHERE id = ?2""";
 
     /**
-     * A record delivery still to be attempted is not; an attempt in flight may still land, and the relay then records it
-     * as delivered without undoing the release's cancellation. A dead or failed one keeps its status: its release's cancellation is what
-     * refuses an officer's replay, and a withdrawal still recalls what a dead one may have delivered.
+     * A record delivery still to be attempted is not; an attempt in flight may still land, and the relay then records
+     * it as delivered without undoing the release's cancellation. A dead or failed one keeps its status: its release's
+     * cancellation is what refuses an officer's replay, and a withdrawal still recalls what a dead one may have
+     * delivered.
      */
     private static final String CANCEL_RECORD = """
             UPDATE delivery SET status = 'CANCELLED' WHERE release_id = ?1 AND kind = 'RECORD' AND status = 'PENDING'

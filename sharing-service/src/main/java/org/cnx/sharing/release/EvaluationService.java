@@ -43,7 +43,8 @@ public class EvaluationService {
                     unstorable);
         }
         // the hits intake found, where given (to reproduce a hand-over); else found here as intake finds them
-        List<String> hits = request.watchlistHits() != null ? request.watchlistHits() : watchlist.hits(request.report());
+        List<String> hits = request.watchlistHits() != null ? request.watchlistHits()
+                : watchlist.hits(request.report());
         IncomingReport report = new IncomingReport(request.id() == null ? UUID.randomUUID() : request.id(),
                 request.agency(), request.country(), request.receivedAt() == null ? Instant.now() : request.receivedAt(),
                 hits, request.report());

@@ -126,7 +126,7 @@ final class KeyFiles {
      * in-cluster IdP's usual URL), anyone on the path could answer with a key of their own, and a token naming an
      * unknown kid made the service fetch again. Loopback alone may be plain (a dev IdP, a test's).
      */
-    static void refusePlainHttp(String url) {
+    private static void refusePlainHttp(String url) {
         if (!url.startsWith("http://")) {
             return;
         }

@@ -1,0 +1,47 @@
+package org.cnx.sharing.watchlist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** The dry run's watch list matches a report's substances as intake's does (its WatchlistTest's cases). */
+class WatchlistTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Watchlist watchlist = new Watchlist(JSON, "watchlist.json");
+
+    private List<String> hits(String substances) throws Exception {
+        JsonNode report = JSON.readTree("{\"substances\":" + substances + "}");
+        return watchlist.hits(report);
+    }
+
+    @Test
+    void aSubstanceMatchesByCasNumberEvenZeroPaddedOrByNameOrSynonymAsWritten() throws Exception {
+        assertEquals(List.of("ANPP"), hits("[{\"casNumber\":\"21409-26-7\"}]"));
+        assertEquals(List.of("fentanyl"), hits("[{\"casNumber\":\"0437-38-7\"}]"));
+        // a full-width dash and letters, as a Chinese input method writes them; a no-break space; case
+        assertEquals(List.of("ANPP"), hits("[{\"name\":\"4\uff0dＡＮＰＰ\"}]"));
+        assertEquals(List.of("ANPP"), hits("[{\"name\":\"despropionyl\u00a0Fentanyl\"}]"));
+        assertEquals(List.of("NPP"), hits("[{\"name\":\"N-phenethyl-4-piperidone\"}]"));
+    }
+
+    @Test
+    void hitsKeepTheReportsOrderOnceEachAndIgnoreWhatIsNotText() throws Exception {
+        assertEquals(List.of("NPP", "ANPP"), hits("""
+                [{"name":"NPP"},{"name":"acetone","casNumber":"67-64-1"},{"name":"ANPP","casNumber":"21409-26-7"},
+                 {"name":"npp"},{"name":42},{"casNumber":["21409-26-7"]},null]"""));
+        assertEquals(List.of(), hits("[]"));
+        assertEquals(List.of(), watchlist.hits(JSON.readTree("{\"type\":\"ILLICIT_FINANCE\"}")));
+    }
+
+    @Test
+    void aListMissingFromTheBuildStopsTheService() {
+        assertThrows(IllegalStateException.class, () -> new Watchlist(JSON, "no-such-watchlist.json"));
+    }
+}
