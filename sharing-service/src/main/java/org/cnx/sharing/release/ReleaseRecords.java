@@ -54,9 +54,9 @@ public class ReleaseRecords {
         ObjectNode originator = record.putObject("originator");
         originator.put("agency", incoming.agency());
         originator.put("country", incoming.country());
-        // the time intake received the report keeps to the report's redaction: to the day where the report's own
-        // time is withheld (an event reported within the hour was timed by it)
-        boolean timeWithheld = redacted.withheld().stream().anyMatch(w -> w.path().equals("/occurredAt"));
+        // the time intake received the report keeps to the report's redaction: to the day where the profile withholds
+        // the report's own time (an event reported within the hour was timed by it), whether or not the report gave one
+        boolean timeWithheld = profile.stream().anyMatch(op -> "/occurredAt".equals(op.path()));
         record.put("receivedAt", timeWithheld ? incoming.receivedAt().atZone(ZoneOffset.UTC).toLocalDate().toString()
                 : incoming.receivedAt().toString());
         // the hits name precursors: where the profile withholds which substances a report is about, so do they

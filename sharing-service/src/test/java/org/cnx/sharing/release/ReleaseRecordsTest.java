@@ -49,6 +49,22 @@ class ReleaseRecordsTest {
         assertEquals("2026-11-20", record.path("receivedAt").asText());
     }
 
+    /**
+     * A report without a time of its own, under a profile that keeps a report's time to the day: intake's receipt
+     * went out to the microsecond (nothing was withheld, so the manifest named no time), and timed the event.
+     */
+    @Test
+    void aProfileThatKeepsTheTimeToTheDayDoesSoForAReportWithoutOne() throws Exception {
+        IncomingReport untimed = new IncomingReport(UUID.randomUUID(), "CN-GACC", "CN",
+                Instant.parse("2026-11-20T09:00:00.123456Z"), List.of(), JSON.readTree("""
+                        {"type":"SEIZURE","tlp":"AMBER","title":"t"}"""));
+        for (String op : List.of("generalise", "drop")) {
+            JsonNode record = JSON.readTree(records.prepare(untimed, "US-CBP", List.of(new RedactionOp("/occurredAt",
+                    op, null, "generalise".equals(op) ? "day" : null, null))).payload());
+            assertEquals("2026-11-20", record.path("receivedAt").asText(), op);
+        }
+    }
+
     /** A profile that hides which precursor a report is about: the hits would have named it. */
     @ParameterizedTest
     @ValueSource(strings = { "/substances", "/substances/*/name", "/substances/*/casNumber" })
