@@ -54,13 +54,12 @@ class DeliveryStore {
      * Only the claim that made the attempt may record its outcome: a relay whose lease ran out (and whose
      * row another relay has claimed since, with a new claim and attempt number) changes nothing. A delivery
      * cancelled meanwhile (its report withdrawn, its release cancelled by a change), or failed with its partner's
-     * removal (the one way a failed row keeps its claim), keeps its status unless the attempt landed: the partner holds
-     * the record or the recall, and an officer listing what was delivered must see it (a release stays cancelled).
+     * removal (the one way a failed row keeps its claim), keeps its status unless the attempt landed: an attempt that
+     * landed is delivered whatever happened meanwhile, since the partner holds the record or the recall, and an officer
+     * listing what was delivered must see it (a release stays cancelled).
      */
     private static final String COMPLETE = """
-            UPDATE delivery d SET status = CASE WHEN d.status = 'PENDING' THEN u.status
-                                                WHEN d.status IN ('CANCELLED', 'FAILED') AND u.status = 'DELIVERED'
-                                                THEN u.status
+            UPDATE delivery d SET status = CASE WHEN d.status = 'PENDING' OR u.status = 'DELIVERED' THEN u.status
                                                 ELSE d.status END,
                    last_status = u.code, last_error = u.error, next_attempt_at = u.next_at,
                    delivered_at = CASE WHEN u.status = 'DELIVERED' THEN u.finished_at ELSE d.delivered_at END,
