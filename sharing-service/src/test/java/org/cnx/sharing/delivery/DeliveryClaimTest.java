@@ -254,6 +254,19 @@ class DeliveryClaimTest {
         assertEquals("DELIVERED", column(inFlight.id(), "status"));
     }
 
+    /** One that did not land stays failed, and says why: an in-flight 503 replaced "partner is not registered". */
+    @Test
+    void aDeliveryFailedByItsPartnersRemovalKeepsItsReasonWhenItsAttemptFails() throws Exception {
+        DeliveryStore.Claimed inFlight = inFlightToCnGacc();
+        QuarkusTransaction.requiringNew().run(() -> em.unwrap(Session.class)
+                .doWork(c -> store.failPendingOf(c, "CN-GACC")));
+        Instant now = Instant.now();
+        assertEquals(1, outcomes.record(List.of(new DeliveryOutcomes.Attempted(inFlight,
+                new DeliverySender.Result(RetryPolicy.Verdict.RETRY, 503, "HTTP 503", Duration.ZERO, now, now)))));
+        assertEquals("FAILED", column(inFlight.id(), "status"));
+        assertEquals("partner is not registered", column(inFlight.id(), "last_error"));
+    }
+
     /** One GREEN report of US-CBP handed over for CN-GACC, its delivery claimed: an attempt in flight. */
     private DeliveryStore.Claimed inFlightToCnGacc() throws Exception {
         Reports.handOver(Reports.message(UUID.randomUUID(), "US-CBP", "US", "GREEN",
