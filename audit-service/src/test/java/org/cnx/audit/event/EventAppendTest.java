@@ -79,6 +79,8 @@ class EventAppendTest {
                 ResultSet rs = s.executeQuery("SHOW idle_in_transaction_session_timeout")) {
             rs.next();
             assertEquals("3s", rs.getString(1), "the service's own connections ask for it");
+            // and the other way round, a database host gone without a word leaves no read waiting for good
+            assertEquals(300_000, own.getNetworkTimeout(), "a read waits 5 minutes at most");
         }
         long before = logSize(db);
         try (Connection frozen = DriverManager.getConnection(TestDb.URL, replica);

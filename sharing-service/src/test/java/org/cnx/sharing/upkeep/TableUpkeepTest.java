@@ -43,6 +43,14 @@ class TableUpkeepTest {
         }
     }
 
+    /** A database host gone without a word (a failover) held a relay's thread in a read for good: the pool's reads end. */
+    @Test
+    void theServiceConnectionsStopWaitingForADatabaseThatNoLongerAnswers() throws Exception {
+        try (var c = dataSource.getConnection()) {
+            assertEquals(300_000, c.getNetworkTimeout(), "a read waits 5 minutes at most");
+        }
+    }
+
     @Test
     void aQueueFullOfDeadRowsIsVacuumedAndAnalysed() throws Exception {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
