@@ -39,4 +39,18 @@ class OpenApiTest {
         // an approval may be a POST of nothing: a client generated from the document insisted on a body
         assertEquals(false, api.get("paths.'/api/v1/releases/{id}/approvals'.post.requestBody.required"));
     }
+
+    /** The raw JSON an officer reads (the payload that will leave, why, what was withheld) is described as sent. */
+    @Test
+    void aReleasesPayloadAndReasonsAreDescribedAsTheJsonTheyAre() {
+        JsonPath api = given().queryParam("format", "json").get("/q/openapi").then().statusCode(200).extract().jsonPath();
+        // described as strings, they failed every typed client generated from the document
+        String detail = "components.schemas.ReleaseDetail.properties.";
+        assertEquals("object", api.get(detail + "payload.type"));
+        assertEquals("array", api.get(detail + "reasons.type"));
+        assertEquals("string", api.get(detail + "reasons.items.type"));
+        assertEquals("array", api.get(detail + "withheld.type"));
+        assertEquals("#/components/schemas/Withheld", api.get(detail + "withheld.items.$ref"));
+        assertEquals("object", api.get("components.schemas.EvaluationDecision.properties.payload.type"));
+    }
 }

@@ -4,13 +4,19 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /** An RFC 9457 problem document. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Problem(URI type, String title, int status, String detail, String instance, List<FieldError> errors,
+@Schema(name = "Problem", additionalProperties = Schema.True.class, description = "RFC 9457 problem details; a "
+        + "problem may carry members of its own, such as a 409's existingReportId")
+public record Problem(URI type, String title, int status, String detail, String instance,
+        @Schema(description = "for invalid fields: every one of them, each where it is in the body")
+        List<FieldError> errors,
         @JsonIgnore Map<String, Object> extensions) {
 
     public static final String MEDIA_TYPE = "application/problem+json";

@@ -35,6 +35,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -58,6 +59,7 @@ public class ReportResource {
     }
 
     private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    private static final String REPLAYED = "Idempotent-Replayed";
     private static final int MAX_KEY_LENGTH = 255;
 
     private final ReportService service;
@@ -84,9 +86,19 @@ public class ReportResource {
                     + "a different body 422. A known externalRef with the same content answers 200 with the existing report; "
                     + "with other content 409, naming existingReportId.")
     @APIResponse(responseCode = "201", description = "Accepted; Location names the report",
+            headers = {@Header(name = HttpHeaders.LOCATION, description = "The report's path",
+                    schema = @Schema(type = SchemaType.STRING)), @Header(name = REPLAYED,
+                    description = "true where an Idempotency-Key's first response is given again",
+                    schema = @Schema(type = SchemaType.STRING))},
+            content = @Content(schema = @Schema(implementation = ReportView.class)))
+    @APIResponse(responseCode = "200", description = "The externalRef's report, filed before with the same content",
+            headers = @Header(name = HttpHeaders.LOCATION, description = "The report's path",
+                    schema = @Schema(type = SchemaType.STRING)),
             content = @Content(schema = @Schema(implementation = ReportView.class)))
     @APIResponse(responseCode = "400", description = "Malformed JSON, unknown field or invalid fields (all listed)")
-    @APIResponse(responseCode = "409", description = "externalRef already used for other content")
+    @APIResponse(responseCode = "409", description = "externalRef already used for other content: existingReportId "
+            + "names the report it was used for", content = @Content(mediaType = Problem.MEDIA_TYPE,
+                    schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "413", description = "Body larger than the configured limit (256 KiB)")
     @APIResponse(responseCode = "415", description = "Not application/json, or compressed (Content-Encoding)")
     @APIResponse(responseCode = "422", description = "Idempotency-Key reused with another body")
@@ -109,7 +121,7 @@ public class ReportResource {
                     // intake's CPU under load, and a client behind a gateway resolves it against the URI it called
                     .header(HttpHeaders.LOCATION, "/api/v1/reports/" + submission.reportId());
             if (submission.replayed()) {
-                response.header("Idempotent-Replayed", "true");
+                response.header(REPLAYED, "true");
             }
             return response.build();
         } catch (ProblemException refused) {
@@ -120,6 +132,9 @@ public class ReportResource {
 
     @GET
     @Operation(summary = "The caller's agency's reports, newest first, cursor-paginated")
+    @APIResponse(responseCode = "200", description = "A page of reports, and the cursor of the next if there is one",
+            content = @Content(schema = @Schema(implementation = ReportView.Page.class)))
+    @APIResponse(responseCode = "400", description = "An unknown type, a malformed instant, cursor or limit")
     public ReportView.Page list(
             @Parameter(description = "Report type") @QueryParam("type") String type,
             @Parameter(description = "Only reports received at or after this instant (ISO-8601)") @QueryParam("since") String since,
@@ -141,6 +156,9 @@ public class ReportResource {
     @GET
     @Path("/{id}")
     @Operation(summary = "One of the caller's agency's reports, with the body as accepted; another agency's id is 404")
+    @APIResponse(responseCode = "200", description = "The report, with the body as accepted",
+            content = @Content(schema = @Schema(implementation = ReportView.class)))
+    @APIResponse(responseCode = "404", description = "No such report of the caller's agency")
     public ReportView get(@PathParam("id") UUID id) {
         return service.find(Caller.of(token), id).map(ReportView::detail)
                 .orElseThrow(() -> new ProblemException(404, "not-found", "Not Found", "No such report."));
@@ -152,6 +170,8 @@ public class ReportResource {
     @Operation(summary = "Withdraw the caller's agency's report: every release of it is recalled",
             description = "The body, {\"reason\": \"...\"}, may be left out: a withdrawal without a reason.")
     @APIResponse(responseCode = "200", description = "Withdrawn; recalls are on their way")
+    @APIResponse(responseCode = "400", description = "A body that is not a withdrawal: malformed, an unknown field, "
+            + "a reason too long")
     @APIResponse(responseCode = "404", description = "No such report of the caller's agency")
     @APIResponse(responseCode = "409", description = "Already withdrawn")
     @APIResponse(responseCode = "415", description = "A body that is not application/json")

@@ -14,6 +14,7 @@ import org.cnx.sharing.policy.PolicyDocument;
 import org.cnx.sharing.validation.CountryCode;
 import org.cnx.sharing.validation.IsoInstant;
 import org.cnx.sharing.redaction.Withheld;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -73,7 +74,8 @@ public final class EvaluationViews {
     @Schema(name = "EvaluationDecision")
     public record PartnerDecision(String partner, String country, Decision.Action action, int requiredApprovals,
             String rule, List<String> reasons, String redaction, List<Withheld> withheld,
-            @Schema(description = "The redacted record exactly as it would be stored and delivered (absent when denied)")
+            @Schema(type = SchemaType.OBJECT,
+                    description = "The redacted record exactly as it would be stored and delivered (absent when denied)")
             @JsonRawValue String payload,
             String payloadSha256) {
     }

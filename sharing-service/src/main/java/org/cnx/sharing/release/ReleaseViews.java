@@ -7,7 +7,9 @@ import java.util.UUID;
 
 import jakarta.validation.constraints.Size;
 
+import org.cnx.sharing.redaction.Withheld;
 import org.cnx.sharing.validation.HasText;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -50,11 +52,15 @@ public final class ReleaseViews {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @Schema(name = "ReleaseDetail")
     public record Detail(UUID id, UUID reportId, String partner, String originAgency, String originCountry,
-            Release.Status status, String rule, @JsonRawValue String reasons, Integer policyVersion, String redaction,
-            @Schema(description = "withheld field paths: [{path, op}], pointers into the original report")
+            Release.Status status, String rule,
+            @Schema(type = SchemaType.ARRAY, implementation = String.class) @JsonRawValue String reasons,
+            Integer policyVersion, String redaction,
+            @Schema(type = SchemaType.ARRAY, implementation = Withheld.class,
+                    description = "withheld field paths: [{path, op}], pointers into the original report")
             @JsonRawValue String withheld,
             int requiredApprovals, List<ApprovalView> approvals, boolean overdue,
-            @Schema(description = "the record exactly as it is (or will be) delivered") @JsonRawValue String payload,
+            @Schema(type = SchemaType.OBJECT, description = "the record exactly as it is (or will be) delivered")
+            @JsonRawValue String payload,
             String payloadSha256, Instant decidedAt, Instant closedAt, String rejectionReason) {
 
         static Detail of(Release r, List<Approval> approvals, Duration sla, Instant now) {

@@ -1,0 +1,36 @@
+package org.cnx.intake.problem;
+
+import org.eclipse.microprofile.openapi.OASFactory;
+import org.eclipse.microprofile.openapi.OASFilter;
+import org.eclipse.microprofile.openapi.models.Operation;
+import org.eclipse.microprofile.openapi.models.responses.APIResponse;
+
+/**
+ * Every error the document lists answers a {@link Problem}: a client generated from the document could not read the
+ * RFC 9457 body (the fields a 400 points at, the existingReportId of a 409), as no error response named a content.
+ */
+public class ProblemDocuments implements OASFilter {
+
+    private static final String SCHEMA = "#/components/schemas/Problem";
+
+    @Override
+    public Operation filterOperation(Operation operation) {
+        if (operation.getResponses() != null && operation.getResponses().getAPIResponses() != null) {
+            operation.getResponses().getAPIResponses().forEach((code, response) -> {
+                if (isError(code) && response.getContent() == null) {
+                    describe(response);
+                }
+            });
+        }
+        return operation;
+    }
+
+    private static boolean isError(String code) {
+        return code.startsWith("4") || code.startsWith("5");
+    }
+
+    private static void describe(APIResponse response) {
+        response.setContent(OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE,
+                OASFactory.createMediaType().schema(OASFactory.createSchema().ref(SCHEMA))));
+    }
+}
