@@ -43,6 +43,18 @@ import java.util.Map;
  * {@code GET /api/v1/log/proofs/consistency?from=<kept size>&to=<latest size>}. Valid when both heads are RS256
  * signatures by keys of the JWKS and the proof (RFC 9162 §2.1.4.2) leads from the kept signed root to the latest one.
  * <p>
+ * An auditor checks the events themselves, as exported, against a signed head:
+ *
+ * <pre>
+ *   java deploy/verifier/VerifyReceipt.java --events events.ndjson latest.json proof.json jwks.json
+ * </pre>
+ *
+ * events.ndjson is {@code GET /api/v1/events/export?format=ndjson} with no filter (the whole log, seq 1 to N),
+ * latest.json a head signed after it ({@code POST /api/v1/log/checkpoints}), proof.json
+ * {@code GET /api/v1/log/proofs/consistency?from=<N>&to=<latest size>}. Valid when every line's fields are those of
+ * its leaf (the canonical text the log hashed), the seqs run from 1 without a gap, and the tree of those N leaves is
+ * the first N events of the signed log: nothing exported was altered, left out or slipped in.
+ * <p>
  * Exit status: 0 valid, 1 invalid (the reason is printed), 2 unusable input.
  */
 public class VerifyReceipt {
@@ -55,16 +67,22 @@ public class VerifyReceipt {
 
     public static void main(String[] args) {
         boolean consistency = args.length == 5 && args[0].equals("--consistency");
-        if (args.length != 2 && !consistency) {
+        boolean events = args.length == 5 && args[0].equals("--events");
+        if (args.length != 2 && !consistency && !events) {
             System.err.println("usage: java VerifyReceipt.java RECEIPT.json JWKS.json\n"
                     + "       java VerifyReceipt.java --consistency KEPT-CHECKPOINT.json LATEST-CHECKPOINT.json "
-                    + "PROOF.json JWKS.json");
+                    + "PROOF.json JWKS.json\n"
+                    + "       java VerifyReceipt.java --events EVENTS.ndjson LATEST-CHECKPOINT.json PROOF.json JWKS.json");
             System.exit(2);
         }
         List<Object> inputs = new ArrayList<>();
         try {
-            for (int i = consistency ? 1 : 0; i < args.length; i++) {
-                inputs.add(Json.parse(Files.readString(Path.of(args[i]), StandardCharsets.UTF_8)));
+            for (int i = consistency || events ? 1 : 0; i < args.length; i++) {
+                String text = Files.readString(Path.of(args[i]), StandardCharsets.UTF_8);
+                Object input = events && i == 1 ? lines(text) : Json.parse(text);
+                refuseErrorAnswer(args[i], events && i == 1 && !((List<?>) input).isEmpty()
+                        ? ((List<?>) input).get(0) : input);
+                inputs.add(input);
             }
         } catch (Exception e) {
             System.err.println("cannot read the input: " + e.getMessage());
@@ -74,6 +92,7 @@ public class VerifyReceipt {
         try {
             System.out.println("VALID: " + (consistency
                     ? consistency(inputs.get(0), inputs.get(1), inputs.get(2), inputs.get(3))
+                    : events ? events((List<?>) inputs.get(0), inputs.get(1), inputs.get(2), inputs.get(3))
                     : verify(inputs.get(0), inputs.get(1))));
         } catch (Invalid e) {
             System.out.println("INVALID: " + e.getMessage());
@@ -154,15 +173,7 @@ public class VerifyReceipt {
             throw new Invalid("the latest head covers " + second + " events, fewer than the " + first
                     + " of the kept one: events were removed");
         }
-        Map<String, Object> proof = object(proofJson, "proof");
-        if (integer(proof, "from") != first || integer(proof, "to") != second) {
-            throw new Invalid("the proof is from " + proof.get("from") + " to " + proof.get("to") + " events, not from "
-                    + first + " (the kept head) to " + second + " (the latest)");
-        }
-        List<byte[]> path = new ArrayList<>();
-        for (Object node : list(proof.get("proof"), "proof")) {
-            path.add(hex(node instanceof String h ? h : "", "proof element"));
-        }
+        List<byte[]> path = consistencyPath(proofJson, first, "the kept head", second, "the latest");
         if (!consistent(first, second, hex(string(kept.payload(), "root"), "kept root"),
                 hex(string(latest.payload(), "root"), "latest root"), path)) {
             throw new Invalid("the log of " + second + " events does not extend the kept log of " + first
@@ -171,6 +182,101 @@ public class VerifyReceipt {
         return "the log of " + second + " events signed at " + latest.payload().get("timestamp") + " by key "
                 + latest.kid() + " extends the kept log of " + first + " events signed at "
                 + kept.payload().get("timestamp") + " by key " + kept.kid();
+    }
+
+    /** The JSON values of an NDJSON text, one a line; blank lines (a trailing newline) are none. */
+    static List<Object> lines(String text) {
+        List<Object> values = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            if (!line.isBlank()) {
+                values.add(Json.parse(line));
+            }
+        }
+        return values;
+    }
+
+    /**
+     * An RFC 9457 problem saved in place of what was asked for (an expired token's 401, a receipt not yet logged):
+     * unusable input, not evidence of tampering.
+     */
+    static void refuseErrorAnswer(String file, Object input) {
+        if (input instanceof Map<?, ?> m && m.get("status") instanceof BigDecimal && m.containsKey("title")
+                && !m.containsKey("jws") && !m.containsKey("leaf")) {
+            throw new IllegalArgumentException(file + " holds an error answer, not what was asked for: " + m.get("status")
+                    + " " + m.get("title") + (m.get("detail") == null ? "" : ": " + m.get("detail")));
+        }
+    }
+
+    /**
+     * That the exported events, seq 1 to N, are exactly the first N events of the log the latest head signs: see the
+     * class comment.
+     */
+    static String events(List<?> lines, Object latestJson, Object proofJson, Object jwksJson) throws Invalid {
+        List<byte[]> subtrees = new ArrayList<>(); // the tree's right edge: perfect subtrees, largest first
+        List<Long> sizes = new ArrayList<>();
+        long n = 0;
+        for (Object line : lines) {
+            Map<String, Object> item = object(line, "line " + (n + 1));
+            long seq = integer(item, "seq");
+            if (seq != n + 1) {
+                throw new Invalid("line " + (n + 1) + " is seq " + seq + ", where " + (n + 1) + " was due: an export "
+                        + "filtered, cut short or with events left out; verify the whole log's, unfiltered");
+            }
+            String leaf = string(item, "leaf");
+            Map<String, Object> shown = new LinkedHashMap<>(item);
+            shown.keySet().removeAll(List.of("seq", "recordedAt", "leaf"));
+            Object hashed;
+            try {
+                hashed = Json.parse(leaf);
+            } catch (IllegalArgumentException e) {
+                throw new Invalid("the leaf of seq " + seq + " is not JSON: " + e.getMessage());
+            }
+            if (!Json.same(shown, hashed)) {
+                throw new Invalid("event seq " + seq + " as exported differs from the leaf the log hashed");
+            }
+            byte[] node = sha256(new byte[] {0x00}, leaf.getBytes(StandardCharsets.UTF_8));
+            long size = 1;
+            while (!sizes.isEmpty() && sizes.get(sizes.size() - 1) == size) {
+                node = sha256(new byte[] {0x01}, subtrees.remove(subtrees.size() - 1), node);
+                size += sizes.remove(sizes.size() - 1);
+            }
+            subtrees.add(node);
+            sizes.add(size);
+            n++;
+        }
+        byte[] root = subtrees.isEmpty() ? sha256() : subtrees.get(subtrees.size() - 1);
+        for (int i = subtrees.size() - 2; i >= 0; i--) {
+            root = sha256(new byte[] {0x01}, subtrees.get(i), root);
+        }
+
+        Signed latest = verifyJws(string(object(latestJson, "latest checkpoint"), "jws"), object(jwksJson, "JWKS"));
+        long signed = integer(latest.payload(), "size");
+        if (signed < n) {
+            throw new Invalid("the export holds " + n + " events, the signed head " + signed + ": sign a head after "
+                    + "the export, or events were removed since");
+        }
+        List<byte[]> path = consistencyPath(proofJson, n, "the export", signed, "the signed head");
+        if (!consistent(n, signed, root, hex(string(latest.payload(), "root"), "signed root"), path)) {
+            throw new Invalid("the " + n + " events exported are not the first " + n + " of the signed log of "
+                    + signed + " events: an event was altered, left out or slipped in");
+        }
+        return "the " + n + " events exported, seq 1 to " + n + ", are the first " + n + " of the audit log of "
+                + signed + " events signed at " + latest.payload().get("timestamp") + " by key " + latest.kid();
+    }
+
+    /** The hashes of a consistency proof, which must be the one from {@code first} to {@code second} events. */
+    static List<byte[]> consistencyPath(Object proofJson, long first, String firstName, long second, String secondName)
+            throws Invalid {
+        Map<String, Object> proof = object(proofJson, "proof");
+        if (integer(proof, "from") != first || integer(proof, "to") != second) {
+            throw new Invalid("the proof is from " + proof.get("from") + " to " + proof.get("to") + " events, not from "
+                    + first + " (" + firstName + ") to " + second + " (" + secondName + ")");
+        }
+        List<byte[]> path = new ArrayList<>();
+        for (Object node : list(proof.get("proof"), "proof")) {
+            path.add(hex(node instanceof String h ? h : "", "proof element"));
+        }
+        return path;
     }
 
     /**

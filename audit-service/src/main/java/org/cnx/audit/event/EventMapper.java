@@ -60,7 +60,7 @@ public class EventMapper {
                     new EventRequest.Actor(e.actorSub, e.actorAgency,
                             e.actorRoles == null ? null : json.readValue(e.actorRoles, ROLES)),
                     subject.isEmpty() ? null : subject, e.outcome, e.payloadSha256,
-                    json.readTree(e.canonical).get("details"));
+                    json.readTree(e.canonical).get("details"), e.canonical);
         } catch (JsonProcessingException ex) {
             throw new IllegalStateException("stored event " + e.seq + " is not valid JSON", ex);
         }

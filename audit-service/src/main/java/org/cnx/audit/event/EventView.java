@@ -3,12 +3,19 @@ package org.cnx.audit.event;
 import java.time.Instant;
 import java.util.UUID;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** An event as auditors read it: what the producer sent, plus its place in the log. */
+/**
+ * An event as auditors read it: what the producer sent, plus its place in the log, and the leaf: the canonical text
+ * the log hashed at that place, from which an auditor rebuilds the tree and checks it against a signed head.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EventView(long seq, UUID eventId, Instant occurredAt, Instant recordedAt, ServiceName service,
         Action action, EventRequest.Actor actor, EventRequest.Subject subject, Outcome outcome,
-        String payloadSha256, JsonNode details) {
+        String payloadSha256, JsonNode details,
+        @Schema(description = "the canonical JSON the log hashed: leaf hash = SHA-256(0x00 || leaf); the fields above "
+                + "but seq and recordedAt are the leaf's") String leaf) {
 }

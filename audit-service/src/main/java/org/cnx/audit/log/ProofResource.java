@@ -38,7 +38,7 @@ public class ProofResource {
     @Operation(summary = "Consistency proof between two tree sizes",
             description = "Proves that the tree of 'to' events extends the tree of 'from' events (nothing rewritten).")
     public ConsistencyProof consistency(
-            @Parameter(description = "the smaller tree size, 1..to") @QueryParam("from") String from,
+            @Parameter(description = "the smaller tree size, 0..to") @QueryParam("from") String from,
             @Parameter(description = "the larger tree size, up to the log's size") @QueryParam("to") String to) {
         return proofs.consistency(QueryParams.requiredLong("from", from), QueryParams.requiredLong("to", to));
     }

@@ -64,8 +64,9 @@ public class ProofService {
 
     public ConsistencyProof consistency(long from, long to) {
         return prove(to, "to", tree -> {
-            if (from < 1 || from > to) {
-                throw badParameter("from", "must be between 1 and to (" + to + ")");
+            // from 0: a head kept of the empty log, which audit signs too; its proof is empty
+            if (from < 0 || from > to) {
+                throw badParameter("from", "must be between 0 and to (" + to + ")");
             }
             List<byte[]> proof = Merkle.consistencyProof(tree, from, to);
             return new ConsistencyProof(from, to, proof.stream().map(HEX::formatHex).toList());

@@ -62,13 +62,18 @@ public class ReceiptService {
             throw notFound(deliveryId);
         }
         Checkpoint head = checkpoints.covering(event.seq);
-        InclusionProof proof = proofs.inclusion(event.seq, head.size());
+        InclusionProof proof;
+        try {
+            proof = proofs.inclusion(event.seq, head.size());
+        } catch (ProblemException outsideTheLog) {
+            // the signed head covers more events than the stored log holds (its tail is gone): the partner asked for
+            // no size, and a 400 about one sent it looking for a fault of its own
+            throw inconsistent(deliveryId);
+        }
         byte[] leaf = Merkle.leafHash(event.canonical);
         if (!Merkle.verifyInclusion(event.seq - 1, head.size(), leaf,
                 proof.auditPath().stream().map(HEX::parseHex).toList(), HEX.parseHex(head.root()))) {
-            throw new ProblemException(409, "log-inconsistent", "Conflict", "The stored log does not prove delivery "
-                    + deliveryId + " against the signed tree head; an auditor can locate the damage with "
-                    + "GET /api/v1/log/verification.");
+            throw inconsistent(deliveryId);
         }
         eventService.recordRead(partner, Action.AUDIT_QUERIED, Outcome.SUCCESS,
                 new EventRequest.Subject(event.reportId, event.releaseId, deliveryId, event.partner), details);
@@ -77,6 +82,12 @@ public class ReceiptService {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored event " + event.seq + " is not valid JSON", e);
         }
+    }
+
+    private static ProblemException inconsistent(UUID deliveryId) {
+        return new ProblemException(409, "log-inconsistent", "Conflict", "The stored log does not prove delivery "
+                + deliveryId + " against the signed tree head; an auditor can locate the damage with "
+                + "GET /api/v1/log/verification.");
     }
 
     private static ProblemException notFound(UUID deliveryId) {

@@ -277,6 +277,11 @@ class VerificationTest {
             }
             JsonPath result = verify();
             JsonPath latest = sign();
+            // the first event of the batch is still there, but the head a receipt gives covers more than the log holds
+            @SuppressWarnings("unchecked")
+            String deliveryId = ((Map<String, Object>) batch.get(0).get("subject")).get("deliveryId").toString();
+            var receipt = given().header("Authorization", "Bearer " + partnerToken("CN-NNCC"))
+                    .get("/api/v1/receipts/" + deliveryId).then().extract();
             // undo: drop what was appended meanwhile (the verification's own audit event), put the tail back
             s.execute("DELETE FROM audit_event WHERE seq > " + kept);
             s.execute("INSERT INTO audit_event SELECT * FROM saved");
@@ -288,6 +293,10 @@ class VerificationTest {
             assertEquals(signed, result.getLong("checkpoint.size"));
             assertTrue(result.getString("reason").contains("missing"), result.getString("reason"));
             assertEquals(signed, latest.getLong("size"), "no head smaller than the latest is ever signed");
+            // the documented 409, not a 400 about a size the partner never sent
+            assertEquals(409, receipt.statusCode(), receipt.asString());
+            assertEquals("Conflict", receipt.jsonPath().getString("title"));
+            assertTrue(receipt.jsonPath().getString("type").endsWith("log-inconsistent"), receipt.asString());
         }
         assertTrue(verify().getBoolean("valid"), "repaired");
     }

@@ -153,6 +153,72 @@ class ReceiptTest {
         assertTrue(mismatched.output().startsWith("INVALID: the proof is from " + (first - 1)), mismatched.output());
     }
 
+    /**
+     * An auditor on the side that does not run the exchange checks the events themselves: the whole log exported, each
+     * line's fields those of its leaf, the leaves the first events of a signed head. Before, only the hashes could be
+     * checked offline, and the events as served were taken on trust.
+     */
+    @Test
+    void anAuditorsExportOfTheWholeLogIsProvedOfflineToBeTheSignedLogAndAnAlteredOneIsNot() throws Exception {
+        String auditor = "Bearer " + auditorToken("auditor-export");
+        deliver(PARTNER);
+        deliver("US-CBP");
+        String export = given().header("Authorization", auditor).queryParam("format", "ndjson")
+                .get("/api/v1/events/export").then().statusCode(200).extract().asString();
+        List<String> lines = export.lines().toList();
+        String latest = given().header("Authorization", auditor).post("/api/v1/log/checkpoints").then()
+                .statusCode(200).extract().asString();
+        long signed = JsonPath.from(latest).getLong("size");
+        assertTrue(signed > lines.size(), "the export's own AUDIT_QUERIED came after it: " + signed);
+        String proof = consistency(auditor, lines.size(), signed);
+
+        Run valid = verifier("--events", export, latest, proof, jwks());
+        assertEquals(0, valid.exit(), valid.output());
+        assertTrue(valid.output().startsWith("VALID: the " + lines.size() + " events exported, seq 1 to " + lines.size()
+                + ", are the first " + lines.size() + " of the audit log of " + signed + " events signed at "),
+                valid.output());
+
+        ObjectMapper json = new ObjectMapper();
+        int last = lines.size() - 1;
+        // the event shown differs from what the log hashed: its partner changed, the leaf left as it was
+        var shown = json.readTree(lines.get(last)).deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) shown.get("subject")).put("partner", "US-DEA");
+        Run altered = verifier("--events", withLine(lines, last, json.writeValueAsString(shown)), latest, proof, jwks());
+        assertEquals(1, altered.exit(), altered.output());
+        assertEquals("INVALID: event seq " + lines.size() + " as exported differs from the leaf the log hashed",
+                altered.output());
+        // the event and its leaf rewritten alike: the tree no longer leads to the signed root
+        String rewritten = lines.get(last).replace("US-CBP", "US-DEA");
+        assertNotEquals(lines.get(last), rewritten);
+        Run forged = verifier("--events", withLine(lines, last, rewritten), latest, proof, jwks());
+        assertEquals(1, forged.exit(), forged.output());
+        assertTrue(forged.output().contains("are not the first " + lines.size() + " of the signed log"), forged.output());
+        // an event left out, or an export filtered: the seqs do not run from 1 without a gap
+        List<String> gap = new ArrayList<>(lines);
+        gap.remove(0);
+        Run leftOut = verifier("--events", String.join("\n", gap), latest, proof, jwks());
+        assertEquals(1, leftOut.exit(), leftOut.output());
+        assertTrue(leftOut.output().startsWith("INVALID: line 1 is seq 2, where 1 was due"), leftOut.output());
+
+        // a head fetched with an expired token: the 401 saved in its place is unusable input, not a broken log
+        String refused = given().header("Authorization", "Bearer expired").post("/api/v1/log/checkpoints").then()
+                .statusCode(401).extract().asString();
+        Run unusable = verifier("--events", export, refused, proof, jwks());
+        assertEquals(2, unusable.exit(), unusable.output());
+        assertTrue(unusable.output().contains("holds an error answer, not what was asked for: 401"), unusable.output());
+    }
+
+    private static String consistency(String auditor, long from, long to) {
+        return given().header("Authorization", auditor).queryParam("from", from).queryParam("to", to)
+                .get("/api/v1/log/proofs/consistency").then().statusCode(200).extract().asString();
+    }
+
+    private static String withLine(List<String> lines, int index, String line) {
+        List<String> changed = new ArrayList<>(lines);
+        changed.set(index, line);
+        return String.join("\n", changed);
+    }
+
     @Test
     void aPartnersReceiptProvesItsDeliveryAndVerifiesOffline() throws Exception {
         String deliveryId = deliver(PARTNER);
