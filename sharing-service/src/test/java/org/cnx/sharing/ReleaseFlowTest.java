@@ -130,9 +130,11 @@ class ReleaseFlowTest {
                 .statusCode(403).body("type", equalTo("https://cnx.example/problems/other-country"));
         given().auth().oauth2(TestTokens.person("partner", "CN-GACC", "CN")).contentType("application/json")
                 .body("{}").post("/api/v1/releases/" + toDea + "/approvals").then().statusCode(403);
-        // a US officer does not even see CN releases
+        // a US officer does not even see CN releases: not one by one, nor in the queue (asked for this very report)
         given().auth().oauth2(Reports.officer("US-DEA", "US", "officer-us-1")).get("/api/v1/releases/" + toDea)
                 .then().statusCode(404);
+        given().auth().oauth2(Reports.officer("US-DEA", "US", "officer-us-1")).queryParam("reportId", id)
+                .get("/api/v1/releases").then().statusCode(200).body("items", hasSize(0));
         Thread.sleep(300);
         assertTrue(deliveriesOf(id).isEmpty(), "nothing leaves before approval");
 
@@ -160,6 +162,13 @@ class ReleaseFlowTest {
         // what the officer previewed is byte for byte what left
         String sent = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(delivery.getBody()));
         assertEquals(payloadSha, sent);
+        // and the audit log hashes those bytes too: a partner's receipt is checked against them
+        Map<String, Object> succeeded = await().atMost(Duration.ofSeconds(15))
+                .until(() -> PartnerInbox.auditEvents(partners, id, "DELIVERY_SUCCEEDED"), list -> !list.isEmpty())
+                .get(0);
+        assertEquals(sent, succeeded.get("payloadSha256"));
+        assertEquals("US-DEA", ((Map<?, ?>) succeeded.get("subject")).get("partner"));
+        assertEquals(delivery.getHeader("X-Cnx-Delivery-Id"), ((Map<?, ?>) succeeded.get("subject")).get("deliveryId"));
 
         // spaces of any script, or invisible characters, are no reason: one ideographic space was taken and audited
         for (String blank : List.of(" ", "\u3000", "\u200b\ufeff", "\u00a0\n")) {
@@ -190,6 +199,14 @@ class ReleaseFlowTest {
                 refused.stream().map(e -> PartnerInbox.actorOf(e) + " " + detail(e, "attempted") + " "
                         + detail(e, "problem") + " " + ((Map<?, ?>) e.get("subject")).get("releaseId")).toList());
         assertTrue(refused.stream().allMatch(e -> "DENIED".equals(e.get("outcome"))));
+        // the rejection itself: who blocked which release, and why
+        Map<String, Object> rejected = await().atMost(Duration.ofSeconds(15))
+                .until(() -> PartnerInbox.auditEvents(partners, id, "RELEASE_REJECTED"), list -> !list.isEmpty())
+                .get(0);
+        assertEquals("officer-cn-1", PartnerInbox.actorOf(rejected));
+        assertEquals("SUCCESS", rejected.get("outcome"));
+        assertEquals(toHsi, ((Map<?, ?>) rejected.get("subject")).get("releaseId"));
+        assertEquals("ongoing operation", detail(rejected, "reason"));
     }
 
     private static Object detail(Map<String, Object> event, String key) {
@@ -289,7 +306,8 @@ class ReleaseFlowTest {
                 "UPDATE release SET decided_at = now() - interval '5 days' WHERE report_id = :id AND status = 'DENIED'")
                 .setParameter("id", id).executeUpdate());
         given().auth().oauth2(officer).queryParam("reportId", id).queryParam("status", "DENIED")
-                .get("/api/v1/releases").then().statusCode(200).body("items.overdue", everyItem(equalTo(false)));
+                .get("/api/v1/releases").then().statusCode(200).body("items", hasSize(2))
+                .body("items.overdue", everyItem(equalTo(false)));
     }
 
     @Test

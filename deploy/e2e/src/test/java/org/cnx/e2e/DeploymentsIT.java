@@ -173,6 +173,9 @@ class DeploymentsIT {
         assertEquals(1L, actions.get("REPORT_RECEIVED"));
         assertEquals(1L, actions.get("DELIVERY_SUCCEEDED"));
         assertEquals(1, received(reportId), "delivered once, whichever replica sent it");
+        // the demo partner keeps one entry per delivery id: a second arrival shows only in its count of repeats
+        assertEquals(0L, given().baseUri(running.get("demo-partner").url()).get("/partners/CN-MPS/deliveries").then()
+                .statusCode(200).extract().jsonPath().getLong("duplicates"), "no replica sent it again");
     }
 
     private long received(String reportId) {

@@ -2,6 +2,7 @@ package org.cnx.e2e;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -154,6 +155,7 @@ class JourneyIT {
         List<Map<String, Object>> delivered = await().atMost(Duration.ofSeconds(20))
                 .until(() -> received("CN-NNCC", reportId), list -> !list.isEmpty());
         assertEquals(1, delivered.size());
+        assertEquals(0L, duplicates("CN-NNCC"), "nothing arrived twice");
 
         Map<String, Long> actions = await().atMost(Duration.ofSeconds(20)).until(
                 () -> events(auditor, Map.of("reportId", reportId)).stream()
@@ -171,6 +173,25 @@ class JourneyIT {
         assertEquals(1L, actions.get("DELIVERY_SUCCEEDED"));
         // one decision per partner other than the originator
         assertEquals(5L, actions.get("RELEASE_DECIDED"));
+
+        // the originator withdraws it: the partner holding it gets a signed recall, the release shows RECALLED, and
+        // audit has intake's withdrawal and sharing's recall (the two services agree on the recall's message)
+        given().baseUri(intake.url()).auth().oauth2(cbp).contentType("application/json")
+                .body("{\"reason\":\"e2e: withdrawn\"}").post("/api/v1/reports/" + reportId + "/withdrawal")
+                .then().statusCode(200).body("status", equalTo("WITHDRAWN"));
+        Map<?, ?> recall = (Map<?, ?>) await().atMost(Duration.ofSeconds(30))
+                .until(() -> received("CN-NNCC", reportId), list -> list.size() == 2).get(1).get("body");
+        assertEquals("RECALL", recall.get("type"));
+        assertEquals("e2e: withdrawn", recall.get("reason"));
+        given().baseUri(sharing.url()).auth().oauth2(usOfficer).get("/api/v1/releases/" + releaseId).then()
+                .statusCode(200).body("status", equalTo("RECALLED"));
+        Map<String, Long> after = await().atMost(Duration.ofSeconds(20)).until(
+                () -> events(auditor, Map.of("reportId", reportId)).stream()
+                        .collect(Collectors.groupingBy(e -> (String) e.get("action"), Collectors.counting())),
+                a -> a.containsKey("REPORT_WITHDRAWN") && a.containsKey("RECALL_SENT"));
+        assertEquals(1L, after.get("REPORT_WITHDRAWN"));
+        assertEquals(1L, after.get("RECALL_SENT"));
+        assertEquals(0L, duplicates("CN-NNCC"), "nothing arrived twice");
     }
 
     @Test
@@ -191,6 +212,11 @@ class JourneyIT {
                         .collect(Collectors.groupingBy(Function.identity(), Collectors.counting())),
                 counts -> counts.size() == ids.size());
         assertTrue(received.values().stream().allMatch(n -> n == 1), "no event may arrive twice: " + received);
+    }
+
+    private static long duplicates(String code) {
+        return given().baseUri(partner.url()).get("/partners/" + code + "/deliveries").then().statusCode(200)
+                .extract().jsonPath().getLong("duplicates");
     }
 
     private static List<Map<String, Object>> received(String code, String reportId) {
