@@ -16,6 +16,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToIntFunction;
 
 import javax.sql.DataSource;
@@ -159,6 +164,70 @@ class OutboxServerErrorTest {
 
         assertEquals(OutboxRelay.Pass.WAIT, relay.relayOnce(receiver), "no reason to hold back what comes next");
         assertFalse(rows.due(ids.get(0)));
+    }
+
+    /**
+     * A relay that claimed a batch and died before it could say so (killed after its POST) loses nothing: once its
+     * lease runs out another relay sends the batch again (receivers de-duplicate by id), never before; and should the
+     * first wake up after all, its completion, fenced by its claim, deletes nothing the second one has claimed since.
+     */
+    @Test
+    void aBatchWhoseRelayStalledIsSentAgainOnceItsLeaseRunsOutAndTheLateRelayDeletesNothing() throws Exception {
+        String marker = "stalled-" + UUID.randomUUID();
+        String destination = testDestination();
+        List<UUID> ids = enqueue(destination, marker, 3, -1, "");
+        CountDownLatch posted = new CountDownLatch(1);
+        CountDownLatch wakeUp = new CountDownLatch(1);
+        Receiver stalled = new Receiver(destination, batch -> {
+            posted.countDown();
+            awaitQuietly(wakeUp);
+            return 200;
+        });
+        ExecutorService firstRelay = Executors.newSingleThreadExecutor();
+        try {
+            Future<OutboxRelay.Pass> first = firstRelay.submit(() -> relay.relayOnce(stalled));
+            assertTrue(posted.await(10, TimeUnit.SECONDS), "the first relay posted the batch");
+
+            Receiver meanwhile = new Receiver(destination, batch -> 200);
+            assertEquals(OutboxRelay.Pass.WAIT, relay.relayOnce(meanwhile), "its lease holds the batch");
+            assertEquals(0, meanwhile.posts);
+
+            expireLeases(ids); // as the lease's 30 s would
+            List<Integer> leftWhenTheLateRelayCompleted = new ArrayList<>();
+            Receiver next = new Receiver(destination, batch -> {
+                wakeUp.countDown();
+                try {
+                    first.get(10, TimeUnit.SECONDS);
+                    leftWhenTheLateRelayCompleted.add(rows.pending(marker).size());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                return 200;
+            });
+            relay.relayOnce(next);
+            assertEquals(1, next.posts, "the batch was sent again, whole");
+            assertEquals(List.of(3), leftWhenTheLateRelayCompleted, "the late relay deleted nothing it no longer held");
+            assertEquals(List.of(), rows.pending(marker), "the second relay's completion removed the batch");
+        } finally {
+            wakeUp.countDown();
+            firstRelay.shutdownNow();
+        }
+    }
+
+    private void expireLeases(List<UUID> ids) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE outbox_message SET lease_until = now() - interval '1 second' WHERE id = ANY(?)")) {
+            ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+            assertEquals(ids.size(), ps.executeUpdate());
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(20, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Answers each batch with the status {@code answer} gives it, as the REST client would report it. */
