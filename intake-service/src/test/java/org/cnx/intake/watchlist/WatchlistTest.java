@@ -21,7 +21,14 @@ class WatchlistTest {
 
     @ParameterizedTest(name = "{0} / {1} -> {2}")
     @CsvSource(delimiter = '|', value = {
+        // every CAS number DESIGN lists: a lab report may give the number alone
         "industrial chemical     | 21409-26-7  | ANPP",
+        "industrial chemical     | 39742-60-4  | NPP",
+        "industrial chemical     | 23056-29-3  | 4-AP",
+        "industrial chemical     | 125541-22-2 | 1-boc-4-AP",
+        "industrial chemical     | 1609-66-1   | norfentanyl",
+        "industrial chemical     | 41661-47-6  | 4-piperidone",
+        "industrial chemical     | 79099-07-3  | 1-boc-4-piperidone",
         "4-ANPP                  |             | ANPP",
         "4 anpp                  |             | ANPP",
         "Despropionyl Fentanyl   |             | ANPP",
