@@ -32,8 +32,10 @@ public class DeliveryReceiver {
 
     public DeliveryAck receive(String partnerCode, String authorization, String deliveryIdHeader, byte[] body) {
         try {
-            String deliveryId = verifier.verify(partnerCode, authorization, deliveryIdHeader, body);
-            boolean stored = inbox.store(partnerCode, new ReceivedDelivery(deliveryId, Instant.now(), parse(body)));
+            DeliveryVerifier.Verified verified = verifier.verify(partnerCode, authorization, deliveryIdHeader, body);
+            String deliveryId = verified.deliveryId();
+            boolean stored = inbox.store(partnerCode,
+                    new ReceivedDelivery(deliveryId, Instant.now(), verified.kid(), parse(body)));
             if (stored) {
                 LOG.infof("RECEIVED %s delivery=%s %s", Printable.of(partnerCode), deliveryId,
                         Printable.of(new String(body, StandardCharsets.UTF_8), LOGGED_BODY_CHARS));

@@ -53,13 +53,17 @@ public class DeliveryVerifier {
         this.keys = new HttpsJwksVerificationKeyResolver(jwks);
     }
 
-    /** Returns the verified delivery id, or throws {@link DeliveryRejectedException} saying why not. */
-    public String verify(String partnerCode, String authorization, String deliveryIdHeader, byte[] body) {
+    /** A delivery whose token verified: its id, and the kid of sharing's key that signed it. */
+    public record Verified(String deliveryId, String kid) {
+    }
+
+    /** Returns the verified delivery, or throws {@link DeliveryRejectedException} saying why not. */
+    public Verified verify(String partnerCode, String authorization, String deliveryIdHeader, byte[] body) {
         String token = bearerToken(authorization);
         if (deliveryIdHeader == null || !UUID.matcher(deliveryIdHeader).matches()) {
             throw DeliveryRejectedException.unauthorized("X-Cnx-Delivery-Id header missing or not a UUID");
         }
-        requireRs256(token);
+        String kid = requireRs256(token);
         JwtClaims claims = verifiedClaims(partnerCode, token);
         try {
             if (!deliveryIdHeader.equals(claims.getJwtId())) {
@@ -78,7 +82,7 @@ public class DeliveryVerifier {
         } catch (MalformedClaimException e) {
             throw DeliveryRejectedException.unauthorized("malformed claim: " + Printable.of(e.getMessage()));
         }
-        return deliveryIdHeader;
+        return new Verified(deliveryIdHeader, kid);
     }
 
     static String sha256Hex(byte[] bytes) {
@@ -97,17 +101,22 @@ public class DeliveryVerifier {
         return authorization.substring(BEARER.length()).trim();
     }
 
-    /** Refuses anything but RS256 before any key lookup, so alg=none or HS256 never even reaches the JWKS. */
-    private static void requireRs256(String token) {
-        String alg;
+    /**
+     * Refuses anything but RS256 before any key lookup, so alg=none or HS256 never even reaches the JWKS; returns the
+     * token's kid.
+     */
+    private static String requireRs256(String token) {
+        JsonWebStructure jws;
         try {
-            alg = JsonWebStructure.fromCompactSerialization(token).getAlgorithmHeaderValue();
+            jws = JsonWebStructure.fromCompactSerialization(token);
         } catch (JoseException e) {
             throw DeliveryRejectedException.unauthorized("token is not a compact JWS");
         }
+        String alg = jws.getAlgorithmHeaderValue();
         if (!AlgorithmIdentifiers.RSA_USING_SHA256.equals(alg)) {
             throw DeliveryRejectedException.unauthorized("alg " + Printable.of(alg) + " not allowed (RS256 only)");
         }
+        return jws.getKeyIdHeaderValue();
     }
 
     private JwtClaims verifiedClaims(String partnerCode, String token) {

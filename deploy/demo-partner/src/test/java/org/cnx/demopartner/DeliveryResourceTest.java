@@ -54,6 +54,7 @@ class DeliveryResourceTest {
                 .body("items", hasSize(1))
                 .body("items[0].deliveryId", equalTo(id))
                 .body("items[0].receivedAt", notNullValue())
+                .body("items[0].kid", equalTo(JwksServerResource.CURRENT_KID))
                 .body("items[0].body.release.reportId", equalTo("r-" + id))
                 .body("items[0].body.release.title", equalTo("Seizure of 4-AP in Long Beach / 长滩"))
                 .body("duplicates", equalTo(0));

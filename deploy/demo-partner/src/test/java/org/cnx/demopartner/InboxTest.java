@@ -48,6 +48,6 @@ class InboxTest {
     }
 
     private ReceivedDelivery delivery(String id, String reportId) throws Exception {
-        return new ReceivedDelivery(id, Instant.now(), json.readTree("{\"reportId\":\"" + reportId + "\"}"));
+        return new ReceivedDelivery(id, Instant.now(), "kid", json.readTree("{\"reportId\":\"" + reportId + "\"}"));
     }
 }

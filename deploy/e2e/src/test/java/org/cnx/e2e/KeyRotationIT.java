@@ -77,13 +77,16 @@ class KeyRotationIT {
                 .extract().asString()).getJsonWebKeys().stream().map(JsonWebKey::getKeyId).toList();
     }
 
-    /** Hands a report over and waits until the demo partner has accepted (verified) its delivery. */
-    private static void deliveredAndVerified() {
+    /**
+     * Hands a report over, waits until the demo partner has accepted (verified) its delivery, and says which key
+     * signed it: the partner's cached key set verifies under either key, so that alone did not show the switch.
+     */
+    private static String deliveredAndVerified() {
         UUID report = UUID.randomUUID();
         Cnx.handOver(sharing, keys.privateKey("intake"), List.of(Cnx.handover(report, List.of("CN-NNCC"))));
-        await().atMost(Duration.ofSeconds(30)).until(() -> given().baseUri(partner.url())
+        return await().atMost(Duration.ofSeconds(30)).until(() -> given().baseUri(partner.url())
                 .get("/partners/CN-NNCC/deliveries").then().statusCode(200).extract().jsonPath()
-                .getList("items.body.reportId").contains(report.toString()));
+                .getString("items.find { it.body.reportId == '" + report + "' }.kid"), kid -> kid != null);
     }
 
     /** A delivery signed with the old key, as a replica not yet switched (or an attempt already in flight) sends it. */
@@ -126,13 +129,13 @@ class KeyRotationIT {
         publishNext.put("CNX_JWT_SELF_NEXT_PUBLIC_KEY_LOCATIONS", keys.publicKey("sharing-next").toString());
         sharing.start(publishNext);
         assertEquals(List.of(current, next), publishedKids());
-        deliveredAndVerified();
+        assertEquals(current, deliveredAndVerified(), "signed with the current key while the next is only published");
 
         // 2. switch: sign with the next key, keep the previous one published during the overlap
         restartSharing(Map.of("CNX_JWT_SELF_PRIVATE_KEY_LOCATION", keys.privateKeyFile("sharing-next").toString(),
                 "CNX_JWT_SELF_PREVIOUS_PUBLIC_KEY_LOCATIONS", keys.publicKey("sharing").toString()));
         assertEquals(List.of(next, current), publishedKids());
-        deliveredAndVerified();
+        assertEquals(next, deliveredAndVerified(), "signed with the next key once switched");
         String signedBeforeTheSwitch = Tokens.delivery("CN-NNCC", UUID.randomUUID().toString(), sha256("{}"),
                 keys.privateKey("sharing"), current);
         assertEquals(List.of("CN-NNCC"), verifiedByFreshJwks(signedBeforeTheSwitch),
@@ -142,7 +145,7 @@ class KeyRotationIT {
         // 3. retire the previous key once the overlap is over
         restartSharing(Map.of("CNX_JWT_SELF_PRIVATE_KEY_LOCATION", keys.privateKeyFile("sharing-next").toString()));
         assertEquals(List.of(next), publishedKids());
-        deliveredAndVerified();
+        assertEquals(next, deliveredAndVerified());
         assertThrows(InvalidJwtException.class, () -> verifiedByFreshJwks(signedBeforeTheSwitch),
                 "after the retirement the old key no longer verifies for a partner that fetches the JWKS");
 
