@@ -18,11 +18,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -333,18 +338,42 @@ class PolicyResourceTest {
             handOver.commit();
             assertEquals(200, publish.get(15, TimeUnit.SECONDS));
         }
-        // and the other way round: a hand-over waits for a change in flight, then decides under it
+        // and the other way round: a hand-over waits for a change in flight (a new version stored as a publish stores
+        // it, not committed yet), then decides under it
+        UUID waited = UUID.randomUUID();
+        int version;
         try (Connection change = dataSource.getConnection()) {
             change.setAutoCommit(false);
             try (Statement statement = change.createStatement()) {
                 statement.execute("SELECT 1 FROM pg_advisory_xact_lock(" + Clearances.DECISIONS + ")");
             }
+            try (PreparedStatement insert = change.prepareStatement("INSERT INTO policy_version (version, document, "
+                    + "document_sha256, created_at, created_by_sub) SELECT max(version) + 1, ?, ?, now(), 'test' "
+                    + "FROM policy_version RETURNING version")) {
+                insert.setString(1, NO_TITLES);
+                insert.setString(2, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                        .digest(NO_TITLES.getBytes(StandardCharsets.UTF_8))));
+                try (ResultSet rs = insert.executeQuery()) {
+                    rs.next();
+                    version = rs.getInt(1);
+                }
+            }
             CompletableFuture<Integer> handOver = CompletableFuture.supplyAsync(() -> Reports.handOver(
-                    Reports.message(UUID.randomUUID(), "US-CBP", "US", "GREEN", null)).extract().statusCode());
+                    Reports.message(waited, "US-CBP", "US", "GREEN", null)).extract().statusCode());
             Thread.sleep(1000);
             assertFalse(handOver.isDone(), "the hand-over waits for the change");
             change.commit();
             assertEquals(200, handOver.get(15, TimeUnit.SECONDS));
+        }
+        List<Map<String, Object>> decided = given().auth().oauth2(Reports.officer("US-CBP", "US", "officer-us-wait"))
+                .queryParam("reportId", waited).get("/api/v1/releases").then().statusCode(200).extract().jsonPath()
+                .getList("items");
+        assertEquals(5, decided.size());
+        for (Map<String, Object> release : decided) {
+            assertEquals("green-without-title", release.get("rule"), "decided under the new version: " + release);
+            int decidedUnder = given().auth().oauth2(Reports.officer("US-CBP", "US", "officer-us-wait"))
+                    .get("/api/v1/releases/" + release.get("id")).then().extract().path("policyVersion");
+            assertEquals(version, decidedUnder);
         }
     }
 
