@@ -2,6 +2,7 @@ package org.cnx.audit.event;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,12 +12,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import org.cnx.audit.merkle.Frontier;
+import org.cnx.audit.problem.Problem;
+import org.cnx.audit.problem.ProblemException;
 import org.jboss.logging.Logger;
 
 /**
  * The only way into the log. Appends run one at a time (the {@link LogState} row is locked for the
  * rest of the transaction), so sequence numbers continue without gaps, and an event id already in
- * the log is skipped rather than logged twice. Each new event's leaf hash extends the Merkle tree's
+ * the log is skipped rather than logged twice (with other content, the batch is refused). Each new event's leaf hash extends the Merkle tree's
  * frontier, which is saved with the new size in the same transaction: O(log n) per event.
  */
 @ApplicationScoped
@@ -42,13 +45,14 @@ public class EventLog {
                 events.findCanonicalByEventIds(batch.stream().map(EventRequest::eventId).distinct().toList()));
         Instant recordedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
         int appended = 0;
-        for (EventRequest event : batch) {
-            EventRequest normalized = event.normalized();
+        List<Problem.FieldError> reused = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            EventRequest normalized = batch.get(i).normalized();
             String previous = logged.get(normalized.eventId());
             if (previous != null) {
                 if (!previous.equals(CanonicalJson.of(normalized))) {
-                    LOG.warnf("event %s re-sent with different content; the logged version stands",
-                            normalized.eventId());
+                    reused.add(new Problem.FieldError("/" + i + "/eventId", "event " + normalized.eventId()
+                            + " is logged with other content"));
                 }
                 continue;
             }
@@ -58,6 +62,14 @@ public class EventLog {
             state.size = entity.seq;
             logged.put(entity.eventId, entity.canonical);
             appended++;
+        }
+        if (!reused.isEmpty()) {
+            // refused, not acknowledged as a duplicate: the producer then deleted it from its outbox, and what it said
+            // the second time was lost without a trace but this service's log. Refused, it waits in the outbox.
+            LOG.warnf("%d event(s) re-sent with other content; the batch is refused: %s", reused.size(), reused);
+            throw new ProblemException(422, "event-id-reused", "Unprocessable Content", "An event id of the batch is "
+                    + "logged with other content; the log keeps what it logged, and nothing of the batch was appended.",
+                    reused);
         }
         state.frontier = tree.encode();
         return new AppendResult(appended, batch.size() - appended);

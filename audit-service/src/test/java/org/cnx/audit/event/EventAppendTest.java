@@ -205,15 +205,32 @@ class EventAppendTest {
         assertEquals(size + 1, logSize(db));
         assertGapFree(db);
 
-        // the same event id with other content: a producer may not rewrite, nor add a second version of, what it logged
+        // the same event id with other content: a producer may not rewrite, nor add a second version of, what it
+        // logged; acknowledged as a duplicate, the second version was deleted from the producer's outbox and lost
+        // without a trace. It is refused (with what came with it), and stays in the outbox, which splits the batch.
         String logged = canonical(db, batch.get(2).get("eventId"));
         Map<String, Object> rewritten = new LinkedHashMap<>(batch.get(2));
         rewritten.put("action", "DELIVERY_SUCCEEDED");
         rewritten.put("details", Map.of("attempt", 9));
-        post(sharingToken(), List.of(rewritten)).then().statusCode(200)
-                .body("appended", equalTo(0)).body("duplicates", equalTo(1));
+        Map<String, Object> withIt = event("sharing", "DELIVERY_SUCCEEDED");
+        post(sharingToken(), List.of(withIt, rewritten)).then().statusCode(422)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://cnx.example/problems/event-id-reused"))
+                .body("errors[0].pointer", equalTo("/1/eventId"))
+                .body("errors[0].message", equalTo("event " + batch.get(2).get("eventId") + " is logged with other "
+                        + "content"));
         assertEquals(logged, canonical(db, batch.get(2).get("eventId")));
-        assertEquals(size + 1, logSize(db));
+        assertEquals(size + 1, logSize(db), "nothing of the batch was appended");
+        // sent alone, what came with it goes in
+        post(sharingToken(), List.of(withIt)).then().statusCode(200).body("appended", equalTo(1));
+        // twice in one batch, with two contents: the same
+        Map<String, Object> twice = event("sharing", "DELIVERY_ATTEMPTED");
+        Map<String, Object> otherwise = new LinkedHashMap<>(twice);
+        otherwise.put("details", Map.of("attempt", 2));
+        post(sharingToken(), List.of(twice, otherwise)).then().statusCode(422)
+                .body("errors[0].pointer", equalTo("/1/eventId"));
+        assertEquals(size + 2, logSize(db));
+        assertGapFree(db);
     }
 
     @Test
