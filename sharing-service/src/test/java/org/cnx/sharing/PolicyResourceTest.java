@@ -440,6 +440,50 @@ class PolicyResourceTest {
         given().auth().oauth2(admin).get("/api/v1/policy").then().statusCode(200).body("version", equalTo(initialVersion));
     }
 
+    /**
+     * A rule's watch-list names are the list's own: a DENY for 4-ANPP (ANPP's synonym) or for ANPP's CAS number was
+     * taken and never matched, and ANPP reports went abroad at once.
+     */
+    @Test
+    void aRuleNamesWatchListEntriesAsTheListNamesThem() {
+        given().auth().oauth2(admin).contentType("application/json").body("""
+                {"rules":[{"id":"no-anpp","action":"DENY","match":{"watchlist":["4-ANPP","21409-26-7","ANPX",
+                  "anpp","NPP"]}}]}""")
+                .put("/api/v1/policy").then().statusCode(400).contentType("application/problem+json")
+                .body("errors.pointer", contains("/rules/0/match/watchlist/0", "/rules/0/match/watchlist/1",
+                        "/rules/0/match/watchlist/2"))
+                .body("errors.message", contains("4-ANPP is the watch list's ANPP: a rule names it ANPP",
+                        "21409-26-7 is the watch list's ANPP: a rule names it ANPP", "not on the watch list: ANPX"));
+        // and in a draft the officer dry-runs
+        given().auth().oauth2(Reports.officer("CN-GACC", "CN", "officer-cn-names")).contentType("application/json")
+                .body("""
+                {"agency":"CN-GACC","country":"CN","report":{"type":"SEIZURE","tlp":"GREEN","title":"t"},
+                 "policy":{"rules":[{"id":"a","action":"DENY","match":{"watchlist":["fentanil"]}}]}}""")
+                .post("/api/v1/policy/evaluation").then().statusCode(400)
+                .body("errors.pointer", contains("/policy/rules/0/match/watchlist/0"));
+        given().auth().oauth2(admin).get("/api/v1/policy").then().statusCode(200).body("version", equalTo(initialVersion));
+    }
+
+    /**
+     * No step may take away or alter the report's label or the originator's handling restrictions: a profile that
+     * dropped /handling (to hide whom else it went to) delivered a NO_JUDICIAL_USE report without its restriction.
+     */
+    @Test
+    void noRedactionReachesTheLabelOrTheHandlingRestrictions() {
+        given().auth().oauth2(admin).contentType("application/json").body("""
+                {"rules":[{"id":"a","action":"RELEASE","redaction":"p"}],
+                 "redactionProfiles":{"p":[{"path":"/handling","op":"drop"},{"path":"/*","op":"mask","keep":0},
+                   {"path":"/tlp","op":"drop"},{"path":"/handling/*","op":"drop"},
+                   {"path":"/handling/useRestriction","op":"mask"},{"path":"/handling/releasableTo","op":"drop"},
+                   {"path":"/subjects","op":"drop"}]}}""")
+                .put("/api/v1/policy").then().statusCode(400).contentType("application/problem+json")
+                .body("errors.pointer", contains("/redactionProfiles/p/0/path", "/redactionProfiles/p/1/path",
+                        "/redactionProfiles/p/2/path", "/redactionProfiles/p/3/path", "/redactionProfiles/p/4/path"))
+                .body("errors[0].message", equalTo("/handling reaches /handling/useRestriction: the TLP label and "
+                        + "the originator's handling restrictions travel with the record, whatever is withheld"));
+        given().auth().oauth2(admin).get("/api/v1/policy").then().statusCode(200).body("version", equalTo(initialVersion));
+    }
+
     @Test
     void aSecondDocumentAfterTheFirstIsRefusedNotDropped() {
         // Jackson read the first and dropped the rest unseen: an author could send two and believe both were read

@@ -25,6 +25,7 @@ import org.cnx.sharing.problem.Problem;
 import org.cnx.sharing.problem.ProblemException;
 import org.cnx.sharing.problem.ProblemPointers;
 import org.cnx.sharing.release.Clearances;
+import org.cnx.sharing.watchlist.Watchlist;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -44,16 +45,18 @@ public class PolicyService {
     private final ObjectMapper json;
     private final Validator validator;
     private final Clearances clearances;
+    private final Watchlist watchlist;
     /** Versions never change, so each is parsed once. */
     private final Map<Integer, PolicyDocument> parsed = new ConcurrentHashMap<>();
 
     PolicyService(PolicyVersionRepository versions, AuditTrail audit, ObjectMapper json, Validator validator,
-            Clearances clearances) {
+            Clearances clearances, Watchlist watchlist) {
         this.versions = versions;
         this.audit = audit;
         this.json = json;
         this.validator = validator;
         this.clearances = clearances;
+        this.watchlist = watchlist;
     }
 
     /** The policy in force now. */
@@ -144,11 +147,34 @@ public class PolicyService {
             errors.add(new Problem.FieldError(base + ProblemPointers.of(v.getPropertyPath(), 0), v.getMessage()));
         }
         errors.addAll(document.problems(base));
+        errors.addAll(unknownWatchlistNames(document, base));
         if (!errors.isEmpty()) {
             errors.sort(java.util.Comparator.comparing(Problem.FieldError::pointer));
             throw new ProblemException(400, "validation", "Bad Request",
                     errors.size() + " problem(s) in the policy document.", errors);
         }
+    }
+
+    /**
+     * A rule's watch-list names are the list's own names, which hits carry: a synonym (4-ANPP), a CAS number or a
+     * misspelling was taken, and the rule never matched (a DENY for ANPP let ANPP reports go).
+     */
+    private List<Problem.FieldError> unknownWatchlistNames(PolicyDocument document, String base) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        for (int i = 0; document.rules() != null && i < document.rules().size(); i++) {
+            PolicyDocument.Rule rule = document.rules().get(i);
+            List<String> names = rule == null || rule.match() == null ? null : rule.match().watchlist();
+            for (int j = 0; names != null && j < names.size(); j++) {
+                String name = names.get(j);
+                String listed = name == null ? null : watchlist.nameFor(name);
+                if (name != null && !name.isBlank() && !name.equalsIgnoreCase(listed)) {
+                    errors.add(new Problem.FieldError(base + "/rules/" + i + "/match/watchlist/" + j, listed == null
+                            ? "not on the watch list: " + name
+                            : name + " is the watch list's " + listed + ": a rule names it " + listed));
+                }
+            }
+        }
+        return errors;
     }
 
     static PolicyDocument initialDocument(ObjectMapper json) {

@@ -69,6 +69,15 @@ public class Watchlist {
         return new ArrayList<>(hits);
     }
 
+    /**
+     * The list's name that {@code text} stands for (a name, a synonym or a CAS number), or null: a policy's rule
+     * names the list's names, which a hit carries.
+     */
+    public String nameFor(String text) {
+        String byNumber = byCas.get(text.strip().replaceFirst("^0+(?=\\d)", ""));
+        return byNumber != null ? byNumber : byName.get(normalise(text));
+    }
+
     private static String normalise(String name) {
         return Normalizer.normalize(name, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT)
                 .replaceAll("[\\s\\p{Z}\\p{Pd}\u2212]", "");
