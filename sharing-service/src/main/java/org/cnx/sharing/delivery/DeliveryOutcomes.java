@@ -67,6 +67,13 @@ class DeliveryOutcomes {
                     a.delivery().claim(), plan.status(), r.httpStatus(), r.error(), plan.next(), r.finishedAt()));
         }
         Session session = em.unwrap(Session.class);
+        // a partner to disable (410) is locked before its deliveries, as an exchange-admin's change of it locks them:
+        // the other way round, the two deadlocked
+        List<String> leaving = batch.stream().filter(a -> a.result().verdict() == RetryPolicy.Verdict.GONE)
+                .map(a -> a.delivery().partner()).distinct().sorted().toList();
+        if (!leaving.isEmpty()) {
+            session.doWork(c -> store.lockPartners(c, leaving));
+        }
         Map<UUID, Delivery.Status> applied = session.doReturningWork(c -> store.complete(c, completions));
         revivedAtNewEndpoint(session, batch, plans, applied);
         List<DeliveryAttempt> history = new ArrayList<>();

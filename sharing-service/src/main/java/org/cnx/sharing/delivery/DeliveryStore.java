@@ -288,6 +288,15 @@ class DeliveryStore {
      * Disables an active partner's {@code endpoint}; false when it was already inactive, is gone, or has moved to
      * another endpoint since.
      */
+    /** Locks these partners' rows, in code order, for the rest of the transaction. */
+    void lockPartners(Connection c, List<String> codes) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT code FROM partner WHERE code = ANY(?) ORDER BY code FOR UPDATE")) {
+            ps.setArray(1, texts(c, codes.toArray()));
+            ps.executeQuery().close();
+        }
+    }
+
     boolean disablePartner(Connection c, String code, String endpoint, String reason) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(DISABLE_PARTNER)) {
             ps.setString(1, reason);

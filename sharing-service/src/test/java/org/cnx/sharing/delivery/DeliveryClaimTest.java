@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.security.KeyFactory;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
@@ -18,7 +20,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+
+import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -83,6 +91,9 @@ class DeliveryClaimTest {
 
     @Inject
     EntityManager em;
+
+    @Inject
+    DataSource dataSource;
 
     @InjectWireMock
     WireMockServer partners;
@@ -265,6 +276,40 @@ class DeliveryClaimTest {
                 new DeliverySender.Result(RetryPolicy.Verdict.RETRY, 503, "HTTP 503", Duration.ZERO, now, now)))));
         assertEquals("FAILED", column(inFlight.id(), "status"));
         assertEquals("partner is not registered", column(inFlight.id(), "last_error"));
+    }
+
+    /**
+     * An admin changing a partner while the relay records its 410: the admin held the partner's row and went on to its
+     * deliveries (a change cancels what no longer may leave), the relay held those deliveries and went on to the
+     * partner's row (to disable it). PostgreSQL ended one of the two after a second: the admin's change was a 500,
+     * or the relay's whole batch of outcomes was recorded again. The relay now takes the partner's row first too.
+     */
+    @Test
+    void aGoneAnswerRecordedWhileAnAdminChangesThePartnerWaitsForTheAdminInsteadOfDeadlocking() throws Exception {
+        DeliveryStore.Claimed inFlight = inFlightToCnGacc();
+        ExecutorService relay = Executors.newSingleThreadExecutor();
+        try (Connection admin = dataSource.getConnection()) {
+            admin.setAutoCommit(false);
+            try (Statement s = admin.createStatement()) {
+                s.execute("SET LOCAL lock_timeout = '10s'");
+                s.execute("SELECT 1 FROM partner WHERE code = 'CN-GACC' FOR UPDATE");
+                Instant now = Instant.now();
+                Future<Integer> recorded = relay.submit(() -> outcomes.record(List.of(new DeliveryOutcomes.Attempted(
+                        inFlight, new DeliverySender.Result(RetryPolicy.Verdict.GONE, 410, "HTTP 410", Duration.ZERO,
+                                now, now)))));
+                Thread.sleep(700); // the relay's transaction is as far as it gets while the admin holds the partner
+                s.executeUpdate("UPDATE delivery SET last_error = last_error WHERE id = '" + inFlight.id() + "'");
+                admin.commit();
+                assertEquals(1, recorded.get(15, TimeUnit.SECONDS), "the outcome was recorded, once");
+            }
+            assertEquals("false", String.valueOf(QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                    "SELECT active FROM partner WHERE code = 'CN-GACC'").getSingleResult())), "the 410 disabled it");
+        } finally {
+            relay.shutdownNow();
+            QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("UPDATE partner SET active = true, "
+                    + "disabled_at = NULL, disabled_reason = NULL WHERE code = 'CN-GACC'").executeUpdate());
+        }
+        assertEquals("1", column(inFlight.id(), "attempts"));
     }
 
     /** One GREEN report of US-CBP handed over for CN-GACC, its delivery claimed: an attempt in flight. */
