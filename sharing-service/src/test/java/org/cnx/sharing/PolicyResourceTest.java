@@ -464,6 +464,25 @@ class PolicyResourceTest {
         given().auth().oauth2(admin).get("/api/v1/policy").then().statusCode(200).body("version", equalTo(initialVersion));
     }
 
+    /** A preview keeps to intake's limits on what a report lists: a hundred thousand subjects held a core for hours. */
+    @Test
+    void aDryRunOfAReportListingMoreThanIntakeTakesIsRefused() {
+        String subjects = String.join(",", java.util.Collections.nCopies(101, "{\"kind\":\"PERSON\",\"name\":\"x\"}"));
+        String identifiers = String.join(",", java.util.Collections.nCopies(21, "{\"scheme\":\"P\",\"value\":\"1\"}"));
+        given().auth().oauth2(Reports.officer("CN-GACC", "CN", "officer-cn-big")).contentType("application/json")
+                .body("""
+                {"agency":"CN-GACC","country":"CN","report":{"type":"SEIZURE","tlp":"GREEN","title":"t",
+                 "subjects":[%s]}}""".formatted(subjects)).post("/api/v1/policy/evaluation").then().statusCode(400)
+                .body("errors.pointer", contains("/report/subjects"))
+                .body("errors.message", contains("size must be between 0 and 100"));
+        given().auth().oauth2(Reports.officer("CN-GACC", "CN", "officer-cn-big")).contentType("application/json")
+                .body("""
+                {"agency":"CN-GACC","country":"CN","report":{"type":"SEIZURE","tlp":"GREEN","title":"t",
+                 "subjects":[{"kind":"PERSON","name":"x","identifiers":[%s]}]}}""".formatted(identifiers))
+                .post("/api/v1/policy/evaluation").then().statusCode(400)
+                .body("errors.pointer", contains("/report/subjects/0/identifiers"));
+    }
+
     /**
      * No step may take away or alter the report's label or the originator's handling restrictions: a profile that
      * dropped /handling (to hide whom else it went to) delivered a NO_JUDICIAL_USE report without its restriction.

@@ -7,10 +7,12 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -96,9 +98,12 @@ public final class Redactor {
         List<List<String>> outermost = drops.stream().filter(d -> !within(d, drops, false)).distinct()
                 .sorted(((Comparator<List<String>>) Redactor::compareNumerically).reversed()).toList();
         outermost.forEach(d -> remove(copy, d));
+        // each pointer written once: written for every pair of drop and manifest entry, it cost seconds a report
+        List<String> dropped = outermost.stream().map(Redactor::pointer).toList();
+        Set<String> droppedExactly = new HashSet<>(dropped);
         List<Withheld> kept = manifest.stream()
-                .filter(w -> outermost.stream().noneMatch(d -> strictlyUnder(w.path(), pointer(d))))
-                .filter(w -> "drop".equals(w.op()) || outermost.stream().noneMatch(d -> pointer(d).equals(w.path())))
+                .filter(w -> dropped.stream().noneMatch(d -> strictlyUnder(w.path(), d)))
+                .filter(w -> "drop".equals(w.op()) || !droppedExactly.contains(w.path()))
                 .distinct().toList();
         return new Result(copy, kept);
     }

@@ -1,6 +1,7 @@
 package org.cnx.sharing.release;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -15,9 +16,16 @@ import org.cnx.sharing.report.IncomingReport;
 import org.cnx.sharing.validation.StorableStrings;
 import org.cnx.sharing.watchlist.Watchlist;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 /** Dry runs: the decisions and payloads a hand-over would produce, without storing or sending anything. */
 @ApplicationScoped
 public class EvaluationService {
+
+    /** Intake's limits (its ReportRequest). */
+    static final int MAX_SUBSTANCES = 50;
+    static final int MAX_SUBJECTS = 100;
+    static final int MAX_IDENTIFIERS = 20;
 
     private final PartnerService partners;
     private final PolicyService policies;
@@ -31,10 +39,37 @@ public class EvaluationService {
         this.watchlist = watchlist;
     }
 
+    /**
+     * Intake's limits on what a report lists, which every hand-over keeps: redaction time grows with the square of
+     * the fields a profile selects, and a preview of a hundred thousand subjects held a core for hours.
+     */
+    private static List<Problem.FieldError> oversized(JsonNode report) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        limit(report.path("substances"), MAX_SUBSTANCES, "/report/substances", errors);
+        JsonNode subjects = report.path("subjects");
+        limit(subjects, MAX_SUBJECTS, "/report/subjects", errors);
+        for (int i = 0; subjects.isArray() && i < subjects.size() && i < MAX_SUBJECTS; i++) {
+            limit(subjects.get(i).path("identifiers"), MAX_IDENTIFIERS, "/report/subjects/" + i + "/identifiers",
+                    errors);
+        }
+        return errors;
+    }
+
+    private static void limit(JsonNode list, int max, String pointer, List<Problem.FieldError> errors) {
+        if (list.isArray() && list.size() > max) {
+            errors.add(new Problem.FieldError(pointer, "size must be between 0 and " + max));
+        }
+    }
+
     public EvaluationViews.Result evaluate(EvaluationViews.EvaluationRequest request) {
         if (!request.report().isObject()) {
             throw new ProblemException(400, "validation", "Bad Request", "The report must be a JSON object.",
                     List.of(new Problem.FieldError("/report", "must be a JSON object")));
+        }
+        List<Problem.FieldError> oversized = oversized(request.report());
+        if (!oversized.isEmpty()) {
+            throw new ProblemException(400, "validation", "Bad Request", oversized.size() + " field(s) are invalid.",
+                    oversized);
         }
         // a tree is read without the refusal of text that cannot be stored: half a surrogate pair failed the answer
         List<Problem.FieldError> unstorable = StorableStrings.problems(request.report(), "/report");
