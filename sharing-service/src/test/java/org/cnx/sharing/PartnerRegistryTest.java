@@ -12,6 +12,7 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -102,6 +103,41 @@ class PartnerRegistryTest {
         assertEquals(List.of("CREATED", "UPDATED", "DELETED"),
                 last.stream().map(e -> ((Map<?, ?>) e.get("details")).get("change")).toList());
         assertTrue(last.stream().allMatch(e -> "admin-registry".equals(PartnerInbox.actorOf(e))));
+    }
+
+    /**
+     * Two admins at one entry: the second, working from an earlier reading, put back the clearance the first had just
+     * lowered, and nothing said so. With the ETag as If-Match, a change made from a stale reading is a 412.
+     */
+    @Test
+    void aChangeMadeFromAnEarlierReadingOfTheEntryIsRefusedWithIfMatch() {
+        given().auth().oauth2(admin).header("If-Match", "*").contentType("application/json")
+                .body(partner("GREEN", true)).put("/api/v1/partners/" + CODE).then().statusCode(412)
+                .body("type", equalTo("https://cnx.example/problems/entry-changed"));
+        String created = given().auth().oauth2(admin).contentType("application/json").body(partner("AMBER", true))
+                .put("/api/v1/partners/" + CODE).then().statusCode(201).extract().header("ETag");
+        String read = given().auth().oauth2(admin).get("/api/v1/partners/" + CODE).then().statusCode(200)
+                .header("ETag", equalTo(created)).extract().header("ETag");
+
+        // the first admin lowers the clearance, from the entry as read
+        String lowered = given().auth().oauth2(admin).header("If-Match", read).contentType("application/json")
+                .body(partner("GREEN", true)).put("/api/v1/partners/" + CODE).then().statusCode(200)
+                .body("maxTlp", equalTo("GREEN")).extract().header("ETag");
+        assertNotEquals(read, lowered, "a change is a new state of the entry");
+        // the second, from the same reading, would raise it again: refused, and nothing changed
+        given().auth().oauth2(Reports.admin("admin-two")).header("If-Match", read).contentType("application/json")
+                .body(partner("AMBER", true)).put("/api/v1/partners/" + CODE).then().statusCode(412)
+                .contentType("application/problem+json")
+                .body("detail", startsWith("The entry of " + CODE + " is at ETag " + lowered));
+        given().auth().oauth2(Reports.admin("admin-two")).header("If-Match", read).delete("/api/v1/partners/" + CODE)
+                .then().statusCode(412);
+        given().auth().oauth2(admin).get("/api/v1/partners/" + CODE).then().statusCode(200)
+                .body("maxTlp", equalTo("GREEN")).header("ETag", equalTo(lowered));
+        // a weak tag never matches; the current one, * or none at all do
+        given().auth().oauth2(admin).header("If-Match", "W/" + lowered).delete("/api/v1/partners/" + CODE).then()
+                .statusCode(412);
+        given().auth().oauth2(admin).header("If-Match", "\"1\", " + lowered).delete("/api/v1/partners/" + CODE)
+                .then().statusCode(204);
     }
 
     @Test

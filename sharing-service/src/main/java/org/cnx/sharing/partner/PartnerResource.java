@@ -8,17 +8,21 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.cnx.sharing.audit.AuditTrail;
 import org.cnx.sharing.paging.Cursor;
 import org.cnx.sharing.paging.QueryParams;
+import org.cnx.sharing.policy.IfMatch;
 import org.cnx.sharing.problem.ProblemMappers;
 import org.cnx.sharing.report.IncomingReport;
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -52,10 +56,13 @@ public class PartnerResource {
 
     @GET
     @Path("/{code}")
-    @Operation(summary = "One partner: name, country, endpoint, accepted report types, maximum TLP, active")
-    public PartnerViews.PartnerView get(@PathParam("code") String code) {
+    @Operation(summary = "One partner: name, country, endpoint, accepted report types, maximum TLP, active",
+            description = "ETag = the entry's last change; send it back as If-Match with a PUT or DELETE to change "
+                    + "the entry only as it was read.")
+    public Response get(@PathParam("code") String code) {
         PartnerService.checkCode(code);
-        return service.find(code).orElseThrow(() -> PartnerService.notFound(code));
+        PartnerViews.PartnerView partner = service.find(code).orElseThrow(() -> PartnerService.notFound(code));
+        return Response.ok(partner).tag(tag(partner)).build();
     }
 
     @PUT
@@ -68,14 +75,20 @@ public class PartnerResource {
                     + "A changed entry (maxTlp, acceptedTypes, country) holds for what has not left: releases to the "
                     + "partner waiting for approval, or released and not yet delivered, that the policy in force now "
                     + "denies it are CANCELLED with the reason (releasesCancelled in the answer and the event, a "
-                    + "RELEASE_CANCELLED event each); records already delivered stay so. Audited as PARTNER_CHANGED.")
+                    + "RELEASE_CANCELLED event each); records already delivered stay so. Audited as PARTNER_CHANGED. "
+                    + "412 when If-Match names another state of the entry than the current one.")
     public Response put(@Parameter(description = "partner code, e.g. US-CBP") @PathParam("code") String code,
+            @Parameter(description = "the entry as read, as the ETag of GET /api/v1/partners/{code}; * for any")
+            @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
             @NotNull(message = ProblemMappers.ROOT) PartnerViews.PartnerRequest request) {
-        PartnerService.Saved saved = service.put(code, request, AuditTrail.actor(token));
-        if (saved.created()) {
-            return Response.created(URI.create("/api/v1/partners/" + code)).entity(saved.partner()).build();
-        }
-        return Response.ok(saved.partner()).build();
+        PartnerService.Saved saved = service.put(code, request, IfMatch.parse(ifMatch), AuditTrail.actor(token));
+        Response.ResponseBuilder response = saved.created()
+                ? Response.created(URI.create("/api/v1/partners/" + code)) : Response.ok();
+        return response.entity(saved.partner()).tag(tag(saved.partner())).build();
+    }
+
+    private static EntityTag tag(PartnerViews.PartnerView partner) {
+        return new EntityTag(PartnerMapper.tag(partner.updatedAt()));
     }
 
     @DELETE
@@ -85,8 +98,10 @@ public class PartnerResource {
                     + "delivered, are CANCELLED (a RELEASE_CANCELLED event each, releasesCancelled in this one), so "
                     + "that nothing decided for it goes to a partner registered later under the same code; recalls "
                     + "still queued for it fail with the removal (audited DELIVERY_FAILED with the admin).")
-    public Response delete(@PathParam("code") String code) {
-        service.delete(code, AuditTrail.actor(token));
+    public Response delete(@PathParam("code") String code,
+            @Parameter(description = "the entry as read, as the ETag of GET /api/v1/partners/{code}")
+            @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
+        service.delete(code, IfMatch.parse(ifMatch), AuditTrail.actor(token));
         return Response.noContent().build();
     }
 }

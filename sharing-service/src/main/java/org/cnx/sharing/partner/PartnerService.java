@@ -20,6 +20,7 @@ import org.cnx.sharing.audit.AuditEvent;
 import org.cnx.sharing.audit.AuditTrail;
 import org.cnx.sharing.delivery.Deliveries;
 import org.cnx.sharing.policy.Recipient;
+import org.cnx.sharing.policy.IfMatch;
 import org.cnx.sharing.policy.PolicyService;
 import org.cnx.sharing.problem.Problem;
 import org.cnx.sharing.problem.ProblemException;
@@ -67,10 +68,11 @@ public class PartnerService {
     }
 
     @Transactional
-    public Saved put(String code, PartnerViews.PartnerRequest request, AuditEvent.Actor actor) {
+    public Saved put(String code, PartnerViews.PartnerRequest request, IfMatch expected, AuditEvent.Actor actor) {
         checkCode(code);
         check(request);
         Partner partner = partners.findById(code, LockModeType.PESSIMISTIC_WRITE);
+        checkUnchanged(code, partner, expected);
         boolean created = partner == null;
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("change", created ? "CREATED" : "UPDATED");
@@ -130,12 +132,13 @@ public class PartnerService {
     }
 
     @Transactional
-    public void delete(String code, AuditEvent.Actor actor) {
+    public void delete(String code, IfMatch expected, AuditEvent.Actor actor) {
         checkCode(code);
         Partner partner = partners.findById(code, LockModeType.PESSIMISTIC_WRITE);
         if (partner == null) {
             throw notFound(code);
         }
+        checkUnchanged(code, partner, expected);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("change", "DELETED");
         details.put("before", PartnerMapper.view(partner));
@@ -201,6 +204,20 @@ public class PartnerService {
             errors.sort(Comparator.comparing(Problem.FieldError::pointer));
             throw new ProblemException(400, "validation", "Bad Request", errors.size() + " field(s) are invalid.",
                     errors);
+        }
+    }
+
+    /**
+     * With If-Match, the entry must be as the admin read it (412 otherwise): without it, an admin working from an
+     * earlier reading put back the clearance another had just lowered, and nothing said so.
+     */
+    private static void checkUnchanged(String code, Partner partner, IfMatch expected) {
+        String current = partner == null ? null : PartnerMapper.tag(partner.updatedAt);
+        if (expected != null && !expected.matches(current)) {
+            throw new ProblemException(412, "entry-changed", "Precondition Failed", (partner == null
+                    ? "No partner " + code + " is registered" : "The entry of " + code + " is at ETag \"" + current
+                            + "\" (changed " + partner.updatedAt + ")") + "; If-Match names " + expected
+                    + ". Read it again and decide on what it is now.");
         }
     }
 
