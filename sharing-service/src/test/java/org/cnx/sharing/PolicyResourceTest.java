@@ -415,7 +415,7 @@ class PolicyResourceTest {
                 .body("errors.pointer", containsInAnyOrder("/rules/0/id", "/rules/0/action", "/rules/0/match/maxTlp",
                         "/rules/0/match/partners", "/rules/1/approvers", "/rules/1/redaction", "/rules/2/id",
                         "/rules/2/approvers", "/rules/3/id", "/redactionProfiles/p/0/path", "/redactionProfiles/p/0/to",
-                        "/redactionProfiles/p/1/keep"));
+                        "/redactionProfiles/p/1/keep", "/redactionProfiles/p/1/path"));
         given().auth().oauth2(admin).get("/api/v1/policy").then().statusCode(200).body("version", equalTo(initialVersion));
     }
 
@@ -461,6 +461,29 @@ class PolicyResourceTest {
                  "policy":{"rules":[{"id":"a","action":"DENY","match":{"watchlist":["fentanil"]}}]}}""")
                 .post("/api/v1/policy/evaluation").then().statusCode(400)
                 .body("errors.pointer", contains("/policy/rules/0/match/watchlist/0"));
+        given().auth().oauth2(admin).get("/api/v1/policy").then().statusCode(200).body("version", equalTo(initialVersion));
+    }
+
+    /**
+     * A step names what a report holds: a profile with "identifier" for identifiers and where {type: PERSON} for
+     * {kind: PERSON} was published, withheld nothing, and persons and passport numbers went out whole.
+     */
+    @Test
+    void aRedactionStepNamesFieldsAReportHas() {
+        given().auth().oauth2(admin).contentType("application/json").body("""
+                {"rules":[{"id":"a","action":"RELEASE","redaction":"pii"}],
+                 "redactionProfiles":{"pii":[{"path":"/subjects","op":"drop","where":{"type":"PERSON"}},
+                   {"path":"/subjects/*/identifier/*/value","op":"mask"},{"path":"/subjects","op":"drop",
+                   "where":{"kind":"PERSONS"}},{"path":"/title/x","op":"drop"},{"path":"/substances/first","op":"drop"},
+                   {"path":"/subjects/*/identifiers/*/value","op":"mask"},{"path":"/shipment/*","op":"drop",
+                   "where":{"kind":"PERSON"}},{"path":"/substances/0/quantity","op":"drop"}]}}""")
+                .put("/api/v1/policy").then().statusCode(400).contentType("application/problem+json")
+                .body("errors.pointer", contains("/redactionProfiles/pii/0/where/type", "/redactionProfiles/pii/1/path",
+                        "/redactionProfiles/pii/2/where/kind", "/redactionProfiles/pii/3/path",
+                        "/redactionProfiles/pii/4/path", "/redactionProfiles/pii/6/where/kind"))
+                .body("errors[1].message", equalTo("a report has nothing at /subjects/*/identifier (there: kind, name, "
+                        + "country, role, identifiers)"))
+                .body("errors[3].message", equalTo("a report has nothing at /title/x (a value has no fields)"));
         given().auth().oauth2(admin).get("/api/v1/policy").then().statusCode(200).body("version", equalTo(initialVersion));
     }
 

@@ -16,6 +16,7 @@ import jakarta.validation.constraints.Size;
 
 import org.cnx.sharing.problem.Problem;
 import org.cnx.sharing.redaction.RedactionOp;
+import org.cnx.sharing.redaction.ReportShape;
 import org.cnx.sharing.report.IncomingReport;
 import org.cnx.sharing.validation.CountryCode;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -183,6 +184,10 @@ public record PolicyDocument(
                     continue;
                 }
                 String at = base + "/redactionProfiles/" + name + "/" + i;
+                if (op.path() != null && op.path().startsWith("/")) {
+                    ReportShape.problems(op.path(), op.where()).forEach(problem -> errors.add(
+                            new Problem.FieldError(at + "/" + problem.getKey(), problem.getValue())));
+                }
                 String label = op.path() == null ? null : reachedLabel(op.path());
                 if (label != null) {
                     errors.add(new Problem.FieldError(at + "/path", op.path() + " reaches " + label + ": the TLP label "

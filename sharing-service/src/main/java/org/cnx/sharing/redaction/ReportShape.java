@@ -1,0 +1,112 @@
+package org.cnx.sharing.redaction;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The fields of a report body as intake accepts it (DESIGN §4; intake refuses any other): what a redaction step's
+ * path and where can name. A step naming another field (a typo such as {@code identifier} for {@code identifiers},
+ * or {@code where: {type: PERSON}} for {@code kind}) was published, withheld nothing, and the record went out whole.
+ */
+public final class ReportShape {
+
+    /** An object's fields, or an array's element; neither for a value. */
+    private record Shape(Map<String, Shape> fields, Shape element) {
+
+        static Shape value() {
+            return new Shape(null, null);
+        }
+
+        static Shape array(Shape element) {
+            return new Shape(null, element);
+        }
+
+        static Shape object(String... names) {
+            Map<String, Shape> fields = new LinkedHashMap<>();
+            for (String name : names) {
+                fields.put(name, value());
+            }
+            return new Shape(fields, null);
+        }
+
+        Shape with(String name, Shape shape) {
+            Map<String, Shape> more = new LinkedHashMap<>(fields);
+            more.put(name, shape);
+            return new Shape(more, null);
+        }
+    }
+
+    private static final Set<String> KINDS = Set.of("PERSON", "COMPANY", "VESSEL", "WALLET");
+
+    private static final Shape REPORT = Shape.object("externalRef", "type", "title", "summary", "occurredAt", "tlp")
+            .with("handling", Shape.object("originatorControl", "useRestriction")
+                    .with("releasableTo", Shape.array(Shape.value())))
+            .with("grading", Shape.object("sourceReliability", "informationCredibility"))
+            .with("substances", Shape.array(Shape.object("name", "casNumber", "quantity", "unit")))
+            .with("shipment", Shape.object("originCountry", "destinationCountry", "carrier", "trackingNumber",
+                    "containerNumber", "hsCode", "declaredAs").with("transitCountries", Shape.array(Shape.value())))
+            .with("subjects", Shape.array(Shape.object("kind", "name", "country", "role")
+                    .with("identifiers", Shape.array(Shape.object("scheme", "value")))));
+
+    private ReportShape() {
+    }
+
+    /** What is wrong with a step's path and where, each as {@code (member, message)}: "path", "where/kind", … */
+    public static List<Map.Entry<String, String>> problems(String path, Map<String, String> where) {
+        List<Map.Entry<String, String>> problems = new ArrayList<>();
+        List<Shape> selected = List.of(REPORT);
+        StringBuilder walked = new StringBuilder();
+        for (String segment : path.substring(1).split("/", -1)) {
+            String name = segment.replace("~1", "/").replace("~0", "~");
+            walked.append('/').append(segment);
+            List<Shape> next = new ArrayList<>();
+            for (Shape shape : selected) {
+                if (shape.fields() != null) {
+                    if (name.equals("*")) {
+                        next.addAll(shape.fields().values());
+                    } else if (shape.fields().containsKey(name)) {
+                        next.add(shape.fields().get(name));
+                    }
+                } else if (shape.element() != null && (name.equals("*") || name.matches("\\d{1,9}"))) {
+                    next.add(shape.element());
+                }
+            }
+            if (next.isEmpty()) {
+                problems.add(Map.entry("path", "a report has nothing at " + walked + fieldsAt(selected)));
+                return problems;
+            }
+            selected = next;
+        }
+        for (Map.Entry<String, String> condition : where == null ? Map.<String, String>of().entrySet()
+                : where.entrySet()) {
+            boolean known = selected.stream().map(s -> s.element() != null ? s.element() : s)
+                    .anyMatch(s -> s.fields() != null && s.fields().containsKey(condition.getKey()));
+            if (!known) {
+                problems.add(Map.entry("where/" + condition.getKey(), "what " + path + " selects has no field "
+                        + condition.getKey()));
+            } else if (condition.getKey().equals("kind") && condition.getValue() != null
+                    && !KINDS.contains(condition.getValue().toUpperCase(Locale.ROOT))) {
+                problems.add(Map.entry("where/kind", "a subject's kind is PERSON, COMPANY, VESSEL or WALLET"));
+            }
+        }
+        return problems;
+    }
+
+    /** The fields where a path stopped matching, to say what it could name instead. */
+    private static String fieldsAt(List<Shape> shapes) {
+        List<String> names = new ArrayList<>();
+        for (Shape shape : shapes) {
+            if (shape.fields() != null) {
+                names.addAll(shape.fields().keySet());
+            } else if (shape.element() != null) {
+                names.add("an index or *");
+            }
+        }
+        return names.isEmpty() ? " (a value has no fields)" : " (there: " + String.join(", ", names.stream()
+                .distinct().toList()) + ")";
+    }
+}
