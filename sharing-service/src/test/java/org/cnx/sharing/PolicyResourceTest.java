@@ -466,7 +466,8 @@ class PolicyResourceTest {
 
     /**
      * A step names what a report holds: a profile with "identifier" for identifiers and where {type: PERSON} for
-     * {kind: PERSON} was published, withheld nothing, and persons and passport numbers went out whole.
+     * {kind: PERSON} was published, withheld nothing, and persons and passport numbers went out whole. A country
+     * comes from a subject or a country field: "LI WEI", read as a UN/LOCODE, went out as the country "LI".
      */
     @Test
     void aRedactionStepNamesFieldsAReportHas() {
@@ -476,11 +477,15 @@ class PolicyResourceTest {
                    {"path":"/subjects/*/identifier/*/value","op":"mask"},{"path":"/subjects","op":"drop",
                    "where":{"kind":"PERSONS"}},{"path":"/title/x","op":"drop"},{"path":"/substances/first","op":"drop"},
                    {"path":"/subjects/*/identifiers/*/value","op":"mask"},{"path":"/shipment/*","op":"drop",
-                   "where":{"kind":"PERSON"}},{"path":"/substances/0/quantity","op":"drop"}]}}""")
+                   "where":{"kind":"PERSON"}},{"path":"/substances/0/quantity","op":"drop"},
+                   {"path":"/subjects/*/name","op":"generalise","to":"country"},
+                   {"path":"/subjects/*","op":"generalise","to":"country"},
+                   {"path":"/shipment/transitCountries/*","op":"generalise","to":"country"}]}}""")
                 .put("/api/v1/policy").then().statusCode(400).contentType("application/problem+json")
                 .body("errors.pointer", contains("/redactionProfiles/pii/0/where/type", "/redactionProfiles/pii/1/path",
                         "/redactionProfiles/pii/2/where/kind", "/redactionProfiles/pii/3/path",
-                        "/redactionProfiles/pii/4/path", "/redactionProfiles/pii/6/where/kind"))
+                        "/redactionProfiles/pii/4/path", "/redactionProfiles/pii/6/where/kind",
+                        "/redactionProfiles/pii/8/to"))
                 .body("errors[1].message", equalTo("a report has nothing at /subjects/*/identifier (there: kind, name, "
                         + "country, role, identifiers)"))
                 .body("errors[3].message", equalTo("a report has nothing at /title/x (a value has no fields)"));

@@ -185,7 +185,7 @@ public record PolicyDocument(
                 }
                 String at = base + "/redactionProfiles/" + name + "/" + i;
                 if (op.path() != null && op.path().startsWith("/")) {
-                    ReportShape.problems(op.path(), op.where()).forEach(problem -> errors.add(
+                    ReportShape.problems(op.path(), op.where(), op.to()).forEach(problem -> errors.add(
                             new Problem.FieldError(at + "/" + problem.getKey(), problem.getValue())));
                 }
                 String label = op.path() == null ? null : reachedLabel(op.path());

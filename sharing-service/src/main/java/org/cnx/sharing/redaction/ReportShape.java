@@ -55,32 +55,58 @@ public final class ReportShape {
     private ReportShape() {
     }
 
-    /** What is wrong with a step's path and where, each as {@code (member, message)}: "path", "where/kind", … */
-    public static List<Map.Entry<String, String>> problems(String path, Map<String, String> where) {
+    /** A shape a path selects, and the name of the field it is (or whose elements it is). */
+    private record Selected(Shape shape, String field) {
+    }
+
+    /**
+     * What is wrong with a step's path, where and {@code to}, each as {@code (member, message)}: "path", "where/kind",
+     * "to". A country is generalised from a subject (its country) or a country field: the free text a UN/LOCODE was
+     * looked for in gave a name's first two letters ("LI WEI" → "LI") as a country.
+     */
+    public static List<Map.Entry<String, String>> problems(String path, Map<String, String> where, String to) {
         List<Map.Entry<String, String>> problems = new ArrayList<>();
-        List<Shape> selected = List.of(REPORT);
+        List<Selected> selected = List.of(new Selected(REPORT, ""));
         StringBuilder walked = new StringBuilder();
         for (String segment : path.substring(1).split("/", -1)) {
             String name = segment.replace("~1", "/").replace("~0", "~");
             walked.append('/').append(segment);
-            List<Shape> next = new ArrayList<>();
-            for (Shape shape : selected) {
+            List<Selected> next = new ArrayList<>();
+            for (Selected at : selected) {
+                Shape shape = at.shape();
                 if (shape.fields() != null) {
-                    if (name.equals("*")) {
-                        next.addAll(shape.fields().values());
-                    } else if (shape.fields().containsKey(name)) {
-                        next.add(shape.fields().get(name));
-                    }
+                    shape.fields().forEach((field, child) -> {
+                        if (name.equals("*") || name.equals(field)) {
+                            next.add(new Selected(child, field));
+                        }
+                    });
                 } else if (shape.element() != null && (name.equals("*") || name.matches("\\d{1,9}"))) {
-                    next.add(shape.element());
+                    next.add(new Selected(shape.element(), at.field()));
                 }
             }
             if (next.isEmpty()) {
-                problems.add(Map.entry("path", "a report has nothing at " + walked + fieldsAt(selected)));
+                problems.add(Map.entry("path", "a report has nothing at " + walked
+                        + fieldsAt(selected.stream().map(Selected::shape).toList())));
                 return problems;
             }
             selected = next;
         }
+        if ("country".equals(to) && !selected.stream().allMatch(ReportShape::hasCountry)) {
+            problems.add(Map.entry("to", "a country comes from a subject (its country) or a country field, "
+                    + "not from all that " + path + " selects"));
+        }
+        conditions(path, where, selected.stream().map(Selected::shape).toList(), problems);
+        return problems;
+    }
+
+    private static boolean hasCountry(Selected at) {
+        Shape shape = at.shape();
+        return shape.fields() != null ? shape.fields().containsKey("country")
+                : shape.element() == null && at.field().toLowerCase(Locale.ROOT).contains("countr");
+    }
+
+    private static void conditions(String path, Map<String, String> where, List<Shape> selected,
+            List<Map.Entry<String, String>> problems) {
         for (Map.Entry<String, String> condition : where == null ? Map.<String, String>of().entrySet()
                 : where.entrySet()) {
             boolean known = selected.stream().map(s -> s.element() != null ? s.element() : s)
@@ -93,7 +119,6 @@ public final class ReportShape {
                 problems.add(Map.entry("where/kind", "a subject's kind is PERSON, COMPANY, VESSEL or WALLET"));
             }
         }
-        return problems;
     }
 
     /** The fields where a path stopped matching, to say what it could name instead. */
