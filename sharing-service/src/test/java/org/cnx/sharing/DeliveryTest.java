@@ -23,6 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
 import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.time.Instant;
@@ -157,6 +159,41 @@ class DeliveryTest {
     private Map<String, Object> healthOf(String partner, String token) {
         return given().auth().oauth2(token).get("/api/v1/deliveries/health").then().statusCode(200)
                 .extract().jsonPath().getMap("partners.find { it.partner == '" + partner + "' }");
+    }
+
+    /**
+     * A code registered again showed its predecessor's last success, attempts and dead letters; and a dead letter whose
+     * release was cancelled since (replaying it is a 409) stayed counted among those an officer could replay.
+     */
+    @Test
+    void healthCountsAPartnersOwnDeliveriesAndTheDeadLettersThatCanBeReplayed() throws Exception {
+        register("MX-AFRESH", true);
+        UUID delivered = handOverTo("MX-AFRESH");
+        await().atMost(Duration.ofSeconds(15)).until(() -> statusOf(delivered), "DELIVERED"::equals);
+        UUID dead = handOverTo("MX-AFRESH");
+        await().atMost(Duration.ofSeconds(15)).until(() -> statusOf(dead), "DELIVERED"::equals);
+        sql("UPDATE delivery SET status = 'DEAD' WHERE report_id = '" + dead + "'");
+        Map<String, Object> before = healthOf("MX-AFRESH", admin);
+        assertNotNull(before.get("lastSuccessAt"));
+        assertEquals(2, before.get("attempts"));
+        assertEquals(1, before.get("deadLetters"));
+        sql("UPDATE release SET status = 'CANCELLED' WHERE report_id = '" + dead + "' AND partner = 'MX-AFRESH'");
+        assertEquals(0, healthOf("MX-AFRESH", admin).get("deadLetters"), "a cancelled release's record is no replay");
+
+        given().auth().oauth2(admin).delete("/api/v1/partners/MX-AFRESH").then().statusCode(204);
+        Thread.sleep(5); // registered again a moment later, as ever
+        register("MX-AFRESH", true);
+        Map<String, Object> after = healthOf("MX-AFRESH", admin);
+        assertNull(after.get("lastSuccessAt"), "the new registration has delivered nothing yet: " + after);
+        assertEquals(0, after.get("attempts"));
+        assertEquals(0, after.get("deadLetters"));
+        assertEquals(0, after.get("backlog"));
+    }
+
+    private void sql(String statement) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate(statement);
+        }
     }
 
     @Test
@@ -359,6 +396,17 @@ class DeliveryTest {
         }
         given().auth().oauth2(admin).get("/api/v1/partners/MX-MOVING").then().statusCode(200)
                 .body("active", equalTo(true)).body("disabledAt", nullValue());
+        // the 404 failed the record at the old address, and the log says why it went out again: an auditor saw FAILED,
+        // then a fresh first attempt and a success, with no event between
+        Map<String, Object> requeued = await().atMost(Duration.ofSeconds(15)).until(
+                () -> PartnerInbox.auditEvents(partners, notFound, "DELIVERY_REQUEUED"), l -> !l.isEmpty()).get(0);
+        assertEquals("cnx-sharing", PartnerInbox.actorOf(requeued));
+        Map<?, ?> details = (Map<?, ?>) requeued.get("details");
+        assertEquals("FAILED", details.get("previousStatus"));
+        assertTrue(String.valueOf(details.get("reason")).startsWith("the partner moved to another endpoint"),
+                details.toString());
+        assertEquals(List.of(), PartnerInbox.auditEvents(partners, busy, "DELIVERY_REQUEUED"),
+                "a retry was never out of the queue");
     }
 
     @Test

@@ -2,9 +2,11 @@ package org.cnx.sharing.delivery;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -75,7 +77,7 @@ class DeliveryOutcomes {
             session.doWork(c -> store.lockPartners(c, leaving));
         }
         Map<UUID, Delivery.Status> applied = session.doReturningWork(c -> store.complete(c, completions));
-        revivedAtNewEndpoint(session, batch, plans, applied);
+        Set<UUID> revived = revivedAtNewEndpoint(session, batch, plans, applied);
         List<DeliveryAttempt> history = new ArrayList<>();
         AuditTrail.Batch events = audit.batch();
         Map<String, DeliveryStore.Claimed> gone = new LinkedHashMap<>();
@@ -91,6 +93,9 @@ class DeliveryOutcomes {
             Plan plan = plans.get(d.id());
             history.add(row(a, plan));
             audited(events, a, plan, now);
+            if (revived.contains(d.id())) {
+                requeued(events, a, plan);
+            }
             if (a.result().verdict() == RetryPolicy.Verdict.GONE) {
                 gone.putIfAbsent(d.partner(), d);
             } else if (now == Delivery.Status.PENDING) {
@@ -122,8 +127,9 @@ class DeliveryOutcomes {
     /**
      * What this batch just failed or dead-lettered at an endpoint its partner has left since the claim is pending again
      * ({@link DeliveryStore#revivedAtNewEndpoint}), and {@code applied} says so: no terminal event is audited for it.
+     * Returns those deliveries.
      */
-    private void revivedAtNewEndpoint(Session session, List<Attempted> batch, Map<UUID, Plan> plans,
+    private Set<UUID> revivedAtNewEndpoint(Session session, List<Attempted> batch, Map<UUID, Plan> plans,
             Map<UUID, Delivery.Status> applied) {
         List<UUID> ids = new ArrayList<>();
         List<String> endpoints = new ArrayList<>();
@@ -137,10 +143,31 @@ class DeliveryOutcomes {
                 statuses.add(now.name());
             }
         }
+        Set<UUID> revived = new HashSet<>();
         if (!ids.isEmpty()) {
-            session.doReturningWork(c -> store.revivedAtNewEndpoint(c, ids, endpoints, statuses))
-                    .forEach(id -> applied.put(id, Delivery.Status.PENDING));
+            session.doReturningWork(c -> store.revivedAtNewEndpoint(c, ids, endpoints, statuses)).forEach(id -> {
+                applied.put(id, Delivery.Status.PENDING);
+                revived.add(id);
+            });
         }
+        return revived;
+    }
+
+    /**
+     * Said in the log: an auditor saw an attempt FAILED or DEAD, then attempts again from 1 and perhaps a success, and
+     * no event why (an officer's replay is a DELIVERY_REQUEUED with the officer).
+     */
+    private void requeued(AuditTrail.Batch events, Attempted a, Plan plan) {
+        DeliveryStore.Claimed d = a.delivery();
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("kind", d.kind().name());
+        details.put("previousStatus", plan.status().name());
+        details.put("attempts", d.attempt());
+        details.put("reason", "the partner moved to another endpoint while the attempt at " + d.endpoint()
+                + " was under way: a fresh attempt budget at the new one");
+        details.put("relay", relay);
+        events.add("DELIVERY_REQUEUED", "SUCCESS", AuditTrail.SYSTEM,
+                new AuditEvent.Subject(d.reportId(), d.releaseId(), d.id(), d.partner()), d.sha256(), details);
     }
 
     private Plan plan(Attempted a) {

@@ -111,18 +111,29 @@ class DeliveryStore {
             RETURNING d.id""";
 
     /** Per registered partner: its state, backlog, dead letters, last success and attempts within the window. */
+    /**
+     * Each registered partner's deliveries and attempts since it was registered (a code registered again showed its
+     * predecessor's last success and dead letters); a dead letter counts while it can be replayed: a recall, or a
+     * record whose release still stands (one cancelled or recalled since is a 409 to replay, and stayed counted).
+     */
     private static final String HEALTH = """
             SELECT p.code, p.active, p.disabled_at, p.disabled_reason,
-                   (SELECT max(d.delivered_at) FROM delivery d WHERE d.partner = p.code AND d.status = 'DELIVERED'),
+                   (SELECT max(d.delivered_at) FROM delivery d WHERE d.partner = p.code AND d.status = 'DELIVERED'
+                       AND d.created_at >= p.created_at),
                    a.last_attempt,
-                   (SELECT count(*) FROM delivery d WHERE d.partner = p.code AND d.status = 'PENDING'),
-                   (SELECT min(d.created_at) FROM delivery d WHERE d.partner = p.code AND d.status = 'PENDING'),
-                   (SELECT count(*) FROM delivery d WHERE d.partner = p.code AND d.status = 'DEAD'),
+                   (SELECT count(*) FROM delivery d WHERE d.partner = p.code AND d.status = 'PENDING'
+                       AND d.created_at >= p.created_at),
+                   (SELECT min(d.created_at) FROM delivery d WHERE d.partner = p.code AND d.status = 'PENDING'
+                       AND d.created_at >= p.created_at),
+                   (SELECT count(*) FROM delivery d WHERE d.partner = p.code AND d.status = 'DEAD'
+                       AND d.created_at >= p.created_at AND (d.kind = 'RECALL' OR EXISTS (SELECT 1 FROM release r
+                           WHERE r.id = d.release_id AND r.status = 'RELEASED'))),
                    a.attempts, a.failures
               FROM partner p CROSS JOIN LATERAL (
                      SELECT count(*) AS attempts, count(*) FILTER (WHERE x.outcome <> 'DELIVERED') AS failures,
                             max(x.finished_at) AS last_attempt
-                       FROM delivery_attempt x WHERE x.partner = p.code AND x.finished_at > now() - ?::interval) a
+                       FROM delivery_attempt x WHERE x.partner = p.code AND x.finished_at > now() - ?::interval
+                        AND x.finished_at >= p.created_at) a
              ORDER BY p.code""";
 
     /** Pending deliveries to partners no longer registered (removed by an exchange-admin), not held by a relay. */
