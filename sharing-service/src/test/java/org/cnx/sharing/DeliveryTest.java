@@ -405,6 +405,8 @@ class DeliveryTest {
         assertEquals("FAILED", details.get("previousStatus"));
         assertTrue(String.valueOf(details.get("reason")).startsWith("the partner moved to another endpoint"),
                 details.toString());
+        assertTrue(String.valueOf(details.get("reason")).endsWith("tried again at the new one"), details.toString());
+        assertEquals(1, details.get("previousAttempts"));
         assertEquals(List.of(), PartnerInbox.auditEvents(partners, busy, "DELIVERY_REQUEUED"),
                 "a retry was never out of the queue");
     }

@@ -114,6 +114,10 @@ class PartnerRegistryTest {
         given().auth().oauth2(admin).header("If-Match", "*").contentType("application/json")
                 .body(partner("GREEN", true)).put("/api/v1/partners/" + CODE).then().statusCode(412)
                 .body("type", equalTo("https://cnx.example/problems/entry-changed"));
+        // a tag of an entry deleted since: 412 too (it was a 500)
+        given().auth().oauth2(admin).header("If-Match", "\"1764000000000000\"").contentType("application/json")
+                .body(partner("GREEN", true)).put("/api/v1/partners/" + CODE).then().statusCode(412)
+                .body("detail", startsWith("No partner " + CODE + " is registered"));
         String created = given().auth().oauth2(admin).contentType("application/json").body(partner("AMBER", true))
                 .put("/api/v1/partners/" + CODE).then().statusCode(201).extract().header("ETag");
         String read = given().auth().oauth2(admin).get("/api/v1/partners/" + CODE).then().statusCode(200)

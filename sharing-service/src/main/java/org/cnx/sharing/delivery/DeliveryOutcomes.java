@@ -162,9 +162,10 @@ class DeliveryOutcomes {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("kind", d.kind().name());
         details.put("previousStatus", plan.status().name());
-        details.put("attempts", d.attempt());
+        details.put("previousAttempts", d.attempt());
         details.put("reason", "the partner moved to another endpoint while the attempt at " + d.endpoint()
-                + " was under way: a fresh attempt budget at the new one");
+                + " was under way: tried again at the new one" + (plan.status() == Delivery.Status.DEAD
+                        ? ", with a fresh attempt budget" : ""));
         details.put("relay", relay);
         events.add("DELIVERY_REQUEUED", "SUCCESS", AuditTrail.SYSTEM,
                 new AuditEvent.Subject(d.reportId(), d.releaseId(), d.id(), d.partner()), d.sha256(), details);

@@ -81,7 +81,8 @@ class DeliveryStore {
 
     /** Only the endpoint that answered 410: an exchange-admin may have moved the partner while it was asked. */
     private static final String DISABLE_PARTNER = """
-            UPDATE partner SET active = false, disabled_at = now(), disabled_reason = ?, updated_at = now()
+            UPDATE partner SET active = false, disabled_at = clock_timestamp(), disabled_reason = ?,
+                   updated_at = clock_timestamp()
              WHERE code = ? AND active AND endpoint = ?""";
 
     /**
@@ -110,9 +111,9 @@ class DeliveryStore {
                AND p.created_at <= d.last_attempt_at
             RETURNING d.id""";
 
-    /** Per registered partner: its state, backlog, dead letters, last success and attempts within the window. */
     /**
-     * Each registered partner's deliveries and attempts since it was registered (a code registered again showed its
+     * Per registered partner: its state, backlog, dead letters, last success and attempts within the window. Each
+     * registered partner's deliveries and attempts since it was registered (a code registered again showed its
      * predecessor's last success and dead letters); a dead letter counts while it can be replayed: a recall, or a
      * record whose release still stands (one cancelled or recalled since is a 409 to replay, and stayed counted).
      */
@@ -295,10 +296,6 @@ class DeliveryStore {
         }
     }
 
-    /**
-     * Disables an active partner's {@code endpoint}; false when it was already inactive, is gone, or has moved to
-     * another endpoint since.
-     */
     /** Locks these partners' rows, in code order, for the rest of the transaction. */
     void lockPartners(Connection c, List<String> codes) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
@@ -308,6 +305,11 @@ class DeliveryStore {
         }
     }
 
+    /**
+     * Disables an active partner's {@code endpoint}; false when it was already inactive, is gone, or has moved to
+     * another endpoint since. Stamped with the time it happens, not the transaction's start: the transaction may have
+     * waited for an admin's change of the entry, and read as older than it.
+     */
     boolean disablePartner(Connection c, String code, String endpoint, String reason) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(DISABLE_PARTNER)) {
             ps.setString(1, reason);

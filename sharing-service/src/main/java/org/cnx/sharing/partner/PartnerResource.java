@@ -27,7 +27,12 @@ import org.cnx.sharing.problem.ProblemMappers;
 import org.cnx.sharing.report.IncomingReport;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** The partner registry, kept by exchange-admins. */
 @Path("/api/v1/partners")
@@ -59,6 +64,9 @@ public class PartnerResource {
     @Operation(summary = "One partner: name, country, endpoint, accepted report types, maximum TLP, active",
             description = "ETag = the entry's last change; send it back as If-Match with a PUT or DELETE to change "
                     + "the entry only as it was read.")
+    @APIResponse(responseCode = "200", description = "The entry", headers = @Header(name = HttpHeaders.ETAG,
+            description = "the entry's last change", schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(schema = @Schema(implementation = PartnerViews.PartnerView.class)))
     public Response get(@PathParam("code") String code) {
         PartnerService.checkCode(code);
         PartnerViews.PartnerView partner = service.find(code).orElseThrow(() -> PartnerService.notFound(code));

@@ -49,7 +49,7 @@ public record IfMatch(boolean any, Set<String> tags) {
 
     /** Whether the current entity tag's value ({@code null}: nothing current) is one the client means. */
     public boolean matches(String current) {
-        return any ? current != null : tags.contains(current);
+        return current != null && (any || tags.contains(current)); // Set.copyOf's contains(null) throws
     }
 
     @Override

@@ -36,7 +36,7 @@ public final class Redactor {
     private static final Pattern COUNTRY = Pattern.compile("[A-Z]{2}");
     /** UN/LOCODE, e.g. {@code USNOG} or {@code US NOG}: the first two letters are the country. */
     private static final Pattern LOCODE = Pattern.compile("([A-Z]{2}) ?[A-Z2-9]{3}");
-    private static final Pattern INDEX = Pattern.compile("0|[1-9][0-9]{0,8}");
+    static final Pattern INDEX = Pattern.compile("0|[1-9][0-9]{0,8}");
 
     private Redactor() {
     }

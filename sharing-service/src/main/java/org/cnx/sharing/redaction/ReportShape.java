@@ -80,7 +80,7 @@ public final class ReportShape {
                             next.add(new Selected(child, field));
                         }
                     });
-                } else if (shape.element() != null && (name.equals("*") || name.matches("\\d{1,9}"))) {
+                } else if (shape.element() != null && (name.equals("*") || Redactor.INDEX.matcher(name).matches())) {
                     next.add(new Selected(shape.element(), at.field()));
                 }
             }
@@ -91,7 +91,8 @@ public final class ReportShape {
             }
             selected = next;
         }
-        if ("country".equals(to) && !selected.stream().allMatch(ReportShape::hasCountry)) {
+        boolean elements = where != null && !where.isEmpty(); // a where selects an array's matching elements
+        if ("country".equals(to) && !selected.stream().allMatch(at -> hasCountry(at, elements))) {
             problems.add(Map.entry("to", "a country comes from a subject (its country) or a country field, "
                     + "not from all that " + path + " selects"));
         }
@@ -99,8 +100,8 @@ public final class ReportShape {
         return problems;
     }
 
-    private static boolean hasCountry(Selected at) {
-        Shape shape = at.shape();
+    private static boolean hasCountry(Selected at, boolean elements) {
+        Shape shape = elements && at.shape().element() != null ? at.shape().element() : at.shape();
         return shape.fields() != null ? shape.fields().containsKey("country")
                 : shape.element() == null && at.field().toLowerCase(Locale.ROOT).contains("countr");
     }

@@ -26,6 +26,8 @@ public class EvaluationService {
     static final int MAX_SUBSTANCES = 50;
     static final int MAX_SUBJECTS = 100;
     static final int MAX_IDENTIFIERS = 20;
+    static final int MAX_TRANSIT_COUNTRIES = 20;
+    static final int MAX_RELEASABLE_TO = 50;
 
     private final PartnerService partners;
     private final PolicyService policies;
@@ -46,6 +48,9 @@ public class EvaluationService {
     private static List<Problem.FieldError> oversized(JsonNode report) {
         List<Problem.FieldError> errors = new ArrayList<>();
         limit(report.path("substances"), MAX_SUBSTANCES, "/report/substances", errors);
+        limit(report.path("shipment").path("transitCountries"), MAX_TRANSIT_COUNTRIES,
+                "/report/shipment/transitCountries", errors);
+        limit(report.path("handling").path("releasableTo"), MAX_RELEASABLE_TO, "/report/handling/releasableTo", errors);
         JsonNode subjects = report.path("subjects");
         limit(subjects, MAX_SUBJECTS, "/report/subjects", errors);
         for (int i = 0; subjects.isArray() && i < subjects.size() && i < MAX_SUBJECTS; i++) {

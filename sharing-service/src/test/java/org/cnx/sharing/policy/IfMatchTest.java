@@ -45,6 +45,13 @@ class IfMatchTest {
     }
 
     @Test
+    void nothingCurrentMatchesNoTag() {
+        assertFalse(IfMatch.parse("\"3\"").matches((String) null));
+        assertFalse(IfMatch.parse("W/\"3\"").matches((String) null));
+        assertFalse(IfMatch.parse("\"0\"").matches(0));
+    }
+
+    @Test
     void anyVersionNeedsOneInForce() {
         assertTrue(IfMatch.parse("*").matches(1));
         assertFalse(IfMatch.parse("*").matches(0));
