@@ -65,6 +65,13 @@ public class VerifyReceipt {
         }
     }
 
+    /** Input that is no evidence either way: an empty or unreadable file, an error answer saved in its place. */
+    static final class Unusable extends Exception {
+        Unusable(String message) {
+            super(message);
+        }
+    }
+
     public static void main(String[] args) {
         boolean consistency = args.length == 5 && args[0].equals("--consistency");
         boolean events = args.length == 5 && args[0].equals("--events");
@@ -72,16 +79,17 @@ public class VerifyReceipt {
             System.err.println("usage: java VerifyReceipt.java RECEIPT.json JWKS.json\n"
                     + "       java VerifyReceipt.java --consistency KEPT-CHECKPOINT.json LATEST-CHECKPOINT.json "
                     + "PROOF.json JWKS.json\n"
-                    + "       java VerifyReceipt.java --events EVENTS.ndjson LATEST-CHECKPOINT.json PROOF.json JWKS.json");
+                    + "       java VerifyReceipt.java --events EVENTS.ndjson LATEST-CHECKPOINT.json PROOF.json "
+                    + "JWKS.json");
             System.exit(2);
         }
         List<Object> inputs = new ArrayList<>();
         try {
+            // the export is read line by line as it is verified (it may be gigabytes); the rest whole
             for (int i = consistency || events ? 1 : 0; i < args.length; i++) {
-                String text = Files.readString(Path.of(args[i]), StandardCharsets.UTF_8);
-                Object input = events && i == 1 ? lines(text) : Json.parse(text);
-                refuseErrorAnswer(args[i], events && i == 1 && !((List<?>) input).isEmpty()
-                        ? ((List<?>) input).get(0) : input);
+                Object input = events && i == 1 ? null
+                        : Json.parse(Files.readString(Path.of(args[i]), StandardCharsets.UTF_8));
+                refuseErrorAnswer(args[i], input);
                 inputs.add(input);
             }
         } catch (Exception e) {
@@ -92,8 +100,11 @@ public class VerifyReceipt {
         try {
             System.out.println("VALID: " + (consistency
                     ? consistency(inputs.get(0), inputs.get(1), inputs.get(2), inputs.get(3))
-                    : events ? events((List<?>) inputs.get(0), inputs.get(1), inputs.get(2), inputs.get(3))
+                    : events ? events(Path.of(args[1]), inputs.get(1), inputs.get(2), inputs.get(3))
                     : verify(inputs.get(0), inputs.get(1))));
+        } catch (Unusable | java.io.IOException | OutOfMemoryError e) {
+            System.err.println("cannot read the input: " + e.getMessage());
+            System.exit(2);
         } catch (Invalid e) {
             System.out.println("INVALID: " + e.getMessage());
             System.exit(1);
@@ -184,17 +195,6 @@ public class VerifyReceipt {
                 + kept.payload().get("timestamp") + " by key " + kept.kid();
     }
 
-    /** The JSON values of an NDJSON text, one a line; blank lines (a trailing newline) are none. */
-    static List<Object> lines(String text) {
-        List<Object> values = new ArrayList<>();
-        for (String line : text.split("\n")) {
-            if (!line.isBlank()) {
-                values.add(Json.parse(line));
-            }
-        }
-        return values;
-    }
-
     /**
      * An RFC 9457 problem saved in place of what was asked for (an expired token's 401, a receipt not yet logged):
      * unusable input, not evidence of tampering.
@@ -202,8 +202,8 @@ public class VerifyReceipt {
     static void refuseErrorAnswer(String file, Object input) {
         if (input instanceof Map<?, ?> m && m.get("status") instanceof BigDecimal && m.containsKey("title")
                 && !m.containsKey("jws") && !m.containsKey("leaf")) {
-            throw new IllegalArgumentException(file + " holds an error answer, not what was asked for: " + m.get("status")
-                    + " " + m.get("title") + (m.get("detail") == null ? "" : ": " + m.get("detail")));
+            throw new IllegalArgumentException(file + " holds an error answer, not what was asked for: "
+                    + m.get("status") + " " + m.get("title") + (m.get("detail") == null ? "" : ": " + m.get("detail")));
         }
     }
 
@@ -211,38 +211,57 @@ public class VerifyReceipt {
      * That the exported events, seq 1 to N, are exactly the first N events of the log the latest head signs: see the
      * class comment.
      */
-    static String events(List<?> lines, Object latestJson, Object proofJson, Object jwksJson) throws Invalid {
+    static String events(Path export, Object latestJson, Object proofJson, Object jwksJson)
+            throws Invalid, Unusable, java.io.IOException {
         List<byte[]> subtrees = new ArrayList<>(); // the tree's right edge: perfect subtrees, largest first
         List<Long> sizes = new ArrayList<>();
         long n = 0;
-        for (Object line : lines) {
-            Map<String, Object> item = object(line, "line " + (n + 1));
-            long seq = integer(item, "seq");
-            if (seq != n + 1) {
-                throw new Invalid("line " + (n + 1) + " is seq " + seq + ", where " + (n + 1) + " was due: an export "
-                        + "filtered, cut short or with events left out; verify the whole log's, unfiltered");
+        try (java.io.BufferedReader reader = Files.newBufferedReader(export, StandardCharsets.UTF_8)) {
+            for (String text = reader.readLine(); text != null; text = reader.readLine()) {
+                if (text.isBlank()) {
+                    continue; // the trailing newline
+                }
+                Object line;
+                try {
+                    line = Json.parse(text);
+                    if (n == 0) {
+                        refuseErrorAnswer(export.toString(), line);
+                    }
+                } catch (IllegalArgumentException e) {
+                    throw new Unusable("line " + (n + 1) + " of " + export + ": " + e.getMessage());
+                }
+                Map<String, Object> item = object(line, "line " + (n + 1));
+                long seq = integer(item, "seq");
+                if (seq != n + 1) {
+                    throw new Invalid("line " + (n + 1) + " is seq " + seq + ", where " + (n + 1) + " was due: an "
+                            + "export filtered, cut short or with events left out; verify the whole log's, unfiltered");
+                }
+                String leaf = string(item, "leaf");
+                Map<String, Object> shown = new LinkedHashMap<>(item);
+                shown.keySet().removeAll(List.of("seq", "recordedAt", "leaf"));
+                Object hashed;
+                try {
+                    hashed = Json.parse(leaf);
+                } catch (IllegalArgumentException e) {
+                    throw new Invalid("the leaf of seq " + seq + " is not JSON: " + e.getMessage());
+                }
+                if (!Json.same(shown, hashed)) {
+                    throw new Invalid("event seq " + seq + " as exported differs from the leaf the log hashed");
+                }
+                byte[] node = sha256(new byte[] {0x00}, leaf.getBytes(StandardCharsets.UTF_8));
+                long size = 1;
+                while (!sizes.isEmpty() && sizes.get(sizes.size() - 1) == size) {
+                    node = sha256(new byte[] {0x01}, subtrees.remove(subtrees.size() - 1), node);
+                    size += sizes.remove(sizes.size() - 1);
+                }
+                subtrees.add(node);
+                sizes.add(size);
+                n++;
             }
-            String leaf = string(item, "leaf");
-            Map<String, Object> shown = new LinkedHashMap<>(item);
-            shown.keySet().removeAll(List.of("seq", "recordedAt", "leaf"));
-            Object hashed;
-            try {
-                hashed = Json.parse(leaf);
-            } catch (IllegalArgumentException e) {
-                throw new Invalid("the leaf of seq " + seq + " is not JSON: " + e.getMessage());
-            }
-            if (!Json.same(shown, hashed)) {
-                throw new Invalid("event seq " + seq + " as exported differs from the leaf the log hashed");
-            }
-            byte[] node = sha256(new byte[] {0x00}, leaf.getBytes(StandardCharsets.UTF_8));
-            long size = 1;
-            while (!sizes.isEmpty() && sizes.get(sizes.size() - 1) == size) {
-                node = sha256(new byte[] {0x01}, subtrees.remove(subtrees.size() - 1), node);
-                size += sizes.remove(sizes.size() - 1);
-            }
-            subtrees.add(node);
-            sizes.add(size);
-            n++;
+        }
+        if (n == 0) {
+            // an export always holds the query's own AUDIT_QUERIED at least: an empty file is a failed download
+            throw new Unusable(export + " holds no events: not an export of the log");
         }
         byte[] root = subtrees.isEmpty() ? sha256() : subtrees.get(subtrees.size() - 1);
         for (int i = subtrees.size() - 2; i >= 0; i--) {

@@ -38,7 +38,9 @@ public class EventAppendResource {
             description = "A JSON array of up to 1000 events, appended in one transaction and idempotent by "
                     + "eventId: events already in the log are skipped and counted as duplicates. An invalid "
                     + "batch is refused whole (400, with a JSON Pointer per problem). A service may only append "
-                    + "events under its own name (403 otherwise).")
+                    + "events under its own name (403 otherwise). An eventId logged with other content (or given "
+                    + "twice in the batch with two contents) refuses the batch whole (422 event-id-reused, a pointer "
+                    + "to each such event): the log keeps what it logged.")
     public AppendResult append(@RequestBody(description = "JSON array of events") String body) {
         List<EventRequest> batch = parser.parse(body);
         authorise(batch);

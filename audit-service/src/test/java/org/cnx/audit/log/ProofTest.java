@@ -220,6 +220,8 @@ class ProofTest {
         // the verifier took for a broken log
         given().header("Authorization", "Bearer " + token).queryParams(Map.of("from", 0, "to", size)).get(CONSISTENCY)
                 .then().statusCode(200).body("from", equalTo(0)).body("proof", equalTo(List.of()));
+        given().header("Authorization", "Bearer " + token).queryParams(Map.of("from", 0, "to", 0)).get(CONSISTENCY)
+                .then().statusCode(200).body("to", equalTo(0)).body("proof", equalTo(List.of()));
     }
 
     @Test

@@ -200,6 +200,10 @@ class ReceiptTest {
         assertEquals(1, leftOut.exit(), leftOut.output());
         assertTrue(leftOut.output().startsWith("INVALID: line 1 is seq 2, where 1 was due"), leftOut.output());
 
+        // an export that failed (curl -f leaves the file empty) proves nothing: unusable, where it read VALID for 0
+        Run empty = verifier("--events", "", latest, consistency(auditor, 0, signed), jwks());
+        assertEquals(2, empty.exit(), empty.output());
+        assertTrue(empty.output().contains("holds no events"), empty.output());
         // a head fetched with an expired token: the 401 saved in its place is unusable input, not a broken log
         String refused = given().header("Authorization", "Bearer expired").post("/api/v1/log/checkpoints").then()
                 .statusCode(401).extract().asString();
