@@ -92,7 +92,7 @@ public class VerifyReceipt {
                 refuseErrorAnswer(args[i], input);
                 inputs.add(input);
             }
-        } catch (Exception e) {
+        } catch (Exception | OutOfMemoryError e) { // a multi-gigabyte export given in another input's place
             System.err.println("cannot read the input: " + e.getMessage());
             System.exit(2);
             return;
@@ -260,8 +260,8 @@ public class VerifyReceipt {
             }
         }
         if (n == 0) {
-            // an export always holds the query's own AUDIT_QUERIED at least: an empty file is a failed download
-            throw new Unusable(export + " holds no events: not an export of the log");
+            // nothing to verify: a failed download (curl -f leaves the file empty), or the export of an empty log
+            throw new Unusable(export + " holds no events: a failed download or an empty log; nothing to verify");
         }
         byte[] root = subtrees.isEmpty() ? sha256() : subtrees.get(subtrees.size() - 1);
         for (int i = subtrees.size() - 2; i >= 0; i--) {

@@ -86,7 +86,8 @@ public class PartnerResource {
                     + "RELEASE_CANCELLED event each); records already delivered stay so. Audited as PARTNER_CHANGED. "
                     + "412 when If-Match names another state of the entry than the current one.")
     public Response put(@Parameter(description = "partner code, e.g. US-CBP") @PathParam("code") String code,
-            @Parameter(description = "the entry as read, as the ETag of GET /api/v1/partners/{code}; * for any")
+            @Parameter(description = "the entry as read, as the ETag of GET /api/v1/partners/{code}; * for any entry "
+                    + "that exists (412 if none)")
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
             @NotNull(message = ProblemMappers.ROOT) PartnerViews.PartnerRequest request) {
         PartnerService.Saved saved = service.put(code, request, IfMatch.parse(ifMatch), AuditTrail.actor(token));
