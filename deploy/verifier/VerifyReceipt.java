@@ -263,7 +263,7 @@ public class VerifyReceipt {
             // nothing to verify: a failed download (curl -f leaves the file empty), or the export of an empty log
             throw new Unusable(export + " holds no events: a failed download or an empty log; nothing to verify");
         }
-        byte[] root = subtrees.isEmpty() ? sha256() : subtrees.get(subtrees.size() - 1);
+        byte[] root = subtrees.get(subtrees.size() - 1);
         for (int i = subtrees.size() - 2; i >= 0; i--) {
             root = sha256(new byte[] {0x01}, subtrees.get(i), root);
         }

@@ -19,8 +19,9 @@ import org.jboss.logging.Logger;
 /**
  * The only way into the log. Appends run one at a time (the {@link LogState} row is locked for the
  * rest of the transaction), so sequence numbers continue without gaps, and an event id already in
- * the log is skipped rather than logged twice (with other content, the batch is refused). Each new event's leaf hash extends the Merkle tree's
- * frontier, which is saved with the new size in the same transaction: O(log n) per event.
+ * the log is skipped rather than logged twice (with other content, the batch is refused). Each new
+ * event's leaf hash extends the Merkle tree's frontier, which is saved with the new size in the same
+ * transaction: O(log n) per event.
  */
 @ApplicationScoped
 public class EventLog {

@@ -126,28 +126,6 @@ public record PolicyDocument(
         return ops;
     }
 
-    /**
-     * What no redaction may touch: a partner keeps the report's label and its handling restrictions (a profile that
-     * dropped {@code /handling} to hide whom else it went to delivered a NO_JUDICIAL_USE report without the restriction).
-     */
-    static final List<String> LABELS = List.of("/tlp", "/handling/useRestriction", "/handling/originatorControl");
-
-    /** The label {@code path} selects or contains ({@code *} standing for any one segment), or null. */
-    static String reachedLabel(String path) {
-        String[] segments = path.substring(1).split("/", -1);
-        for (String label : LABELS) {
-            String[] target = label.substring(1).split("/");
-            boolean reaches = segments.length <= target.length;
-            for (int k = 0; reaches && k < segments.length; k++) {
-                reaches = segments[k].equals("*") || segments[k].equals(target[k]);
-            }
-            if (reaches) {
-                return label;
-            }
-        }
-        return null;
-    }
-
     /** Checks that span fields; pointers start with {@code base} (e.g. {@code /policy} in a dry run). */
     public List<Problem.FieldError> problems(String base) {
         List<Problem.FieldError> errors = new ArrayList<>();
@@ -187,11 +165,6 @@ public record PolicyDocument(
                 if (op.path() != null && op.path().startsWith("/")) {
                     ReportShape.problems(op.path(), op.where(), op.to()).forEach(problem -> errors.add(
                             new Problem.FieldError(at + "/" + problem.getKey(), problem.getValue())));
-                }
-                String label = op.path() == null ? null : reachedLabel(op.path());
-                if (label != null) {
-                    errors.add(new Problem.FieldError(at + "/path", op.path() + " reaches " + label + ": the TLP label "
-                            + "and the originator's handling restrictions travel with the record, whatever is withheld"));
                 }
                 if (!"mask".equals(op.op()) && op.keep() != null) {
                     errors.add(new Problem.FieldError(at + "/keep", "only mask takes keep"));

@@ -42,6 +42,13 @@ public final class ReportShape {
 
     private static final Set<String> KINDS = Set.of("PERSON", "COMPANY", "VESSEL", "WALLET");
 
+    /**
+     * What no redaction may touch: a partner keeps the report's label and its handling restrictions (a profile that
+     * dropped {@code /handling} to hide whom else it went to delivered a NO_JUDICIAL_USE report without the restriction).
+     */
+    private static final List<List<String>> LABELS = List.of(List.of("tlp"), List.of("handling", "useRestriction"),
+            List.of("handling", "originatorControl"));
+
     private static final Shape REPORT = Shape.object("externalRef", "type", "title", "summary", "occurredAt", "tlp")
             .with("handling", Shape.object("originatorControl", "useRestriction")
                     .with("releasableTo", Shape.array(Shape.value())))
@@ -68,8 +75,10 @@ public final class ReportShape {
         List<Map.Entry<String, String>> problems = new ArrayList<>();
         List<Selected> selected = List.of(new Selected(REPORT, ""));
         StringBuilder walked = new StringBuilder();
+        List<String> names = new ArrayList<>();
         for (String segment : path.substring(1).split("/", -1)) {
             String name = segment.replace("~1", "/").replace("~0", "~");
+            names.add(name);
             walked.append('/').append(segment);
             List<Selected> next = new ArrayList<>();
             for (Selected at : selected) {
@@ -91,6 +100,11 @@ public final class ReportShape {
             }
             selected = next;
         }
+        String label = reachedLabel(names);
+        if (label != null) {
+            problems.add(Map.entry("path", path + " reaches " + label + ": the TLP label and the originator's "
+                    + "handling restrictions travel with the record, whatever is withheld"));
+        }
         boolean elements = where != null && !where.isEmpty(); // a where selects an array's matching elements
         if ("country".equals(to) && !selected.stream().allMatch(at -> hasCountry(at, elements))) {
             problems.add(Map.entry("to", "a country comes from a subject (its country) or a country field, "
@@ -98,6 +112,20 @@ public final class ReportShape {
         }
         conditions(path, where, selected.stream().map(Selected::shape).toList(), problems);
         return problems;
+    }
+
+    /** The label a path's segments select or contain ({@code *} standing for any one), as a pointer; or null. */
+    private static String reachedLabel(List<String> names) {
+        for (List<String> label : LABELS) {
+            boolean reaches = names.size() <= label.size();
+            for (int k = 0; reaches && k < names.size(); k++) {
+                reaches = names.get(k).equals("*") || names.get(k).equals(label.get(k));
+            }
+            if (reaches) {
+                return "/" + String.join("/", label);
+            }
+        }
+        return null;
     }
 
     private static boolean hasCountry(Selected at, boolean elements) {

@@ -57,8 +57,8 @@ public class Watchlist {
         Set<String> hits = new LinkedHashSet<>();
         for (JsonNode substance : report.path("substances")) {
             JsonNode number = substance.path("casNumber");
-            if (number.isTextual()) { // zero-padded as some systems write it: 0437-38-7 is fentanyl's 437-38-7
-                hits.add(byCas.get(number.asText().replaceFirst("^0+(?=\\d)", "")));
+            if (number.isTextual()) {
+                hits.add(byCasNumber(number.asText()));
             }
             JsonNode name = substance.path("name");
             if (name.isTextual()) {
@@ -74,8 +74,13 @@ public class Watchlist {
      * names the list's names, which a hit carries.
      */
     public String nameFor(String text) {
-        String byNumber = byCas.get(text.strip().replaceFirst("^0+(?=\\d)", ""));
+        String byNumber = byCasNumber(text.strip());
         return byNumber != null ? byNumber : byName.get(normalise(text));
+    }
+
+    /** Zero-padded as some systems write it: 0437-38-7 is fentanyl's 437-38-7. */
+    private String byCasNumber(String number) {
+        return byCas.get(number.replaceFirst("^0+(?=\\d)", ""));
     }
 
     private static String normalise(String name) {
