@@ -465,6 +465,12 @@ class DeliveryTest {
             List<String> actions = await().atMost(Duration.ofSeconds(15)).until(() -> auditActions(report),
                     a -> a.contains("DELIVERY_FAILED"));
             assertTrue(actions.containsAll(List.of("RECALL_SENT", "DELIVERY_FAILED")), actions.toString());
+            // a recall that never left is no success in the log
+            Map<String, Object> sent = PartnerInbox.auditEvents(partners, report, "RECALL_SENT").get(0);
+            assertEquals("FAILURE", sent.get("outcome"), sent.toString());
+            assertEquals("the partner that may hold the record is no longer registered",
+                    ((Map<?, ?>) sent.get("details")).get("error"));
+            assertEquals("DELIVERED", ((Map<?, ?>) sent.get("details")).get("recordStatus"));
         }
         await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> true);
         assertEquals(0, partners.findAll(postRequestedFor(urlEqualTo("/elsewhere/partners/MX-HOLDER/deliveries")))

@@ -183,6 +183,15 @@ class RecallTest {
                         report + ": " + releases.prettify());
                 assertEquals(List.of("RECORD", "RECALL"), kindsOf(officer, report));
             }
+            // the log says what the withdrawal found: one failed, one waiting to be replayed (now held back)
+            for (Map.Entry<UUID, String> found : Map.of(refused, "FAILED", replayed, "PENDING").entrySet()) {
+                Map<String, Object> sent = await().atMost(Duration.ofSeconds(15)).until(
+                        () -> PartnerInbox.auditEvents(partners, found.getKey(), "RECALL_SENT"), l -> !l.isEmpty())
+                        .get(0);
+                assertEquals(found.getValue(), ((Map<?, ?>) sent.get("details")).get("recordStatus"), sent.toString());
+                assertEquals("SUCCESS", sent.get("outcome"));
+            }
+            assertEquals("CANCELLED", recordOf(officer, replayed).getString("status"));
             // one refusal and nothing before it: the partner never took it, and is not told to drop it
             assertEquals(List.of("CANCELLED"), releasesOf(officer, refusedOnly)
                     .getList("items.findAll { it.partner == '" + code + "' }.status"));

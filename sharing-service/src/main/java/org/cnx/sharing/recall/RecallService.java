@@ -133,11 +133,11 @@ public class RecallService {
                 cancelled(release, notice, actor);
             } else if (release.status == Release.Status.RELEASED) {
                 boolean mayHaveLeft = mayHaveReached(delivery);
-                holdBack(delivery);
+                Delivery.Status recordStatus = holdBack(delivery);
                 release.rejectionReason = why;
                 if (mayHaveLeft) {
                     release.status = Release.Status.RECALLED;
-                    recall.of(release, delivery);
+                    recall.of(release, delivery, recordStatus);
                 } else {
                     release.status = Release.Status.CANCELLED;
                     cancelled(release, notice, actor);
@@ -145,8 +145,7 @@ public class RecallService {
             } else if (release.status == Release.Status.CANCELLED && mayHaveReached(delivery)) {
                 // cancelled by a new policy or a registry change after an attempt that may have reached the partner:
                 // it stays cancelled, for the reason it was, and the partner is told to drop what it may hold
-                holdBack(delivery);
-                recall.of(release, delivery);
+                recall.of(release, delivery, holdBack(delivery));
             }
         }
     }
@@ -167,12 +166,19 @@ public class RecallService {
         };
     }
 
-    /** A record not delivered is not sent, nor replayed, after its report's withdrawal. */
-    private static void holdBack(Delivery delivery) {
-        if (delivery != null
-                && (delivery.status == Delivery.Status.PENDING || delivery.status == Delivery.Status.DEAD)) {
+    /**
+     * A record not delivered is not sent, nor replayed, after its report's withdrawal; the record's status as the
+     * withdrawal found it (null without a record).
+     */
+    private static Delivery.Status holdBack(Delivery delivery) {
+        if (delivery == null) {
+            return null;
+        }
+        Delivery.Status found = delivery.status;
+        if (found == Delivery.Status.PENDING || found == Delivery.Status.DEAD) {
             delivery.status = Delivery.Status.CANCELLED;
         }
+        return found;
     }
 
     /** One withdrawal's recall notice, {@code registeredAt} the registry's entries for its releases' partners. */
@@ -196,11 +202,12 @@ public class RecallService {
         }
 
         /**
-         * Schedules the recall of {@code delivery}'s record, audited as RECALL_SENT; failed at once (DELIVERY_FAILED)
-         * where the partner that may hold the record is gone: removed, or its code registered anew since the record's
-         * last attempt. The code's new holder hears nothing of a report it never had.
+         * Schedules the recall of {@code delivery}'s record, audited as RECALL_SENT with the record's status as the
+         * withdrawal found it ({@code recordStatus}, before it was held back); failed at once where the partner that
+         * may hold the record is gone: removed, or its code registered anew since the record's last attempt
+         * (RECALL_SENT a FAILURE, then DELIVERY_FAILED). The code's new holder hears nothing of a report it never had.
          */
-        void of(Release release, Delivery delivery) {
+        void of(Release release, Delivery delivery, Delivery.Status recordStatus) {
             boolean reachable = delivery.attemptedTo(registeredAt.get(release.partner));
             UUID deliveryId;
             if (reachable) {
@@ -217,12 +224,15 @@ public class RecallService {
                     release.partner);
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("recalledDeliveryId", delivery.id.toString());
-            details.put("recordStatus", delivery.status.name());
+            details.put("recordStatus", recordStatus.name());
             details.put("withdrawnAt", notice.withdrawnAt().toString());
             if (notice.reason() != null) {
                 details.put("reason", notice.reason());
             }
-            audit.record("RECALL_SENT", "SUCCESS", actor, subject, sha256, details);
+            if (!reachable) {
+                details.put("error", GONE);
+            }
+            audit.record("RECALL_SENT", reachable ? "SUCCESS" : "FAILURE", actor, subject, sha256, details);
             if (!reachable) {
                 Map<String, Object> failed = new LinkedHashMap<>();
                 failed.put("kind", Delivery.Kind.RECALL.name());
