@@ -169,6 +169,11 @@ class ReleaseFlowTest {
         assertEquals(sent, succeeded.get("payloadSha256"));
         assertEquals("US-DEA", ((Map<?, ?>) succeeded.get("subject")).get("partner"));
         assertEquals(delivery.getHeader("X-Cnx-Delivery-Id"), ((Map<?, ?>) succeeded.get("subject")).get("deliveryId"));
+        // and where they went, the attempt as its outcome: an endpoint changed since would not say
+        Map<String, Object> attempted = PartnerInbox.auditEvents(partners, id, "DELIVERY_ATTEMPTED").get(0);
+        for (Map<String, Object> event : List.of(attempted, succeeded)) {
+            assertEquals(partners.baseUrl() + delivery.getUrl(), ((Map<?, ?>) event.get("details")).get("endpoint"));
+        }
 
         // spaces of any script, or invisible characters, are no reason: one ideographic space was taken and audited
         for (String blank : List.of(" ", "\u3000", "\u200b\ufeff", "\u00a0\n")) {

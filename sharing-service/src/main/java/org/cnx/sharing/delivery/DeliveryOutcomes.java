@@ -207,6 +207,8 @@ class DeliveryOutcomes {
         boolean delivered = r.verdict() == RetryPolicy.Verdict.DELIVERED;
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("kind", d.kind().name());
+        // where it went: an admin may have changed the partner's endpoint while this attempt was on its way
+        details.put("endpoint", d.endpoint());
         details.put("attempt", d.attempt());
         details.put("maxAttempts", policy.maxAttempts());
         details.put("result", plan.outcome().name());
@@ -233,6 +235,7 @@ class DeliveryOutcomes {
         }
         Map<String, Object> outcome = new LinkedHashMap<>();
         outcome.put("kind", d.kind().name());
+        outcome.put("endpoint", d.endpoint());
         outcome.put("attempts", d.attempt());
         if (r.httpStatus() != null) {
             outcome.put("httpStatus", r.httpStatus());
