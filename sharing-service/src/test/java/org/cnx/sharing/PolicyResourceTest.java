@@ -652,7 +652,8 @@ class PolicyResourceTest {
                 .post("/api/v1/policy/evaluation").then().statusCode(400).contentType("application/problem+json")
                 .body("errors.pointer", containsInAnyOrder("/agency", "/country"));
         given().auth().oauth2(admin).contentType("application/json").body("""
-                {"agency":"US-CBP","country":"US","report":{"tlp":"GREEN"},"policy":{"rules":[{"id":"a","action":"SEND"}]}}""")
+                {"agency":"US-CBP","country":"US","report":{"type":"SEIZURE","tlp":"GREEN"},
+                 "policy":{"rules":[{"id":"a","action":"SEND"}]}}""")
                 .post("/api/v1/policy/evaluation").then().statusCode(400)
                 .body("errors.pointer", equalTo(List.of("/policy/rules/0/action")));
         given().auth().oauth2(admin).contentType("application/json").body("""
@@ -661,13 +662,37 @@ class PolicyResourceTest {
                 .body("errors.pointer", equalTo(List.of("/report")));
         // a label intake refuses, or none: every partner shown "denied" taught an officer nothing
         for (String report : List.of("{\"type\":\"SEIZURE\",\"tlp\":\"PURPLE\"}", "{\"type\":\"SEIZURE\"}",
-                "{\"tlp\":\"green\"}", "{\"tlp\":1}")) {
+                "{\"type\":\"SEIZURE\",\"tlp\":\"green\"}")) {
             given().auth().oauth2(admin).contentType("application/json")
                     .body("{\"agency\":\"US-CBP\",\"country\":\"US\",\"report\":" + report + "}")
                     .post("/api/v1/policy/evaluation").then().statusCode(400).contentType("application/problem+json")
                     .body("errors.pointer", equalTo(List.of("/report/tlp")))
                     .body("errors.message", equalTo(List.of("must be one of CLEAR, GREEN, AMBER, AMBER+STRICT, RED")));
         }
+        // a report as no hand-over carries it: a misspelt cap was ignored (released to every partner), a flag of
+        // "true" read as no originator control, a local time previewed and hashed as intake never stores it
+        given().auth().oauth2(admin).contentType("application/json").body("""
+                {"agency":"CN-GACC","country":"CN","report":{"tlp":1,"title":"t","occurredAt":"2026-11-20T16:00:00+08:00",
+                 "handling":{"releasableto":["US-CBP"],"originatorControl":"true"},"grading":{"informationCredibility":"2"},
+                 "substances":[{"name":"ANPP","quantity":"25"}],"subjects":{"kind":"PERSON"},"shipment":["CN"],
+                 "sender":"x","externalRef":{"ref":"1"}}}""")
+                .post("/api/v1/policy/evaluation").then().statusCode(400).contentType("application/problem+json")
+                .body("errors.pointer", contains("/report/externalRef", "/report/grading/informationCredibility",
+                        "/report/handling/originatorControl", "/report/handling/releasableto", "/report/occurredAt",
+                        "/report/sender", "/report/shipment", "/report/subjects", "/report/substances/0/quantity",
+                        "/report/tlp", "/report/type"))
+                .body("errors.message", contains("must be a string", "must be a number", "must be true or false",
+                        "is not a known field", "must be an instant in UTC as intake stores it: 2026-11-20T08:00:00Z",
+                        "is not a known field", "must be a JSON object", "must be a JSON array", "must be a number",
+                        "must be a string", "must be one of SEIZURE, PRECURSOR_SHIPMENT, SUSPICIOUS_ORDER, "
+                                + "TRAFFICKING_NETWORK, ILLICIT_FINANCE, EMERGING_TREND"));
+        given().auth().oauth2(admin).contentType("application/json").body("""
+                {"agency":"CN-GACC","country":"CN","report":{"type":"SEIZURE","tlp":"GREEN","occurredAt":"yesterday",
+                 "handling":{"releasableTo":null,"originatorControl":null}}}""")
+                .post("/api/v1/policy/evaluation").then().statusCode(400)
+                .body("errors.pointer", contains("/report/occurredAt"))
+                .body("errors.message", contains("must be an instant in UTC as intake stores it, such as "
+                        + "2026-11-20T08:00:00Z"));
         // half a surrogate pair, or a NUL, as intake refuses them: the answer could not be written, a 500
         given().auth().oauth2(admin).contentType("application/json").body("""
                 {"agency":"CN-GACC","country":"CN","report":{"type":"SEIZURE","tlp":"GREEN","title":"a\\ud800",

@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * The fields of a report body as intake accepts it (DESIGN §4; intake refuses any other): what a redaction step's
@@ -14,15 +17,19 @@ import java.util.Set;
  */
 public final class ReportShape {
 
-    /** An object's fields, or an array's element; neither for a value. */
-    private record Shape(Map<String, Shape> fields, Shape element) {
+    /** An object's fields, or an array's element; neither for a value, which is text unless said otherwise. */
+    private record Shape(Map<String, Shape> fields, Shape element, Scalar scalar) {
 
         static Shape value() {
-            return new Shape(null, null);
+            return value(Scalar.TEXT);
+        }
+
+        static Shape value(Scalar scalar) {
+            return new Shape(null, null, scalar);
         }
 
         static Shape array(Shape element) {
-            return new Shape(null, element);
+            return new Shape(null, element, null);
         }
 
         static Shape object(String... names) {
@@ -30,13 +37,28 @@ public final class ReportShape {
             for (String name : names) {
                 fields.put(name, value());
             }
-            return new Shape(fields, null);
+            return new Shape(fields, null, null);
         }
 
         Shape with(String name, Shape shape) {
             Map<String, Shape> more = new LinkedHashMap<>(fields);
             more.put(name, shape);
-            return new Shape(more, null);
+            return new Shape(more, null, null);
+        }
+    }
+
+    /** What a value is in a report as intake hands it over (it writes a quantity and a credibility as numbers, a flag as a boolean). */
+    private enum Scalar {
+        TEXT("must be a string", JsonNode::isTextual),
+        NUMBER("must be a number", JsonNode::isNumber),
+        BOOLEAN("must be true or false", JsonNode::isBoolean);
+
+        private final String message;
+        private final Predicate<JsonNode> is;
+
+        Scalar(String message, Predicate<JsonNode> is) {
+            this.message = message;
+            this.is = is;
         }
     }
 
@@ -50,10 +72,12 @@ public final class ReportShape {
             List.of("handling", "originatorControl"));
 
     private static final Shape REPORT = Shape.object("externalRef", "type", "title", "summary", "occurredAt", "tlp")
-            .with("handling", Shape.object("originatorControl", "useRestriction")
+            .with("handling", Shape.object("useRestriction").with("originatorControl", Shape.value(Scalar.BOOLEAN))
                     .with("releasableTo", Shape.array(Shape.value())))
-            .with("grading", Shape.object("sourceReliability", "informationCredibility"))
-            .with("substances", Shape.array(Shape.object("name", "casNumber", "quantity", "unit")))
+            .with("grading", Shape.object("sourceReliability").with("informationCredibility",
+                    Shape.value(Scalar.NUMBER)))
+            .with("substances", Shape.array(Shape.object("name", "casNumber", "unit")
+                    .with("quantity", Shape.value(Scalar.NUMBER))))
             .with("shipment", Shape.object("originCountry", "destinationCountry", "carrier", "trackingNumber",
                     "containerNumber", "hsCode", "declaredAs").with("transitCountries", Shape.array(Shape.value())))
             .with("subjects", Shape.array(Shape.object("kind", "name", "country", "role")
@@ -147,6 +171,50 @@ public final class ReportShape {
                     && !KINDS.contains(condition.getValue().toUpperCase(Locale.ROOT))) {
                 problems.add(Map.entry("where/kind", "a subject's kind is PERSON, COMPANY, VESSEL or WALLET"));
             }
+        }
+    }
+
+    /**
+     * Where a report body is not one intake hands over, each as {@code (pointer, message)}: a field intake does not
+     * know (it refuses any), an object, list or value where the other is, a quantity or credibility that is not a
+     * number, a flag that is not a boolean, other values that are not text. A null stands for an absent field. A dry run reads its report
+     * as a hand-over carries it: a misspelt {@code releasableto} was ignored, and the preview released to every
+     * partner a report capped to one; an {@code originatorControl} of {@code "true"} previewed no approval.
+     */
+    public static List<Map.Entry<String, String>> misfits(JsonNode report, String pointer) {
+        List<Map.Entry<String, String>> misfits = new ArrayList<>();
+        misfits(report, REPORT, pointer, misfits);
+        return misfits;
+    }
+
+    private static void misfits(JsonNode node, Shape shape, String pointer, List<Map.Entry<String, String>> misfits) {
+        if (node.isNull()) {
+            return;
+        }
+        if (shape.fields() != null) {
+            if (!node.isObject()) {
+                misfits.add(Map.entry(pointer, "must be a JSON object"));
+                return;
+            }
+            node.fields().forEachRemaining(field -> {
+                String at = pointer + "/" + field.getKey().replace("~", "~0").replace("/", "~1");
+                Shape child = shape.fields().get(field.getKey());
+                if (child == null) {
+                    misfits.add(Map.entry(at, "is not a known field"));
+                } else {
+                    misfits(field.getValue(), child, at, misfits);
+                }
+            });
+        } else if (shape.element() != null) {
+            if (!node.isArray()) {
+                misfits.add(Map.entry(pointer, "must be a JSON array"));
+                return;
+            }
+            for (int i = 0; i < node.size(); i++) {
+                misfits(node.get(i), shape.element(), pointer + "/" + i, misfits);
+            }
+        } else if (!shape.scalar().is.test(node)) {
+            misfits.add(Map.entry(pointer, shape.scalar().message));
         }
     }
 

@@ -1,17 +1,23 @@
 package org.cnx.sharing.release;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.cnx.sharing.partner.PartnerService;
+import org.cnx.sharing.policy.PolicyDocument;
 import org.cnx.sharing.policy.PolicyService;
 import org.cnx.sharing.policy.Tlp;
 import org.cnx.sharing.problem.Problem;
 import org.cnx.sharing.problem.ProblemException;
+import org.cnx.sharing.redaction.ReportShape;
 import org.cnx.sharing.report.IncomingReport;
 import org.cnx.sharing.validation.StorableStrings;
 import org.cnx.sharing.watchlist.Watchlist;
@@ -66,6 +72,54 @@ public class EvaluationService {
         }
     }
 
+    /**
+     * Where the report is not as a hand-over carries it (intake refuses, or rewrites, such a body): its fields and
+     * their kinds ({@link ReportShape#misfits}), a type and a TLP label intake knows (read as the evaluator reads
+     * them), and {@code occurredAt} as intake stores it, an instant in UTC: {@code 2026-11-20T16:00:00+08:00} was
+     * previewed, and hashed, as no hand-over of that report would carry it.
+     */
+    private static List<Problem.FieldError> misfits(JsonNode report) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        for (Map.Entry<String, String> misfit : ReportShape.misfits(report, "/report")) {
+            errors.add(new Problem.FieldError(misfit.getKey(), misfit.getValue()));
+        }
+        // intake refuses a report without a type or a label it knows: its preview was every partner denied, for no
+        // reason an officer could act on
+        JsonNode type = report.path("type");
+        if (!type.isTextual() || !type.textValue().matches(PolicyDocument.REPORT_TYPE)) {
+            misfit(errors, "/report/type", PolicyDocument.REPORT_TYPE_MESSAGE);
+        }
+        if (Tlp.parse(report.path("tlp").asText("")).isEmpty()) {
+            misfit(errors, "/report/tlp", Tlp.MESSAGE);
+        }
+        JsonNode occurred = report.path("occurredAt");
+        if (occurred.isTextual()) {
+            String canonical = utc(occurred.textValue());
+            if (!occurred.textValue().equals(canonical)) {
+                errors.add(new Problem.FieldError("/report/occurredAt", "must be an instant in UTC as intake stores it"
+                        + (canonical == null ? ", such as 2026-11-20T08:00:00Z" : ": " + canonical)));
+            }
+        }
+        errors.sort(Comparator.comparing(Problem.FieldError::pointer));
+        return errors;
+    }
+
+    /** Adds what is wrong at {@code pointer} unless the shape said already. */
+    private static void misfit(List<Problem.FieldError> errors, String pointer, String message) {
+        if (errors.stream().noneMatch(e -> e.pointer().equals(pointer))) {
+            errors.add(new Problem.FieldError(pointer, message));
+        }
+    }
+
+    /** A timestamp with its offset as the instant intake stores, or null where it is none. */
+    private static String utc(String text) {
+        try {
+            return OffsetDateTime.parse(text).toInstant().toString();
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
     public EvaluationViews.Result evaluate(EvaluationViews.EvaluationRequest request) {
         if (!request.report().isObject()) {
             throw new ProblemException(400, "validation", "Bad Request", "The report must be a JSON object.",
@@ -82,18 +136,17 @@ public class EvaluationService {
             throw new ProblemException(400, "validation", "Bad Request", unstorable.size() + " field(s) are invalid.",
                     unstorable);
         }
+        List<Problem.FieldError> misfits = misfits(request.report());
+        if (!misfits.isEmpty()) {
+            throw new ProblemException(400, "validation", "Bad Request", misfits.size() + " field(s) are invalid.",
+                    misfits);
+        }
         // the hits intake found, where given (to reproduce a hand-over); else found here as intake finds them
         List<String> hits = request.watchlistHits() != null ? request.watchlistHits()
                 : watchlist.hits(request.report());
         IncomingReport report = new IncomingReport(request.id() == null ? UUID.randomUUID() : request.id(),
                 request.agency(), request.country(), request.receivedAt() == null ? Instant.now() : request.receivedAt(),
                 hits, request.report());
-        // intake refuses a report without a known label: its preview would be every partner denied, for no reason
-        // an officer could act on. The label is read as the evaluator reads it.
-        if (Tlp.parse(report.tlp()).isEmpty()) {
-            throw new ProblemException(400, "validation", "Bad Request", "1 field(s) are invalid.",
-                    List.of(new Problem.FieldError("/report/tlp", Tlp.MESSAGE)));
-        }
         boolean draft = request.policy() != null;
         PolicyService.Active policy;
         if (draft) {
