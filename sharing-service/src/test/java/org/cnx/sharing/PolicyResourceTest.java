@@ -256,6 +256,13 @@ class PolicyResourceTest {
             assertTrue(published.getInt("releasesCancelled") >= 2, published.prettify());
             assertEquals(published.getInt("releasesCancelled"),
                     ((Map<?, ?>) changed.get("details")).get("releasesCancelled"));
+            // and the cancellations come after their cause in the producer's order too, as the README says
+            Instant cause = Instant.parse((String) changed.get("occurredAt"));
+            for (UUID report : List.of(green, amber)) {
+                Instant effect = Instant.parse((String) PartnerInbox.auditEvents(partners, report, "RELEASE_CANCELLED")
+                        .get(0).get("occurredAt"));
+                assertFalse(effect.isBefore(cause), effect + " is before the change that caused it, " + cause);
+            }
         } finally {
             busy.forEach(partners::removeStub);
         }

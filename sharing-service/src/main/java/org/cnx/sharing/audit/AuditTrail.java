@@ -67,21 +67,34 @@ public class AuditTrail {
 
     public final class Batch {
 
-        private final List<Outbox.Message> events = new ArrayList<>();
+        /** An event without its time: a batch's events are stamped when they are recorded. */
+        private record Pending(String action, String outcome, AuditEvent.Actor actor, AuditEvent.Subject subject,
+                String payloadSha256, Map<String, Object> details) {
+        }
+
+        private final List<Pending> events = new ArrayList<>();
 
         private Batch() {
         }
 
         public void add(String action, String outcome, AuditEvent.Actor actor, AuditEvent.Subject subject,
                 String payloadSha256, Map<String, Object> details) {
-            AuditEvent event = new AuditEvent(UUID.randomUUID(), Instant.now(), SERVICE, action, actor, subject, outcome,
-                    payloadSha256, details);
-            events.add(new Outbox.Message(event.eventId(), write(event)));
+            events.add(new Pending(action, outcome, actor, subject, payloadSha256, details));
         }
 
-        /** Writes the events collected so far inside the current transaction. */
+        /**
+         * Writes the events collected so far inside the current transaction, stamped now: a change records its own
+         * event before the cancellations it caused, and they were stamped before it, when they were collected.
+         */
         public void record() {
-            outbox.enqueueAll(DESTINATION, pack(events, EVENTS_PER_MESSAGE));
+            Instant now = Instant.now();
+            List<Outbox.Message> messages = new ArrayList<>(events.size());
+            for (Pending p : events) {
+                AuditEvent event = new AuditEvent(UUID.randomUUID(), now, SERVICE, p.action(), p.actor(), p.subject(),
+                        p.outcome(), p.payloadSha256(), p.details());
+                messages.add(new Outbox.Message(event.eventId(), write(event)));
+            }
+            outbox.enqueueAll(DESTINATION, pack(messages, EVENTS_PER_MESSAGE));
             events.clear();
         }
     }
