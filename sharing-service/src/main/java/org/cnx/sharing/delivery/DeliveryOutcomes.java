@@ -69,13 +69,13 @@ class DeliveryOutcomes {
                     a.delivery().claim(), plan.status(), r.httpStatus(), r.error(), plan.next(), r.finishedAt()));
         }
         Session session = em.unwrap(Session.class);
-        // a partner to disable (410) is locked before its deliveries, as an exchange-admin's change of it locks them:
-        // the other way round, the two deadlocked
-        List<String> leaving = batch.stream().filter(a -> a.result().verdict() == RetryPolicy.Verdict.GONE)
-                .map(a -> a.delivery().partner()).distinct().sorted().toList();
-        if (!leaving.isEmpty()) {
-            session.doWork(c -> store.lockPartners(c, leaving));
-        }
+        // the partners before their deliveries, as an exchange-admin's change of one locks them: a change in progress
+        // commits first, so that an endpoint it moves is the one the outcomes are compared with (an attempt failed at
+        // the address being left stayed failed), and a partner to disable (410) is not locked the other way round
+        // (the two deadlocked). Exclusively where one is to be disabled: a rare batch, in which all wait alike.
+        boolean disabling = batch.stream().anyMatch(a -> a.result().verdict() == RetryPolicy.Verdict.GONE);
+        List<String> partners = batch.stream().map(a -> a.delivery().partner()).distinct().sorted().toList();
+        session.doWork(c -> store.lockPartners(c, partners, disabling));
         Map<UUID, Delivery.Status> applied = session.doReturningWork(c -> store.complete(c, completions));
         Set<UUID> revived = revivedAtNewEndpoint(session, batch, plans, applied);
         List<DeliveryAttempt> history = new ArrayList<>();

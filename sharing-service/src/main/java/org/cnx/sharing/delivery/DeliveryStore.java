@@ -73,6 +73,10 @@ class DeliveryStore {
              WHERE d.id = u.id AND d.attempts = u.attempt AND d.claim = u.claim
             RETURNING d.id, d.status""";
 
+    /** Deliveries locked in id order, the one order in which a transaction locks several of them. */
+    private static final String LOCK_IN_ORDER =
+            "SELECT id FROM delivery WHERE id = ANY(?::uuid[]) ORDER BY id FOR UPDATE";
+
     private static final String INSERT_ATTEMPTS = """
             INSERT INTO delivery_attempt (delivery_id, partner, attempt, started_at, finished_at, outcome, http_status,
                                           error, relay)
@@ -238,6 +242,12 @@ class DeliveryStore {
             finished[i] = (x.finishedAt());
         }
         Map<UUID, Delivery.Status> applied = new HashMap<>();
+        // in the order every other writer of several deliveries locks them (a change's cancellations): the order the
+        // attempts finished in deadlocked with a policy publish cancelling two of them the other way round
+        try (PreparedStatement ps = c.prepareStatement(LOCK_IN_ORDER)) {
+            ps.setArray(1, texts(c, ids));
+            ps.executeQuery().close();
+        }
         try (PreparedStatement ps = c.prepareStatement(COMPLETE)) {
             ps.setArray(1, texts(c, ids));
             ps.setArray(2, c.createArrayOf("int4", attempts));
@@ -296,10 +306,13 @@ class DeliveryStore {
         }
     }
 
-    /** Locks these partners' rows, in code order, for the rest of the transaction. */
-    void lockPartners(Connection c, List<String> codes) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT code FROM partner WHERE code = ANY(?) ORDER BY code FOR UPDATE")) {
+    /**
+     * Locks these partners' rows, in code order, for the rest of the transaction: shared (against an admin's change of
+     * an entry, which holds its row until it commits), or {@code exclusive} to change one.
+     */
+    void lockPartners(Connection c, List<String> codes, boolean exclusive) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT code FROM partner WHERE code = ANY(?) ORDER BY code "
+                + (exclusive ? "FOR UPDATE" : "FOR SHARE"))) {
             ps.setArray(1, texts(c, codes.toArray()));
             ps.executeQuery().close();
         }

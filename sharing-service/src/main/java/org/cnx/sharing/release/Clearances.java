@@ -66,6 +66,10 @@ public class Clearances {
              ORDER BY r.seq
                FOR UPDATE OF r""";
 
+    private static final String LOCK_RECORDS = """
+            SELECT id FROM delivery WHERE kind = 'RECORD' AND status = 'PENDING' AND release_id = ANY(?::uuid[])
+             ORDER BY id FOR UPDATE""";
+
     private static final String CANCEL_RELEASE = """
             UPDATE release SET status = 'CANCELLED', closed_at = now(), rejection_reason = ?1 WHERE id = ?2""";
 
@@ -127,6 +131,7 @@ public class Clearances {
     @Transactional(Transactional.TxType.MANDATORY)
     public int removed(String partner, AuditEvent.Actor admin, AuditTrail.Batch events) {
         List<Waiting> waiting = waiting(partner);
+        lockRecords(waiting);
         waiting.forEach(w -> cancel(w, partner + " was removed from the registry", null, admin, events));
         return waiting.size();
     }
@@ -164,18 +169,38 @@ public class Clearances {
 
     private int reconsider(String partner, int version, PolicyDocument policy, String because,
             AuditEvent.Actor admin, AuditTrail.Batch events) {
-        int cancelled = 0;
+        List<Map.Entry<Waiting, Decision>> denied = new ArrayList<>();
         for (Waiting waiting : waiting(partner)) {
             if (waiting.recipient() == null) {
                 continue; // removed: its removal cancelled what waited, and housekeeping fails its recalls
             }
             Decision decision = PolicyEvaluator.decide(waiting.report(), waiting.recipient(), policy);
             if (decision.action() == Decision.Action.DENY) {
-                cancel(waiting, because + String.join("; ", decision.reasons()), decision.rule(), admin, events);
-                cancelled++;
+                denied.add(Map.entry(waiting, decision));
             }
         }
-        return cancelled;
+        lockRecords(denied.stream().map(Map.Entry::getKey).toList());
+        denied.forEach(d -> cancel(d.getKey(), because + String.join("; ", d.getValue().reasons()), d.getValue().rule(),
+                admin, events));
+        return denied.size();
+    }
+
+    /**
+     * Locks the record deliveries of releases about to be cancelled in id order, as the relay recording outcomes locks
+     * deliveries: release by release, a change cancelling two records in flight deadlocked with the relay recording
+     * both the other way round, and PostgreSQL failed one of the two (the admin's change a 500).
+     */
+    private void lockRecords(List<Waiting> cancelling) {
+        if (cancelling.isEmpty()) {
+            return;
+        }
+        UUID[] releases = cancelling.stream().map(Waiting::id).toArray(UUID[]::new);
+        em.unwrap(Session.class).doWork(c -> {
+            try (PreparedStatement ps = c.prepareStatement(LOCK_RECORDS)) {
+                ps.setArray(1, c.createArrayOf("uuid", releases));
+                ps.executeQuery().close();
+            }
+        });
     }
 
     private void cancel(Waiting waiting, String reason, String rule, AuditEvent.Actor admin,

@@ -16,6 +16,7 @@ import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -287,29 +288,96 @@ class DeliveryClaimTest {
     @Test
     void aGoneAnswerRecordedWhileAnAdminChangesThePartnerWaitsForTheAdminInsteadOfDeadlocking() throws Exception {
         DeliveryStore.Claimed inFlight = inFlightToCnGacc();
-        ExecutorService relay = Executors.newSingleThreadExecutor();
-        try (Connection admin = dataSource.getConnection()) {
-            admin.setAutoCommit(false);
-            try (Statement s = admin.createStatement()) {
-                s.execute("SET LOCAL lock_timeout = '10s'");
-                s.execute("SELECT 1 FROM partner WHERE code = 'CN-GACC' FOR UPDATE");
-                Instant now = Instant.now();
-                Future<Integer> recorded = relay.submit(() -> outcomes.record(List.of(new DeliveryOutcomes.Attempted(
-                        inFlight, new DeliverySender.Result(RetryPolicy.Verdict.GONE, 410, "HTTP 410", Duration.ZERO,
-                                now, now)))));
-                Thread.sleep(700); // the relay's transaction is as far as it gets while the admin holds the partner
-                s.executeUpdate("UPDATE delivery SET last_error = last_error WHERE id = '" + inFlight.id() + "'");
-                admin.commit();
-                assertEquals(1, recorded.get(15, TimeUnit.SECONDS), "the outcome was recorded, once");
-            }
+        try {
+            assertEquals(1, recordedWhileAdminChanges(List.of(inFlight), RetryPolicy.Verdict.GONE, 410,
+                    List.of("SELECT 1 FROM partner WHERE code = 'CN-GACC' FOR UPDATE"),
+                    List.of("UPDATE delivery SET last_error = last_error WHERE id = '" + inFlight.id() + "'")));
             assertEquals("false", String.valueOf(QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
                     "SELECT active FROM partner WHERE code = 'CN-GACC'").getSingleResult())), "the 410 disabled it");
         } finally {
-            relay.shutdownNow();
             QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("UPDATE partner SET active = true, "
                     + "disabled_at = NULL, disabled_reason = NULL WHERE code = 'CN-GACC'").executeUpdate());
         }
         assertEquals("1", column(inFlight.id(), "attempts"));
+    }
+
+    /**
+     * An admin moving a partner while the relay records a 404 from the address being left: the relay compared the
+     * attempt's endpoint with the entry as committed, the old one, and the delivery stayed failed; the move then made
+     * due only what was pending. The relay now waits for the change in progress, and the delivery goes on at the new
+     * endpoint.
+     */
+    @Test
+    void anAttemptFailedAtTheOldEndpointWhileAnAdminMovesThePartnerGoesOnAtTheNewOne() throws Exception {
+        DeliveryStore.Claimed inFlight = inFlightToCnGacc();
+        try {
+            assertEquals(1, recordedWhileAdminChanges(List.of(inFlight), RetryPolicy.Verdict.FAILED, 404,
+                    List.of("SELECT 1 FROM partner WHERE code = 'CN-GACC' FOR UPDATE",
+                            "UPDATE partner SET endpoint = endpoint || '/moved' WHERE code = 'CN-GACC'"),
+                    List.of()));
+            assertEquals("PENDING", column(inFlight.id(), "status"), "due again, at the endpoint the partner is at");
+        } finally {
+            QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("UPDATE partner SET endpoint = "
+                    + "left(endpoint, length(endpoint) - 6) WHERE code = 'CN-GACC' AND endpoint LIKE '%/moved'")
+                    .executeUpdate());
+        }
+    }
+
+    /**
+     * Two records in flight, cancelled by a change (which locks deliveries in id order) while the relay records both
+     * outcomes: the relay locked them in the order the attempts finished, the change the other way round, and
+     * PostgreSQL ended one of the two after a second (the admin's change a 500). The relay locks them in id order too.
+     */
+    @Test
+    void outcomesRecordedWhileAChangeCancelsTheirRecordsWaitInsteadOfDeadlocking() throws Exception {
+        String forCnGacc = "{\"releasableTo\":[\"CN-GACC\"]}";
+        Reports.handOver(Reports.message(UUID.randomUUID(), "US-CBP", "US", "GREEN", forCnGacc),
+                Reports.message(UUID.randomUUID(), "US-CBP", "US", "GREEN", forCnGacc)).statusCode(200);
+        // in PostgreSQL's order (UUID's compareTo is signed)
+        List<DeliveryStore.Claimed> claimed = store.claim(Map.of(), 4, LEASE).stream()
+                .sorted(Comparator.comparing(c -> c.id().toString())).toList();
+        assertEquals(2, claimed.size());
+        UUID low = claimed.get(0).id();
+        UUID high = claimed.get(1).id();
+        // the lower one's row version last in the table: a scan of it meets the higher one first
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                "UPDATE delivery SET last_error = last_error WHERE id = :id").setParameter("id", low).executeUpdate());
+        // the higher one finished first
+        assertEquals(2, recordedWhileAdminChanges(List.of(claimed.get(1), claimed.get(0)), RetryPolicy.Verdict.RETRY,
+                503, List.of("UPDATE delivery SET status = 'CANCELLED' WHERE id = '" + low + "'"),
+                List.of("UPDATE delivery SET status = 'CANCELLED' WHERE id = '" + high + "'")));
+        assertEquals("CANCELLED", column(low, "status"));
+        assertEquals("CANCELLED", column(high, "status"));
+    }
+
+    /**
+     * Records the {@code verdict} of these attempts while an admin's transaction runs: it runs {@code first}, the relay
+     * starts recording and gets as far as it can in 700 ms, the admin runs {@code then} and commits. Returns how many
+     * outcomes were recorded; a deadlock fails the relay or the admin.
+     */
+    private int recordedWhileAdminChanges(List<DeliveryStore.Claimed> attempts, RetryPolicy.Verdict verdict,
+            int status, List<String> first, List<String> then) throws Exception {
+        ExecutorService relay = Executors.newSingleThreadExecutor();
+        try (Connection admin = dataSource.getConnection(); Statement s = admin.createStatement()) {
+            admin.setAutoCommit(false);
+            s.execute("SET LOCAL lock_timeout = '10s'");
+            for (String sql : first) {
+                s.execute(sql);
+            }
+            Instant now = Instant.now();
+            Future<Integer> recorded = relay.submit(() -> outcomes.record(attempts.stream()
+                    .map(a -> new DeliveryOutcomes.Attempted(a, new DeliverySender.Result(verdict, status,
+                            "HTTP " + status, Duration.ZERO, now, now)))
+                    .toList()));
+            Thread.sleep(700);
+            for (String sql : then) {
+                s.execute(sql);
+            }
+            admin.commit();
+            return recorded.get(15, TimeUnit.SECONDS);
+        } finally {
+            relay.shutdownNow();
+        }
     }
 
     /** One GREEN report of US-CBP handed over for CN-GACC, its delivery claimed: an attempt in flight. */
