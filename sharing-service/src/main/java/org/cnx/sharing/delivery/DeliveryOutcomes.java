@@ -76,7 +76,8 @@ class DeliveryOutcomes {
         boolean disabling = batch.stream().anyMatch(a -> a.result().verdict() == RetryPolicy.Verdict.GONE);
         List<String> partners = batch.stream().map(a -> a.delivery().partner()).distinct().sorted().toList();
         session.doWork(c -> store.lockPartners(c, partners, disabling));
-        Map<UUID, Delivery.Status> applied = session.doReturningWork(c -> store.complete(c, completions));
+        DeliveryStore.Completed completed = session.doReturningWork(c -> store.complete(c, completions));
+        Map<UUID, Delivery.Status> applied = completed.after();
         Set<UUID> revived = revivedAtNewEndpoint(session, batch, plans, applied);
         List<DeliveryAttempt> history = new ArrayList<>();
         AuditTrail.Batch events = audit.batch();
@@ -92,7 +93,7 @@ class DeliveryOutcomes {
             }
             Plan plan = plans.get(d.id());
             history.add(row(a, plan));
-            audited(events, a, plan, now);
+            audited(events, a, plan, completed.before().get(d.id()), now);
             if (revived.contains(d.id())) {
                 requeued(events, a, plan);
             }
@@ -200,7 +201,8 @@ class DeliveryOutcomes {
         return row;
     }
 
-    private void audited(AuditTrail.Batch events, Attempted a, Plan plan, Delivery.Status now) {
+    private void audited(AuditTrail.Batch events, Attempted a, Plan plan, Delivery.Status before,
+            Delivery.Status now) {
         DeliveryStore.Claimed d = a.delivery();
         DeliverySender.Result r = a.result();
         AuditEvent.Subject subject = new AuditEvent.Subject(d.reportId(), d.releaseId(), d.id(), d.partner());
@@ -226,9 +228,12 @@ class DeliveryOutcomes {
         events.add("DELIVERY_ATTEMPTED", delivered ? "SUCCESS" : "FAILURE", AuditTrail.SYSTEM, subject, d.sha256(),
                 details);
 
+        // a failure ends a delivery that was pending: one its partner's removal failed meanwhile was audited as such,
+        // and stays failed for that reason, not for this answer
+        boolean ended = before == Delivery.Status.PENDING;
         String action = delivered ? "DELIVERY_SUCCEEDED"
-                : now == Delivery.Status.FAILED && plan.status() == Delivery.Status.FAILED ? "DELIVERY_FAILED"
-                : now == Delivery.Status.DEAD && plan.status() == Delivery.Status.DEAD ? "DELIVERY_DEAD"
+                : ended && now == Delivery.Status.FAILED && plan.status() == Delivery.Status.FAILED ? "DELIVERY_FAILED"
+                : ended && now == Delivery.Status.DEAD && plan.status() == Delivery.Status.DEAD ? "DELIVERY_DEAD"
                 : null;
         if (action == null) {
             return;

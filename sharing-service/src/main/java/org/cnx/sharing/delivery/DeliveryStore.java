@@ -75,7 +75,7 @@ class DeliveryStore {
 
     /** Deliveries locked in id order, the one order in which a transaction locks several of them. */
     private static final String LOCK_IN_ORDER =
-            "SELECT id FROM delivery WHERE id = ANY(?::uuid[]) ORDER BY id FOR UPDATE";
+            "SELECT id, status FROM delivery WHERE id = ANY(?::uuid[]) ORDER BY id FOR UPDATE";
 
     private static final String INSERT_ATTEMPTS = """
             INSERT INTO delivery_attempt (delivery_id, partner, attempt, started_at, finished_at, outcome, http_status,
@@ -219,8 +219,12 @@ class DeliveryStore {
         return claimed;
     }
 
-    /** Applies the outcomes that still hold their claim; returns the resulting status of each applied row. */
-    Map<UUID, Delivery.Status> complete(Connection c, List<Completion> completions) throws SQLException {
+    /** The status each delivery had before the outcomes, and after, of those whose outcome held its claim. */
+    record Completed(Map<UUID, Delivery.Status> before, Map<UUID, Delivery.Status> after) {
+    }
+
+    /** Applies the outcomes that still hold their claim. */
+    Completed complete(Connection c, List<Completion> completions) throws SQLException {
         int n = completions.size();
         UUID[] ids = new UUID[n];
         Integer[] attempts = new Integer[n];
@@ -241,12 +245,17 @@ class DeliveryStore {
             next[i] = (x.nextAttemptAt());
             finished[i] = (x.finishedAt());
         }
+        Map<UUID, Delivery.Status> before = new HashMap<>();
         Map<UUID, Delivery.Status> applied = new HashMap<>();
         // in the order every other writer of several deliveries locks them (a change's cancellations): the order the
         // attempts finished in deadlocked with a policy publish cancelling two of them the other way round
         try (PreparedStatement ps = c.prepareStatement(LOCK_IN_ORDER)) {
             ps.setArray(1, texts(c, ids));
-            ps.executeQuery().close();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    before.put(rs.getObject(1, UUID.class), Delivery.Status.valueOf(rs.getString(2)));
+                }
+            }
         }
         try (PreparedStatement ps = c.prepareStatement(COMPLETE)) {
             ps.setArray(1, texts(c, ids));
@@ -263,7 +272,7 @@ class DeliveryStore {
                 }
             }
         }
-        return applied;
+        return new Completed(before, applied);
     }
 
     void insertAttempts(Connection c, List<DeliveryAttempt> attempts) throws SQLException {

@@ -280,6 +280,28 @@ class DeliveryClaimTest {
     }
 
     /**
+     * A delivery its partner's removal failed (audited as that) whose attempt in flight was then refused for good: the
+     * relay audited a second DELIVERY_FAILED, for the refusal, though the delivery had ended already and kept the
+     * removal's reason. The attempt is audited; the end is not, again.
+     */
+    @Test
+    void aDeliveryFailedByItsPartnersRemovalIsNotFailedAgainByItsAttemptsRefusal() throws Exception {
+        DeliveryStore.Claimed inFlight = inFlightToCnGacc();
+        QuarkusTransaction.requiringNew().run(() -> em.unwrap(Session.class)
+                .doWork(c -> store.failPendingOf(c, "CN-GACC")));
+        Instant now = Instant.now();
+        assertEquals(1, outcomes.record(List.of(new DeliveryOutcomes.Attempted(inFlight,
+                new DeliverySender.Result(RetryPolicy.Verdict.FAILED, 404, "HTTP 404", Duration.ZERO, now, now)))));
+        assertEquals("partner is not registered", column(inFlight.id(), "last_error"));
+        // recorded together, in one outbox message: once the attempt is in, a second end would be too
+        List<String> actions = await().atMost(Duration.ofSeconds(15)).until(() -> PartnerInbox
+                .auditEvents(partners, inFlight.reportId()).stream()
+                .filter(e -> inFlight.id().toString().equals(((Map<?, ?>) e.get("subject")).get("deliveryId")))
+                .map(e -> (String) e.get("action")).toList(), l -> l.contains("DELIVERY_ATTEMPTED"));
+        assertEquals(List.of("DELIVERY_ATTEMPTED"), actions);
+    }
+
+    /**
      * An admin changing a partner while the relay records its 410: the admin held the partner's row and went on to its
      * deliveries (a change cancels what no longer may leave), the relay held those deliveries and went on to the
      * partner's row (to disable it). PostgreSQL ended one of the two after a second: the admin's change was a 500,
