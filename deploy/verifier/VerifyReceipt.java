@@ -23,14 +23,17 @@ import java.util.Map;
  * </pre>
  *
  * receipt.json is what {@code GET /api/v1/receipts/{deliveryId}} returned to the partner; jwks.json is audit-service's
- * {@code GET /.well-known/jwks.json} (obtained once, from a source the partner trusts). The receipt is valid when
+ * {@code GET /.well-known/jwks.json} (obtained once, from a source the partner trusts). A partner that kept the body it
+ * received adds it, as the bytes came ({@code receipt.json jwks.json body}): the receipt then proves that body was what
+ * the log records as delivered. The receipt is valid when
  * <ol>
  * <li>{@code event} is exactly the JSON in {@code leaf} (the canonical text that was hashed), and it is the
  * {@code DELIVERY_SUCCEEDED} event of the receipt's {@code deliveryId};</li>
  * <li>the checkpoint's JWS is an RS256 signature by one of the JWKS keys (by {@code kid}) over {size, root,
  * timestamp};</li>
  * <li>the inclusion proof (RFC 9162 §2.1.3.2) leads from SHA-256(0x00 ‖ leaf) at index seq - 1 to that signed root
- * of that signed size.</li>
+ * of that signed size;</li>
+ * <li>with a body, its SHA-256 is the event's {@code payloadSha256}.</li>
  * </ol>
  * An auditor who kept a checkpoint checks that the log today still extends it (nothing it covered was changed,
  * removed or forked since):
@@ -75,8 +78,9 @@ public class VerifyReceipt {
     public static void main(String[] args) {
         boolean consistency = args.length == 5 && args[0].equals("--consistency");
         boolean events = args.length == 5 && args[0].equals("--events");
-        if (args.length != 2 && !consistency && !events) {
-            System.err.println("usage: java VerifyReceipt.java RECEIPT.json JWKS.json\n"
+        boolean receipt = (args.length == 2 || args.length == 3) && !args[0].startsWith("--");
+        if (!receipt && !consistency && !events) {
+            System.err.println("usage: java VerifyReceipt.java RECEIPT.json JWKS.json [BODY]\n"
                     + "       java VerifyReceipt.java --consistency KEPT-CHECKPOINT.json LATEST-CHECKPOINT.json "
                     + "PROOF.json JWKS.json\n"
                     + "       java VerifyReceipt.java --events EVENTS.ndjson LATEST-CHECKPOINT.json PROOF.json "
@@ -85,9 +89,10 @@ public class VerifyReceipt {
         }
         List<Object> inputs = new ArrayList<>();
         try {
-            // the export is read line by line as it is verified (it may be gigabytes); the rest whole
+            // the export is read line by line as it is verified (it may be gigabytes); a body as bytes; the rest whole
             for (int i = consistency || events ? 1 : 0; i < args.length; i++) {
                 Object input = events && i == 1 ? null
+                        : receipt && i == 2 ? Files.readAllBytes(Path.of(args[i]))
                         : Json.parse(Files.readString(Path.of(args[i]), StandardCharsets.UTF_8));
                 refuseErrorAnswer(args[i], input);
                 inputs.add(input);
@@ -101,7 +106,7 @@ public class VerifyReceipt {
             System.out.println("VALID: " + (consistency
                     ? consistency(inputs.get(0), inputs.get(1), inputs.get(2), inputs.get(3))
                     : events ? events(Path.of(args[1]), inputs.get(1), inputs.get(2), inputs.get(3))
-                    : verify(inputs.get(0), inputs.get(1))));
+                    : verify(inputs.get(0), inputs.get(1), args.length == 3 ? (byte[]) inputs.get(2) : null)));
         } catch (Unusable | java.io.IOException | OutOfMemoryError e) {
             System.err.println("cannot read the input: " + e.getMessage());
             System.exit(2);
@@ -114,7 +119,7 @@ public class VerifyReceipt {
         }
     }
 
-    static String verify(Object receiptJson, Object jwksJson) throws Invalid {
+    static String verify(Object receiptJson, Object jwksJson, byte[] body) throws Invalid {
         Map<String, Object> receipt = object(receiptJson, "receipt");
         String leaf = string(receipt, "leaf");
         Object event = receipt.get("event");
@@ -168,9 +173,18 @@ public class VerifyReceipt {
         if (computed == null || !MessageDigest.isEqual(computed, root)) {
             throw new Invalid("the inclusion proof does not lead from this event to the signed root");
         }
+        Object logged = e.get("payloadSha256");
+        if (body != null) {
+            String received = HexFormat.of().formatHex(sha256(body));
+            if (!received.equals(logged)) {
+                throw new Invalid("the body given has SHA-256 " + received + ", not the " + logged
+                        + " the log records as delivered");
+            }
+        }
         return "event " + seq + " (DELIVERY_SUCCEEDED, delivery " + deliveryId + ", partner "
-                + ((Map<?, ?>) subject).get("partner") + ") is in the audit log of " + size + " events signed at "
-                + signed.get("timestamp") + " by key " + head.kid();
+                + ((Map<?, ?>) subject).get("partner") + ", payloadSha256 " + logged + ") is in the audit log of "
+                + size + " events signed at " + signed.get("timestamp") + " by key " + head.kid()
+                + (body == null ? "" : "; the body given is the one delivered");
     }
 
     /** That the log of the latest signed head extends the log of the kept one: see the class comment. */

@@ -247,8 +247,19 @@ class ReceiptTest {
 
         Run run = verifier(receipt, jwks());
         assertEquals(0, run.exit(), run.output());
-        assertTrue(run.output().startsWith("VALID: event " + seq + " (DELIVERY_SUCCEEDED, delivery " + deliveryId),
-                run.output());
+        assertTrue(run.output().startsWith("VALID: event " + seq + " (DELIVERY_SUCCEEDED, delivery " + deliveryId
+                + ", partner " + PARTNER + ", payloadSha256 " + r.getString("event.payloadSha256") + ")"), run.output());
+
+        // with the body the partner kept, the receipt proves that body is what the log records as delivered
+        Run withBody = verifier(receipt, jwks(), "test"); // the fixture's payloadSha256 is SHA-256("test")
+        assertEquals(0, withBody.exit(), withBody.output());
+        assertTrue(withBody.output().endsWith("; the body given is the one delivered"), withBody.output());
+        Run otherBody = verifier(receipt, jwks(), "test\n");
+        assertEquals(1, otherBody.exit(), otherBody.output());
+        assertEquals("INVALID: the body given has SHA-256 "
+                + "f2ca1bb6c7e907d06dafe4687e579fce76b37e4e93b7605022da52e6ccc26fd2, not the "
+                + "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 the log records as delivered",
+                otherBody.output());
     }
 
     @Test
