@@ -79,6 +79,39 @@ class ChangeRacesTest {
         partners.removeStub(busy);
     }
 
+    /**
+     * Intake re-sending a batch whose answer it stopped waiting for (the first sending waits for a change): both read
+     * the report as new, both decided, and the second failed on the report's key, a 500 that intake answered by
+     * halving the batch and sending it again. The second now waits for the first, and finds the report known.
+     */
+    @Test
+    void aHandOverSentAgainWhileTheFirstIsUnderWayFindsTheReportKnown() throws Exception {
+        UUID id = UUID.randomUUID();
+        String message = Reports.message(id, "US-CBP", "US", "GREEN", null);
+        try (Connection change = dataSource.getConnection()) {
+            change.setAutoCommit(false);
+            try (Statement statement = change.createStatement()) {
+                statement.execute("SELECT 1 FROM pg_advisory_xact_lock(" + Clearances.DECISIONS + ")");
+            }
+            CompletableFuture<JsonPath> first = CompletableFuture.supplyAsync(() -> Reports.handOver(message)
+                    .statusCode(200).extract().jsonPath());
+            LockWaits.until(dataSource, 1, first);
+            CompletableFuture<JsonPath> again = CompletableFuture.supplyAsync(() -> Reports.handOver(message)
+                    .statusCode(200).extract().jsonPath());
+            LockWaits.until(dataSource, 2, again);
+            change.commit();
+            assertEquals(1, first.get(15, TimeUnit.SECONDS).getInt("accepted"));
+            JsonPath second = again.get(15, TimeUnit.SECONDS);
+            assertEquals(0, second.getInt("accepted"));
+            assertEquals(1, second.getInt("duplicates"));
+        }
+        // decided once for each partner
+        List<String> partners = given().auth().oauth2(Reports.officer("US-CBP", "US", "officer-races-us"))
+                .queryParam("reportId", id).get("/api/v1/releases").then().statusCode(200).extract().jsonPath()
+                .getList("items.partner");
+        assertEquals(partners.stream().distinct().count(), partners.size(), partners.toString());
+    }
+
     @Test
     void anApprovalCommittingWhileAPolicyIsPublishedIsDecidedAgainUnderIt() throws Exception {
         String release = pendingAmberRelease();

@@ -67,6 +67,7 @@ public class ReleaseService {
     public int receive(List<IncomingReport> batch) {
         Map<UUID, IncomingReport> unique = new LinkedHashMap<>();
         batch.forEach(r -> unique.putIfAbsent(r.id(), r));
+        reports.hold(unique.keySet());
         Set<UUID> known = reports.known(unique.keySet());
         if (known.size() == unique.size()) {
             return 0;

@@ -19,6 +19,9 @@ public class SharedReportRepository implements PanacheRepositoryBase<SharedRepor
 
     private static final String KNOWN = "SELECT id FROM shared_report WHERE id = ANY(?)";
 
+    private static final String HOLD = """
+            SELECT pg_advisory_xact_lock(hashtextextended(id::text, 7)) FROM unnest(?::uuid[]) AS u(id) ORDER BY id""";
+
     private static final String INSERT = """
             INSERT INTO shared_report (id, agency, country, tlp, type, received_at, body, watchlist_hits)
             VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?)""";
@@ -35,6 +38,15 @@ public class SharedReportRepository implements PanacheRepositoryBase<SharedRepor
             ps.setString(7, r.body);
             ps.setArray(8, ps.getConnection().createArrayOf("text", r.watchlistHits));
         });
+    }
+
+    /**
+     * Holds each of {@code ids} for this transaction (an advisory lock on the report id, taken in id order): a
+     * hand-over of the same report under way (intake re-sending a batch whose answer it stopped waiting for) commits
+     * first, and {@link #known} then sees it. Both read the report as new, and the second failed on its key, a 500.
+     */
+    public void hold(Collection<UUID> ids) {
+        InTransaction.selectByIds(getEntityManager(), HOLD, ids, rs -> null);
     }
 
     /** Which of {@code ids} are already known, in one statement (before the transaction persists reports). */
