@@ -19,6 +19,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -77,6 +78,33 @@ class ReleaseFlowTest {
 
     private static JwtClaims verify(LoggedRequest request) throws Exception {
         return PartnerInbox.verify(request);
+    }
+
+    /**
+     * A report arriving while every partner but its originator is switched off: nothing is decided, and the log said
+     * nothing either (REPORT_RECEIVED, then silence, as if sharing had lost it). It says why now.
+     */
+    @Test
+    void aReportWithNoPartnerToDecideForIsAuditedAsDecidedForNone() {
+        @SuppressWarnings("unchecked")
+        List<String> switchedOff = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                "UPDATE partner SET active = false WHERE active AND code <> 'US-CBP' RETURNING code").getResultList());
+        UUID id = UUID.randomUUID();
+        try {
+            Reports.handOver(Reports.message(id, "US-CBP", "US", "GREEN", null)).statusCode(200)
+                    .body("accepted", equalTo(1));
+        } finally {
+            QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                    "UPDATE partner SET active = true WHERE code IN (:codes)").setParameter("codes", switchedOff)
+                    .executeUpdate());
+        }
+        Map<String, Object> decided = await().atMost(Duration.ofSeconds(15))
+                .until(() -> PartnerInbox.auditEvents(partners, id, "RELEASE_DECIDED"), l -> !l.isEmpty()).get(0);
+        Map<?, ?> details = (Map<?, ?>) decided.get("details");
+        assertEquals(0, details.get("decisions"), decided.toString());
+        assertTrue(String.valueOf(details.get("reason")).startsWith("no partner other than the originator was active"),
+                decided.toString());
+        assertNull(((Map<?, ?>) decided.get("subject")).get("partner"));
     }
 
     @Test

@@ -58,6 +58,9 @@ public class ReleaseService {
         this.clearances = clearances;
     }
 
+    static final String NO_RECIPIENT = "no partner other than the originator was active: nothing was decided, and "
+            + "a partner switched on later is not decided for on this report";
+
     /**
      * Stores new reports and decides, per active partner other than the originator, under the policy
      * version in force, in one transaction with the deliveries and audit events that follow. Returns
@@ -94,10 +97,18 @@ public class ReleaseService {
                                 + "nothing was decided for any partner"));
                 continue;
             }
+            int before = decided.size();
             for (Recipient partner : recipients) {
                 if (!partner.code().equals(incoming.agency())) {
                     decided.add(decide(incoming, partner, policy, events));
                 }
+            }
+            if (decided.size() == before) {
+                // no partner to decide for (all others switched off): the log showed REPORT_RECEIVED and then
+                // nothing, as if sharing had lost the report
+                events.add("RELEASE_DECIDED", "SUCCESS", AuditTrail.SYSTEM,
+                        new AuditEvent.Subject(incoming.id(), null, null, null), null,
+                        Map.of("decisions", 0, "policyVersion", policy.version(), "reason", NO_RECIPIENT));
             }
         }
         releases.insertAll(decided);
