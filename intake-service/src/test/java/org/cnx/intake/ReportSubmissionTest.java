@@ -201,7 +201,20 @@ class ReportSubmissionTest {
     @Test
     void aWrongContentTypeIs415() {
         given().auth().oauth2(CN_GACC).contentType("text/plain").body(founding("X-4"))
-                .post("/api/v1/reports").then().statusCode(415).contentType("application/problem+json");
+                .post("/api/v1/reports").then().statusCode(415).contentType("application/problem+json")
+                .body("detail", equalTo("The body is text/plain; charset=ISO-8859-1; this endpoint reads "
+                        + "application/json."));
+    }
+
+    /** JAX-RS's own refusals said nothing but their status: which type, header or method they were about. */
+    @Test
+    void aRefusedAcceptOrMethodIsAProblemThatSaysWhy() {
+        given().auth().oauth2(CN_GACC).accept("application/xml").get("/api/v1/reports").then().statusCode(406)
+                .contentType("application/problem+json")
+                .body("detail", equalTo("The Accept header (application/xml) admits no type this endpoint answers in."));
+        given().auth().oauth2(CN_GACC).contentType("application/json").body("{}").put("/api/v1/reports").then()
+                .statusCode(405).contentType("application/problem+json")
+                .body("detail", equalTo("This path does not take that method."));
     }
 
     @Test

@@ -106,7 +106,9 @@ class FoundingCaseTest {
         Thread.sleep(300);
         assertTrue(PartnerInbox.deliveriesOf(partners, id).isEmpty(), "nothing leaves after one approval");
         given().auth().oauth2(cnOfficerB).contentType("text/plain").body("ok")
-                .post("/api/v1/releases/" + toCbp + "/approvals").then().statusCode(415);
+                .post("/api/v1/releases/" + toCbp + "/approvals").then().statusCode(415)
+                .body("detail", equalTo("The body is text/plain; charset=ISO-8859-1; this endpoint reads "
+                        + "application/json."));
         // the second approval as a bare POST, no body and no Content-Type (curl -X POST), as DESIGN gives it none
         HttpResponse<String> bare = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                 RestAssured.baseURI + ":" + RestAssured.port + "/api/v1/releases/" + toCbp + "/approvals"))

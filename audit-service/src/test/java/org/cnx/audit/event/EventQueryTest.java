@@ -242,6 +242,10 @@ class EventQueryTest {
 
     @Test
     void invalidParametersAre400Problems() {
+        // JAX-RS's own refusal said nothing but its status
+        given().header("Authorization", "Bearer " + auditor).accept("application/xml").get(EVENTS).then()
+                .statusCode(406).contentType("application/problem+json")
+                .body("detail", equalTo("The Accept header (application/xml) admits no type this endpoint answers in."));
         for (String query : List.of("limit=101", "limit=0", "limit=ten", "after=not-a-cursor", "action=REPORT_EATEN",
                 "outcome=success", "from=yesterday", "to=2026-13-01T00:00:00Z", "reportId=42",
                 "from=2026-12-01T00:00:00Z&to=2026-11-01T00:00:00Z")) {

@@ -160,7 +160,7 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
-    public Response http(WebApplicationException e, UriInfo uri) {
+    public Response http(WebApplicationException e, UriInfo uri, HttpHeaders request) {
         // Quarkus REST's JSON reader hands a parse failure over as a 400 around it, which the mapper above never sees
         if (e.getCause() instanceof JsonParseException unparsable) {
             return unreadable(unparsable, uri);
@@ -177,9 +177,24 @@ public class ProblemMappers {
         int status = e.getResponse().getStatus();
         Response.StatusType reason = Response.Status.fromStatusCode(status);
         String title = reason != null ? reason.getReasonPhrase() : "HTTP " + status;
-        // a path id JAX-RS cannot convert (a release id that is no UUID) is its 404, which said nothing
-        String detail = status == 404 ? "Nothing is at this path, or an id in it is not one (a UUID, say)." : null;
-        return respond(new Problem(URI.create("about:blank"), title, status, detail, uri.getPath(), null));
+        return respond(new Problem(URI.create("about:blank"), title, status, detail(status, request), uri.getPath(),
+                null));
+    }
+
+    /** What a refusal by JAX-RS itself says: which path, header or type it was about (it said nothing). */
+    private static String detail(int status, HttpHeaders request) {
+        return switch (status) {
+            // a path id JAX-RS cannot convert (a release id that is no UUID) is its 404
+            case 404 -> "Nothing is at this path, or an id in it is not one (a UUID, say).";
+            case 405 -> "This path does not take that method.";
+            case 406 -> "The Accept header (" + request.getHeaderString(HttpHeaders.ACCEPT)
+                    + ") admits no type this endpoint answers in.";
+            case 415 -> request.getHeaderString(HttpHeaders.CONTENT_TYPE) == null
+                    ? "The body has no Content-Type; this endpoint reads application/json."
+                    : "The body is " + request.getHeaderString(HttpHeaders.CONTENT_TYPE)
+                            + "; this endpoint reads application/json.";
+            default -> null;
+        };
     }
 
     @ServerExceptionMapper
