@@ -18,10 +18,12 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -42,8 +44,8 @@ import jakarta.inject.Inject;
 
 import org.cnx.audit.TestDb;
 import org.cnx.audit.TestEvents;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.cnx.audit.TestKeys;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -443,5 +445,36 @@ class EventAppendTest {
         assertEquals(size + ids.size(), logSize(db));
         assertTrue(ids.stream().allMatch(id -> logged(db, id)));
         assertGapFree(db);
+    }
+
+    /**
+     * A failed statement's error carried the values it was given (a batch's "Batch entry 0 INSERT ... VALUES (...)",
+     * PostgreSQL's "Failing row contains (...)"): a report's body, a person's passport number, in a log line once the
+     * exception was logged. The driver now names no value; the error still says what went wrong.
+     */
+    @Test
+    void aFailedStatementsErrorNamesNoValueItWasGiven() throws Exception {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TEMP TABLE IF NOT EXISTS leak_check (id int PRIMARY KEY, v text CHECK (length(v) < 5))");
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO leak_check (id, v) VALUES (?, ?)")) {
+                for (int i = 1; i <= 2; i++) {
+                    ps.setInt(1, i);
+                    ps.setString(2, "PASSPORT E12345678");
+                    ps.addBatch();
+                }
+                SQLException refused = assertThrows(SQLException.class, ps::executeBatch);
+                StringBuilder said = new StringBuilder();
+                for (Throwable t = refused; t != null; t = t.getCause()) {
+                    said.append(t).append('\n');
+                }
+                for (SQLException next = refused.getNextException(); next != null; next = next.getNextException()) {
+                    said.append(next).append('\n');
+                }
+                assertFalse(said.toString().contains("E12345678"), said.toString());
+                assertTrue(said.toString().contains("leak_check_v_check"), said.toString());
+            } finally {
+                s.execute("DROP TABLE IF EXISTS leak_check");
+            }
+        }
     }
 }

@@ -2,6 +2,8 @@ package org.cnx.intake.upkeep;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
@@ -118,6 +120,37 @@ class TableUpkeepTest {
                 ResultSet rs = s.executeQuery("SELECT " + column + " FROM pg_stat_user_tables WHERE relname = 'report'")) {
             rs.next();
             return rs.getLong(1);
+        }
+    }
+
+    /**
+     * A failed statement's error carried the values it was given (a batch's "Batch entry 0 INSERT ... VALUES (...)",
+     * PostgreSQL's "Failing row contains (...)"): a report's body, a person's passport number, in a log line once the
+     * exception was logged. The driver now names no value; the error still says what went wrong.
+     */
+    @Test
+    void aFailedStatementsErrorNamesNoValueItWasGiven() throws Exception {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TEMP TABLE IF NOT EXISTS leak_check (id int PRIMARY KEY, v text CHECK (length(v) < 5))");
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO leak_check (id, v) VALUES (?, ?)")) {
+                for (int i = 1; i <= 2; i++) {
+                    ps.setInt(1, i);
+                    ps.setString(2, "PASSPORT E12345678");
+                    ps.addBatch();
+                }
+                SQLException refused = assertThrows(SQLException.class, ps::executeBatch);
+                StringBuilder said = new StringBuilder();
+                for (Throwable t = refused; t != null; t = t.getCause()) {
+                    said.append(t).append('\n');
+                }
+                for (SQLException next = refused.getNextException(); next != null; next = next.getNextException()) {
+                    said.append(next).append('\n');
+                }
+                assertFalse(said.toString().contains("E12345678"), said.toString());
+                assertTrue(said.toString().contains("leak_check_v_check"), said.toString());
+            } finally {
+                s.execute("DROP TABLE IF EXISTS leak_check");
+            }
         }
     }
 }
