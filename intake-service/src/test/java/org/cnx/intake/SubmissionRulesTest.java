@@ -14,6 +14,7 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -608,6 +609,21 @@ class SubmissionRulesTest {
         String events = peers.findAll(postRequestedFor(urlEqualTo("/internal/v1/events"))
                 .withRequestBody(containing(sha))).get(0).getBodyAsString();
         assertTrue(events.contains("\"invalidFields\":[\"/substances/0/casNumber\"]"), "the reason names what was wrong: " + events);
+        assertTrue(events.contains("\"reason\":\"validation\""), events);
+
+        // what the parser could not read is quoted in the problem, not in the log, which keeps for good what it gets
+        String unquoted = Bodies.founding("REJ-2").replace("\"E12345678\"", "E12345678");
+        post(token, unquoted, null).then().statusCode(400).body("detail", containsString("E12345678"));
+        // nor a field's name of 50,000 characters: its pointer is cut
+        String longName = Bodies.founding("REJ-3").replaceFirst("\\{", "{\"" + "n".repeat(50_000) + "\":1,");
+        post(token, longName, null).then().statusCode(400);
+        for (String sent : List.of(unquoted, longName)) {
+            String logged = await().atMost(Duration.ofSeconds(10)).until(() -> peers.findAll(postRequestedFor(
+                    urlEqualTo("/internal/v1/events")).withRequestBody(containing(sha256(sent)))), l -> !l.isEmpty())
+                    .get(0).getBodyAsString();
+            assertFalse(logged.contains("E12345678"), logged);
+            assertTrue(logged.length() < 5_000, "the event is " + logged.length() + " characters long");
+        }
     }
 
     @Test

@@ -34,6 +34,9 @@ public class ReportService {
     /** How many invalid fields' pointers a REPORT_REJECTED event names; the problem itself names every one. */
     public static final int AUDITED_POINTERS = 100;
 
+    /** How many characters of an invalid field's pointer a REPORT_REJECTED event keeps. */
+    static final int AUDITED_POINTER_LENGTH = 200;
+
     /** The response to a submission: new (201), the same report again (200), or a replay of a key's first answer. */
     public record Submission(int status, UUID reportId, String body, boolean replayed) {
     }
@@ -138,17 +141,22 @@ public class ReportService {
 
     /**
      * A refused submission: audited in its own transaction, since the request changes nothing else.
-     * The details name the status, the reason and the invalid fields (pointers, never values).
+     * The details name the status, the problem's type and the invalid fields (pointers, never values). Not the
+     * problem's text: the parser's words quote what it could not read ({@code Unrecognized token 'E12345678'}), and
+     * the log keeps for good what it is given.
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void rejected(Caller caller, String payloadSha256, ProblemException refusal) {
         Map<String, Object> details = new HashMap<>();
         details.put("status", refusal.status());
-        details.put("reason", refusal.getMessage());
+        details.put("reason", refusal.type());
         if (refusal.errors() != null) {
             // the first ones, and how many: a 256 KiB body of empty objects broke 170,000 rules, and its 7 MB event,
-            // over what audit-service takes, was retried for ever and never logged
-            List<String> pointers = refusal.errors().stream().map(e -> e.pointer()).toList();
+            // over what audit-service takes, was retried for ever and never logged. A pointer names the caller's
+            // fields, unknown ones too (a name of 50,000 characters): cut to its first 200.
+            List<String> pointers = refusal.errors().stream().map(e -> e.pointer())
+                    .map(p -> p.length() <= AUDITED_POINTER_LENGTH ? p : p.substring(0, AUDITED_POINTER_LENGTH) + "…")
+                    .toList();
             details.put("invalidFields", pointers.subList(0, Math.min(pointers.size(), AUDITED_POINTERS)));
             if (pointers.size() > AUDITED_POINTERS) {
                 details.put("invalidFieldCount", pointers.size());
