@@ -110,8 +110,8 @@ public record ReportRequest(
             @Schema(description = "ISO 3166-1 alpha-2", example = "MX") @CountryCode String destinationCountry,
             @Schema(description = "ISO 3166-1 alpha-2 codes", example = "[\"US\"]", maxItems = 20)
             @Size(max = 20) List<@NotNull @CountryCode String> transitCountries,
-            @Schema(example = "COSCO Shipping", maxLength = 200) @Size(max = 200) String carrier,
-            @Schema(example = "COSU6293015840", maxLength = 100) @Size(max = 100) String trackingNumber,
+            @Schema(example = "Example Shipping Ltd", maxLength = 200) @Size(max = 200) String carrier,
+            @Schema(example = "EXAMPLE-0000001", maxLength = 100) @Size(max = 100) String trackingNumber,
             @Schema(description = "ISO 6346; the check digit is verified", example = "CSQU3054383") @ContainerNumber String containerNumber,
             @Schema(description = "Harmonized System code: 4 to 10 digits, dots optional", example = "2933.39")
             @Pattern(regexp = "\\d{4}(\\.?\\d{2}){0,3}", message = "must be an HS code such as 2933.39 or 29333999") String hsCode,
@@ -122,7 +122,7 @@ public record ReportRequest(
     public record Subject(
             @Schema(example = "PERSON", enumeration = {"PERSON", "COMPANY", "VESSEL", "WALLET"})
             @NotNull @OneOf({"PERSON", "COMPANY", "VESSEL", "WALLET"}) String kind,
-            @Schema(example = "WANG Li", maxLength = 200, required = true) @HasText @Size(max = 200) String name,
+            @Schema(example = "EXAMPLE Person", maxLength = 200, required = true) @HasText @Size(max = 200) String name,
             @Schema(description = "ISO 3166-1 alpha-2", example = "CN") @CountryCode String country,
             @Schema(example = "consignor", maxLength = 100) @Size(max = 100) String role,
             @Schema(maxItems = 20) @Size(max = 20) List<@NotNull @Valid Identifier> identifiers) {
@@ -131,7 +131,7 @@ public record ReportRequest(
     @Schema(name = "Identifier")
     public record Identifier(
             @Schema(example = "PASSPORT", maxLength = 50, required = true) @HasText @Size(max = 50) String scheme,
-            @Schema(example = "E12345678", maxLength = 200, required = true) @HasText @Size(max = 200) String value) {
+            @Schema(example = "X00000000", maxLength = 200, required = true) @HasText @Size(max = 200) String value) {
     }
 
     boolean originatorControlled() {
