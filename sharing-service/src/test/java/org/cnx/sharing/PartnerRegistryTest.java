@@ -144,6 +144,27 @@ class PartnerRegistryTest {
                 .then().statusCode(204);
     }
 
+    /**
+     * "Register it only if the code is free" (If-None-Match: *): the header was ignored, and the entry registered
+     * under the code was replaced, its endpoint and clearance with it.
+     */
+    @Test
+    void aRegistrationOnlyIfTheCodeIsFreeLeavesARegisteredEntryAsItIs() {
+        given().auth().oauth2(admin).header("If-None-Match", "*").contentType("application/json")
+                .body(partner("AMBER", true)).put("/api/v1/partners/" + CODE).then().statusCode(201);
+        given().auth().oauth2(Reports.admin("admin-two")).header("If-None-Match", "*").contentType("application/json")
+                .body(partner("GREEN", true)).put("/api/v1/partners/" + CODE).then().statusCode(412)
+                .contentType("application/problem+json").body("type", equalTo("https://cnx.example/problems/entry-changed"))
+                .body("detail", endsWith("; If-None-Match names *. Read it again and decide on what it is now."));
+        given().auth().oauth2(admin).get("/api/v1/partners/" + CODE).then().statusCode(200)
+                .body("maxTlp", equalTo("AMBER"));
+        // with both, which to hold to is unclear: refused
+        given().auth().oauth2(admin).header("If-None-Match", "*").header("If-Match", "*")
+                .contentType("application/json").body(partner("GREEN", true)).put("/api/v1/partners/" + CODE).then()
+                .statusCode(400).body("detail", equalTo("Send If-Match or If-None-Match, not both."));
+        given().auth().oauth2(admin).delete("/api/v1/partners/" + CODE).then().statusCode(204);
+    }
+
     @Test
     void aPartnerGetsOnlyTheReportTypesAndTlpItAcceptsAndNothingWhileInactive() {
         given().auth().oauth2(admin).contentType("application/json").body(partner("GREEN", true))

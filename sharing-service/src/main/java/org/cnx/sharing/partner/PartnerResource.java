@@ -84,13 +84,17 @@ public class PartnerResource {
                     + "partner waiting for approval, or released and not yet delivered, that the policy in force now "
                     + "denies it are CANCELLED with the reason (releasesCancelled in the answer and the event, a "
                     + "RELEASE_CANCELLED event each); records already delivered stay so. Audited as PARTNER_CHANGED. "
-                    + "412 when If-Match names another state of the entry than the current one.")
+                    + "412 when If-Match names another state of the entry than the current one, or If-None-Match: * "
+                    + "an entry that exists.")
     public Response put(@Parameter(description = "partner code, e.g. US-CBP") @PathParam("code") String code,
             @Parameter(description = "the entry as read, as the ETag of GET /api/v1/partners/{code}; * for any entry "
                     + "that exists (412 if none)")
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+            @Parameter(description = "* to register the partner only if its code is free (412 if it is registered)")
+            @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
             @NotNull(message = ProblemMappers.ROOT) PartnerViews.PartnerRequest request) {
-        PartnerService.Saved saved = service.put(code, request, IfMatch.parse(ifMatch), AuditTrail.actor(token));
+        PartnerService.Saved saved = service.put(code, request, IfMatch.parse(ifMatch, ifNoneMatch),
+                AuditTrail.actor(token));
         Response.ResponseBuilder response = saved.created()
                 ? Response.created(URI.create("/api/v1/partners/" + code)) : Response.ok();
         return response.entity(saved.partner()).tag(tag(saved.partner())).build();

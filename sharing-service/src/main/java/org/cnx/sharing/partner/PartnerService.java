@@ -216,7 +216,7 @@ public class PartnerService {
         if (expected != null && !expected.matches(current)) {
             throw new ProblemException(412, "entry-changed", "Precondition Failed", (partner == null
                     ? "No partner " + code + " is registered" : "The entry of " + code + " is at ETag \"" + current
-                            + "\" (changed " + partner.updatedAt + ")") + "; If-Match names " + expected
+                            + "\" (changed " + partner.updatedAt + ")") + "; " + expected
                     + ". Read it again and decide on what it is now.");
         }
     }

@@ -12,26 +12,43 @@ import org.cnx.sharing.problem.ProblemException;
  * one: the policy in force's ({@code "3"}), a partner entry's. A weak tag ({@code W/"3"}) never matches, and
  * {@code *} needs something current. It was read as one tag, weak or not: {@code W/"3"} matched and
  * {@code "2", "3"} was refused.
+ * <p>
+ * Or an {@code If-None-Match} ({@code none}, §13.1.2), which holds where the If-Match would not: {@code *} to create
+ * only what does not exist yet. It was ignored, and a PUT of a partner "if none" replaced the entry registered.
  */
-public record IfMatch(boolean any, Set<String> tags) {
+public record IfMatch(boolean any, Set<String> tags, boolean none) {
 
     /** One list element: an entity tag, then a comma (empty elements are allowed, RFC 9110 §5.6.1.2) or the end. */
     private static final Pattern TAG = Pattern.compile("[\\s,]*(W/)?\"([^\"]*)\"\\s*(?:,[\\s,]*|$)");
 
     /** The header as sent; null when there is none (change whatever is current). */
     public static IfMatch parse(String header) {
+        return parse(header, false);
+    }
+
+    /** The If-Match or the If-None-Match sent (both at once is a 400); null when neither. */
+    public static IfMatch parse(String ifMatch, String ifNoneMatch) {
+        boolean none = ifNoneMatch != null && !ifNoneMatch.isBlank();
+        if (none && ifMatch != null && !ifMatch.isBlank()) {
+            throw new ProblemException(400, "validation", "Bad Request",
+                    "Send If-Match or If-None-Match, not both.");
+        }
+        return none ? parse(ifNoneMatch, true) : parse(ifMatch, false);
+    }
+
+    private static IfMatch parse(String header, boolean none) {
         if (header == null || header.isBlank()) {
             return null;
         }
         if (header.trim().equals("*")) {
-            return new IfMatch(true, Set.of());
+            return new IfMatch(true, Set.of(), none);
         }
         Set<String> tags = new LinkedHashSet<>();
         Matcher tag = TAG.matcher(header);
         int at = 0;
         while (at < header.length()) {
             if (!tag.find(at) || tag.start() != at) {
-                throw malformed();
+                throw malformed(none);
             }
             // compared strongly, character by character with the ETag "3": "03" is another tag
             if (tag.group(1) == null) {
@@ -39,7 +56,7 @@ public record IfMatch(boolean any, Set<String> tags) {
             }
             at = tag.end();
         }
-        return new IfMatch(false, Set.copyOf(tags));
+        return new IfMatch(false, Set.copyOf(tags), none);
     }
 
     /** Whether the version in force ({@code 0}: none) is one the publisher means. */
@@ -47,18 +64,24 @@ public record IfMatch(boolean any, Set<String> tags) {
         return matches(current > 0 ? Integer.toString(current) : null);
     }
 
-    /** Whether the current entity tag's value ({@code null}: nothing current) is one the client means. */
+    /**
+     * Whether the precondition holds for the current entity tag's value ({@code null}: nothing current): it is one
+     * an If-Match names, or none an If-None-Match names.
+     */
     public boolean matches(String current) {
-        return current != null && (any || tags.contains(current)); // Set.copyOf's contains(null) throws
+        boolean named = current != null && (any || tags.contains(current)); // Set.copyOf's contains(null) throws
+        return named != none;
     }
 
+    /** The header and what it names, as a refusal says it. */
     @Override
     public String toString() {
-        return any ? "*" : tags.isEmpty() ? "no tag (a weak tag never matches)" : "tag(s) " + tags;
+        return (none ? "If-None-Match" : "If-Match") + " names "
+                + (any ? "*" : tags.isEmpty() ? "no tag (a weak tag never matches)" : "tag(s) " + tags);
     }
 
-    private static ProblemException malformed() {
-        return new ProblemException(412, "version-changed", "Precondition Failed",
-                "If-Match must be an ETag as GET returns it, e.g. \"3\", a list of them, or *.");
+    private static ProblemException malformed(boolean none) {
+        return new ProblemException(412, "version-changed", "Precondition Failed", (none ? "If-None-Match" : "If-Match")
+                + " must be an ETag as GET returns it, e.g. \"3\", a list of them, or *.");
     }
 }

@@ -64,12 +64,15 @@ public class PolicyResource {
                     + "is decided again: what the new version denies is CANCELLED with the reason (releasesCancelled "
                     + "in the answer and the event, a RELEASE_CANCELLED event each); what it allows stays as decided. "
                     + "Audited as POLICY_CHANGED with the publishing admin. 412 when If-Match names another version "
-                    + "than the one in force.")
+                    + "than the one in force, or If-None-Match: * a version in force.")
     public Response publish(
             @Parameter(description = "the version this change is based on, as the ETag of GET /api/v1/policy")
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+            @Parameter(description = "* to publish only the first version (412 once one is in force)")
+            @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
             @NotNull(message = ProblemMappers.ROOT) PolicyDocument document) {
-        PolicyViews.Version version = service.publish(document, IfMatch.parse(ifMatch), AuditTrail.actor(token));
+        PolicyViews.Version version = service.publish(document, IfMatch.parse(ifMatch, ifNoneMatch),
+                AuditTrail.actor(token));
         return withTag(Response.ok(version), version)
                 .contentLocation(URI.create("/api/v1/policy/versions/" + version.version())).build();
     }

@@ -97,7 +97,7 @@ public class PolicyService {
         int current = previous.map(v -> v.version).orElse(0);
         if (expectedVersion != null && !expectedVersion.matches(current)) {
             throw new ProblemException(412, "version-changed", "Precondition Failed",
-                    "The policy in force is " + (current == 0 ? "none" : "version " + current) + "; If-Match names "
+                    "The policy in force is " + (current == 0 ? "none" : "version " + current) + "; "
                             + expectedVersion + ".");
         }
         PolicyVersion next = newVersion(current + 1, document, actor.sub(), actor.agency());

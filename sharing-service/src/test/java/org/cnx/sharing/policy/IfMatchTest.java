@@ -57,6 +57,16 @@ class IfMatchTest {
         assertFalse(IfMatch.parse("*").matches(0));
     }
 
+    @Test
+    void ifNoneMatchHoldsWhereIfMatchWouldNot() {
+        assertFalse(IfMatch.parse(null, "*").matches(1), "a version in force");
+        assertTrue(IfMatch.parse(null, "*").matches(0), "none yet");
+        assertFalse(IfMatch.parse(null, "\"2\", \"3\"").matches(3));
+        assertTrue(IfMatch.parse(null, "\"2\"").matches(3));
+        assertTrue(IfMatch.parse("\"3\"", " ").matches(3), "an empty If-None-Match is none");
+        assertEquals(400, assertThrows(ProblemException.class, () -> IfMatch.parse("*", "*")).status());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = { "3", "\"3", "\"3\" \"4\"", "*, \"3\"", "abc" })
     void whatIsNoListOfEntityTagsIsRefused(String header) {
