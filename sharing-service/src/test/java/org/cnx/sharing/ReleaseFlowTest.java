@@ -25,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -78,6 +79,14 @@ class ReleaseFlowTest {
 
     private static JwtClaims verify(LoggedRequest request) throws Exception {
         return PartnerInbox.verify(request);
+    }
+
+    /** An invalid hand-over names each field as a JSON Pointer ("/0/watchlistHits[0].<list element>" before). */
+    @Test
+    void anInvalidHandOverPointsAtEachFieldInTheBatch() {
+        Reports.handOver(Reports.message(UUID.randomUUID(), "US-CBP", "US", Instant.now(), "[\"ANPP\", \" \"]",
+                "{\"type\":\"SEIZURE\",\"tlp\":\"GREEN\"}")).statusCode(400)
+                .contentType("application/problem+json").body("errors.pointer", contains("/0/watchlistHits/1"));
     }
 
     /**

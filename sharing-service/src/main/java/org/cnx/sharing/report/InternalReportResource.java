@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.cnx.sharing.problem.Problem;
 import org.cnx.sharing.problem.ProblemException;
+import org.cnx.sharing.problem.ProblemPointers;
 import org.cnx.sharing.release.ReleaseService;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -56,7 +57,8 @@ public class InternalReportResource {
             }
             Set<ConstraintViolation<IncomingReport>> violations = validator.validate(batch.get(i));
             for (ConstraintViolation<IncomingReport> v : violations) {
-                errors.add(new Problem.FieldError("/" + i + "/" + v.getPropertyPath(), v.getMessage()));
+                errors.add(new Problem.FieldError("/" + i + ProblemPointers.of(v.getPropertyPath(), 0),
+                        v.getMessage()));
             }
         }
         if (!errors.isEmpty()) {
