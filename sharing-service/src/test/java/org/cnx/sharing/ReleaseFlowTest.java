@@ -10,6 +10,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasKey;
@@ -39,6 +40,9 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
 import org.cnx.sharing.jdbc.JdbcCounter;
+import org.cnx.sharing.release.Release;
+import org.cnx.sharing.release.ReleaseRepository;
+import org.hibernate.Hibernate;
 import org.hibernate.SessionFactory;
 import org.hibernate.stat.Statistics;
 import org.jose4j.jwt.JwtClaims;
@@ -69,6 +73,9 @@ class ReleaseFlowTest {
     @Inject
     SessionFactory sessions;
 
+    @Inject
+    ReleaseRepository releases;
+
     private List<LoggedRequest> deliveriesOf(UUID reportId) {
         return PartnerInbox.deliveriesOf(partners, reportId);
     }
@@ -79,6 +86,28 @@ class ReleaseFlowTest {
 
     private static JwtClaims verify(LoggedRequest request) throws Exception {
         return PartnerInbox.verify(request);
+    }
+
+    /**
+     * A queue page leaves payloads, manifests and reasons unread (50 MB a page of large reports); a release's own page
+     * reads them.
+     */
+    @Test
+    void aQueuePageDoesNotLoadThePayloadsItNeverShows() {
+        UUID id = UUID.randomUUID();
+        Reports.handOver(Reports.message(id, "CN-GACC", "CN", "AMBER", null)).statusCode(200);
+        QuarkusTransaction.requiringNew().run(() -> {
+            List<Release> page = releases.page("CN", null, null, id, 0, 10);
+            assertFalse(page.isEmpty());
+            for (String lazy : List.of("payload", "withheld", "reasons")) {
+                assertTrue(page.stream().noneMatch(r -> Hibernate.isPropertyInitialized(r, lazy)), lazy);
+            }
+        });
+        String officer = Reports.officer("CN-NNCC", "CN", "officer-lazy");
+        String release = given().auth().oauth2(officer).queryParam("reportId", id).get("/api/v1/releases").then()
+                .statusCode(200).extract().path("items.find { it.status == 'PENDING_APPROVAL' }.id");
+        given().auth().oauth2(officer).get("/api/v1/releases/" + release).then().statusCode(200)
+                .body("payload.reportId", equalTo(id.toString())).body("reasons", not(empty()));
     }
 
     /** An invalid hand-over names each field as a JSON Pointer ("/0/watchlistHits[0].<list element>" before). */
