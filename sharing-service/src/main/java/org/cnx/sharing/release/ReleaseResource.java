@@ -94,8 +94,8 @@ public class ReleaseResource {
     public ReleaseViews.Detail approve(@PathParam("id") UUID id, @RequestBody(required = false, content = @Content(
             schema = @Schema(implementation = ReleaseViews.ApprovalRequest.class)))
             @Valid ReleaseViews.ApprovalRequest request) {
-        Release release = service.approve(Officer.of(token), id, request == null ? null : request.comment());
-        return ReleaseViews.Detail.of(release, releases.approvals(id), sla, Instant.now());
+        service.approve(Officer.of(token), id, request == null ? null : request.comment());
+        return committed(id);
     }
 
     @POST
@@ -106,7 +106,16 @@ public class ReleaseResource {
                     + "release that is not pending gets 409.")
     public ReleaseViews.Detail reject(@PathParam("id") UUID id,
             @Valid @NotNull(message = ProblemMappers.ROOT) ReleaseViews.RejectionRequest request) {
-        Release release = service.reject(Officer.of(token), id, request.reason());
+        service.reject(Officer.of(token), id, request.reason());
+        return committed(id);
+    }
+
+    /**
+     * The release as its decision committed it, read anew: the service's entity is detached once its transaction
+     * ends, and its payload, manifest and reasons are loaded only when read.
+     */
+    private ReleaseViews.Detail committed(UUID id) {
+        Release release = releases.findById(id);
         return ReleaseViews.Detail.of(release, releases.approvals(id), sla, Instant.now());
     }
 }
