@@ -69,13 +69,17 @@ class DeliveryOutcomes {
                     a.delivery().claim(), plan.status(), r.httpStatus(), r.error(), plan.next(), r.finishedAt()));
         }
         Session session = em.unwrap(Session.class);
-        // the partners before their deliveries, as an exchange-admin's change of one locks them: a change in progress
-        // commits first, so that an endpoint it moves is the one the outcomes are compared with (an attempt failed at
-        // the address being left stayed failed), and a partner to disable (410) is not locked the other way round
-        // (the two deadlocked). Exclusively where one is to be disabled: a rare batch, in which all wait alike.
+        // the partners of what did not land before their deliveries, as an exchange-admin's change of one locks them:
+        // a change in progress commits first, so that an endpoint it moves is the one those outcomes are compared with
+        // (an attempt failed at the address being left stayed failed), and a partner to disable (410) is not locked
+        // the other way round (the two deadlocked). Exclusively where one is to be disabled: a rare batch, in which
+        // all wait alike. A batch that all landed compares nothing, and waits for no change.
         boolean disabling = batch.stream().anyMatch(a -> a.result().verdict() == RetryPolicy.Verdict.GONE);
-        List<String> partners = batch.stream().map(a -> a.delivery().partner()).distinct().sorted().toList();
-        session.doWork(c -> store.lockPartners(c, partners, disabling));
+        List<String> partners = batch.stream().filter(a -> a.result().verdict() != RetryPolicy.Verdict.DELIVERED)
+                .map(a -> a.delivery().partner()).distinct().sorted().toList();
+        if (!partners.isEmpty()) {
+            session.doWork(c -> store.lockPartners(c, partners, disabling));
+        }
         DeliveryStore.Completed completed = session.doReturningWork(c -> store.complete(c, completions));
         Map<UUID, Delivery.Status> applied = completed.after();
         Set<UUID> revived = revivedAtNewEndpoint(session, batch, plans, applied);

@@ -20,9 +20,13 @@ public class DeliveryRepository implements PanacheRepositoryBase<Delivery, UUID>
     private static final String OF_COUNTRY = "exists (select 1 from Release r where r.id = releaseId "
             + "and r.originCountry = :country)";
 
-    /** The record deliveries of a report, locked: a relay skips them until the caller commits. */
+    /**
+     * The record deliveries of a report, locked in id order (as the relay recording outcomes locks deliveries: the
+     * records of one hand-over share their creation time, and in any other order a withdrawal and the relay could
+     * each hold one the other waits for).
+     */
     public List<Delivery> lockRecordsOf(UUID reportId) {
-        return find("reportId = ?1 and kind = ?2", Sort.by("createdAt"), reportId, Delivery.Kind.RECORD)
+        return find("reportId = ?1 and kind = ?2", Sort.by("id"), reportId, Delivery.Kind.RECORD)
                 .withLock(LockModeType.PESSIMISTIC_WRITE).list();
     }
 
