@@ -162,6 +162,9 @@ class PartnerRegistryTest {
         given().auth().oauth2(admin).header("If-None-Match", "*").header("If-Match", "*")
                 .contentType("application/json").body(partner("GREEN", true)).put("/api/v1/partners/" + CODE).then()
                 .statusCode(400).body("detail", equalTo("Send If-Match or If-None-Match, not both."));
+        String tag = given().auth().oauth2(admin).get("/api/v1/partners/" + CODE).then().extract().header("ETag");
+        given().auth().oauth2(admin).header("If-None-Match", tag).delete("/api/v1/partners/" + CODE).then()
+                .statusCode(412);
         given().auth().oauth2(admin).delete("/api/v1/partners/" + CODE).then().statusCode(204);
     }
 

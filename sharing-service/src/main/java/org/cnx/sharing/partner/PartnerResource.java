@@ -113,8 +113,10 @@ public class PartnerResource {
                     + "still queued for it fail with the removal (audited DELIVERY_FAILED with the admin).")
     public Response delete(@PathParam("code") String code,
             @Parameter(description = "the entry as read, as the ETag of GET /api/v1/partners/{code}")
-            @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
-        service.delete(code, IfMatch.parse(ifMatch), AuditTrail.actor(token));
+            @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+            @Parameter(description = "as on PUT: the entry's ETag, or *, for which it is not removed (412)")
+            @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
+        service.delete(code, IfMatch.parse(ifMatch, ifNoneMatch), AuditTrail.actor(token));
         return Response.noContent().build();
     }
 }

@@ -50,8 +50,9 @@ public record IfMatch(boolean any, Set<String> tags, boolean none) {
             if (!tag.find(at) || tag.start() != at) {
                 throw malformed(none);
             }
-            // compared strongly, character by character with the ETag "3": "03" is another tag
-            if (tag.group(1) == null) {
+            // compared strongly, character by character with the ETag "3": "03" is another tag; an If-None-Match
+            // weakly (RFC 9110 §13.1.2): W/"3" names "3" too
+            if (tag.group(1) == null || none) {
                 tags.add(tag.group(2));
             }
             at = tag.end();

@@ -47,7 +47,10 @@ public final class ReportShape {
         }
     }
 
-    /** What a value is in a report as intake hands it over (it writes a quantity and a credibility as numbers, a flag as a boolean). */
+    /**
+     * What a value is in a report as intake hands it over (it writes a quantity and a credibility as numbers, a flag
+     * as a boolean).
+     */
     private enum Scalar {
         TEXT("must be a string", JsonNode::isTextual),
         NUMBER("must be a number", JsonNode::isNumber),
@@ -177,9 +180,10 @@ public final class ReportShape {
     /**
      * Where a report body is not one intake hands over, each as {@code (pointer, message)}: a field intake does not
      * know (it refuses any), an object, list or value where the other is, a quantity or credibility that is not a
-     * number, a flag that is not a boolean, other values that are not text. A null stands for an absent field. A dry run reads its report
-     * as a hand-over carries it: a misspelt {@code releasableto} was ignored, and the preview released to every
-     * partner a report capped to one; an {@code originatorControl} of {@code "true"} previewed no approval.
+     * number, a flag that is not a boolean, other values that are not text. A null stands for an absent field. A dry
+     * run reads its report as a hand-over carries it: a misspelt {@code releasableto} was ignored, and the preview
+     * released to every partner a report capped to one; an {@code originatorControl} of {@code "true"} previewed no
+     * approval.
      */
     public static List<Map.Entry<String, String>> misfits(JsonNode report, String pointer) {
         List<Map.Entry<String, String>> misfits = new ArrayList<>();

@@ -63,6 +63,7 @@ class IfMatchTest {
         assertTrue(IfMatch.parse(null, "*").matches(0), "none yet");
         assertFalse(IfMatch.parse(null, "\"2\", \"3\"").matches(3));
         assertTrue(IfMatch.parse(null, "\"2\"").matches(3));
+        assertFalse(IfMatch.parse(null, "W/\"3\"").matches(3), "compared weakly");
         assertTrue(IfMatch.parse("\"3\"", " ").matches(3), "an empty If-None-Match is none");
         assertEquals(400, assertThrows(ProblemException.class, () -> IfMatch.parse("*", "*")).status());
     }
