@@ -6,11 +6,13 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -140,6 +142,36 @@ class ChangeRacesTest {
         JsonPath after = release(release);
         assertEquals("CANCELLED", after.getString("status"), after.prettify());
         assertEquals(List.of("CANCELLED"), deliveryStatuses(release));
+    }
+
+    /**
+     * A release cancelled by a change that waited for the decisions in flight is closed when it was cancelled: it was
+     * stamped with the change's start, before the wait, so that a release decided or approved meanwhile read as closed
+     * before it was decided or approved.
+     */
+    @Test
+    void aReleaseCancelledByAChangeThatWaitedIsClosedWhenItWasCancelled() throws Exception {
+        String release = pendingAmberRelease();
+        Instant letGo;
+        try (Connection handOver = dataSource.getConnection()) {
+            handOver.setAutoCommit(false);
+            try (Statement statement = handOver.createStatement()) {
+                statement.execute("SELECT 1 FROM pg_advisory_xact_lock_shared(" + Clearances.DECISIONS + ")");
+            }
+            CompletableFuture<Integer> publish = CompletableFuture.supplyAsync(() -> given().auth().oauth2(admin)
+                    .contentType("application/json")
+                    .body(NOTHING_TO_MX.replace("\"partnerCountries\":[\"MX\"]", "\"partners\":[\"" + code + "\"]"))
+                    .put("/api/v1/policy").then().extract().statusCode());
+            LockWaits.until(dataSource, 1, publish);
+            Thread.sleep(300);
+            letGo = Instant.now();
+            handOver.commit();
+            assertEquals(200, publish.get(15, TimeUnit.SECONDS));
+        }
+        JsonPath after = release(release);
+        assertEquals("CANCELLED", after.getString("status"), after.prettify());
+        Instant closed = Instant.parse(after.getString("closedAt"));
+        assertFalse(closed.isBefore(letGo.minusMillis(50)), "closed at " + closed + ", the change went on at " + letGo);
     }
 
     @Test

@@ -70,8 +70,13 @@ public class Clearances {
             SELECT id FROM delivery WHERE kind = 'RECORD' AND status = 'PENDING' AND release_id = ANY(?::uuid[])
              ORDER BY id FOR UPDATE""";
 
+    /**
+     * Closed when it is cancelled: {@code now()} is the change's transaction's start, before it waited for the
+     * decisions and approvals in flight, and stamped some releases closed before they were decided or approved.
+     */
     private static final String CANCEL_RELEASE = """
-            UPDATE release SET status = 'CANCELLED', closed_at = now(), rejection_reason = ?1 WHERE id = ?2""";
+            UPDATE release SET status = 'CANCELLED', closed_at = clock_timestamp(), rejection_reason = ?1
+             WHERE id = ?2""";
 
     /**
      * A record delivery still to be attempted is not; an attempt in flight may still land, and the relay then records
