@@ -7,7 +7,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -102,11 +102,10 @@ public final class Redactor {
                 .sorted(((Comparator<List<String>>) Redactor::compareNumerically).reversed()).toList();
         outermost.forEach(d -> remove(copy, d));
         // each pointer written once: written for every pair of drop and manifest entry, it cost seconds a report
-        List<String> dropped = outermost.stream().map(Redactor::pointer).toList();
-        Set<String> droppedExactly = new HashSet<>(dropped);
+        Set<String> dropped = outermost.stream().map(Redactor::pointer).collect(Collectors.toSet());
         List<Withheld> kept = manifest.stream()
-                .filter(w -> !underAny(w.path(), droppedExactly))
-                .filter(w -> "drop".equals(w.op()) || !droppedExactly.contains(w.path()))
+                .filter(w -> !underAny(w.path(), dropped))
+                .filter(w -> "drop".equals(w.op()) || !dropped.contains(w.path()))
                 .distinct().toList();
         return new Result(copy, kept);
     }

@@ -120,27 +120,23 @@ public class EvaluationService {
         }
     }
 
+    /** A 400 naming every field of {@code errors}, where there is one. */
+    private static void refuse(List<Problem.FieldError> errors) {
+        if (!errors.isEmpty()) {
+            throw new ProblemException(400, "validation", "Bad Request", errors.size() + " field(s) are invalid.",
+                    errors);
+        }
+    }
+
     public EvaluationViews.Result evaluate(EvaluationViews.EvaluationRequest request) {
         if (!request.report().isObject()) {
             throw new ProblemException(400, "validation", "Bad Request", "The report must be a JSON object.",
                     List.of(new Problem.FieldError("/report", "must be a JSON object")));
         }
-        List<Problem.FieldError> oversized = oversized(request.report());
-        if (!oversized.isEmpty()) {
-            throw new ProblemException(400, "validation", "Bad Request", oversized.size() + " field(s) are invalid.",
-                    oversized);
-        }
+        refuse(oversized(request.report()));
         // a tree is read without the refusal of text that cannot be stored: half a surrogate pair failed the answer
-        List<Problem.FieldError> unstorable = StorableStrings.problems(request.report(), "/report");
-        if (!unstorable.isEmpty()) {
-            throw new ProblemException(400, "validation", "Bad Request", unstorable.size() + " field(s) are invalid.",
-                    unstorable);
-        }
-        List<Problem.FieldError> misfits = misfits(request.report());
-        if (!misfits.isEmpty()) {
-            throw new ProblemException(400, "validation", "Bad Request", misfits.size() + " field(s) are invalid.",
-                    misfits);
-        }
+        refuse(StorableStrings.problems(request.report(), "/report"));
+        refuse(misfits(request.report()));
         // the hits intake found, where given (to reproduce a hand-over); else found here as intake finds them
         List<String> hits = request.watchlistHits() != null ? request.watchlistHits()
                 : watchlist.hits(request.report());

@@ -58,7 +58,7 @@ public class ReleaseService {
         this.clearances = clearances;
     }
 
-    static final String NO_RECIPIENT = "no partner other than the originator was active: nothing was decided, and "
+    private static final String NO_RECIPIENT = "no partner other than the originator was active: nothing was decided, and "
             + "a partner switched on later is not decided for on this report";
 
     /**
