@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
@@ -34,6 +35,8 @@ import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.restassured.response.ExtractableResponse;
+import io.restassured.response.Response;
 
 /**
  * A change to the policy or the registry holds for all that has not left, whatever commits while it is under way: an
@@ -118,12 +121,7 @@ class ChangeRacesTest {
     void anApprovalCommittingWhileAPolicyIsPublishedIsDecidedAgainUnderIt() throws Exception {
         String release = pendingAmberRelease();
         // the approval waits for the release's row, which this transaction holds; the publish comes next
-        try (Connection hold = dataSource.getConnection()) {
-            hold.setAutoCommit(false);
-            try (PreparedStatement lock = hold.prepareStatement("SELECT 1 FROM release WHERE id = ? FOR UPDATE")) {
-                lock.setObject(1, UUID.fromString(release));
-                lock.executeQuery().close();
-            }
+        try (Connection hold = holding(release)) {
             CompletableFuture<Integer> approval = CompletableFuture.supplyAsync(() -> given().auth().oauth2(officer)
                     .contentType("application/json").body("{}").post("/api/v1/releases/" + release + "/approvals")
                     .then().extract().statusCode());
@@ -142,6 +140,38 @@ class ChangeRacesTest {
         JsonPath after = release(release);
         assertEquals("CANCELLED", after.getString("status"), after.prettify());
         assertEquals(List.of("CANCELLED"), deliveryStatuses(release));
+    }
+
+    /**
+     * An approval PostgreSQL ends to break a deadlock (with a transaction that holds the release and then waits for the
+     * decisions' lock the approval holds shared) was a 500 "logged", which reads as broken. It is a 503 with
+     * Retry-After, nothing of it stayed, and the same approval sent again goes through.
+     */
+    @Test
+    void anApprovalEndedByADeadlockIsA503ToSendAgainThatChangedNothing() throws Exception {
+        String release = pendingAmberRelease();
+        try (Connection hold = holding(release)) {
+            CompletableFuture<ExtractableResponse<Response>> approval = CompletableFuture.supplyAsync(() -> given()
+                    .auth().oauth2(officer).contentType("application/json").body("{\"comment\":\"seen\"}")
+                    .post("/api/v1/releases/" + release + "/approvals").then().extract());
+            LockWaits.until(dataSource, 1, approval);
+            // the approval waits first, so it is the one whose deadlock check finds the cycle and is ended
+            try (Statement statement = hold.createStatement()) {
+                statement.execute("SELECT 1 FROM pg_advisory_xact_lock(" + Clearances.DECISIONS + ")");
+            }
+            hold.rollback();
+            ExtractableResponse<Response> ended = approval.get(15, TimeUnit.SECONDS);
+            assertEquals(503, ended.statusCode(), ended.asString());
+            assertEquals("1", ended.header("Retry-After"));
+            assertEquals("https://cnx.example/problems/contention", ended.jsonPath().getString("type"));
+        }
+        JsonPath untouched = release(release);
+        assertEquals("PENDING_APPROVAL", untouched.getString("status"));
+        assertEquals(List.of(), untouched.getList("approvals"));
+
+        given().auth().oauth2(officer).contentType("application/json").body("{\"comment\":\"seen\"}")
+                .post("/api/v1/releases/" + release + "/approvals").then().statusCode(200);
+        assertEquals("RELEASED", release(release).getString("status"));
     }
 
     /**
@@ -238,6 +268,17 @@ class ChangeRacesTest {
     }
 
     /** A CN report, AMBER, releasable to the test's partner only: it waits for one CN officer's approval. */
+    /** A transaction of the test's own that holds the release's row locked. */
+    private Connection holding(String release) throws SQLException {
+        Connection hold = dataSource.getConnection();
+        hold.setAutoCommit(false);
+        try (PreparedStatement lock = hold.prepareStatement("SELECT 1 FROM release WHERE id = ? FOR UPDATE")) {
+            lock.setObject(1, UUID.fromString(release));
+            lock.executeQuery().close();
+        }
+        return hold;
+    }
+
     private String pendingAmberRelease() {
         UUID report = UUID.randomUUID();
         Reports.handOver(Reports.message(report, "CN-GACC", "CN", "AMBER", "{\"releasableTo\":[\"" + code + "\"]}"))

@@ -1,6 +1,7 @@
 package org.cnx.sharing.problem;
 
 import java.net.URI;
+import java.sql.SQLException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -199,9 +200,28 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(RuntimeException e, UriInfo uri) {
+        if (rolledBackByContention(e)) {
+            // PostgreSQL ended this transaction (a deadlock, a serialisation failure): nothing of it stayed
+            LOG.warn("concurrent change ended the transaction of " + uri.getPath() + ": " + e.getMessage());
+            return Response.fromResponse(respond(new Problem(URI.create(TYPE_BASE + "contention"),
+                    "Service Unavailable", 503, "The request met a concurrent change and was undone: nothing of it "
+                    + "was applied. Send it again.", uri.getPath(), null)))
+                    .header(HttpHeaders.RETRY_AFTER, "1").build();
+        }
         LOG.error("unexpected failure on " + uri.getPath(), e);
         return respond(new Problem(URI.create("about:blank"), "Internal Server Error", 500,
                 "The request could not be completed; it has been logged.", uri.getPath(), null));
+    }
+
+    /** A deadlock ({@code 40P01}) or serialisation failure ({@code 40001}) anywhere in the causes. */
+    private static boolean rolledBackByContention(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && ("40P01".equals(sql.getSQLState())
+                    || "40001".equals(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Response respond(Problem problem) {
