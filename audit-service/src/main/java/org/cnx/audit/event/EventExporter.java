@@ -67,7 +67,7 @@ public class EventExporter {
             // chunk by chunk, each read in a transaction of its own that ends before the chunk is written: the log up
             // to upTo does not change, and a client that reads slowly (or not at all) holds no connection. Streamed
             // from one open cursor, twenty stalled exports took the pool, and every append and receipt waited.
-            long after = 0;
+            long after = filter.afterSeq();
             List<AuditEvent> chunk;
             do {
                 long from = after;

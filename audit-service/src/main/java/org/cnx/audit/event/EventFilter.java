@@ -10,9 +10,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * What an auditor asked for; every criterion optional. {@code from} is inclusive and {@code to}
  * exclusive, both on {@code occurredAt}; {@code agency} and {@code actor} match the actor's agency and
  * subject exactly, {@code partner} the subject's partner (the one a release or delivery was for).
+ * {@code afterSeq} (0 for none) takes the events audit recorded after that one, whenever they occurred: an
+ * auditor's next review starts where the last ended, and an event that reached audit late is not left in a
+ * window of {@code occurredAt} already reviewed.
  */
 public record EventFilter(Instant from, Instant to, Action action, String agency, String actor, UUID reportId,
-        String partner, Outcome outcome) {
+        String partner, Outcome outcome, long afterSeq) {
 
     /** The criteria that were given, for the {@code AUDIT_QUERIED} event's details. */
     ObjectNode toJson() {
@@ -25,6 +28,9 @@ public record EventFilter(Instant from, Instant to, Action action, String agency
         put(node, "reportId", reportId);
         put(node, "partner", partner);
         put(node, "outcome", outcome);
+        if (afterSeq > 0) {
+            node.put("afterSeq", afterSeq);
+        }
         return node;
     }
 

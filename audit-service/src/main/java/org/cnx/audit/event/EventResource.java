@@ -26,6 +26,8 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 @RolesAllowed("auditor")
 public class EventResource {
 
+    private static final String AFTER_SEQ = "only events recorded after this seq (the last one an earlier review "
+            + "read), whenever they occurred";
 
     private final EventService service;
     private final EventExporter exporter;
@@ -55,9 +57,10 @@ public class EventResource {
             @Parameter(description = "subject.partner: the partner a release, delivery or recall was for, e.g. US-CBP")
             @QueryParam("partner") String partner,
             @Parameter(description = "SUCCESS, FAILURE or DENIED") @QueryParam("outcome") String outcome,
+            @Parameter(description = AFTER_SEQ) @QueryParam("afterSeq") String afterSeq,
             @Parameter(description = "cursor from the previous page's next") @QueryParam("after") String after,
             @Parameter(description = "page size, 1..100 (default 50)") @QueryParam("limit") String limit) {
-        EventFilter filter = filter(from, to, action, agency, actor, reportId, partner, outcome);
+        EventFilter filter = filter(from, to, action, agency, actor, reportId, partner, outcome, afterSeq);
         return service.query(filter, blankToNull(after), limit(limit), token);
     }
 
@@ -79,10 +82,11 @@ public class EventResource {
             @Parameter(description = "subject.reportId") @QueryParam("reportId") String reportId,
             @Parameter(description = "subject.partner: the partner a release, delivery or recall was for, e.g. US-CBP")
             @QueryParam("partner") String partner,
-            @Parameter(description = "SUCCESS, FAILURE or DENIED") @QueryParam("outcome") String outcome) {
+            @Parameter(description = "SUCCESS, FAILURE or DENIED") @QueryParam("outcome") String outcome,
+            @Parameter(description = AFTER_SEQ) @QueryParam("afterSeq") String afterSeq) {
         ExportFormat exportFormat = ExportFormat.of(blankToNull(format))
                 .orElseThrow(() -> badParameter("format", "must be csv or ndjson"));
-        EventFilter filter = filter(from, to, action, agency, actor, reportId, partner, outcome);
+        EventFilter filter = filter(from, to, action, agency, actor, reportId, partner, outcome, afterSeq);
         return Response.ok(exporter.export(filter, exportFormat, token))
                 .type(exportFormat.mediaType())
                 .header("Content-Disposition", "attachment; filename=\"audit-events." + exportFormat.code() + "\"")
@@ -90,7 +94,7 @@ public class EventResource {
     }
 
     private static EventFilter filter(String from, String to, String action, String agency, String actor,
-            String reportId, String partner, String outcome) {
+            String reportId, String partner, String outcome, String afterSeq) {
         Instant since = instant("from", from);
         Instant until = instant("to", to);
         // a reversed range matches nothing: said, not answered with an empty page an auditor could take for "none"
@@ -105,7 +109,17 @@ public class EventResource {
                 text("actor", actor),
                 param("reportId", reportId, UUID::fromString, "must be a UUID"),
                 text("partner", partner),
-                param("outcome", outcome, Outcome::of, "must be one of " + Arrays.toString(Outcome.values())));
+                param("outcome", outcome, Outcome::of, "must be one of " + Arrays.toString(Outcome.values())),
+                seq(afterSeq));
+    }
+
+    /** The seq an auditor's last review ended at: 0 and up, 0 when not given. */
+    private static long seq(String text) {
+        Long seq = param("afterSeq", text, Long::valueOf, "must be a whole number, 0 or more (an event's seq)");
+        if (seq != null && seq < 0) {
+            throw badParameter("afterSeq", "must be a whole number, 0 or more (an event's seq): " + text);
+        }
+        return seq == null ? 0 : seq;
     }
 
     private int limit(String text) {

@@ -138,6 +138,44 @@ class EventQueryTest {
         assertEquals(ids(events, 2, 3, 4), ids("agency=" + agency + "&from=" + t0.plusSeconds(60).plusNanos(400)));
     }
 
+    /**
+     * An auditor's next review starts after the last event the previous one read: {@code afterSeq} takes what audit
+     * recorded since, an event that occurred inside a window already reviewed (it reached audit late) included, which
+     * {@code from} on the time it occurred left out. The list and the export take it alike.
+     */
+    @Test
+    void afterSeqTakesWhatWasRecordedSinceTheLastReviewHoweverLateItOccurred() {
+        String agency = unique("S");
+        Instant t0 = Instant.parse("2024-06-01T10:00:00Z");
+        List<Map<String, Object>> reviewed = List.of(
+                event("REPORT_RECEIVED", "SUCCESS", "s1", agency, null, t0),
+                event("REPORT_RECEIVED", "SUCCESS", "s1", agency, null, t0.plusSeconds(60)));
+        post(intakeToken(), reviewed).then().statusCode(200).body("appended", equalTo(2));
+        List<Integer> seqs = get("agency=" + agency).getList("items.seq");
+        long lastReviewed = seqs.get(seqs.size() - 1);
+        // then: one that occurred before the last reviewed one, held up on its way, and one after it
+        List<Map<String, Object>> since = List.of(
+                event("DELIVERY_FAILED", "FAILURE", "s2", agency, null, t0.plusSeconds(30)),
+                event("REPORT_RECEIVED", "SUCCESS", "s1", agency, null, t0.plusSeconds(90)));
+        post(intakeToken(), since).then().statusCode(200).body("appended", equalTo(2));
+
+        assertEquals(ids(since, 0, 1), ids("agency=" + agency + "&afterSeq=" + lastReviewed));
+        assertEquals(ids(since, 0), ids("agency=" + agency + "&afterSeq=" + lastReviewed + "&action=DELIVERY_FAILED"));
+        List<String> all = new ArrayList<>(ids(reviewed, 0, 1));
+        all.addAll(ids(since, 0, 1));
+        assertEquals(all, ids("agency=" + agency + "&afterSeq=0"));
+        List<String> exported = given().header("Authorization", "Bearer " + auditor)
+                .get(EVENTS + "/export?format=ndjson&agency=" + agency + "&afterSeq=" + lastReviewed).then()
+                .statusCode(200).extract().asString().lines()
+                .map(line -> JsonPath.from(line).getString("eventId")).toList();
+        assertEquals(ids(since, 0, 1), exported);
+        // a page's cursor goes on from where the page ended, not back to afterSeq
+        JsonPath first = get("agency=" + agency + "&afterSeq=" + lastReviewed + "&limit=1");
+        assertEquals(ids(since, 0), first.getList("items.eventId"));
+        assertEquals(ids(since, 1), get("agency=" + agency + "&afterSeq=" + lastReviewed + "&limit=1&after="
+                + first.getString("next")).getList("items.eventId"));
+    }
+
     @Test
     void paginationWalksEveryEventOnceInLogOrder() {
         String agency = unique("P");
@@ -248,7 +286,7 @@ class EventQueryTest {
                 .body("detail", equalTo("The Accept header (application/xml) admits no type this endpoint answers in."));
         for (String query : List.of("limit=101", "limit=0", "limit=ten", "after=not-a-cursor", "action=REPORT_EATEN",
                 "outcome=success", "from=yesterday", "to=2026-13-01T00:00:00Z", "reportId=42",
-                "from=2026-12-01T00:00:00Z&to=2026-11-01T00:00:00Z")) {
+                "from=2026-12-01T00:00:00Z&to=2026-11-01T00:00:00Z", "afterSeq=-1", "afterSeq=1e3")) {
             given().header("Authorization", "Bearer " + auditor).get(EVENTS + "?" + query)
                     .then().statusCode(400).contentType("application/problem+json").body("status", equalTo(400));
         }
@@ -260,7 +298,8 @@ class EventQueryTest {
                 "reportId=42", "'reportId' must be a UUID: 42.",
                 "from=yesterday", "'from' must be an ISO-8601 instant such as 2026-11-01T00:00:00Z: yesterday.",
                 "limit=ten", "'limit' must be a whole number between 1 and 100: ten.",
-                "limit=101", "'limit' must be a whole number between 1 and 100: 101.");
+                "limit=101", "'limit' must be a whole number between 1 and 100: 101.",
+                "afterSeq=-1", "'afterSeq' must be a whole number, 0 or more (an event's seq): -1.");
         accepted.forEach((query, detail) -> {
             given().header("Authorization", "Bearer " + auditor).get(EVENTS + "?" + query).then().statusCode(400)
                     .body("detail", equalTo("Query parameter " + detail));
@@ -280,13 +319,13 @@ class EventQueryTest {
         given().header("Authorization", "Bearer " + auditor).get(EVENTS + "/export?format=csv&acton=ACCESS_DENIED")
                 .then().statusCode(400).contentType("application/problem+json")
                 .body("detail", equalTo("Query parameter 'acton' is not one this endpoint reads; it reads format, "
-                        + "from, to, action, agency, actor, reportId, partner, outcome."));
+                        + "from, to, action, agency, actor, reportId, partner, outcome, afterSeq."));
         given().header("Authorization", "Bearer " + auditor).get(EVENTS + "/export?format=ndjson&limit=10").then()
                 .statusCode(400).body("detail", startsWith("Query parameter 'limit' is not one this endpoint reads"));
         given().header("Authorization", "Bearer " + auditor).get(EVENTS + "?deliveryId=" + UUID.randomUUID()).then()
                 .statusCode(400).body("detail", equalTo("Query parameter 'deliveryId' is not one this endpoint "
-                        + "reads; it reads from, to, action, agency, actor, reportId, partner, outcome, after, "
-                        + "limit."));
+                        + "reads; it reads from, to, action, agency, actor, reportId, partner, outcome, afterSeq, "
+                        + "after, limit."));
         // nor one to an endpoint that reads none
         given().header("Authorization", "Bearer " + auditor).post("/api/v1/log/checkpoints?size=1").then()
                 .statusCode(400).contentType("application/problem+json")
