@@ -130,9 +130,12 @@ class SubmissionRulesTest {
     void theSameKeyWithAnotherBodyIs422AndCreatesNothing() {
         String token = freshPartner("CN");
         String key = UUID.randomUUID().toString();
-        post(token, Bodies.founding("IDEM-2"), key).then().statusCode(201);
+        String made = post(token, Bodies.founding("IDEM-2"), key).then().statusCode(201).extract().path("id");
+        // it names the report the key made: a client that took the 422 for "not stored" filed that report again
         post(token, Bodies.founding("IDEM-3"), key).then().statusCode(422).contentType("application/problem+json")
-                .body("detail", equalTo("This Idempotency-Key was already used with a different report."));
+                .body("detail", equalTo("This Idempotency-Key was already used with a different report: " + made
+                        + "."))
+                .body("existingReportId", equalTo(made));
         assertEquals(1, count(token));
     }
 

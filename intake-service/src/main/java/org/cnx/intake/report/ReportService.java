@@ -76,8 +76,10 @@ public class ReportService {
                 // the same report is the same request, however a retry spaces or orders it (as for an externalRef);
                 // a key remembered before fingerprints were the content's holds the hash of the bytes
                 if (!record.fingerprint.equals(contentSha256) && !record.fingerprint.equals(payloadSha256)) {
+                    // naming the report the key made: a client that took the 422 for "not stored" filed it again
                     throw new ProblemException(422, "idempotency-key-reused", "Unprocessable Content",
-                            "This Idempotency-Key was already used with a different report.");
+                            "This Idempotency-Key was already used with a different report: " + record.reportId
+                                    + ".", null, Map.of("existingReportId", record.reportId));
                 }
                 return new Submission(record.responseStatus, record.reportId, record.responseBody, true);
             }
