@@ -3,6 +3,7 @@ package org.cnx.demopartner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -34,8 +35,8 @@ public class DeliveryReceiver {
         try {
             DeliveryVerifier.Verified verified = verifier.verify(partnerCode, authorization, deliveryIdHeader, body);
             String deliveryId = verified.deliveryId();
-            boolean stored = inbox.store(partnerCode,
-                    new ReceivedDelivery(deliveryId, Instant.now(), verified.kid(), parse(body)));
+            boolean stored = inbox.store(partnerCode, new ReceivedDelivery(deliveryId, Instant.now(), verified.kid(),
+                    verified.bodySha256(), parse(body).path("reportId").asText(null), body));
             if (stored) {
                 LOG.infof("RECEIVED %s delivery=%s %s", Printable.of(partnerCode), deliveryId,
                         Printable.of(new String(body, StandardCharsets.UTF_8), LOGGED_BODY_CHARS));
@@ -51,6 +52,11 @@ public class DeliveryReceiver {
 
     public DeliveryList list(String partnerCode) {
         return inbox.list(partnerCode);
+    }
+
+    /** The bytes of a delivery the partner still holds, as they came. */
+    public Optional<byte[]> body(String partnerCode, String deliveryId) {
+        return inbox.find(partnerCode, deliveryId).map(ReceivedDelivery::bytes);
     }
 
     public Arrivals arrivals(String partnerCode, int from, int limit) {

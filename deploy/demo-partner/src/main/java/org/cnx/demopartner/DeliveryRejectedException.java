@@ -30,6 +30,12 @@ public class DeliveryRejectedException extends RuntimeException {
                 reason);
     }
 
+    /** No delivery of that id is among those kept for display (never one, or one since dropped for newer ones). */
+    public static DeliveryRejectedException notHeld(String deliveryId) {
+        return new DeliveryRejectedException(404, "delivery-not-held", "Not Found",
+                "No delivery " + Printable.of(deliveryId) + " is among those this partner keeps.");
+    }
+
     public int status() {
         return status;
     }

@@ -8,6 +8,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
@@ -40,6 +41,17 @@ public class DeliveryResource {
     @GET
     public DeliveryList list(@RestPath String code) {
         return receiver.list(code);
+    }
+
+    /**
+     * The body of a delivery still listed, byte for byte as it came: what {@code VerifyReceipt.java} checks against
+     * the receipt's {@code payloadSha256}. 404 once it is no longer among the latest kept.
+     */
+    @GET
+    @Path("/{deliveryId}/body")
+    public Response body(@RestPath String code, @RestPath String deliveryId) {
+        return receiver.body(code, deliveryId).map(bytes -> Response.ok(bytes, MediaType.APPLICATION_JSON).build())
+                .orElseThrow(() -> DeliveryRejectedException.notHeld(deliveryId));
     }
 
     /** The compact arrival log, from position {@code from}, at most {@code limit} (≤ 100,000) entries. */

@@ -54,7 +54,8 @@ public class DeliveryVerifier {
     }
 
     /** A delivery whose token verified: its id, and the kid of sharing's key that signed it. */
-    public record Verified(String deliveryId, String kid) {
+    /** A delivery whose token checked out: its id, the signing key's kid, the SHA-256 (hex) of its body's bytes. */
+    public record Verified(String deliveryId, String kid, String bodySha256) {
     }
 
     /** Returns the verified delivery, or throws {@link DeliveryRejectedException} saying why not. */
@@ -65,6 +66,7 @@ public class DeliveryVerifier {
         }
         String kid = requireRs256(token);
         JwtClaims claims = verifiedClaims(partnerCode, token);
+        String received = sha256Hex(body);
         try {
             if (!deliveryIdHeader.equals(claims.getJwtId())) {
                 throw DeliveryRejectedException.unauthorized("jti " + Printable.of(claims.getJwtId())
@@ -74,7 +76,7 @@ public class DeliveryVerifier {
             if (bodySha256 == null) {
                 throw DeliveryRejectedException.unauthorized("claim " + BODY_SHA256_CLAIM + " missing");
             }
-            if (!MessageDigest.isEqual(sha256Hex(body).getBytes(StandardCharsets.US_ASCII),
+            if (!MessageDigest.isEqual(received.getBytes(StandardCharsets.US_ASCII),
                     bodySha256.getBytes(StandardCharsets.US_ASCII))) {
                 throw DeliveryRejectedException.unauthorized(
                         "claim " + BODY_SHA256_CLAIM + " does not match the SHA-256 of the request body");
@@ -82,7 +84,7 @@ public class DeliveryVerifier {
         } catch (MalformedClaimException e) {
             throw DeliveryRejectedException.unauthorized("malformed claim: " + Printable.of(e.getMessage()));
         }
-        return new Verified(deliveryIdHeader, kid);
+        return new Verified(deliveryIdHeader, kid, received);
     }
 
     static String sha256Hex(byte[] bytes) {

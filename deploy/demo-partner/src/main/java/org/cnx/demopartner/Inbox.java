@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -36,6 +37,12 @@ public class Inbox {
     public DeliveryList list(String partnerCode) {
         PartnerInbox inbox = partners.get(partnerCode);
         return inbox == null ? new DeliveryList(List.of(), 0) : inbox.snapshot();
+    }
+
+    /** A delivery among the latest kept for display. */
+    public Optional<ReceivedDelivery> find(String partnerCode, String deliveryId) {
+        PartnerInbox inbox = partners.get(partnerCode);
+        return inbox == null ? Optional.empty() : inbox.find(deliveryId);
     }
 
     /** Every arrival from position {@code from} on (oldest first), at most {@code limit}. */
@@ -70,10 +77,14 @@ public class Inbox {
             byId.put(delivery.deliveryId(), delivery);
             if (arrivals.size() < maxArrivals) {
                 arrivedIds.add(delivery.deliveryId());
-                arrivals.add(new Arrivals.Arrival(delivery.deliveryId(), delivery.body().path("reportId").asText(null),
+                arrivals.add(new Arrivals.Arrival(delivery.deliveryId(), delivery.reportId(),
                         delivery.receivedAt()));
             }
             return true;
+        }
+
+        synchronized Optional<ReceivedDelivery> find(String deliveryId) {
+            return Optional.ofNullable(byId.get(deliveryId));
         }
 
         synchronized Arrivals arrivals(int from, int limit) {

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -58,6 +59,29 @@ class DeliveryResourceTest {
                 .body("items[0].body.release.reportId", equalTo("r-" + id))
                 .body("items[0].body.release.title", equalTo("Seizure of 4-AP in Long Beach / 长滩"))
                 .body("duplicates", equalTo(0));
+    }
+
+    /**
+     * A partner checks the audit receipt of a delivery against the body it received (VerifyReceipt.java), which must be
+     * the bytes that came: the listing wrote the body again from its parsed form (spacing, escapes), whose SHA-256 is
+     * not the receipt's, and kept no bytes to give.
+     */
+    @Test
+    void theBodyIsKeptByteForByteWithItsSha256() {
+        String partner = partner();
+        String id = UUID.randomUUID().toString();
+        byte[] body = body(id);
+        deliver(partner, id, body, signed(claims(partner, id, body))).statusCode(200);
+
+        byte[] kept = given().when().get("/partners/{code}/deliveries/{id}/body", partner, id).then().statusCode(200)
+                .contentType(ContentType.JSON).extract().asByteArray();
+        assertArrayEquals(body, kept);
+        given().when().get("/partners/{code}/deliveries", partner).then().statusCode(200)
+                .body("items[0].bodySha256", equalTo(DeliveryVerifier.sha256Hex(body)))
+                .body("items[0].body.withheld", equalTo(List.of("/subjects")));
+        given().when().get("/partners/{code}/deliveries/{id}/body", partner, UUID.randomUUID()).then()
+                .statusCode(404).contentType("application/problem+json")
+                .body("type", equalTo("https://cnx.example/problems/delivery-not-held"));
     }
 
     @Test

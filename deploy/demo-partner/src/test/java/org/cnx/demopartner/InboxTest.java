@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 
@@ -48,6 +49,7 @@ class InboxTest {
     }
 
     private ReceivedDelivery delivery(String id, String reportId) throws Exception {
-        return new ReceivedDelivery(id, Instant.now(), "kid", json.readTree("{\"reportId\":\"" + reportId + "\"}"));
+        byte[] body = ("{\"reportId\":\"" + reportId + "\"}").getBytes(StandardCharsets.UTF_8);
+        return new ReceivedDelivery(id, Instant.now(), "kid", DeliveryVerifier.sha256Hex(body), reportId, body);
     }
 }

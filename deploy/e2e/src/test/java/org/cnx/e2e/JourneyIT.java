@@ -6,11 +6,15 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -128,7 +132,7 @@ class JourneyIT {
     }
 
     @Test
-    void aReportTravelsFromPartnerToPartnerAfterApprovalAndEveryStepIsAudited() {
+    void aReportTravelsFromPartnerToPartnerAfterApprovalAndEveryStepIsAudited() throws Exception {
         String cbp = tokens.person("partner", "US-CBP", "US", "cbp-system");
         String usOfficer = tokens.person("liaison-officer", "US-DEA", "US", "officer-us-e2e");
         String auditor = tokens.person("auditor", "US-DEA", "US", "auditor-e2e");
@@ -173,6 +177,7 @@ class JourneyIT {
         assertEquals(1L, actions.get("DELIVERY_SUCCEEDED"));
         // one decision per partner other than the originator
         assertEquals(5L, actions.get("RELEASE_DECIDED"));
+        receivedIsProvenByTheReceipt((String) delivered.get(0).get("deliveryId"));
 
         // the originator withdraws it: the partner holding it gets a signed recall, the release shows RECALLED, and
         // audit has intake's withdrawal and sharing's recall (the two services agree on the recall's message)
@@ -212,6 +217,38 @@ class JourneyIT {
                         .collect(Collectors.groupingBy(Function.identity(), Collectors.counting())),
                 counts -> counts.size() == ids.size());
         assertTrue(received.values().stream().allMatch(n -> n == 1), "no event may arrive twice: " + received);
+    }
+
+    /**
+     * The partner proves what it received, offline, as the README shows: the receipt from audit, audit's keys and the
+     * body as it came (from the demo partner), checked by the verifier; a byte of the body changed is not proven.
+     */
+    private static void receivedIsProvenByTheReceipt(String deliveryId) throws Exception {
+        String cnPartner = tokens.person("partner", "CN-NNCC", "CN", "nncc-system");
+        Path receipt = Files.writeString(WORK.resolve("receipt-" + deliveryId + ".json"), given().baseUri(audit.url())
+                .auth().oauth2(cnPartner).get("/api/v1/receipts/" + deliveryId).then().statusCode(200).extract()
+                .asString());
+        Path jwks = Files.writeString(WORK.resolve("audit-jwks.json"), given().baseUri(audit.url())
+                .get("/.well-known/jwks.json").then().statusCode(200).extract().asString());
+        byte[] kept = given().baseUri(partner.url()).get("/partners/CN-NNCC/deliveries/" + deliveryId + "/body")
+                .then().statusCode(200).extract().asByteArray();
+        Path body = Files.write(WORK.resolve("body-" + deliveryId + ".json"), kept);
+        String proven = verify(0, receipt, jwks, body);
+        assertTrue(proven.startsWith("VALID"), proven);
+        kept[kept.length / 2] ^= 0x01;
+        verify(1, receipt, jwks, Files.write(body, kept));
+    }
+
+    /** {@code java deploy/verifier/VerifyReceipt.java receipt jwks body}: its output, once it exited with {@code exit}. */
+    private static String verify(int exit, Path... files) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), ROOT.resolve("deploy/verifier/VerifyReceipt.java").toString()));
+        Arrays.stream(files).map(Path::toString).forEach(command::add);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the verifier finished");
+        assertEquals(exit, process.exitValue(), output);
+        return output;
     }
 
     private static long duplicates(String code) {
