@@ -714,6 +714,30 @@ class SubmissionRulesTest {
                 .body("status", equalTo("RECEIVED"));
     }
 
+    /**
+     * Text for a flag or a number: Jackson read "" (and " ", "null") as no value, so that a report marked
+     * {@code "originatorControl": ""} was stored without the marking and released without the originator's
+     * approval; "true" and "3" it converted. Each is a 400 pointing at the field, and nothing is stored.
+     */
+    @Test
+    void textForAFlagOrANumberIsA400NotReadAsNoValue() {
+        String token = freshPartner("US");
+        Map<String, String> wrong = Map.of(
+                "\"originatorControl\":true", "/handling/originatorControl",
+                "\"informationCredibility\":2", "/grading/informationCredibility",
+                "\"quantity\":25", "/substances/0/quantity");
+        wrong.forEach((field, pointer) -> {
+            String name = field.substring(0, field.indexOf(':') + 1);
+            for (String text : List.of("\"\"", "\" \"", "\"null\"", "\"true\"", "\"3\"")) {
+                post(token, Bodies.founding("TEXT-" + pointer.length() + text.length())
+                        .replace(field, name + text), null).then().statusCode(400)
+                        .body("errors.pointer", equalTo(List.of(pointer)))
+                        .body("errors[0].message", equalTo("has the wrong type or format"));
+            }
+        });
+        assertEquals(0, count(token));
+    }
+
     @Test
     void aDecimalWhereAWholeNumberBelongsIsA400NotCutDown() {
         // 2.9 was stored and shared as 2, and 0.5 refused as "must be greater than or equal to 1"

@@ -261,6 +261,14 @@ class PartnerRegistryTest {
                 .body("errors.pointer", contains("/name"))
                 .body("errors.message", contains(endsWith(": a control character in a string, which JSON requires "
                         + "escaped (U+000A as \\u000A)")));
+        // text for the flag was read as no value ("", then "must not be null") or converted ("false")
+        for (String text : List.of("\"\"", "\"false\"")) {
+            given().auth().oauth2(admin).contentType("application/json")
+                    .body(partner("GREEN", true).replace("\"active\":true", "\"active\":" + text))
+                    .put("/api/v1/partners/" + CODE).then().statusCode(400)
+                    .body("errors.pointer", contains("/active"))
+                    .body("errors.message", contains(startsWith("has the wrong ")));
+        }
         // no body, or a list of entries: "must not be null", "has the wrong type"
         for (String body : List.of("", "[" + partner("GREEN", true) + "]")) {
             given().auth().oauth2(admin).contentType("application/json").body(body)

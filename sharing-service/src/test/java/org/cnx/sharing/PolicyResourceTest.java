@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
@@ -444,6 +445,15 @@ class PolicyResourceTest {
                 .put("/api/v1/policy").then().statusCode(400).contentType("application/problem+json")
                 .body("errors.pointer", contains("/description"))
                 .body("errors.message", contains(StorableStrings.NUL));
+        // a condition given as text was read as none ("" as no value, "true" as true): a rule for reports without
+        // personal data, so written, matched every report
+        for (String text : List.of("\"\"", "\"true\"")) {
+            given().auth().oauth2(admin).contentType("application/json").body("{\"rules\":[{\"id\":\"r\",\"action\":"
+                    + "\"RELEASE\",\"match\":{\"hasPersonalData\":" + text + "}}]}")
+                    .put("/api/v1/policy").then().statusCode(400).contentType("application/problem+json")
+                    .body("errors.pointer", contains("/rules/0/match/hasPersonalData"))
+                    .body("errors.message", contains(startsWith("has the wrong ")));
+        }
         given().auth().oauth2(admin).get("/api/v1/policy").then().statusCode(200).body("version", equalTo(initialVersion));
     }
 
