@@ -9,12 +9,12 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.startsWith;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -424,6 +424,20 @@ class PolicyResourceTest {
                         "/rules/0/match/partners", "/rules/1/approvers", "/rules/1/redaction", "/rules/2/id",
                         "/rules/2/approvers", "/rules/3/id", "/redactionProfiles/p/0/path", "/redactionProfiles/p/0/to",
                         "/redactionProfiles/p/1/keep", "/redactionProfiles/p/1/path"));
+        // a path of 200,000 characters overflowed the stack in its pattern's check before its size was said: a 500,
+        // published or dry-run
+        String tooLong = "{\"rules\":[{\"id\":\"r\",\"action\":\"RELEASE\",\"redaction\":\"p\"}],"
+                + "\"redactionProfiles\":{\"p\":[{\"path\":\"/" + "a".repeat(200_000) + "\",\"op\":\"drop\"}]}}";
+        given().auth().oauth2(admin).contentType("application/json").body(tooLong).put("/api/v1/policy").then()
+                .statusCode(400).contentType("application/problem+json")
+                .body("errors.pointer", everyItem(equalTo("/redactionProfiles/p/0/path")))
+                .body("errors.message", hasItem("size must be between 0 and 500"));
+        given().auth().oauth2(Reports.officer("CN-GACC", "CN", "officer-cn-long")).contentType("application/json")
+                .body("{\"agency\":\"CN-GACC\",\"country\":\"CN\",\"report\":{\"type\":\"SEIZURE\",\"tlp\":\"GREEN\","
+                        + "\"title\":\"t\"},\"policy\":" + tooLong + "}")
+                .post("/api/v1/policy/evaluation").then().statusCode(400)
+                .body("errors.pointer", everyItem(equalTo("/policy/redactionProfiles/p/0/path")))
+                .body("errors.message", hasItem("size must be between 0 and 500"));
         given().auth().oauth2(admin).get("/api/v1/policy").then().statusCode(200).body("version", equalTo(initialVersion));
     }
 
