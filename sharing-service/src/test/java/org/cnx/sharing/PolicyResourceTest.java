@@ -712,9 +712,11 @@ class PolicyResourceTest {
                         "/report/handling/originatorControl", "/report/handling/releasableto", "/report/occurredAt",
                         "/report/sender", "/report/shipment", "/report/subjects", "/report/substances/0/quantity",
                         "/report/tlp", "/report/type"))
-                .body("errors.message", contains("must be a string", "must be a number", "must be true or false",
-                        "is not a known field", "must be an instant in UTC as intake stores it: 2026-11-20T08:00:00Z",
-                        "is not a known field", "must be a JSON object", "must be a JSON array", "must be a number",
+                .body("errors.message", contains("must be a string", "must be a finite number",
+                        "must be true or false", "is not a known field",
+                        "must be an instant in UTC as intake stores it: 2026-11-20T08:00:00Z",
+                        "is not a known field", "must be a JSON object", "must be a JSON array",
+                        "must be a finite number",
                         "must be a string", "must be one of SEIZURE, PRECURSOR_SHIPMENT, SUSPICIOUS_ORDER, "
                                 + "TRAFFICKING_NETWORK, ILLICIT_FINANCE, EMERGING_TREND"));
         given().auth().oauth2(admin).contentType("application/json").body("""
@@ -723,7 +725,21 @@ class PolicyResourceTest {
                 .post("/api/v1/policy/evaluation").then().statusCode(400)
                 .body("errors.pointer", contains("/report/occurredAt"))
                 .body("errors.message", contains("must be an instant in UTC as intake stores it, such as "
-                        + "2026-11-20T08:00:00Z"));
+                        + "2026-11-20T08:00:00Z, from 1583 to 9999"));
+        // what intake refuses: a year past 9999 or before 1583, a quantity past a double's range (previewed as
+        // "Infinity")
+        given().auth().oauth2(admin).contentType("application/json").body("""
+                {"agency":"CN-GACC","country":"CN","report":{"type":"SEIZURE","tlp":"GREEN",
+                 "occurredAt":"+10000-01-01T00:00:00Z","substances":[{"name":"ANPP","quantity":1e400}]}}""")
+                .post("/api/v1/policy/evaluation").then().statusCode(400)
+                .body("errors.pointer", contains("/report/occurredAt", "/report/substances/0/quantity"))
+                .body("errors.message", contains("must be an instant in UTC as intake stores it, such as "
+                        + "2026-11-20T08:00:00Z, from 1583 to 9999", "must be a finite number"));
+        given().auth().oauth2(admin).contentType("application/json").body("""
+                {"agency":"CN-GACC","country":"CN","report":{"type":"SEIZURE","tlp":"GREEN",
+                 "occurredAt":"1200-01-01T00:00:00Z"}}""")
+                .post("/api/v1/policy/evaluation").then().statusCode(400)
+                .body("errors.pointer", contains("/report/occurredAt"));
         // half a surrogate pair, or a NUL, as intake refuses them: the answer could not be written, a 500
         given().auth().oauth2(admin).contentType("application/json").body("""
                 {"agency":"CN-GACC","country":"CN","report":{"type":"SEIZURE","tlp":"GREEN","title":"a\\ud800",

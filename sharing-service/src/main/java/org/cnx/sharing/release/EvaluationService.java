@@ -19,6 +19,7 @@ import org.cnx.sharing.problem.Problem;
 import org.cnx.sharing.problem.ProblemException;
 import org.cnx.sharing.redaction.ReportShape;
 import org.cnx.sharing.report.IncomingReport;
+import org.cnx.sharing.validation.IsoInstant;
 import org.cnx.sharing.validation.StorableStrings;
 import org.cnx.sharing.watchlist.Watchlist;
 
@@ -97,7 +98,8 @@ public class EvaluationService {
             String canonical = utc(occurred.textValue());
             if (!occurred.textValue().equals(canonical)) {
                 errors.add(new Problem.FieldError("/report/occurredAt", "must be an instant in UTC as intake stores it"
-                        + (canonical == null ? ", such as 2026-11-20T08:00:00Z" : ": " + canonical)));
+                        + (canonical == null ? ", such as 2026-11-20T08:00:00Z, from 1583 to 9999"
+                                : ": " + canonical)));
             }
         }
         errors.sort(Comparator.comparing(Problem.FieldError::pointer));
@@ -111,10 +113,11 @@ public class EvaluationService {
         }
     }
 
-    /** A timestamp with its offset as the instant intake stores, or null where it is none. */
+    /** A timestamp with its offset as the instant intake stores, or null where it is none or intake refuses it. */
     private static String utc(String text) {
         try {
-            return OffsetDateTime.parse(text).toInstant().toString();
+            Instant at = OffsetDateTime.parse(text).toInstant();
+            return at.isBefore(IsoInstant.EARLIEST) || at.isAfter(IsoInstant.LATEST) ? null : at.toString();
         } catch (DateTimeParseException e) {
             return null;
         }

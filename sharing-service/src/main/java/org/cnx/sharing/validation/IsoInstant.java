@@ -22,8 +22,8 @@ public final class IsoInstant extends StdScalarDeserializer<Instant> {
 
     private static final long serialVersionUID = 1L;
 
-    private static final Instant EARLIEST = Instant.parse("1583-01-01T00:00:00Z");
-    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
+    public static final Instant EARLIEST = Instant.parse("1583-01-01T00:00:00Z");
+    public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
     private static final DateTimeFormatter ISO = new DateTimeFormatterBuilder().parseCaseInsensitive()
             .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
             .optionalStart().appendOffset("+HH:MM", "Z").optionalEnd()
