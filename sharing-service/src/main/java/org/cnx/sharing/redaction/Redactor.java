@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiPredicate;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -38,6 +39,7 @@ public final class Redactor {
     /** UN/LOCODE, e.g. {@code USNOG} or {@code US NOG}: the first two letters are the country. */
     private static final Pattern LOCODE = Pattern.compile("([A-Z]{2}) ?[A-Z2-9]{3}");
     static final Pattern INDEX = Pattern.compile("0|[1-9][0-9]{0,8}");
+    private static final Pattern CAS_NUMBER = Pattern.compile("\\d{2,7}-\\d{2}-\\d");
 
     private Redactor() {
     }
@@ -57,13 +59,21 @@ public final class Redactor {
     }
 
     public static Result apply(JsonNode original, List<RedactionOp> ops) {
+        return apply(original, ops, Redactor::sameText);
+    }
+
+    /**
+     * As {@link #apply(JsonNode, List)}, with {@code same} telling whether a report's value is the one a step's
+     * {@code where} names (the report's first): the exchange's watch list knows a precursor by several names.
+     */
+    public static Result apply(JsonNode original, List<RedactionOp> ops, BiPredicate<String, String> same) {
         JsonNode copy = original.deepCopy();
         List<Withheld> manifest = new ArrayList<>();
         // a set, looked up by each prefix of a pointer: a list scanned for each target was quadratic in the drops (a
         // profile dropping /subjects/*/identifiers/*/* over a report of 100 subjects held a core for seconds)
         Set<List<String>> drops = new LinkedHashSet<>();
         for (RedactionOp op : ops) {
-            for (Target target : select(original, op.path(), op.where())) {
+            for (Target target : select(original, op.path(), op.where(), same)) {
                 if (within(target.pointer(), drops) || target.pointer().isEmpty()) {
                     continue;
                 }
@@ -115,8 +125,22 @@ public final class Redactor {
         manifest.add(new Withheld(pointer(target.pointer()), "drop"));
     }
 
+    /**
+     * Whether a report's value is the one a {@code where} names: in any case, and a CAS number however many zeros
+     * pad it (intake takes {@code 021409-26-7} for ANPP's {@code 21409-26-7}, and a step naming the one missed the
+     * other).
+     */
+    public static boolean sameText(String value, String named) {
+        if (value.equalsIgnoreCase(named)) {
+            return true;
+        }
+        return CAS_NUMBER.matcher(value).matches() && CAS_NUMBER.matcher(named).matches()
+                && value.replaceFirst("^0+(?=\\d)", "").equals(named.replaceFirst("^0+(?=\\d)", ""));
+    }
+
     /** The nodes of {@code root} that {@code path} (with {@code *} segments) and {@code where} select. */
-    static List<Target> select(JsonNode root, String path, Map<String, String> where) {
+    private static List<Target> select(JsonNode root, String path, Map<String, String> where,
+            BiPredicate<String, String> same) {
         List<Target> current = List.of(new Target(List.of(), root));
         for (String segment : segments(path)) {
             List<Target> next = new ArrayList<>();
@@ -147,24 +171,24 @@ public final class Redactor {
         for (Target t : current) {
             if (t.node().isArray()) {
                 for (int i = 0; i < t.node().size(); i++) {
-                    if (matches(t.node().get(i), where)) {
+                    if (matches(t.node().get(i), where, same)) {
                         selected.add(t.child(Integer.toString(i), t.node().get(i)));
                     }
                 }
-            } else if (matches(t.node(), where)) {
+            } else if (matches(t.node(), where, same)) {
                 selected.add(t);
             }
         }
         return selected;
     }
 
-    private static boolean matches(JsonNode node, Map<String, String> where) {
+    private static boolean matches(JsonNode node, Map<String, String> where, BiPredicate<String, String> same) {
         if (!node.isObject()) {
             return false;
         }
         return where.entrySet().stream().allMatch(e -> {
             JsonNode value = node.get(e.getKey());
-            return value != null && value.isValueNode() && value.asText().equalsIgnoreCase(e.getValue());
+            return value != null && value.isValueNode() && same.test(value.asText(), e.getValue());
         });
     }
 

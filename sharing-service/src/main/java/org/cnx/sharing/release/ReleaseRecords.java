@@ -15,6 +15,7 @@ import org.cnx.sharing.redaction.RedactionOp;
 import org.cnx.sharing.redaction.Redactor;
 import org.cnx.sharing.redaction.Withheld;
 import org.cnx.sharing.report.IncomingReport;
+import org.cnx.sharing.watchlist.Watchlist;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -40,13 +41,15 @@ public class ReleaseRecords {
     private static final Pattern NAMES_A_SUBSTANCE = Pattern.compile("/substances(/\\d+(/(name|casNumber)(/.*)?)?)?");
 
     private final ObjectMapper json;
+    private final Watchlist watchlist;
 
-    ReleaseRecords(ObjectMapper json) {
+    ReleaseRecords(ObjectMapper json, Watchlist watchlist) {
         this.json = json;
+        this.watchlist = watchlist;
     }
 
     public Prepared prepare(IncomingReport incoming, String recipient, List<RedactionOp> profile) {
-        Redactor.Result redacted = Redactor.apply(canonical(incoming.report()), profile);
+        Redactor.Result redacted = Redactor.apply(canonical(incoming.report()), profile, this::same);
         ObjectNode record = json.createObjectNode();
         record.put("type", "RECORD");
         record.put("reportId", incoming.id().toString());
@@ -68,6 +71,19 @@ public class ReleaseRecords {
         record.set("withheld", json.valueToTree(redacted.withheld()));
         String payload = write(record);
         return new Prepared(payload, AuditTrail.sha256(payload), redacted.withheld());
+    }
+
+    /**
+     * A report's value is the one a step's {@code where} names where they are written alike, or stand for the same
+     * precursor of the watch list: a step for ANPP's substances missed the {@code 4-ANPP} that intake counted as a hit,
+     * and the record went out with the substance and {@code watchlistHits: ["ANPP"]}.
+     */
+    private boolean same(String value, String named) {
+        if (Redactor.sameText(value, named)) {
+            return true;
+        }
+        String substance = watchlist.nameFor(named);
+        return substance != null && substance.equals(watchlist.nameFor(value));
     }
 
     public String write(Object value) {

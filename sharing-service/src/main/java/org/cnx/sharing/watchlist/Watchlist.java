@@ -35,7 +35,7 @@ public class Watchlist {
     private final Map<String, String> byCas = new HashMap<>();
     private final Map<String, String> byName = new HashMap<>();
 
-    Watchlist(ObjectMapper json,
+    public Watchlist(ObjectMapper json,
             @ConfigProperty(name = "cnx.watchlist.resource", defaultValue = "watchlist.json") String resource) {
         try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(resource)) {
             if (in == null) {

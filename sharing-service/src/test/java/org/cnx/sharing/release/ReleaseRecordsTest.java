@@ -2,13 +2,16 @@ package org.cnx.sharing.release;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.cnx.sharing.redaction.RedactionOp;
 import org.cnx.sharing.report.IncomingReport;
+import org.cnx.sharing.watchlist.Watchlist;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,7 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 class ReleaseRecordsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final ReleaseRecords records = new ReleaseRecords(JSON);
+    private final ReleaseRecords records = new ReleaseRecords(JSON, new Watchlist(JSON, "watchlist.json"));
 
     private static IncomingReport report() throws Exception {
         return new IncomingReport(UUID.randomUUID(), "CN-GACC", "CN", Instant.parse("2026-11-20T09:00:00.123456Z"),
@@ -81,5 +84,29 @@ class ReleaseRecordsTest {
         assertEquals("[\"ANPP\"]", record.path("watchlistHits").toString());
         assertEquals("[{\"path\":\"/substances/0/quantity\",\"op\":\"drop\"},{\"path\":\"/title\",\"op\":\"drop\"}]",
                 record.path("withheld").toString());
+    }
+
+    /**
+     * A step for a watch-list precursor drops it however the report writes it: a step {@code where name = ANPP} missed
+     * {@code 4-ANPP}, one {@code where casNumber = 21409-26-7} missed {@code 021409-26-7}, both of which intake counted
+     * as the hit ANPP, and the record went out with the substance and {@code watchlistHits: ["ANPP"]}.
+     */
+    @Test
+    void aStepForAPrecursorDropsItHoweverTheReportWritesIt() throws Exception {
+        IncomingReport written = new IncomingReport(UUID.randomUUID(), "CN-GACC", "CN", Instant.now(), List.of("ANPP"),
+                JSON.readTree("""
+                        {"type":"SEIZURE","tlp":"AMBER","title":"t","substances":[
+                          {"name":"4-ANPP","quantity":25},{"casNumber":"021409-26-7","quantity":5},
+                          {"name":"acetone","casNumber":"0067-64-1","quantity":1}]}"""));
+        List<RedactionOp> noAnpp = List.of(RedactionOp.drop("/substances", Map.of("name", "ANPP")),
+                RedactionOp.drop("/substances", Map.of("casNumber", "21409-26-7")));
+        JsonNode record = JSON.readTree(records.prepare(written, "US-CBP", noAnpp).payload());
+        assertEquals(List.of("acetone"), record.path("report").path("substances").findValuesAsText("name"));
+        assertTrue(record.path("watchlistHits").isMissingNode(), record.toString());
+        // another substance's number, zero-padded, is that substance: a step naming it without the zero drops it
+        JsonNode acetone = JSON.readTree(records.prepare(written, "US-CBP",
+                List.of(RedactionOp.drop("/substances", Map.of("casNumber", "67-64-1")))).payload());
+        assertEquals(List.of("4-ANPP"), acetone.path("report").path("substances").findValuesAsText("name"));
+        assertEquals(2, acetone.path("report").path("substances").size());
     }
 }
