@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -129,6 +130,33 @@ class RecallTest {
                 .body("accepted", equalTo(0)).body("duplicates", equalTo(1));
         Thread.sleep(500);
         assertEquals(2, PartnerInbox.deliveriesOf(partners, id).size());
+    }
+
+    /**
+     * A release is closed when it stops being pending, and again when a withdrawal ends it: one released at once had no
+     * {@code closedAt}, and one recalled or cancelled after its release kept its approval's (or none), so that an
+     * officer read it as closed before the report was withdrawn.
+     */
+    @Test
+    void aReleaseIsClosedWhenReleasedAndAgainWhenItsReportIsWithdrawn() {
+        UUID id = UUID.randomUUID();
+        Reports.handOver(Reports.message(id, "CN-GACC", "CN", "GREEN", null)).statusCode(200);
+        String officer = Reports.officer("CN-NNCC", "CN", "officer-cn-closed");
+        JsonPath released = releasesOf(officer, id);
+        List<String> partnersReleased = released.getList("items.findAll { it.status == 'RELEASED' }.partner");
+        assertFalse(partnersReleased.isEmpty(), released.prettify());
+        assertEquals(released.getList("items.findAll { it.status == 'RELEASED' }.decidedAt"),
+                released.getList("items.findAll { it.status == 'RELEASED' }.closedAt"));
+
+        Instant withdrawn = Instant.now().minusMillis(50);
+        recall(notice(id, "CN-GACC", "source compromised")).statusCode(200).body("accepted", equalTo(1));
+        JsonPath after = releasesOf(officer, id);
+        for (String partner : partnersReleased) {
+            String status = after.getString("items.find { it.partner == '" + partner + "' }.status");
+            assertTrue(List.of("RECALLED", "CANCELLED").contains(status), partner + ": " + status);
+            Instant closed = Instant.parse(after.getString("items.find { it.partner == '" + partner + "' }.closedAt"));
+            assertFalse(closed.isBefore(withdrawn), partner + " closed at " + closed + ", withdrawn at " + withdrawn);
+        }
     }
 
     @Test

@@ -135,6 +135,7 @@ public class RecallService {
                 boolean mayHaveLeft = mayHaveReached(delivery);
                 Delivery.Status recordStatus = holdBack(delivery);
                 release.rejectionReason = why;
+                release.closedAt = now; // closed anew: it read as closed when it was released
                 if (mayHaveLeft) {
                     release.status = Release.Status.RECALLED;
                     recall.of(release, delivery, recordStatus);

@@ -158,6 +158,9 @@ public class ReleaseService {
             withheld = assessment.record().withheld();
             release.status = decision.action() == Decision.Action.RELEASE
                     ? Release.Status.RELEASED : Release.Status.PENDING_APPROVAL;
+            if (release.status == Release.Status.RELEASED) {
+                release.closedAt = release.decidedAt; // released as it was decided: no longer pending, as approved
+            }
         }
         release.withheld = records.write(withheld);
         Map<String, Object> details = new LinkedHashMap<>();
