@@ -268,7 +268,7 @@ class RecallTest {
     @Test
     void aReportWithdrawnBeforeItArrivesIsNeverReleased() throws Exception {
         UUID id = UUID.randomUUID();
-        recall(notice(id, "US-HSI", "entered in error")).statusCode(200).body("accepted", equalTo(1));
+        recall(notice(id, "US-HSI", "entered in error", "hsi-analyst-3")).statusCode(200).body("accepted", equalTo(1));
         Reports.handOver(Reports.message(id, "US-HSI", "US", "GREEN", null)).statusCode(200).body("accepted", equalTo(1));
         given().auth().oauth2(Reports.officer("US-HSI", "US", "officer-us-s")).queryParam("reportId", id)
                 .get("/api/v1/releases").then().statusCode(200).body("items", hasSize(0));
@@ -277,6 +277,9 @@ class RecallTest {
                 .until(() -> PartnerInbox.auditEvents(partners, id, "RELEASE_CANCELLED"), l -> !l.isEmpty()).get(0);
         assertTrue(String.valueOf(cancelled.get("details")).contains("withdrawn by US-HSI before it reached"),
                 cancelled.toString());
+        // by the partner that withdrew it, as when the report is there first: it was cnx-sharing's
+        assertEquals(Map.of("sub", "hsi-analyst-3", "agency", "US-HSI", "roles", List.of("partner")),
+                cancelled.get("actor"));
         Thread.sleep(500);
         assertTrue(PartnerInbox.deliveriesOf(partners, id).isEmpty());
     }

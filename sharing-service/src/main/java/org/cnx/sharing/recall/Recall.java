@@ -22,6 +22,10 @@ public class Recall {
 
     public String reason;
 
+    /** The subject of the partner token that withdrew the report, as intake names it; null where it does not. */
+    @Column(name = "withdrawn_by")
+    public String withdrawnBy;
+
     @Column(name = "withdrawn_at", nullable = false)
     public Instant withdrawnAt;
 

@@ -14,18 +14,23 @@ import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 @ApplicationScoped
 public class RecallRepository implements PanacheRepositoryBase<Recall, UUID> {
 
-    private static final String AGENCIES = "SELECT report_id, agency FROM recall WHERE report_id = ANY(?)";
+    private static final String WITHDRAWALS =
+            "SELECT report_id, agency, withdrawn_by FROM recall WHERE report_id = ANY(?)";
+
+    /** A report's withdrawal: by which agency, and which of its people where intake named one (else null). */
+    public record Withdrawal(String agency, String withdrawnBy) {
+    }
 
     /**
-     * Report id → withdrawing agency, for those of {@code reportIds} already withdrawn, in one statement (before
-     * the transaction persists recalls): it runs on every hand-over.
+     * Report id → its withdrawal, for those of {@code reportIds} already withdrawn, in one statement (before the
+     * transaction persists recalls): it runs on every hand-over.
      */
-    public Map<UUID, String> agencies(Collection<UUID> reportIds) {
+    public Map<UUID, Withdrawal> withdrawals(Collection<UUID> reportIds) {
         if (reportIds.isEmpty()) {
             return Map.of();
         }
-        return InTransaction.selectByIds(getEntityManager(), AGENCIES, reportIds,
-                rs -> Map.entry(rs.getObject(1, UUID.class), rs.getString(2))).stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+        return InTransaction.selectByIds(getEntityManager(), WITHDRAWALS, reportIds,
+                rs -> Map.entry(rs.getObject(1, UUID.class), new Withdrawal(rs.getString(2), rs.getString(3))))
+                .stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 }

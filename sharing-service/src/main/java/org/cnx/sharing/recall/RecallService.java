@@ -80,7 +80,7 @@ public class RecallService {
         Map<UUID, RecallNotice> unique = batch.stream()
                 .collect(Collectors.toMap(RecallNotice::reportId, Function.identity(), (a, b) -> a, LinkedHashMap::new));
         clearances.withdrawing(); // a hand-over of one of these reports commits first, or reads the withdrawal
-        Map<UUID, String> known = recalls.agencies(unique.keySet());
+        Map<UUID, RecallRepository.Withdrawal> known = recalls.withdrawals(unique.keySet());
         Map<UUID, SharedReport> received = reports.byIds(unique.keySet());
         int accepted = 0;
         int duplicates = 0;
@@ -101,6 +101,7 @@ public class RecallService {
             recall.reportId = notice.reportId();
             recall.agency = notice.agency();
             recall.reason = notice.reason();
+            recall.withdrawnBy = notice.withdrawnBy();
             recall.withdrawnAt = notice.withdrawnAt();
             recall.receivedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
             recalls.persist(recall);

@@ -78,7 +78,7 @@ public class ReleaseService {
         clearances.deciding(); // a change to the policy or the registry waits for these decisions, and sees them
         List<Recipient> recipients = partners.recipients();
         PolicyService.Active policy = policies.active();
-        Map<UUID, String> withdrawn = recalls.agencies(unique.keySet());
+        Map<UUID, RecallRepository.Withdrawal> withdrawn = recalls.withdrawals(unique.keySet());
         List<IncomingReport> fresh = unique.values().stream().filter(r -> !known.contains(r.id())).toList();
         // Rows are written table by table (reports, then decisions, then deliveries), each table's in one batch of
         // plain SQL: as entities, Hibernate's insert machinery cost more than the statements (15 % of sharing's CPU).
@@ -87,11 +87,13 @@ public class ReleaseService {
         AuditTrail.Batch events = audit.batch();
         List<Release> decided = new ArrayList<>();
         for (IncomingReport incoming : fresh) {
-            if (incoming.agency().equals(withdrawn.get(incoming.id()))) {
+            RecallRepository.Withdrawal withdrawal = withdrawn.get(incoming.id());
+            if (withdrawal != null && incoming.agency().equals(withdrawal.agency())) {
                 // said in the log too: an auditor saw intake's REPORT_RECEIVED and REPORT_WITHDRAWN, then nothing,
-                // as if sharing had lost the report
+                // as if sharing had lost the report; by whoever withdrew it, as when the report was there first
                 LOG.infof("report %s was withdrawn before it arrived: nothing is released", incoming.id());
-                events.add("RELEASE_CANCELLED", "SUCCESS", AuditTrail.SYSTEM,
+                events.add("RELEASE_CANCELLED", "SUCCESS", withdrawal.withdrawnBy() == null ? AuditTrail.SYSTEM
+                        : new AuditEvent.Actor(withdrawal.withdrawnBy(), withdrawal.agency(), List.of("partner")),
                         new AuditEvent.Subject(incoming.id(), null, null, null), null,
                         Map.of("reason", "withdrawn by " + incoming.agency() + " before it reached sharing-service: "
                                 + "nothing was decided for any partner"));
