@@ -119,6 +119,24 @@ class ReleaseFlowTest {
     }
 
     /**
+     * A report holding a field this version does not know (an intake upgraded first, say) went on whole to every
+     * partner, and no profile could withhold the field: a step naming it is refused. It is refused with a pointer, and
+     * nothing is decided for it; intake keeps it until the two agree.
+     */
+    @Test
+    void aReportWithAFieldSharingDoesNotKnowIsRefusedNotSentOnWhole() {
+        UUID id = UUID.randomUUID();
+        Reports.handOver(Reports.message(id, "US-CBP", "US", Instant.now(), "[]", """
+                {"type":"SEIZURE","tlp":"GREEN","title":"t","location":{"lat":31.3,"lon":-110.9},
+                 "subjects":[{"kind":"PERSON","name":"x","dateOfBirth":"1980-01-01"}]}""")).statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors.pointer", contains("/0/report/location", "/0/report/subjects/0/dateOfBirth"))
+                .body("errors.message", contains("is not a known field", "is not a known field"));
+        given().auth().oauth2(Reports.officer("US-CBP", "US", "officer-us-unknown")).queryParam("reportId", id)
+                .get("/api/v1/releases").then().statusCode(200).body("items", hasSize(0));
+    }
+
+    /**
      * A report arriving while every partner but its originator is switched off: nothing is decided, and the log said
      * nothing either (REPORT_RECEIVED, then silence, as if sharing had lost it). It says why now.
      */
