@@ -52,6 +52,8 @@ public class LogVerifier {
         return a.equals(b) ? 0 : 1;
     };
 
+    private static final String HEADS = "SELECT tree_size, root, signed_at, kid, jws FROM tree_head "
+            + "ORDER BY tree_size, id";
     private static final String ROWS = "SELECT seq, canonical, leaf_hash, event_id, occurred_at, service, action, "
             + "actor_sub, actor_agency, actor_roles::text AS actor_roles, report_id, release_id, delivery_id, partner, "
             + "outcome, payload_sha256, details::text AS details FROM audit_event WHERE seq <= ? ORDER BY seq";
@@ -74,21 +76,28 @@ public class LogVerifier {
     }
 
     private Verification verify(Connection c) throws SQLException {
-        List<Head> heads = heads(c);
-        TreeHead largest = heads.get(heads.size() - 1).head();
-        // what the log must hold is what audit-service signed: a head anyone else stored says nothing of it
-        TreeHead latest = heads.stream().filter(Head::signed).reduce((a, b) -> b).map(Head::head).orElse(largest);
-        Scan scan = new Scan(heads, storedNodes(c, largest.treeSize));
-        try (PreparedStatement s = c.prepareStatement(ROWS)) {
-            s.setFetchSize(config.verifyFetchSize());
-            s.setLong(1, largest.treeSize);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next() && scan.row(rs)) {
-                    // row() returns false once the tree can no longer be rebuilt (an event is missing)
+        long largestSize = largestHeadSize(c);
+        Scan scan;
+        try (PreparedStatement h = c.prepareStatement(HEADS)) {
+            // the heads stream beside the events, as the tree reaches each one's size: a log signs a head a minute,
+            // and all of them held in memory took 120 MB a year, past the heap within two
+            h.setFetchSize(config.verifyFetchSize());
+            try (ResultSet headRows = h.executeQuery()) {
+                scan = new Scan(new Heads(headRows), storedNodes(c, largestSize));
+                try (PreparedStatement s = c.prepareStatement(ROWS)) {
+                    s.setFetchSize(config.verifyFetchSize());
+                    s.setLong(1, largestSize);
+                    try (ResultSet rs = s.executeQuery()) {
+                        while (rs.next() && scan.row(rs)) {
+                            // row() returns false once the tree can no longer be rebuilt (an event is missing)
+                        }
+                    }
                 }
+                scan.compareHeadsBeyond();
             }
         }
-        scan.compareHeadsBeyond();
+        // what the log must hold is what audit-service signed: a head anyone else stored says nothing of it
+        TreeHead latest = scan.heads.lastSigned != null ? scan.heads.lastSigned : scan.heads.last;
         long logSize = ProofService.logSize(c);
         if (scan.size < latest.treeSize) {
             scan.fail(scan.size + 1, "events " + (scan.size + 1) + ".." + latest.treeSize + " are missing: the head "
@@ -130,8 +139,7 @@ public class LogVerifier {
         final Frontier tree = new Frontier();
         final Map<String, byte[]> storedNodes;
         final MessageDigest sha = Merkle.sha256();
-        final List<Head> heads;
-        int nextHead;
+        final Heads heads;
         long size;
         long lastMatchingHead;
         Long firstInvalid;
@@ -142,7 +150,7 @@ public class LogVerifier {
         long firstMismatch;
         long laterMismatches;
 
-        Scan(List<Head> heads, Map<String, byte[]> storedNodes) {
+        Scan(Heads heads, Map<String, byte[]> storedNodes) throws SQLException {
             this.heads = heads;
             this.storedNodes = storedNodes;
             compareHeads();
@@ -175,20 +183,19 @@ public class LogVerifier {
          * how many signed heads after the first that no longer matches do not either: one fault, not one per head,
          * which filled the list and hid whatever else was found.
          */
-        void compareHeadsBeyond() {
+        void compareHeadsBeyond() throws SQLException {
             compareHeads(Long.MAX_VALUE);
             if (laterMismatches > 0) {
                 fail(null, laterMismatches + " later signed head(s) do not match either");
             }
         }
 
-        private void compareHeads() {
+        private void compareHeads() throws SQLException {
             compareHeads(size);
         }
 
-        private void compareHeads(long upTo) {
-            while (nextHead < heads.size() && heads.get(nextHead).head().treeSize <= upTo) {
-                Head signedHead = heads.get(nextHead++);
+        private void compareHeads(long upTo) throws SQLException {
+            for (Head signedHead = heads.next(upTo); signedHead != null; signedHead = heads.next(upTo)) {
                 TreeHead head = signedHead.head();
                 if (head.treeSize < size) {
                     continue;
@@ -297,39 +304,62 @@ public class LogVerifier {
     private record Head(TreeHead head, boolean signed) {
     }
 
-    /**
-     * Every head in size order, its signature checked as it is read: the scan trusts no root the signature does not
-     * carry. Only the latest signed one keeps its JWS (for the answer's checkpoint): a long-lived log holds a head a
-     * minute.
-     */
-    private List<Head> heads(Connection c) throws SQLException {
-        List<Head> heads = new ArrayList<>();
-        TreeHead keptJws = null;
-        try (PreparedStatement s = c.prepareStatement(
-                "SELECT tree_size, root, signed_at, kid, jws FROM tree_head ORDER BY tree_size, id");
+    private static long largestHeadSize(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT max(tree_size) FROM tree_head");
                 ResultSet rs = s.executeQuery()) {
-            while (rs.next()) {
-                TreeHead head = new TreeHead();
-                head.treeSize = rs.getLong(1);
-                head.root = rs.getBytes(2);
-                head.signedAt = rs.getObject(3, OffsetDateTime.class).toInstant();
-                head.kid = rs.getString(4);
-                head.jws = rs.getString(5);
-                boolean signed = signer.verifies(head);
-                if (signed && keptJws != null) {
-                    keptJws.jws = null;
-                }
-                if (signed) {
-                    keptJws = head;
-                } else {
-                    head.jws = null;
-                }
-                heads.add(new Head(head, signed));
+            rs.next();
+            long largest = rs.getLong(1);
+            if (rs.wasNull()) {
+                throw new IllegalStateException("no tree head although one was just signed");
             }
+            return largest;
         }
-        if (heads.isEmpty()) {
-            throw new IllegalStateException("no tree head although one was just signed");
+    }
+
+    /**
+     * Every head in size order, read one at a time as the scan asks, its signature checked as it is read: the scan
+     * trusts no root the signature does not carry. Only the last one read and the last signed one (with its JWS, for
+     * the answer's checkpoint) are kept.
+     */
+    private final class Heads {
+
+        private final ResultSet rows;
+        private Head ahead;
+        TreeHead last;
+        TreeHead lastSigned;
+
+        Heads(ResultSet rows) {
+            this.rows = rows;
         }
-        return heads;
+
+        /** The next head if it is for {@code upTo} events or fewer, else null (it stays next). */
+        Head next(long upTo) throws SQLException {
+            if (ahead == null && rows.next()) {
+                ahead = read();
+            }
+            if (ahead == null || ahead.head().treeSize > upTo) {
+                return null;
+            }
+            Head next = ahead;
+            ahead = null;
+            return next;
+        }
+
+        private Head read() throws SQLException {
+            TreeHead head = new TreeHead();
+            head.treeSize = rows.getLong(1);
+            head.root = rows.getBytes(2);
+            head.signedAt = rows.getObject(3, OffsetDateTime.class).toInstant();
+            head.kid = rows.getString(4);
+            head.jws = rows.getString(5);
+            boolean signed = signer.verifies(head);
+            if (signed) {
+                lastSigned = head;
+            } else {
+                head.jws = null;
+            }
+            last = head;
+            return new Head(head, signed);
+        }
     }
 }
