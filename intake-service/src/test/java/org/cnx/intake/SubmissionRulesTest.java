@@ -717,25 +717,32 @@ class SubmissionRulesTest {
     /**
      * Text for a flag or a number: Jackson read "" (and " ", "null") as no value, so that a report marked
      * {@code "originatorControl": ""} was stored without the marking and released without the originator's
-     * approval; "true" and "3" it converted. Each is a 400 pointing at the field, and nothing is stored.
+     * approval. A flag must be true or false; a number may be given as its digits, not as empty text. Each refusal is
+     * a 400 pointing at the field, and nothing is stored.
      */
     @Test
-    void textForAFlagOrANumberIsA400NotReadAsNoValue() {
+    void textForAFlagOrAnEmptyNumberIsA400NotReadAsNoValue() {
         String token = freshPartner("US");
-        Map<String, String> wrong = Map.of(
-                "\"originatorControl\":true", "/handling/originatorControl",
+        Map<String, List<String>> wrong = Map.of(
+                "\"originatorControl\":true", List.of("\"\"", "\" \"", "\"null\"", "\"true\""),
+                "\"informationCredibility\":2", List.of("\"\"", "\" \""),
+                "\"quantity\":25", List.of("\"\"", "\" \""));
+        Map<String, String> pointers = Map.of("\"originatorControl\":true", "/handling/originatorControl",
                 "\"informationCredibility\":2", "/grading/informationCredibility",
                 "\"quantity\":25", "/substances/0/quantity");
-        wrong.forEach((field, pointer) -> {
+        wrong.forEach((field, texts) -> {
             String name = field.substring(0, field.indexOf(':') + 1);
-            for (String text : List.of("\"\"", "\" \"", "\"null\"", "\"true\"", "\"3\"")) {
-                post(token, Bodies.founding("TEXT-" + pointer.length() + text.length())
-                        .replace(field, name + text), null).then().statusCode(400)
-                        .body("errors.pointer", equalTo(List.of(pointer)))
+            for (String text : texts) {
+                post(token, Bodies.founding("TEXT-" + name.length() + text.length()).replace(field, name + text),
+                        null).then().statusCode(400)
+                        .body("errors.pointer", equalTo(List.of(pointers.get(field))))
                         .body("errors[0].message", equalTo("has the wrong type or format"));
             }
         });
         assertEquals(0, count(token));
+        // a number as its digits is that number, as before
+        post(token, Bodies.founding("TEXT-DIGITS").replace("\"quantity\":25", "\"quantity\":\"25.5\""), null)
+                .then().statusCode(201);
     }
 
     @Test

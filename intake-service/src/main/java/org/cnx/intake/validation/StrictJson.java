@@ -29,10 +29,13 @@ public class StrictJson implements ObjectMapperCustomizer {
     public void customize(ObjectMapper mapper) {
         mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
-        // nor text for a flag or a number: "" (or " ", "null") was read as no value, so that a report marked
+        // nor text for a flag: "" (or " ", "null") was read as no value, so that a report marked
         // "originatorControl": "" went out without the originator's approval, as if it had no such marking
-        for (LogicalType scalar : List.of(LogicalType.Boolean, LogicalType.Integer, LogicalType.Float)) {
-            mapper.coercionConfigFor(scalar).setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+        mapper.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+        // a number may come as its digits ("25.5", as some systems write decimals), but not as empty text
+        for (LogicalType number : List.of(LogicalType.Integer, LogicalType.Float)) {
+            mapper.coercionConfigFor(number).setAcceptBlankAsEmpty(true)
                     .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
         }
     }
