@@ -267,7 +267,6 @@ class ChangeRacesTest {
                 .formatted(country, partners.baseUrl(), code);
     }
 
-    /** A CN report, AMBER, releasable to the test's partner only: it waits for one CN officer's approval. */
     /** A transaction of the test's own that holds the release's row locked. */
     private Connection holding(String release) throws SQLException {
         Connection hold = dataSource.getConnection();
@@ -279,6 +278,7 @@ class ChangeRacesTest {
         return hold;
     }
 
+    /** A CN report, AMBER, releasable to the test's partner only: it waits for one CN officer's approval. */
     private String pendingAmberRelease() {
         UUID report = UUID.randomUUID();
         Reports.handOver(Reports.message(report, "CN-GACC", "CN", "AMBER", "{\"releasableTo\":[\"" + code + "\"]}"))

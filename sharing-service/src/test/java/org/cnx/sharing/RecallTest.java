@@ -18,6 +18,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -138,7 +139,7 @@ class RecallTest {
      * officer read it as closed before the report was withdrawn.
      */
     @Test
-    void aReleaseIsClosedWhenReleasedAndAgainWhenItsReportIsWithdrawn() {
+    void aReleaseIsClosedWhenReleasedAndAgainWhenItsReportIsWithdrawn() throws Exception {
         UUID id = UUID.randomUUID();
         Reports.handOver(Reports.message(id, "CN-GACC", "CN", "GREEN", null)).statusCode(200);
         String officer = Reports.officer("CN-NNCC", "CN", "officer-cn-closed");
@@ -147,15 +148,26 @@ class RecallTest {
         assertFalse(partnersReleased.isEmpty(), released.prettify());
         assertEquals(released.getList("items.findAll { it.status == 'RELEASED' }.decidedAt"),
                 released.getList("items.findAll { it.status == 'RELEASED' }.closedAt"));
+        // one released at once before closed_at was kept for such a release reads as closed when it was decided
+        try (Connection c = dataSource.getConnection(); PreparedStatement forget = c.prepareStatement(
+                "UPDATE release SET closed_at = NULL WHERE report_id = ? AND status = 'RELEASED'")) {
+            forget.setObject(1, id);
+            assertEquals(partnersReleased.size(), forget.executeUpdate());
+        }
+        assertEquals(released.getList("items.findAll { it.status == 'RELEASED' }.closedAt"),
+                releasesOf(officer, id).getList("items.findAll { it.status == 'RELEASED' }.closedAt"));
 
-        Instant withdrawn = Instant.now().minusMillis(50);
+        // the same clock as the service's (one JVM), to its microseconds
+        Instant withdrawn = Instant.now().truncatedTo(ChronoUnit.MICROS);
         recall(notice(id, "CN-GACC", "source compromised")).statusCode(200).body("accepted", equalTo(1));
         JsonPath after = releasesOf(officer, id);
         for (String partner : partnersReleased) {
-            String status = after.getString("items.find { it.partner == '" + partner + "' }.status");
+            String find = "items.find { it.partner == '" + partner + "' }.";
+            String status = after.getString(find + "status");
             assertTrue(List.of("RECALLED", "CANCELLED").contains(status), partner + ": " + status);
-            Instant closed = Instant.parse(after.getString("items.find { it.partner == '" + partner + "' }.closedAt"));
+            Instant closed = Instant.parse(after.getString(find + "closedAt"));
             assertFalse(closed.isBefore(withdrawn), partner + " closed at " + closed + ", withdrawn at " + withdrawn);
+            assertTrue(closed.isAfter(Instant.parse(released.getString(find + "closedAt"))), partner + " closed anew");
         }
     }
 
@@ -252,6 +264,13 @@ class RecallTest {
         Map<?, ?> actor = (Map<?, ?>) cancelled.get(0).get("actor");
         assertEquals("CN-MPS", actor.get("agency"));
         assertEquals(List.of("service"), actor.get("roles"));
+        // and so where the withdrawal reaches sharing before its report (it was cnx-sharing's there)
+        UUID early = UUID.randomUUID();
+        recall(notice(early, "CN-MPS", "duplicate entry")).statusCode(200).body("accepted", equalTo(1));
+        Reports.handOver(Reports.message(early, "CN-MPS", "CN", "AMBER", null)).statusCode(200);
+        Map<String, Object> nothingDecided = await().atMost(Duration.ofSeconds(30))
+                .until(() -> PartnerInbox.auditEvents(partners, early, "RELEASE_CANCELLED"), l -> !l.isEmpty()).get(0);
+        assertEquals(actor, nothingDecided.get("actor"));
     }
 
     @Test

@@ -53,7 +53,6 @@ public class DeliveryVerifier {
         this.keys = new HttpsJwksVerificationKeyResolver(jwks);
     }
 
-    /** A delivery whose token verified: its id, and the kid of sharing's key that signed it. */
     /** A delivery whose token checked out: its id, the signing key's kid, the SHA-256 (hex) of its body's bytes. */
     public record Verified(String deliveryId, String kid, String bodySha256) {
     }

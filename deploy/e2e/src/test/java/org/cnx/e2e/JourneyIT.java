@@ -239,16 +239,20 @@ class JourneyIT {
         verify(1, receipt, jwks, Files.write(body, kept));
     }
 
-    /** {@code java deploy/verifier/VerifyReceipt.java receipt jwks body}: its output, once it exited with {@code exit}. */
+    /**
+     * {@code java deploy/verifier/VerifyReceipt.java receipt jwks body}: what it said, once it exited with
+     * {@code exit}.
+     */
     private static String verify(int exit, Path... files) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), ROOT.resolve("deploy/verifier/VerifyReceipt.java").toString()));
         Arrays.stream(files).map(Path::toString).forEach(command::add);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the verifier finished");
-        assertEquals(exit, process.exitValue(), output);
-        return output;
+        Path output = Files.createTempFile(WORK, "verifier", ".out");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the verifier finished in a minute");
+        String said = Files.readString(output).trim();
+        assertEquals(exit, process.exitValue(), said);
+        return said;
     }
 
     private static long duplicates(String code) {

@@ -67,7 +67,7 @@ public class ReleaseService {
      * how many reports were new.
      */
     @Transactional
-    public int receive(List<IncomingReport> batch) {
+    public int receive(List<IncomingReport> batch, AuditEvent.Actor intake) {
         Map<UUID, IncomingReport> unique = new LinkedHashMap<>();
         batch.forEach(r -> unique.putIfAbsent(r.id(), r));
         reports.hold(unique.keySet());
@@ -92,7 +92,8 @@ public class ReleaseService {
                 // said in the log too: an auditor saw intake's REPORT_RECEIVED and REPORT_WITHDRAWN, then nothing,
                 // as if sharing had lost the report; by whoever withdrew it, as when the report was there first
                 LOG.infof("report %s was withdrawn before it arrived: nothing is released", incoming.id());
-                events.add("RELEASE_CANCELLED", "SUCCESS", withdrawal.withdrawnBy() == null ? AuditTrail.SYSTEM
+                events.add("RELEASE_CANCELLED", "SUCCESS", withdrawal.withdrawnBy() == null
+                        ? new AuditEvent.Actor(intake.sub(), withdrawal.agency(), intake.roles())
                         : new AuditEvent.Actor(withdrawal.withdrawnBy(), withdrawal.agency(), List.of("partner")),
                         new AuditEvent.Subject(incoming.id(), null, null, null), null,
                         Map.of("reason", "withdrawn by " + incoming.agency() + " before it reached sharing-service: "

@@ -38,8 +38,16 @@ public final class ReleaseViews {
 
         static Summary of(Release r, long approvals, Duration sla, Instant now) {
             return new Summary(r.id, r.reportId, r.partner, r.status, r.rule, r.requiredApprovals, approvals,
-                    r.decidedAt, isOverdue(r, sla, now), r.closedAt, r.rejectionReason);
+                    r.decidedAt, isOverdue(r, sla, now), leftQueueAt(r), r.rejectionReason);
         }
+    }
+
+    /**
+     * When it left the queue: a release a rule released at once before that was kept for it (closed_at null) left it
+     * when it was decided.
+     */
+    private static Instant leftQueueAt(Release r) {
+        return r.closedAt != null || r.status == Release.Status.PENDING_APPROVAL ? r.closedAt : r.decidedAt;
     }
 
     public record Page(List<Summary> items, String next) {
@@ -67,7 +75,7 @@ public final class ReleaseViews {
             return new Detail(r.id, r.reportId, r.partner, r.originAgency, r.originCountry, r.status, r.rule,
                     r.reasons, r.policyVersion, r.redaction, r.withheld, r.requiredApprovals,
                     approvals.stream().map(ApprovalView::of).toList(), isOverdue(r, sla, now), r.payload,
-                    r.payloadSha256, r.decidedAt, r.closedAt, r.rejectionReason);
+                    r.payloadSha256, r.decidedAt, leftQueueAt(r), r.rejectionReason);
         }
     }
 

@@ -14,6 +14,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.cnx.sharing.audit.AuditTrail;
 import org.cnx.sharing.problem.Problem;
 import org.cnx.sharing.problem.ProblemException;
 import org.cnx.sharing.problem.ProblemPointers;
@@ -72,7 +73,7 @@ public class InternalReportResource {
             throw new ProblemException(400, "validation", "Invalid batch", errors.size() + " field(s) are invalid.",
                     errors);
         }
-        int accepted = releases.receive(batch);
+        int accepted = releases.receive(batch, AuditTrail.actor(caller));
         return Map.of("accepted", accepted, "duplicates", batch.size() - accepted);
     }
 }

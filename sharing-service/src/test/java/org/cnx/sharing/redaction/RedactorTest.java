@@ -60,6 +60,18 @@ class RedactorTest {
         assertEquals("****", result.report().at("/subjects/0/kind").asText());
     }
 
+    /** A where names a CAS number however many zeros pad it in the report, and a value in any case. */
+    @Test
+    void whereMatchesACasNumberHoweverItIsPaddedAndTextInAnyCase() throws Exception {
+        Redactor.Result result = Redactor.apply(json("""
+                {"substances":[{"casNumber":"021409-26-7"},{"casNumber":"121409-26-7"},{"name":"anpp"}]}"""),
+                List.of(RedactionOp.drop("/substances", Map.of("casNumber", "21409-26-7")),
+                        RedactionOp.drop("/substances", Map.of("name", "ANPP"))));
+        assertEquals(List.of(new Withheld("/substances/0", "drop"), new Withheld("/substances/2", "drop")),
+                result.withheld());
+        assertEquals("121409-26-7", result.report().at("/substances/0/casNumber").asText());
+    }
+
     @Test
     void maskNeverRevealsAValueNoLongerThanWhatItKeeps() throws Exception {
         JsonNode out = Redactor.apply(json("{\"a\":\"1234\",\"b\":12345,\"c\":{\"d\":\"secret-value\"}}"),
