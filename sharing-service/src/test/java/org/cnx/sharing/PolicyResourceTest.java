@@ -676,6 +676,9 @@ class PolicyResourceTest {
                 .body("decisions", hasSize(5)).body("decisions.action", everyItem(equalTo("DENY")));
     }
 
+    private static final String QUANTITY =
+            "must be a number above 0 and at most 1000000000, with at most 6 digits after the decimal point";
+
     @Test
     void anInvalidDryRunIsRefusedWithPointers() {
         given().auth().oauth2(admin).contentType("application/json").body("""
@@ -712,11 +715,10 @@ class PolicyResourceTest {
                         "/report/handling/originatorControl", "/report/handling/releasableto", "/report/occurredAt",
                         "/report/sender", "/report/shipment", "/report/subjects", "/report/substances/0/quantity",
                         "/report/tlp", "/report/type"))
-                .body("errors.message", contains("must be a string", "must be a finite number",
+                .body("errors.message", contains("must be a string", "must be a whole number from 1 to 6",
                         "must be true or false", "is not a known field",
                         "must be an instant in UTC as intake stores it: 2026-11-20T08:00:00Z",
-                        "is not a known field", "must be a JSON object", "must be a JSON array",
-                        "must be a finite number",
+                        "is not a known field", "must be a JSON object", "must be a JSON array", QUANTITY,
                         "must be a string", "must be one of SEIZURE, PRECURSOR_SHIPMENT, SUSPICIOUS_ORDER, "
                                 + "TRAFFICKING_NETWORK, ILLICIT_FINANCE, EMERGING_TREND"));
         given().auth().oauth2(admin).contentType("application/json").body("""
@@ -727,14 +729,25 @@ class PolicyResourceTest {
                 .body("errors.message", contains("must be an instant in UTC as intake stores it, such as "
                         + "2026-11-20T08:00:00Z, from 1583 to 9999"));
         // what intake refuses: a year past 9999 or before 1583, a quantity past a double's range (previewed as
-        // "Infinity")
+        // "Infinity"), none or past 10^9 or finer than 6 decimals, a credibility outside 1 to 6 or not whole
         given().auth().oauth2(admin).contentType("application/json").body("""
                 {"agency":"CN-GACC","country":"CN","report":{"type":"SEIZURE","tlp":"GREEN",
-                 "occurredAt":"+10000-01-01T00:00:00Z","substances":[{"name":"ANPP","quantity":1e400}]}}""")
+                 "occurredAt":"+10000-01-01T00:00:00Z","grading":{"informationCredibility":7},
+                 "substances":[{"name":"ANPP","quantity":1e400},{"name":"ANPP","quantity":-5},
+                               {"name":"ANPP","quantity":2e9},{"name":"ANPP","quantity":0.0000001}]}}""")
                 .post("/api/v1/policy/evaluation").then().statusCode(400)
-                .body("errors.pointer", contains("/report/occurredAt", "/report/substances/0/quantity"))
-                .body("errors.message", contains("must be an instant in UTC as intake stores it, such as "
-                        + "2026-11-20T08:00:00Z, from 1583 to 9999", "must be a finite number"));
+                .body("errors.pointer", contains("/report/grading/informationCredibility", "/report/occurredAt",
+                        "/report/substances/0/quantity", "/report/substances/1/quantity",
+                        "/report/substances/2/quantity", "/report/substances/3/quantity"))
+                .body("errors.message", contains("must be a whole number from 1 to 6", "must be an instant in UTC as "
+                        + "intake stores it, such as 2026-11-20T08:00:00Z, from 1583 to 9999", QUANTITY, QUANTITY,
+                        QUANTITY, QUANTITY));
+        // and what it takes: a quantity of 10^9 exactly, of 6 decimals (trailing zeros aside)
+        given().auth().oauth2(admin).contentType("application/json").body("""
+                {"agency":"CN-GACC","country":"CN","report":{"type":"SEIZURE","tlp":"GREEN",
+                 "grading":{"informationCredibility":6},
+                 "substances":[{"name":"ANPP","quantity":1000000000},{"name":"ANPP","quantity":0.0000010}]}}""")
+                .post("/api/v1/policy/evaluation").then().statusCode(200);
         given().auth().oauth2(admin).contentType("application/json").body("""
                 {"agency":"CN-GACC","country":"CN","report":{"type":"SEIZURE","tlp":"GREEN",
                  "occurredAt":"1200-01-01T00:00:00Z"}}""")

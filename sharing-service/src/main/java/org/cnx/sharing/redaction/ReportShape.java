@@ -1,5 +1,6 @@
 package org.cnx.sharing.redaction;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,8 +55,11 @@ public final class ReportShape {
     private enum Scalar {
         TEXT("must be a string", JsonNode::isTextual),
         // 1e400 is read as infinity, which a preview wrote as "Infinity": intake refuses it
-        NUMBER("must be a finite number", n -> n.isNumber() && !(n.isFloatingPointNumber() && n.isDouble()
-                && !Double.isFinite(n.doubleValue()))),
+        // and, as intake's, a quantity above 0 up to 10^9 with at most 6 decimals, a credibility a whole 1 to 6
+        QUANTITY("must be a number above 0 and at most 1000000000, with at most 6 digits after the decimal point",
+                ReportShape::isQuantity),
+        CREDIBILITY("must be a whole number from 1 to 6",
+                n -> n.isIntegralNumber() && n.canConvertToInt() && n.intValue() >= 1 && n.intValue() <= 6),
         BOOLEAN("must be true or false", JsonNode::isBoolean);
 
         private final String message;
@@ -67,6 +71,7 @@ public final class ReportShape {
         }
     }
 
+    private static final BigDecimal MAX_QUANTITY = BigDecimal.valueOf(1_000_000_000L);
     private static final Set<String> KINDS = Set.of("PERSON", "COMPANY", "VESSEL", "WALLET");
 
     /**
@@ -80,9 +85,9 @@ public final class ReportShape {
             .with("handling", Shape.object("useRestriction").with("originatorControl", Shape.value(Scalar.BOOLEAN))
                     .with("releasableTo", Shape.array(Shape.value())))
             .with("grading", Shape.object("sourceReliability").with("informationCredibility",
-                    Shape.value(Scalar.NUMBER)))
+                    Shape.value(Scalar.CREDIBILITY)))
             .with("substances", Shape.array(Shape.object("name", "casNumber", "unit")
-                    .with("quantity", Shape.value(Scalar.NUMBER))))
+                    .with("quantity", Shape.value(Scalar.QUANTITY))))
             .with("shipment", Shape.object("originCountry", "destinationCountry", "carrier", "trackingNumber",
                     "containerNumber", "hsCode", "declaredAs").with("transitCountries", Shape.array(Shape.value())))
             .with("subjects", Shape.array(Shape.object("kind", "name", "country", "role")
@@ -177,6 +182,15 @@ public final class ReportShape {
                 problems.add(Map.entry("where/kind", "a subject's kind is PERSON, COMPANY, VESSEL or WALLET"));
             }
         }
+    }
+
+    /** 1e400 is read as infinity, which a preview wrote as "Infinity". */
+    private static boolean isQuantity(JsonNode n) {
+        if (!n.isNumber() || n.isDouble() && !Double.isFinite(n.doubleValue())) {
+            return false;
+        }
+        BigDecimal quantity = n.decimalValue().stripTrailingZeros();
+        return quantity.signum() > 0 && quantity.compareTo(MAX_QUANTITY) <= 0 && quantity.scale() <= 6;
     }
 
     /**
