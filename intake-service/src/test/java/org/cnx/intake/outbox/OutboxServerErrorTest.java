@@ -16,12 +16,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToIntFunction;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
 
 import javax.sql.DataSource;
 
@@ -31,6 +35,7 @@ import jakarta.ws.rs.WebApplicationException;
 import org.cnx.intake.FakePeers;
 import org.cnx.intake.InjectWireMock;
 import org.cnx.intake.sharing.SharingClient;
+import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -143,6 +148,53 @@ class OutboxServerErrorTest {
         assertEquals(1, receiver.posts, "a 503 says nothing about the content: the batch fails as it is");
         assertEquals(ids, rows.pending(marker));
         assertDue(ids);
+    }
+
+    /**
+     * A receiver that takes nothing (down, or refusing the relay's token) was only a debug line: the relay backed off
+     * in silence, forever, while reports piled up unsent. It is said once a minute, and so is its return.
+     */
+    @Test
+    void aReceiverThatTakesNothingIsSaidInTheLogOnceAMinuteAndSoIsItsReturn() throws SQLException {
+        String destination = testDestination();
+        String marker = "said-" + UUID.randomUUID();
+        enqueue(destination, marker, 2, -1, null);
+        List<LogRecord> said = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                String text = record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage();
+                if (text != null && text.contains(destination)) {
+                    said.add(record);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(OutboxRelay.class.getName());
+        logger.addHandler(capture);
+        try {
+            Receiver refusing = new Receiver(destination, batch -> 401);
+            assertEquals(OutboxRelay.Pass.BACK_OFF, relay.relayOnce(refusing));
+            assertEquals(OutboxRelay.Pass.BACK_OFF, relay.relayOnce(refusing));
+            assertEquals(1, said.size(), "said once, not per pass");
+            assertEquals(Level.WARNING.intValue(), said.get(0).getLevel().intValue());
+            assertTrue(((ExtLogRecord) said.get(0)).getFormattedMessage().contains("HTTP 401"),
+                    ((ExtLogRecord) said.get(0)).getFormattedMessage());
+
+            assertEquals(OutboxRelay.Pass.WAIT, relay.relayOnce(new Receiver(destination, batch -> 200)));
+            assertEquals(2, said.size());
+            assertTrue(((ExtLogRecord) said.get(1)).getFormattedMessage().contains("takes messages again"));
+            assertEquals(List.of(), rows.pending(marker), "sent");
+        } finally {
+            logger.removeHandler(capture);
+        }
     }
 
     /**

@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +46,7 @@ import io.quarkus.runtime.StartupEvent;
 public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    private static final Duration SAY_UNAVAILABLE_EVERY = Duration.ofMinutes(1);
 
     /**
      * Claims the oldest due messages, at most {@code batchSize} of them and at most {@code maxBatchBytes} in all
@@ -99,6 +101,8 @@ public class OutboxRelay {
     private final Map<String, OutboxSender> senders = new ConcurrentHashMap<>();
     private final Map<String, Semaphore> signals = new ConcurrentHashMap<>();
     private ExecutorService workers;
+    /** Destinations whose receiver took nothing, and when that was last said. */
+    private final Map<String, Instant> unavailableSaid = new ConcurrentHashMap<>();
     private volatile boolean running;
 
     OutboxRelay(DataSource dataSource, OutboxConfig config, Instance<OutboxSender> senders) {
@@ -226,10 +230,29 @@ public class OutboxRelay {
             }
         }
         if (batch.unavailable) {
+            sayUnavailable(sender.destination(), batch.error);
             return Pass.BACK_OFF;
+        }
+        if (!batch.sent.isEmpty() && unavailableSaid.remove(sender.destination()) != null) {
+            LOG.infof("outbox relay to %s: the receiver takes messages again", sender.destination());
         }
         return !batch.sent.isEmpty() && batch.failed.isEmpty() && (payloads.size() < due || due == batchSize)
                 ? Pass.MORE : Pass.WAIT;
+    }
+
+    /**
+     * A receiver that takes nothing (down, or refusing the relay's token: a clock ahead of its own by more than a
+     * minute, a key it does not hold) is said in the log once a minute: the relay backed off in silence, forever,
+     * while partners' reports piled up unsent.
+     */
+    private void sayUnavailable(String destination, String error) {
+        Instant now = Instant.now();
+        Instant said = unavailableSaid.get(destination);
+        if (said == null || !now.isBefore(said.plus(SAY_UNAVAILABLE_EVERY))) {
+            unavailableSaid.put(destination, now);
+            LOG.warnf("outbox relay to %s: the receiver takes nothing (%s); its messages wait, sent again with "
+                    + "backoff", destination, error);
+        }
     }
 
     private void retry(List<UUID> failed, UUID claim, String error, Duration backoff) throws SQLException {
