@@ -109,7 +109,9 @@ public class ReportRepository implements PanacheRepositoryBase<Report, UUID> {
             params = params.and("key", Report.externalKey(agency, filter.externalRef()));
         }
         if (after != null) {
-            query.append(" and (receivedAt < :at or (receivedAt = :at and id < :id))");
+            // the first bound alone is redundant, but it is one the index (agency, received_at, id) can start at:
+            // without it each page walked every newer report first, and a long history cost O(n²) to page through
+            query.append(" and receivedAt <= :at and (receivedAt < :at or (receivedAt = :at and id < :id))");
             params = params.and("at", after.receivedAt()).and("id", after.id());
         }
         return find(query.toString(), Sort.descending("receivedAt", "id"), params).page(0, limit).list();
