@@ -28,7 +28,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 @ApplicationScoped
 public class Watchlist {
 
-    record Entry(String name, String cas, List<String> synonyms) {
+    /** A substance of the list: its name, CAS number, the CAS numbers of its salts and hydrates, other names. */
+    record Entry(String name, String cas, List<String> otherCas, List<String> synonyms) {
     }
 
     private record Document(String source, List<Entry> entries) {
@@ -52,6 +53,13 @@ public class Watchlist {
                 throw new IllegalStateException("watch list entry " + entry.name() + " has an invalid CAS number " + entry.cas());
             }
             byCas.put(entry.cas(), entry.name());
+            for (String other : entry.otherCas() == null ? List.<String>of() : entry.otherCas()) {
+                if (!CheckDigits.isCasNumber(other)) {
+                    throw new IllegalStateException("watch list entry " + entry.name() + " has an invalid CAS number "
+                            + other);
+                }
+                byCas.put(other, entry.name());
+            }
             byName.put(normalise(entry.name()), entry.name());
             entry.synonyms().forEach(s -> byName.put(normalise(s), entry.name()));
         }

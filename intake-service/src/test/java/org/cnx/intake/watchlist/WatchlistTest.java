@@ -50,6 +50,14 @@ class WatchlistTest {
         "4\u00A0ANPP              |             | ANPP",
         "4\u2212ANPP              |             | ANPP",
         "\uFF21\uFF2E\uFF30\uFF30  |             | ANPP",
+        // the salts and hydrates a substance is traded as, and the names catalogues give it: each missed before
+        "industrial chemical     | 40064-34-4  | 4-piperidone",
+        "industrial chemical     | 41979-39-9  | 4-piperidone",
+        "industrial chemical     | 990-73-8    | fentanyl",
+        "fentanyl citrate        |             | fentanyl",
+        "1-(2-Phenylethyl)-4-piperidone |      | NPP",
+        "N-Phenyl-4-piperidinamine |           | 4-AP",
+        "4-Anilino-1-Boc-piperidine |          | 1-boc-4-AP",
     })
     void matchesByCasNumberOrNormalisedNameOrSynonym(String name, String cas, String expected) {
         assertEquals(List.of(expected), hits(name, cas));
@@ -72,6 +80,8 @@ class WatchlistTest {
     @Test
     void aListWithAWrongCasNumberIsRefusedAtStartup() {
         assertThrows(IllegalStateException.class,
-                () -> new Watchlist(List.of(new Watchlist.Entry("ANPP", "21409-26-8", List.of()))));
+                () -> new Watchlist(List.of(new Watchlist.Entry("ANPP", "21409-26-8", List.of(), List.of()))));
+        assertThrows(IllegalStateException.class, () -> new Watchlist(List.of(new Watchlist.Entry("ANPP",
+                "21409-26-7", List.of("21409-26-8"), List.of()))));
     }
 }

@@ -44,6 +44,7 @@ public class Watchlist {
             for (JsonNode entry : json.readTree(in).path("entries")) {
                 String name = entry.path("name").asText();
                 byCas.put(entry.path("cas").asText(), name);
+                entry.path("otherCas").forEach(salt -> byCas.put(salt.asText(), name)); // its salts and hydrates
                 byName.put(normalise(name), name);
                 entry.path("synonyms").forEach(synonym -> byName.put(normalise(synonym.asText()), name));
             }

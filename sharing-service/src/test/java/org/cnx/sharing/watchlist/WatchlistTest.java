@@ -29,6 +29,9 @@ class WatchlistTest {
         assertEquals(List.of("ANPP"), hits("[{\"name\":\"4\uff0dＡＮＰＰ\"}]"));
         assertEquals(List.of("ANPP"), hits("[{\"name\":\"despropionyl\u00a0Fentanyl\"}]"));
         assertEquals(List.of("NPP"), hits("[{\"name\":\"N-phenethyl-4-piperidone\"}]"));
+        // the salts and hydrates a substance is traded as, as intake counts them
+        assertEquals(List.of("4-piperidone"), hits("[{\"casNumber\":\"40064-34-4\"}]"));
+        assertEquals("fentanyl", watchlist.nameFor("990-73-8"));
     }
 
     @Test
