@@ -717,16 +717,16 @@ class SubmissionRulesTest {
     /**
      * Text for a flag or a number: Jackson read "" (and " ", "null") as no value, so that a report marked
      * {@code "originatorControl": ""} was stored without the marking and released without the originator's
-     * approval. A flag must be true or false; a number may be given as its digits, not as empty text. Each refusal is
-     * a 400 pointing at the field, and nothing is stored.
+     * approval. A flag must be true or false; a number may be given as its digits, not as empty text or "null". Each
+     * refusal is a 400 pointing at the field, and nothing is stored.
      */
     @Test
     void textForAFlagOrAnEmptyNumberIsA400NotReadAsNoValue() {
         String token = freshPartner("US");
         Map<String, List<String>> wrong = Map.of(
                 "\"originatorControl\":true", List.of("\"\"", "\" \"", "\"null\"", "\"true\""),
-                "\"informationCredibility\":2", List.of("\"\"", "\" \""),
-                "\"quantity\":25", List.of("\"\"", "\" \""));
+                "\"informationCredibility\":2", List.of("\"\"", "\" \"", "\"null\""),
+                "\"quantity\":25", List.of("\"\"", "\" \"", "\"null\""));
         Map<String, String> pointers = Map.of("\"originatorControl\":true", "/handling/originatorControl",
                 "\"informationCredibility\":2", "/grading/informationCredibility",
                 "\"quantity\":25", "/substances/0/quantity");

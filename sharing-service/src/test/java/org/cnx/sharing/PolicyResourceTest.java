@@ -459,6 +459,13 @@ class PolicyResourceTest {
                 .put("/api/v1/policy").then().statusCode(400).contentType("application/problem+json")
                 .body("errors.pointer", contains("/description"))
                 .body("errors.message", contains(StorableStrings.NUL));
+        // a mask's keep given as the text "null" was read as none: the default 4 characters showed
+        given().auth().oauth2(admin).contentType("application/json").body("{\"rules\":[{\"id\":\"r\",\"action\":"
+                + "\"RELEASE\",\"redaction\":\"p\"}],\"redactionProfiles\":{\"p\":[{\"path\":\"/title\","
+                + "\"op\":\"mask\",\"keep\":\"null\"}]}}")
+                .put("/api/v1/policy").then().statusCode(400).contentType("application/problem+json")
+                .body("errors.pointer", contains("/redactionProfiles/p/0/keep"))
+                .body("errors.message", contains(startsWith("has the wrong ")));
         // a condition given as text was read as none ("" as no value, "true" as true): a rule for reports without
         // personal data, so written, matched every report
         for (String text : List.of("\"\"", "\"true\"")) {
@@ -676,6 +683,7 @@ class PolicyResourceTest {
                 .body("decisions", hasSize(5)).body("decisions.action", everyItem(equalTo("DENY")));
     }
 
+    private static final String AS_A_NUMBER = "must be a number, as a hand-over carries it (intake reads \"2\" as 2)";
     private static final String QUANTITY =
             "must be a number above 0 and at most 1000000000, with at most 6 digits after the decimal point";
 
@@ -715,10 +723,10 @@ class PolicyResourceTest {
                         "/report/handling/originatorControl", "/report/handling/releasableto", "/report/occurredAt",
                         "/report/sender", "/report/shipment", "/report/subjects", "/report/substances/0/quantity",
                         "/report/tlp", "/report/type"))
-                .body("errors.message", contains("must be a string", "must be a whole number from 1 to 6",
+                .body("errors.message", contains("must be a string", AS_A_NUMBER,
                         "must be true or false", "is not a known field",
                         "must be an instant in UTC as intake stores it: 2026-11-20T08:00:00Z",
-                        "is not a known field", "must be a JSON object", "must be a JSON array", QUANTITY,
+                        "is not a known field", "must be a JSON object", "must be a JSON array", AS_A_NUMBER,
                         "must be a string", "must be one of SEIZURE, PRECURSOR_SHIPMENT, SUSPICIOUS_ORDER, "
                                 + "TRAFFICKING_NETWORK, ILLICIT_FINANCE, EMERGING_TREND"));
         given().auth().oauth2(admin).contentType("application/json").body("""
@@ -742,11 +750,12 @@ class PolicyResourceTest {
                 .body("errors.message", contains("must be a whole number from 1 to 6", "must be an instant in UTC as "
                         + "intake stores it, such as 2026-11-20T08:00:00Z, from 1583 to 9999", QUANTITY, QUANTITY,
                         QUANTITY, QUANTITY));
-        // and what it takes: a quantity of 10^9 exactly, of 6 decimals (trailing zeros aside)
+        // and what it takes: a quantity of 10^9 exactly, of 6 decimals (a number's trailing zeros are lost as it is
+        // read: 25.0000000, which intake refuses, is previewed as 25.0)
         given().auth().oauth2(admin).contentType("application/json").body("""
                 {"agency":"CN-GACC","country":"CN","report":{"type":"SEIZURE","tlp":"GREEN",
                  "grading":{"informationCredibility":6},
-                 "substances":[{"name":"ANPP","quantity":1000000000},{"name":"ANPP","quantity":0.0000010}]}}""")
+                 "substances":[{"name":"ANPP","quantity":1000000000},{"name":"ANPP","quantity":0.000001}]}}""")
                 .post("/api/v1/policy/evaluation").then().statusCode(200);
         given().auth().oauth2(admin).contentType("application/json").body("""
                 {"agency":"CN-GACC","country":"CN","report":{"type":"SEIZURE","tlp":"GREEN",

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -249,7 +250,10 @@ class JourneyIT {
         Arrays.stream(files).map(Path::toString).forEach(command::add);
         Path output = Files.createTempFile(WORK, "verifier", ".out");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the verifier finished in a minute");
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly(); // not left running past the test
+            fail("the verifier did not finish in a minute");
+        }
         String said = Files.readString(output).trim();
         assertEquals(exit, process.exitValue(), said);
         return said;

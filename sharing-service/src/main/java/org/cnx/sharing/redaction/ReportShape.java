@@ -234,7 +234,11 @@ public final class ReportShape {
                 misfits(node.get(i), shape.element(), pointer + "/" + i, misfits);
             }
         } else if (!shape.scalar().is.test(node)) {
-            misfits.add(Map.entry(pointer, shape.scalar().message));
+            // a number's digits as text intake takes, and hands over as a number: said so, not "out of range"
+            boolean numeric = shape.scalar() == Scalar.QUANTITY || shape.scalar() == Scalar.CREDIBILITY;
+            misfits.add(Map.entry(pointer, numeric && !node.isNumber()
+                    ? "must be a number, as a hand-over carries it (intake reads \"2\" as 2)"
+                    : shape.scalar().message));
         }
     }
 

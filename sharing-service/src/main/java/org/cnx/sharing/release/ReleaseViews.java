@@ -44,10 +44,10 @@ public final class ReleaseViews {
 
     /**
      * When it left the queue: a release a rule released at once before that was kept for it (closed_at null) left it
-     * when it was decided.
+     * when it was decided. (One a withdrawal ended before then has no such time to give: it stays without.)
      */
     private static Instant leftQueueAt(Release r) {
-        return r.closedAt != null || r.status == Release.Status.PENDING_APPROVAL ? r.closedAt : r.decidedAt;
+        return r.closedAt == null && r.status == Release.Status.RELEASED ? r.decidedAt : r.closedAt;
     }
 
     public record Page(List<Summary> items, String next) {

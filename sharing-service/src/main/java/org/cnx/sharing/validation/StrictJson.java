@@ -1,14 +1,24 @@
 package org.cnx.sharing.validation;
 
+import java.io.IOException;
+import java.math.BigDecimal;
 import java.util.List;
 
 import jakarta.inject.Singleton;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.deser.std.NumberDeserializers;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
 
 import io.quarkus.jackson.ObjectMapperCustomizer;
@@ -33,11 +43,32 @@ public class StrictJson implements ObjectMapperCustomizer {
         // "originatorControl": "" went out without the originator's approval, as if it had no such marking
         mapper.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.String, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
-        // a number may come as its digits ("25.5", as some systems write decimals), but not as empty text
+        // a number may come as its digits ("25.5", as some systems write decimals), but not as empty text, nor as
+        // the text "null" (a mask's "keep": "null" showed the default 4 characters)
         for (LogicalType number : List.of(LogicalType.Integer, LogicalType.Float)) {
             mapper.coercionConfigFor(number).setAcceptBlankAsEmpty(true)
                     .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
         }
+        mapper.registerModule(new SimpleModule("no-textual-null")
+                .addDeserializer(Integer.class, noTextualNull(Integer.class,
+                        new NumberDeserializers.IntegerDeserializer(Integer.class, null)))
+                .addDeserializer(BigDecimal.class, noTextualNull(BigDecimal.class,
+                        NumberDeserializers.BigDecimalDeserializer.instance)));
+    }
+
+    /** {@code standard}, but for the text "null", which Jackson reads as no value. */
+    private static <T> JsonDeserializer<T> noTextualNull(Class<T> type, JsonDeserializer<T> standard) {
+        return new StdScalarDeserializer<T>(type) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public T deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+                if (p.hasToken(JsonToken.VALUE_STRING) && "null".equalsIgnoreCase(p.getText().strip())) {
+                    throw InvalidFormatException.from(p, "the text \"null\" is not a number", p.getText(), type);
+                }
+                return standard.deserialize(p, ctxt);
+            }
+        };
     }
 
     /** Whether {@code e} is the refusal of content after the body's value. */
