@@ -54,8 +54,7 @@ public final class ReportShape {
      */
     private enum Scalar {
         TEXT("must be a string", JsonNode::isTextual),
-        // 1e400 is read as infinity, which a preview wrote as "Infinity": intake refuses it
-        // and, as intake's, a quantity above 0 up to 10^9 with at most 6 decimals, a credibility a whole 1 to 6
+        // as intake's: a quantity above 0 up to 10^9 with at most 6 decimals, a credibility a whole number 1 to 6
         QUANTITY("must be a number above 0 and at most 1000000000, with at most 6 digits after the decimal point",
                 ReportShape::isQuantity),
         CREDIBILITY("must be a whole number from 1 to 6",
@@ -68,6 +67,13 @@ public final class ReportShape {
         Scalar(String message, Predicate<JsonNode> is) {
             this.message = message;
             this.is = is;
+        }
+
+        /** What is wrong with {@code node}: a number given as text is said to be one, not to be out of range. */
+        String misfit(JsonNode node) {
+            boolean numeric = this == QUANTITY || this == CREDIBILITY;
+            return numeric && !node.isNumber() ? "must be a number, as a hand-over carries it (intake reads \"2\" as 2)"
+                    : message;
         }
     }
 
@@ -184,7 +190,7 @@ public final class ReportShape {
         }
     }
 
-    /** 1e400 is read as infinity, which a preview wrote as "Infinity". */
+    /** A finite number (1e400 is read as infinity, which a preview wrote as "Infinity") in intake's range. */
     private static boolean isQuantity(JsonNode n) {
         if (!n.isNumber() || n.isDouble() && !Double.isFinite(n.doubleValue())) {
             return false;
@@ -234,11 +240,7 @@ public final class ReportShape {
                 misfits(node.get(i), shape.element(), pointer + "/" + i, misfits);
             }
         } else if (!shape.scalar().is.test(node)) {
-            // a number's digits as text intake takes, and hands over as a number: said so, not "out of range"
-            boolean numeric = shape.scalar() == Scalar.QUANTITY || shape.scalar() == Scalar.CREDIBILITY;
-            misfits.add(Map.entry(pointer, numeric && !node.isNumber()
-                    ? "must be a number, as a hand-over carries it (intake reads \"2\" as 2)"
-                    : shape.scalar().message));
+            misfits.add(Map.entry(pointer, shape.scalar().misfit(node)));
         }
     }
 
