@@ -49,16 +49,16 @@ public class Watchlist {
 
     Watchlist(List<Entry> entries) {
         for (Entry entry : entries) {
-            if (!CheckDigits.isCasNumber(entry.cas())) {
-                throw new IllegalStateException("watch list entry " + entry.name() + " has an invalid CAS number " + entry.cas());
+            List<String> numbers = new ArrayList<>(List.of(entry.cas()));
+            if (entry.otherCas() != null) {
+                numbers.addAll(entry.otherCas());
             }
-            byCas.put(entry.cas(), entry.name());
-            for (String other : entry.otherCas() == null ? List.<String>of() : entry.otherCas()) {
-                if (!CheckDigits.isCasNumber(other)) {
+            for (String number : numbers) {
+                if (!CheckDigits.isCasNumber(number)) {
                     throw new IllegalStateException("watch list entry " + entry.name() + " has an invalid CAS number "
-                            + other);
+                            + number);
                 }
-                byCas.put(other, entry.name());
+                byCas.put(number, entry.name());
             }
             byName.put(normalise(entry.name()), entry.name());
             entry.synonyms().forEach(s -> byName.put(normalise(s), entry.name()));

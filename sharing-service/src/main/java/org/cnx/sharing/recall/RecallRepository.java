@@ -1,12 +1,14 @@
 package org.cnx.sharing.recall;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.cnx.sharing.audit.AuditEvent;
 import org.cnx.sharing.jdbc.InTransaction;
 
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
@@ -19,6 +21,15 @@ public class RecallRepository implements PanacheRepositoryBase<Recall, UUID> {
 
     /** A report's withdrawal: by which agency, and which of its people where intake named one (else null). */
     public record Withdrawal(String agency, String withdrawnBy) {
+
+        /**
+         * The actor of the audit events that follow the withdrawal: the person intake names, or else {@code intake}
+         * (the service that handed the withdrawal or the report over) acting for the agency.
+         */
+        public AuditEvent.Actor actor(AuditEvent.Actor intake) {
+            return withdrawnBy == null ? new AuditEvent.Actor(intake.sub(), agency, intake.roles())
+                    : new AuditEvent.Actor(withdrawnBy, agency, List.of("partner"));
+        }
     }
 
     /**

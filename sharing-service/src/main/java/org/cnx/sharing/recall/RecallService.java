@@ -107,9 +107,7 @@ public class RecallService {
             recalls.persist(recall);
             accepted++;
             if (report != null) {
-                withdraw(notice, notice.withdrawnBy() == null
-                        ? new AuditEvent.Actor(caller.sub(), notice.agency(), caller.roles())
-                        : new AuditEvent.Actor(notice.withdrawnBy(), notice.agency(), List.of("partner")));
+                withdraw(notice, new RecallRepository.Withdrawal(notice.agency(), notice.withdrawnBy()).actor(caller));
             }
         }
         return new Outcome(accepted, duplicates, refused);

@@ -17,6 +17,8 @@ import java.util.function.BiPredicate;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import org.cnx.sharing.watchlist.Watchlist;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -135,7 +137,7 @@ public final class Redactor {
             return true;
         }
         return CAS_NUMBER.matcher(value).matches() && CAS_NUMBER.matcher(named).matches()
-                && value.replaceFirst("^0+(?=\\d)", "").equals(named.replaceFirst("^0+(?=\\d)", ""));
+                && Watchlist.unpadded(value).equals(Watchlist.unpadded(named));
     }
 
     /** The nodes of {@code root} that {@code path} (with {@code *} segments) and {@code where} select. */

@@ -58,8 +58,8 @@ public class ReleaseService {
         this.clearances = clearances;
     }
 
-    private static final String NO_RECIPIENT = "no partner other than the originator was active: nothing was decided, and "
-            + "a partner switched on later is not decided for on this report";
+    private static final String NO_RECIPIENT = "no partner other than the originator was active: nothing was decided, "
+            + "and a partner switched on later is not decided for on this report";
 
     /**
      * Stores new reports and decides, per active partner other than the originator, under the policy
@@ -92,9 +92,7 @@ public class ReleaseService {
                 // said in the log too: an auditor saw intake's REPORT_RECEIVED and REPORT_WITHDRAWN, then nothing,
                 // as if sharing had lost the report; by whoever withdrew it, as when the report was there first
                 LOG.infof("report %s was withdrawn before it arrived: nothing is released", incoming.id());
-                events.add("RELEASE_CANCELLED", "SUCCESS", withdrawal.withdrawnBy() == null
-                        ? new AuditEvent.Actor(intake.sub(), withdrawal.agency(), intake.roles())
-                        : new AuditEvent.Actor(withdrawal.withdrawnBy(), withdrawal.agency(), List.of("partner")),
+                events.add("RELEASE_CANCELLED", "SUCCESS", withdrawal.actor(intake),
                         new AuditEvent.Subject(incoming.id(), null, null, null), null,
                         Map.of("reason", "withdrawn by " + incoming.agency() + " before it reached sharing-service: "
                                 + "nothing was decided for any partner"));

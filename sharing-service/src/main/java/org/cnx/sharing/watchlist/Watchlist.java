@@ -79,9 +79,13 @@ public class Watchlist {
         return byNumber != null ? byNumber : byName.get(normalise(text));
     }
 
-    /** Zero-padded as some systems write it: 0437-38-7 is fentanyl's 437-38-7. */
     private String byCasNumber(String number) {
-        return byCas.get(number.replaceFirst("^0+(?=\\d)", ""));
+        return byCas.get(unpadded(number));
+    }
+
+    /** A CAS number without the zeros some systems pad it with: 0437-38-7 is fentanyl's 437-38-7. */
+    public static String unpadded(String number) {
+        return number.replaceFirst("^0+(?=\\d)", "");
     }
 
     private static String normalise(String name) {
