@@ -10,7 +10,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -38,6 +41,9 @@ public class Watchlist {
     /** A substance as the report names it. */
     public record Substance(String name, String casNumber) {
     }
+
+    /** A name followed by another in brackets, e.g. {@code 4-ANPP (despropionyl fentanyl)}. */
+    private static final Pattern BRACKETED = Pattern.compile("\\s*+(.+?)\\s*+\\(([^()]++)\\)\\s*+");
 
     private final Map<String, String> byCas = new HashMap<>();
     private final Map<String, String> byName = new HashMap<>();
@@ -86,21 +92,32 @@ public class Watchlist {
             if (byNumber != null) {
                 hits.add(byNumber);
             }
-            String byWord = substance.name() == null ? null : byName.get(normalise(substance.name()));
-            if (byWord != null) {
-                hits.add(byWord);
+            if (substance.name() != null) {
+                namesIn(substance.name()).stream().map(n -> byName.get(normalise(n))).filter(Objects::nonNull)
+                        .forEach(hits::add);
             }
         }
         return new ArrayList<>(hits);
     }
 
     /**
+     * The name as written, and where it ends in a bracketed name the two apart: {@code N-苯乙基-4-哌啶酮（NPP）}, as a
+     * Chinese report writes a precursor beside its short name, is NPP whichever of them the list knows.
+     */
+    static List<String> namesIn(String name) {
+        Matcher bracketed = BRACKETED.matcher(Normalizer.normalize(name, Normalizer.Form.NFKC));
+        return bracketed.matches() ? List.of(name, bracketed.group(1), bracketed.group(2)) : List.of(name);
+    }
+
+    /**
      * Compatibility forms folded (a full-width 4－ANPP, as Chinese input methods write it, is 4-ANPP), then case, and
-     * every space and dash of any script dropped (a no-break space, U+2212 minus): none of them hid a hit before.
+     * every space and dash of any script dropped (a no-break space, U+2212 minus), and every invisible format
+     * character (a zero-width space, a soft hyphen from a hyphenated PDF, a direction mark): none of them hid a hit
+     * before.
      */
     static String normalise(String name) {
         return Normalizer.normalize(name, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT)
-                .replaceAll("[\\s\\p{Z}\\p{Pd}\u2212]", "");
+                .replaceAll("[\\s\\p{Z}\\p{Pd}\u2212\\p{Cf}]", "");
     }
 
     /** A CAS number as the list writes it: 0437-38-7, zero-padded as some systems write it, is fentanyl's 437-38-7. */

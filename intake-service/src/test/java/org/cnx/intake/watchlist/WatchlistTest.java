@@ -58,6 +58,26 @@ class WatchlistTest {
         "1-(2-Phenylethyl)-4-piperidone |      | NPP",
         "N-Phenyl-4-piperidinamine |           | 4-AP",
         "4-Anilino-1-Boc-piperidine |          | 1-boc-4-AP",
+        // the names a Chinese report gives, as the PRC's catalogue of precursor chemicals writes them
+        "芬太尼                    |             | fentanyl",
+        "枸橼酸芬太尼               |             | fentanyl",
+        "N-苯乙基-4-哌啶酮          |             | NPP",
+        "4-苯胺基-N-苯乙基哌啶      |             | ANPP",
+        "4-苯胺基哌啶               |             | 4-AP",
+        "1-叔丁氧羰基-4-苯胺基哌啶   |             | 1-boc-4-AP",
+        "去甲芬太尼                 |             | norfentanyl",
+        "4-哌啶酮盐酸盐             |             | 4-piperidone",
+        "N-叔丁氧羰基-4-哌啶酮       |             | 1-boc-4-piperidone",
+        // a name beside another in brackets (full-width ones too): either may be the one the list knows
+        "N-苯乙基-4-哌啶酮（NPP）    |             | NPP",
+        "未知化学品（4-ANPP）        |             | ANPP",
+        "ANPP (intermediate)       |             | ANPP",
+        "industrial chemical (fentanyl citrate) | | fentanyl",
+        // invisible format characters: a zero-width space, a soft hyphen from a hyphenated PDF, marks of direction
+        "ANPP\u200B               |             | ANPP",
+        "4-pi\u00ADperidone        |             | 4-piperidone",
+        "\u200Efentanyl\u200F     |             | fentanyl",
+        "\uFEFFnorfentanyl         |             | norfentanyl",
     })
     void matchesByCasNumberOrNormalisedNameOrSynonym(String name, String cas, String expected) {
         assertEquals(List.of(expected), hits(name, cas));
@@ -67,6 +87,13 @@ class WatchlistTest {
     void unlistedSubstancesDoNotMatch() {
         assertEquals(List.of(), hits("acetone", "67-64-1"));
         assertEquals(List.of(), hits("4-ANPPX", null));
+        assertEquals(List.of(), hits("acetone (solvent)", null));
+        assertEquals(List.of(), hits("(ANPP", null));
+    }
+
+    @Test
+    void aNameAndTheOneInBracketsBesideItAreEachCounted() {
+        assertEquals(List.of("ANPP", "NPP"), hits("4-ANPP (NPP)", null));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.cnx.sharing.redaction;
 
+import java.text.Normalizer;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -42,6 +43,7 @@ public final class Redactor {
     private static final Pattern LOCODE = Pattern.compile("([A-Z]{2}) ?[A-Z2-9]{3}");
     static final Pattern INDEX = Pattern.compile("0|[1-9][0-9]{0,8}");
     private static final Pattern CAS_NUMBER = Pattern.compile("\\d{2,7}-\\d{2}-\\d");
+    private static final Pattern FORMAT = Pattern.compile("\\p{Cf}");
 
     private Redactor() {
     }
@@ -128,16 +130,25 @@ public final class Redactor {
     }
 
     /**
-     * Whether a report's value is the one a {@code where} names: in any case, and a CAS number however many zeros
-     * pad it (intake takes {@code 021409-26-7} for ANPP's {@code 21409-26-7}, and a step naming the one missed the
-     * other).
+     * Whether a report's value is the one a {@code where} names: in any case and width (a full-width
+     * {@code ＰＡＳＳＰＯＲＴ} from a Chinese input method, {@code （香港）} for {@code (香港)}), without invisible format
+     * characters or the spaces around it, and a CAS number however many zeros pad it (intake takes {@code 021409-26-7}
+     * for ANPP's {@code 21409-26-7}, and a step naming the one missed the other). Each of them let a value the step
+     * names go out.
      */
     public static boolean sameText(String value, String named) {
-        if (value.equalsIgnoreCase(named)) {
+        String text = folded(value);
+        String name = folded(named);
+        if (text.equalsIgnoreCase(name)) {
             return true;
         }
-        return CAS_NUMBER.matcher(value).matches() && CAS_NUMBER.matcher(named).matches()
-                && Watchlist.unpadded(value).equals(Watchlist.unpadded(named));
+        return CAS_NUMBER.matcher(text).matches() && CAS_NUMBER.matcher(name).matches()
+                && Watchlist.unpadded(text).equals(Watchlist.unpadded(name));
+    }
+
+    /** Compatibility forms folded (NFKC), invisible format characters dropped, spaces of any script trimmed. */
+    private static String folded(String text) {
+        return FORMAT.matcher(Normalizer.normalize(text, Normalizer.Form.NFKC)).replaceAll("").strip();
     }
 
     /** The nodes of {@code root} that {@code path} (with {@code *} segments) and {@code where} select. */

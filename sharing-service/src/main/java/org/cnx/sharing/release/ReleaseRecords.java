@@ -83,7 +83,7 @@ public class ReleaseRecords {
             return true;
         }
         String substance = watchlist.nameFor(named);
-        return substance != null && substance.equals(watchlist.nameFor(value));
+        return substance != null && watchlist.namesFor(value).contains(substance);
     }
 
     public String write(Object value) {

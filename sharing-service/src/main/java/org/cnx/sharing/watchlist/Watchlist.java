@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.interceptor.Interceptor;
@@ -31,6 +33,9 @@ import io.quarkus.runtime.Startup;
 @ApplicationScoped
 @Startup(Interceptor.Priority.PLATFORM_BEFORE) // a list missing from the build stops the service before its relays run
 public class Watchlist {
+
+    /** A name followed by another in brackets, e.g. {@code 4-ANPP (despropionyl fentanyl)}. */
+    private static final Pattern BRACKETED = Pattern.compile("\\s*+(.+?)\\s*+\\(([^()]++)\\)\\s*+");
 
     private final Map<String, String> byCas = new HashMap<>();
     private final Map<String, String> byName = new HashMap<>();
@@ -63,7 +68,7 @@ public class Watchlist {
             }
             JsonNode name = substance.path("name");
             if (name.isTextual()) {
-                hits.add(byName.get(normalise(name.asText())));
+                hits.addAll(byNames(name.asText()));
             }
         }
         hits.remove(null);
@@ -75,12 +80,36 @@ public class Watchlist {
      * names the list's names, which a hit carries.
      */
     public String nameFor(String text) {
-        String byNumber = byCasNumber(text.strip());
+        String byNumber = byCasNumber(text);
         return byNumber != null ? byNumber : byName.get(normalise(text));
     }
 
+    /**
+     * The list's names that {@code text} stands for: as {@link #nameFor}, and where it ends in a bracketed name, each
+     * apart too ({@code N-苯乙基-4-哌啶酮（NPP）} is NPP), as intake counts hits.
+     */
+    public Set<String> namesFor(String text) {
+        Set<String> names = new LinkedHashSet<>(byNames(text));
+        names.add(byCasNumber(text));
+        names.remove(null);
+        return names;
+    }
+
+    private Set<String> byNames(String text) {
+        Set<String> names = new LinkedHashSet<>();
+        names.add(byName.get(normalise(text)));
+        Matcher bracketed = BRACKETED.matcher(Normalizer.normalize(text, Normalizer.Form.NFKC));
+        if (bracketed.matches()) {
+            names.add(byName.get(normalise(bracketed.group(1))));
+            names.add(byName.get(normalise(bracketed.group(2))));
+        }
+        names.remove(null);
+        return names;
+    }
+
+    /** By CAS number, also in full-width digits and dashes, and however many zeros pad it. */
     private String byCasNumber(String number) {
-        return byCas.get(unpadded(number));
+        return byCas.get(unpadded(Normalizer.normalize(number, Normalizer.Form.NFKC).strip()));
     }
 
     /** A CAS number without the zeros some systems pad it with: 0437-38-7 is fentanyl's 437-38-7. */
@@ -88,8 +117,9 @@ public class Watchlist {
         return number.replaceFirst("^0+(?=\\d)", "");
     }
 
+    /** As intake's: compatibility forms, case, spaces, dashes and invisible format characters folded away. */
     private static String normalise(String name) {
         return Normalizer.normalize(name, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT)
-                .replaceAll("[\\s\\p{Z}\\p{Pd}\u2212]", "");
+                .replaceAll("[\\s\\p{Z}\\p{Pd}\u2212\\p{Cf}]", "");
     }
 }

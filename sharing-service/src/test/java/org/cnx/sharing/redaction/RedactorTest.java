@@ -72,6 +72,24 @@ class RedactorTest {
         assertEquals("121409-26-7", result.report().at("/substances/0/casNumber").asText());
     }
 
+    /**
+     * A where names a value however wide a Chinese input method writes it, with invisible format characters or spaces
+     * around it: each of these passports and companies went out with a step naming it.
+     */
+    @Test
+    void whereMatchesTextInAnyWidthWithoutInvisibleCharactersOrSurroundingSpaces() throws Exception {
+        Redactor.Result result = Redactor.apply(json("""
+                {"subjects":[{"kind":"ＰＥＲＳＯＮ"},{"kind":"PERSON\u200b"},{"kind":" PERSON\u3000"},
+                             {"kind":"ORGANIZATION","name":"某某化工（香港）有限公司"},{"kind":"PERSONS"}],
+                 "substances":[{"casNumber":"２１４０９－２６－７"}]}"""),
+                List.of(RedactionOp.drop("/subjects", Map.of("kind", "PERSON")),
+                        RedactionOp.drop("/subjects", Map.of("name", "某某化工(香港)有限公司")),
+                        RedactionOp.drop("/substances", Map.of("casNumber", "21409-26-7"))));
+        assertEquals(List.of("/subjects/0", "/subjects/1", "/subjects/2", "/subjects/3", "/substances/0"),
+                result.withheld().stream().map(Withheld::path).toList());
+        assertEquals("PERSONS", result.report().at("/subjects/0/kind").asText());
+    }
+
     @Test
     void maskNeverRevealsAValueNoLongerThanWhatItKeeps() throws Exception {
         JsonNode out = Redactor.apply(json("{\"a\":\"1234\",\"b\":12345,\"c\":{\"d\":\"secret-value\"}}"),

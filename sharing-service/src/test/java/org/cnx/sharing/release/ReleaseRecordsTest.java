@@ -109,4 +109,20 @@ class ReleaseRecordsTest {
         assertEquals(List.of("4-ANPP"), acetone.path("report").path("substances").findValuesAsText("name"));
         assertEquals(2, acetone.path("report").path("substances").size());
     }
+
+    /**
+     * A Chinese report names a precursor as the PRC's catalogue does, beside its short name in brackets, or with an
+     * invisible character pasted in: a step for the precursor drops each, as intake counts each a hit.
+     */
+    @Test
+    void aStepForAPrecursorDropsItAsAChineseReportWritesIt() throws Exception {
+        IncomingReport written = new IncomingReport(UUID.randomUUID(), "CN-GACC", "CN", Instant.now(), List.of("NPP"),
+                JSON.readTree("""
+                        {"type":"SEIZURE","tlp":"AMBER","title":"t","substances":[
+                          {"name":"N-苯乙基-4-哌啶酮","quantity":25},{"name":"某化学品（NPP）","quantity":5},
+                          {"name":"N\u200bPP","quantity":2},{"name":"丙酮","quantity":1}]}"""));
+        JsonNode record = JSON.readTree(records.prepare(written, "US-CBP",
+                List.of(RedactionOp.drop("/substances", Map.of("name", "NPP")))).payload());
+        assertEquals(List.of("丙酮"), record.path("report").path("substances").findValuesAsText("name"));
+    }
 }

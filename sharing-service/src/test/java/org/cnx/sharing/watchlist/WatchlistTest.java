@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +33,12 @@ class WatchlistTest {
         // the salts and hydrates a substance is traded as, as intake counts them
         assertEquals(List.of("4-piperidone"), hits("[{\"casNumber\":\"40064-34-4\"}]"));
         assertEquals("fentanyl", watchlist.nameFor("990-73-8"));
+        // the names a Chinese report gives, beside another in brackets, a full-width CAS number, invisible characters
+        assertEquals(List.of("fentanyl", "ANPP", "NPP"), hits("""
+                [{"name":"芬太尼"},{"name":"4-苯胺基-N-苯乙基哌啶"},{"name":"某化学品（NPP）"}]"""));
+        assertEquals(List.of("ANPP", "4-piperidone"), hits("""
+                [{"casNumber":"２１４０９－２６－７"},{"name":"4-pi\u00adperi\u200bdone"}]"""));
+        assertEquals(Set.of("ANPP", "NPP"), watchlist.namesFor("ANPP (NPP)"));
     }
 
     @Test
