@@ -32,7 +32,7 @@ final class KeyFiles {
 
     static PrivateKey privateKey(String location) {
         try {
-            byte[] der = pemBody(Files.readString(Path.of(location)), "PRIVATE KEY");
+            byte[] der = pemBody(Files.readString(Path.of(location)), "PRIVATE KEY", location);
             return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read private key " + location, e);
@@ -43,7 +43,7 @@ final class KeyFiles {
 
     static RSAPublicKey publicKey(String location) {
         try {
-            byte[] der = pemBody(Files.readString(Path.of(location)), "PUBLIC KEY");
+            byte[] der = pemBody(Files.readString(Path.of(location)), "PUBLIC KEY", location);
             return (RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(der));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read public key " + location, e);
@@ -144,13 +144,13 @@ final class KeyFiles {
         return location.startsWith("https://") || location.startsWith("http://");
     }
 
-    private static byte[] pemBody(String pem, String label) {
+    private static byte[] pemBody(String pem, String label, String location) {
         String begin = "-----BEGIN " + label + "-----";
         String end = "-----END " + label + "-----";
         int from = pem.indexOf(begin);
         int to = pem.indexOf(end);
         if (from < 0 || to < 0) {
-            throw new IllegalStateException("expected a PEM block " + begin);
+            throw new IllegalStateException("expected a PEM block " + begin + " in " + location);
         }
         return Base64.getMimeDecoder().decode(pem.substring(from + begin.length(), to));
     }

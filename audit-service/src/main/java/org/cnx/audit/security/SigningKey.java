@@ -10,12 +10,15 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.quarkus.runtime.Startup;
+
 /**
  * audit-service's own RSA key, which signs the log's tree heads, and the public keys that verify them: the current
  * one, the next one ahead of a rotation and any former ones kept after it, each under its RFC 7638 thumbprint
  * {@code kid}.
  */
 @ApplicationScoped
+@Startup // a key that cannot sign stops the service at start: it reported ready and sent nothing
 public class SigningKey {
 
     private final PrivateKey privateKey;

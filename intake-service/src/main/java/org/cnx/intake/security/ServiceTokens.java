@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.quarkus.runtime.Startup;
 import io.smallrye.jwt.build.Jwt;
 
 /**
@@ -18,6 +19,7 @@ import io.smallrye.jwt.build.Jwt;
  * it expires (signing costs ~1.5 ms; signing per request would cap the relays).
  */
 @ApplicationScoped
+@Startup // a key that cannot sign stops the service at start: it reported ready and sent nothing
 public class ServiceTokens {
 
     private record Cached(String token, Instant renewAt) {

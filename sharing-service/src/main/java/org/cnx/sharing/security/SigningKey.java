@@ -10,12 +10,15 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.quarkus.runtime.Startup;
+
 /**
  * sharing-service's own RSA keys. The current key signs service tokens and partner deliveries; the
  * JWKS ({@code /.well-known/jwks.json}) publishes its public half and, around a key rotation, the next
  * and the previous public keys, each under its RFC 7638 thumbprint {@code kid}.
  */
 @ApplicationScoped
+@Startup // a key that cannot sign stops the service at start: it reported ready and sent nothing
 public class SigningKey {
 
     private final PrivateKey privateKey;
