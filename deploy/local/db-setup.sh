@@ -6,9 +6,19 @@
 #     each owned by the role of its service -- except audit's: the exchange log must be append-only, so
 #     audit_owner owns audit and audit_test (and runs their migrations) while the app role audit may only
 #     INSERT and SELECT the log (DESIGN §4). Objects an older set-up left owned by audit are handed over.
+#   --test-superuser: also the superuser role cnx_test_superuser, with which audit's tests play an attacker with full
+#   database access (deploy/local/test.sh passes it): a fresh Debian PostgreSQL asks postgres for a password on TCP.
 # DEV ONLY: each role's password equals its name. Never use this script against a shared or
 # production server; there the passwords come from a secret store (QUARKUS_DATASOURCE_PASSWORD).
 set -euo pipefail
+
+test_superuser=false
+for arg in "$@"; do
+  case "$arg" in
+    --test-superuser) test_superuser=true ;;
+    *) echo "usage: $(basename "$0") [--test-superuser]" >&2; exit 2 ;;
+  esac
+done
 
 pg_host=localhost
 pg_port=5432
@@ -98,18 +108,19 @@ ensure_version() {
   (( version >= 140000 )) || die "PostgreSQL on $pg_host:$pg_port is version $(sql <<<"SHOW server_version"); cnx needs 14 or later"
 }
 
+# ensure_role NAME [SUPERUSER]
 ensure_role() {
-  local role="$1"
+  local role="$1" attributes="LOGIN ${2:-}"
   if [[ -n "$(sql -v name="$role" <<<"SELECT 1 FROM pg_roles WHERE rolname = :'name'")" ]]; then
     return
   fi
   # Dev-only password = role name (see the header). WHERE NOT EXISTS keeps a concurrent run harmless.
-  sql -v name="$role" <<'SQL'
-SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', :'name', :'name')
+  sql -v name="$role" -v attributes="$attributes" <<'SQL'
+SELECT format('CREATE ROLE %I ' || :'attributes' || ' PASSWORD %L', :'name', :'name')
 WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'name')
 \gexec
 SQL
-  echo "created role $role (login, dev password '$role')"
+  echo "created role $role (${attributes,,}, dev password '$role')"
 }
 
 ensure_database() {
@@ -172,6 +183,9 @@ for service in "${services[@]}"; do
   ensure_role "$service"
   [[ -z "${schema_owners[$service]:-}" ]] || ensure_role "${schema_owners[$service]}"
 done
+if $test_superuser; then
+  ensure_role cnx_test_superuser SUPERUSER
+fi
 for service in "${services[@]}"; do
   owner="${schema_owners[$service]:-$service}"
   # dev/run, tests, and the benchmark (deploy/bench), so that a benchmark and a test run never share data

@@ -6,6 +6,6 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 
-"$here/db-setup.sh"
+"$here/db-setup.sh" --test-superuser
 cd "$root"
 mvn -B -ntp verify "$@"

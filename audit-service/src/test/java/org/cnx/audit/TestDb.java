@@ -8,8 +8,9 @@ import java.sql.Statement;
 
 /**
  * Direct connections to the test database as the roles other than the application's: the schema owner that runs
- * the migrations, and the superuser {@code postgres} (trust authentication on localhost, as db-setup.sh leaves it),
- * which plays the attacker with full database access.
+ * the migrations, and a superuser, which plays the attacker with full database access: {@code cnx_test_superuser}
+ * ({@code db-setup.sh --test-superuser}, as {@code deploy/local/test.sh} runs it), or else {@code postgres} where it
+ * may log in on localhost without a password.
  */
 public final class TestDb {
 
@@ -23,7 +24,17 @@ public final class TestDb {
     }
 
     public static Connection superuser() throws SQLException {
-        return DriverManager.getConnection(URL, "postgres", "");
+        try {
+            return DriverManager.getConnection(URL, "cnx_test_superuser", "cnx_test_superuser");
+        } catch (SQLException noSuchRole) {
+            try {
+                return DriverManager.getConnection(URL, "postgres", "");
+            } catch (SQLException refused) {
+                refused.addSuppressed(noSuchRole);
+                throw new SQLException("no superuser for the tampering tests: run deploy/local/db-setup.sh "
+                        + "--test-superuser (deploy/local/test.sh does)", refused);
+            }
+        }
     }
 
     @FunctionalInterface
