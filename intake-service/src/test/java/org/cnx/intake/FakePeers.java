@@ -23,6 +23,9 @@ public class FakePeers implements QuarkusTestResourceLifecycleManager {
         server.start();
         server.stubFor(post(urlPathMatching("/internal/v1/reports")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody("{\"accepted\":1,\"duplicates\":0}")));
+        // recalls too: a 404 left the relay backing off past a later withdrawal's wait (up to minutes)
+        server.stubFor(post(urlPathMatching("/internal/v1/recalls")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("{\"accepted\":1,\"duplicates\":0}")));
         server.stubFor(post(urlPathMatching("/internal/v1/events")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody("{\"appended\":0,\"duplicates\":0}")));
         Map<String, String> config = new HashMap<>(new TestKeys().start());

@@ -137,11 +137,12 @@ class ReportSubmissionTest {
 
     @Test
     void aHandOverThatFailsIsRetriedUntilSharingTakesIt() {
-        peers.stubFor(post(urlEqualTo("/internal/v1/reports")).inScenario("down")
-                .whenScenarioStateIs(Scenario.STARTED).willReturn(aResponse().withStatus(503))
+        // this report's hand-over alone: another report's, still on its way, would take the 503 in its place
+        peers.stubFor(post(urlEqualTo("/internal/v1/reports")).withRequestBody(containing("GACC-RETRY-1"))
+                .inScenario("down").whenScenarioStateIs(Scenario.STARTED).willReturn(aResponse().withStatus(503))
                 .willSetStateTo("up"));
-        peers.stubFor(post(urlEqualTo("/internal/v1/reports")).inScenario("down")
-                .whenScenarioStateIs("up").willReturn(aResponse().withStatus(200)));
+        peers.stubFor(post(urlEqualTo("/internal/v1/reports")).withRequestBody(containing("GACC-RETRY-1"))
+                .inScenario("down").whenScenarioStateIs("up").willReturn(aResponse().withStatus(200)));
         try {
             String id = given().auth().oauth2(CN_GACC).contentType("application/json")
                     .body(founding("GACC-RETRY-1")).post("/api/v1/reports").then().statusCode(201)

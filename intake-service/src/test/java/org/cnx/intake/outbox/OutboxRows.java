@@ -47,6 +47,14 @@ public final class OutboxRows {
         return "t".equals(column(id, "available_at <= now()"));
     }
 
+    /**
+     * Whether a failure put the message off (by at least the test profile's shortest backoff, 50 ms, past its
+     * enqueueing), however long ago: {@code !due} after a failure raced the backoff on a slow machine.
+     */
+    public boolean putOff(UUID id) throws SQLException {
+        return "t".equals(column(id, "available_at >= created_at + interval '50 milliseconds'"));
+    }
+
     private String column(UUID id, String column) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT " + column + " FROM outbox_message WHERE id = ?")) {

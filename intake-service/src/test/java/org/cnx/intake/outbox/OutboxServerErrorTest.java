@@ -6,7 +6,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
@@ -115,7 +114,7 @@ class OutboxServerErrorTest {
         assertEquals(OutboxRelay.Pass.WAIT, relay.relayOnce(receiver));
 
         assertEquals(List.of(ids.get(11)), rows.pending(marker), "fifteen went in the one claim");
-        assertFalse(rows.due(ids.get(11)), "the message waits out a backoff of its own");
+        assertTrue(rows.putOff(ids.get(11)), "the message waits out a backoff of its own");
         assertEquals(1 + 2 * 4, receiver.posts, "halving 16 down to the one takes four rounds of two posts each");
         assertTrue(rows.lastError(ids.get(11)).contains("500"), rows.lastError(ids.get(11)));
     }
@@ -215,7 +214,7 @@ class OutboxServerErrorTest {
         Receiver receiver = new Receiver(destination, batch -> 422);
 
         assertEquals(OutboxRelay.Pass.WAIT, relay.relayOnce(receiver), "no reason to hold back what comes next");
-        assertFalse(rows.due(ids.get(0)));
+        assertTrue(rows.putOff(ids.get(0)));
     }
 
     /**
