@@ -23,6 +23,13 @@ import java.util.concurrent.TimeUnit;
 /** One packaged Quarkus application running as its own process on a free port. */
 final class Service {
 
+    /** Every process started: what a failed test left running ends with the test JVM, not after it. */
+    private static final Set<Process> STARTED = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> STARTED.forEach(Process::destroyForcibly)));
+    }
+
     final String name;
     final int port;
     private final Path jar;
@@ -97,6 +104,7 @@ final class Service {
             Files.createDirectories(log.getParent());
             logOffset = Files.exists(log) ? Files.size(log) : 0;
             process = builder.start();
+            STARTED.add(process);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -151,6 +159,7 @@ final class Service {
             process.destroy();
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
+                process.waitFor(30, TimeUnit.SECONDS); // its port free for the next start
             }
         }
     }
@@ -177,6 +186,13 @@ final class Service {
                 Thread.currentThread().interrupt();
                 return;
             }
+        }
+        // one left running would go on claiming from the test database, and the next start would find its port taken
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         throw new IllegalStateException(name + " not ready after " + timeout + "; see " + log);
     }
