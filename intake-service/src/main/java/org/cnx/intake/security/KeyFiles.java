@@ -101,11 +101,16 @@ final class KeyFiles {
         return new StaticKeys(List.copyOf(keys), List.copyOf(fromPem));
     }
 
+    /** How long a key set that could not be fetched again is used as it was before the next try. */
+    static final long RETAIN_ON_ERROR_SECONDS = 300;
+
     /**
      * Remote JWKS endpoints (production IdPs); jose4j caches and refreshes them on unknown kids. A fetch runs where the
      * token is checked, on an event loop: it gives up after 2 s without retrying (jose4j's defaults, 20 s twice and 3
      * retries, held the loop for minutes while the IdP was unreachable), and a kid the set lacks refetches it at most
-     * every 30 s (every 300 ms by default: anyone could make it fetch, with tokens naming random kids).
+     * every 30 s (every 300 ms by default: anyone could make it fetch, with tokens naming random kids). A set that
+     * cannot be fetched again once its cache life is over (an IdP down, answering 5xx) is used as it was for 5 more
+     * minutes before the next try: jose4j's default threw, and every person's valid token was refused meanwhile.
      */
     static List<HttpsJwks> remoteKeySets(List<String> locations) {
         return locations.stream().filter(KeyFiles::isUrl).map(url -> {
@@ -117,6 +122,7 @@ final class KeyFiles {
             HttpsJwks jwks = new HttpsJwks(url);
             jwks.setSimpleHttpGet(get);
             jwks.setRefreshReprieveThreshold(30_000);
+            jwks.setRetainCacheOnErrorDuration(RETAIN_ON_ERROR_SECONDS);
             return jwks;
         }).toList();
     }

@@ -13,6 +13,7 @@ import java.security.Key;
 import java.util.List;
 
 import org.cnx.intake.TestKeys;
+import org.jose4j.jwk.HttpsJwks;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwk.RsaJsonWebKey;
 import org.jose4j.jws.AlgorithmIdentifiers;
@@ -110,6 +111,34 @@ class IssuerKeyResolverTest {
                 assertThrows(UnresolvableKeyException.class, () -> remote.resolveKey(forged, List.of()));
             }
             idp.verify(1, getRequestedFor(urlEqualTo("/jwks")));
+        } finally {
+            idp.stop();
+        }
+    }
+
+    /**
+     * The IdP's key set, its cache life over while the IdP answers 503, is used as it was: jose4j's default threw, and
+     * every person's valid token was refused until the IdP was back.
+     */
+    @Test
+    void anIdentityProviderDownPastTheKeySetsCacheLifeRefusesNoValidToken() throws Exception {
+        WireMockServer idp = new WireMockServer(options().dynamicPort());
+        idp.start();
+        try {
+            RsaJsonWebKey published = new RsaJsonWebKey(KeyFiles.publicKey(pem("idp")));
+            published.setKeyId("idp-2026-12");
+            idp.stubFor(get(urlEqualTo("/jwks")).willReturn(aResponse().withStatus(200)
+                    .withHeader("Content-Type", "application/json").withHeader("Cache-Control", "max-age=1")
+                    .withBody(new JsonWebKeySet(published).toJson())));
+            List<HttpsJwks> sets = KeyFiles.remoteKeySets(List.of(idp.baseUrl() + "/jwks"));
+            sets.get(0).setRefreshReprieveThreshold(0); // the 30 s between refetches would hide the second one
+            IssuerKeyResolver remote = new IssuerKeyResolver(KeyFiles.staticKeys(List.of()), sets);
+            assertEquals(key("idp"), remote.resolveKey(signed("idp", "idp-2026-12"), List.of()));
+
+            idp.stubFor(get(urlEqualTo("/jwks")).willReturn(aResponse().withStatus(503)));
+            Thread.sleep(1_500); // past the set's cache life (max-age=1)
+            assertEquals(key("idp"), remote.resolveKey(signed("idp", "idp-2026-12"), List.of()));
+            idp.verify(2, getRequestedFor(urlEqualTo("/jwks"))); // it did try again, once
         } finally {
             idp.stop();
         }
