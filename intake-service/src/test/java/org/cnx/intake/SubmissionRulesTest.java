@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -416,7 +417,8 @@ class SubmissionRulesTest {
                 "/substances/0/name", "\"name\":\"industrial chemical\"",
                 "/subjects/0/name", "\"name\":\"WANG Li\"",
                 "/subjects/0/identifiers/0/value", "\"value\":\"E12345678\"");
-        for (String blank : List.of("\u3000", "\u00a0", "\u200b\ufeff", "\\u0001")) {
+        // also letters that show nothing: the Hangul filler, the blank Braille pattern
+        for (String blank : List.of("\u3000", "\u00a0", "\u200b\ufeff", "\\u0001", "\u3164", "\u2800\u115F")) {
             fields.forEach((pointer, field) -> {
                 String name = field.substring(0, field.indexOf(':') + 1);
                 String body = Bodies.founding("BLANK-" + UUID.randomUUID()).replace(field, name + "\"" + blank + "\"");
@@ -647,6 +649,21 @@ class SubmissionRulesTest {
                 .stream().map(e -> ((Map<?, ?>) e).get("details")).filter(d -> d != null
                         && ((Map<?, ?>) d).containsKey("invalidFieldCount")).findFirst().orElseThrow();
         assertEquals(ReportService.AUDITED_POINTERS, ((List<?>) details.get("invalidFields")).size());
+    }
+
+    /** A long unknown field's pointer is audited cut to 200 characters, never between the halves of an emoji. */
+    @Test
+    void aLongFieldNameIsAuditedCutWholeCharactersOnly() throws Exception {
+        String token = freshPartner("CN");
+        String name = "a".repeat(198) + "\uD83D\uDE00" + "b".repeat(10); // the emoji at characters 200 and 201
+        String body = Bodies.founding("CUT-1").replaceFirst("\\{", "{\"" + name + "\":1,");
+        post(token, body, null).then().statusCode(400).body("errors.pointer", equalTo(List.of("/" + name)));
+        String sha = sha256(body);
+        String events = await().atMost(Duration.ofSeconds(10)).until(() -> peers.findAll(postRequestedFor(
+                urlEqualTo("/internal/v1/events")).withRequestBody(containing(sha))), l -> !l.isEmpty())
+                .get(0).getBodyAsString();
+        assertTrue(events.contains("\"/" + "a".repeat(198) + "…\""), events);
+        assertFalse(events.contains("a?") || events.toLowerCase(Locale.ROOT).contains("\\ud83d"), events);
     }
 
     @Test

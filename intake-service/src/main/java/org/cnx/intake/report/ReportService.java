@@ -157,7 +157,7 @@ public class ReportService {
             // over what audit-service takes, was retried for ever and never logged. A pointer names the caller's
             // fields, unknown ones too (a name of 50,000 characters): cut to its first 200.
             List<String> pointers = refusal.errors().stream().map(e -> e.pointer())
-                    .map(p -> p.length() <= AUDITED_POINTER_LENGTH ? p : p.substring(0, AUDITED_POINTER_LENGTH) + "…")
+                    .map(ReportService::audited)
                     .toList();
             details.put("invalidFields", pointers.subList(0, Math.min(pointers.size(), AUDITED_POINTERS)));
             if (pointers.size() > AUDITED_POINTERS) {
@@ -165,6 +165,16 @@ public class ReportService {
             }
         }
         audit.record("REPORT_REJECTED", "FAILURE", caller.token(), null, payloadSha256, details);
+    }
+
+    /** A pointer cut to its first 200 characters, never between the halves of one (an emoji: "?" in the log). */
+    private static String audited(String pointer) {
+        if (pointer.length() <= AUDITED_POINTER_LENGTH) {
+            return pointer;
+        }
+        int end = Character.isHighSurrogate(pointer.charAt(AUDITED_POINTER_LENGTH - 1)) ? AUDITED_POINTER_LENGTH - 1
+                : AUDITED_POINTER_LENGTH;
+        return pointer.substring(0, end) + "…";
     }
 
     public Optional<Report> find(Caller caller, UUID id) {

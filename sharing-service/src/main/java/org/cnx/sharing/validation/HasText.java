@@ -42,7 +42,14 @@ public @interface HasText {
 
         private static boolean blank(int c) {
             int type = Character.getType(c);
-            return Character.isSpaceChar(c) || type == Character.CONTROL || type == Character.FORMAT;
+            return Character.isSpaceChar(c) || type == Character.CONTROL || type == Character.FORMAT
+                    || INVISIBLE_LETTERS.indexOf(c) >= 0;
         }
+
+        /**
+         * Letters that show nothing (Unicode's default-ignorable fillers, and the blank Braille pattern): a title of
+         * U+3164 alone passed as text and went out blank.
+         */
+        private static final String INVISIBLE_LETTERS = "\u115F\u1160\u3164\uFFA0\u2800";
     }
 }
