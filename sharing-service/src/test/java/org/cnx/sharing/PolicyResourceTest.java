@@ -505,7 +505,8 @@ class PolicyResourceTest {
     /**
      * A step names what a report holds: a profile with "identifier" for identifiers and where {type: PERSON} for
      * {kind: PERSON} was published, withheld nothing, and persons and passport numbers went out whole. A country
-     * comes from a subject or a country field: "LI WEI", read as a UN/LOCODE, went out as the country "LI".
+     * comes from a subject or a country field: "LI WEI", read as a UN/LOCODE, went out as the country "LI". A CAS
+     * number with a wrong check digit selected no substance, and ANPP went out whole.
      */
     @Test
     void aRedactionStepNamesFieldsAReportHas() {
@@ -520,13 +521,16 @@ class PolicyResourceTest {
                    {"path":"/subjects/*","op":"generalise","to":"country"},
                    {"path":"/shipment/transitCountries/*","op":"generalise","to":"country"},
                    {"path":"/subjects","op":"generalise","to":"country","where":{"kind":"PERSON"}},
-                   {"path":"/subjects/01/name","op":"drop"}]}}""")
+                   {"path":"/subjects/01/name","op":"drop"},
+                   {"path":"/substances","op":"drop","where":{"casNumber":"21409-26-8"}},
+                   {"path":"/substances","op":"drop","where":{"casNumber":"２１４０９－２６－７"}},
+                   {"path":"/substances","op":"drop","where":{"casNumber":"021409-26-7"}}]}}""")
                 .put("/api/v1/policy").then().statusCode(400).contentType("application/problem+json")
                 .body("errors.pointer", containsInAnyOrder("/redactionProfiles/pii/0/where/type",
                         "/redactionProfiles/pii/1/path", "/redactionProfiles/pii/2/where/kind",
                         "/redactionProfiles/pii/3/path", "/redactionProfiles/pii/4/path",
                         "/redactionProfiles/pii/6/where/kind", "/redactionProfiles/pii/8/to",
-                        "/redactionProfiles/pii/12/path"))
+                        "/redactionProfiles/pii/12/path", "/redactionProfiles/pii/13/where/casNumber"))
                 .body("errors.find { it.pointer == '/redactionProfiles/pii/1/path' }.message", equalTo("a report has "
                         + "nothing at /subjects/*/identifier (there: kind, name, country, role, identifiers)"))
                 .body("errors.find { it.pointer == '/redactionProfiles/pii/3/path' }.message",

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
+import org.cnx.sharing.watchlist.Watchlist;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
@@ -186,6 +188,11 @@ public final class ReportShape {
             } else if (condition.getKey().equals("kind") && condition.getValue() != null
                     && !KINDS.contains(condition.getValue().toUpperCase(Locale.ROOT))) {
                 problems.add(Map.entry("where/kind", "a subject's kind is PERSON, COMPANY, VESSEL or WALLET"));
+            } else if (condition.getKey().equals("casNumber") && condition.getValue() != null
+                    && !Watchlist.isCasNumber(condition.getValue())) {
+                // a mistyped number selected no substance, and the one meant went out whole
+                problems.add(Map.entry("where/casNumber", "a CAS Registry Number with its check digit right, such as "
+                        + "21409-26-7"));
             }
         }
     }

@@ -35,6 +35,8 @@ import io.quarkus.runtime.Startup;
 public class Watchlist {
 
     /** A name followed by another in brackets, e.g. {@code 4-ANPP (despropionyl fentanyl)}. */
+    private static final Pattern CAS_NUMBER = Pattern.compile("\\d{2,7}-\\d{2}-\\d");
+
     private static final Pattern BRACKETED = Pattern.compile("\\s*+(.+?)\\s*+\\(([^()]++)\\)\\s*+");
 
     private final Map<String, String> byCas = new HashMap<>();
@@ -110,6 +112,23 @@ public class Watchlist {
     /** By CAS number, also in full-width digits and dashes, and however many zeros pad it. */
     private String byCasNumber(String number) {
         return byCas.get(unpadded(Normalizer.normalize(number, Normalizer.Form.NFKC).strip()));
+    }
+
+    /**
+     * Whether {@code text} is a CAS Registry Number (full-width digits and dashes folded), its check digit right: the
+     * last digit is the sum of the others, each weighted by its place counted from the right, modulo 10.
+     */
+    public static boolean isCasNumber(String text) {
+        String number = Normalizer.normalize(text, Normalizer.Form.NFKC).strip();
+        if (!CAS_NUMBER.matcher(number).matches()) {
+            return false;
+        }
+        String digits = number.replace("-", "");
+        int sum = 0;
+        for (int i = digits.length() - 2, weight = 1; i >= 0; i--, weight++) {
+            sum += (digits.charAt(i) - '0') * weight;
+        }
+        return sum % 10 == digits.charAt(digits.length() - 1) - '0';
     }
 
     /** A CAS number without the zeros some systems pad it with: 0437-38-7 is fentanyl's 437-38-7. */
