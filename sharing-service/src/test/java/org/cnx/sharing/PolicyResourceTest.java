@@ -269,6 +269,47 @@ class PolicyResourceTest {
         }
     }
 
+    /** CN AMBER reports to US-DEA after as many approvals as said. */
+    private static final String AMBER_TO_DEA = """
+            {"description":"test: %d approvals","rules":[
+               {"id":"cn-amber-to-dea","match":{"originCountries":["CN"],"partners":["US-DEA"],"maxTlp":"AMBER"},
+                "action":"APPROVE","approvers":%d}]}""";
+
+    /**
+     * A policy published after an incident that gives two officers what one decided before holds for what waits: one
+     * approval released the release decided under the old version.
+     */
+    @Test
+    void aPolicyNeedingMoreApprovalsHoldsForReleasesWaitingForThem() {
+        given().auth().oauth2(admin).contentType("application/json").body(AMBER_TO_DEA.formatted(1, 1))
+                .put("/api/v1/policy").then().statusCode(200);
+        UUID id = UUID.randomUUID();
+        Reports.handOver(Reports.message(id, "CN-GACC", "CN", "AMBER", "{\"releasableTo\":[\"US-DEA\"]}"))
+                .statusCode(200);
+        String first = Reports.officer("CN-NNCC", "CN", "officer-cn-raise-1");
+        assertEquals(1, releaseOf(first, id, "US-DEA").getInt("requiredApprovals"));
+
+        int version = given().auth().oauth2(admin).contentType("application/json").body(AMBER_TO_DEA.formatted(2, 2))
+                .put("/api/v1/policy").then().statusCode(200).body("releasesCancelled", equalTo(0))
+                .extract().path("version");
+        JsonPath waiting = releaseOf(first, id, "US-DEA");
+        assertEquals(2, waiting.getInt("requiredApprovals"));
+        given().auth().oauth2(first).contentType("application/json").body("{}")
+                .post("/api/v1/releases/" + waiting.getString("id") + "/approvals").then().statusCode(200)
+                .body("status", equalTo("PENDING_APPROVAL"));
+        given().auth().oauth2(Reports.officer("CN-MPS", "CN", "officer-cn-raise-2")).contentType("application/json")
+                .body("{}").post("/api/v1/releases/" + waiting.getString("id") + "/approvals").then().statusCode(200)
+                .body("status", equalTo("RELEASED"));
+        // the admin's change decided it again, as the log says
+        Map<String, Object> redecided = await().atMost(Duration.ofSeconds(15)).until(() -> PartnerInbox
+                .auditEvents(partners, id, "RELEASE_DECIDED").stream()
+                .filter(e -> "admin-policy".equals(PartnerInbox.actorOf(e))).findFirst().orElse(null), e -> e != null);
+        Map<?, ?> details = (Map<?, ?>) redecided.get("details");
+        assertEquals(List.of("PENDING_APPROVAL", 2, 1, version, "cn-amber-to-dea"), List.of(details.get("status"),
+                details.get("requiredApprovals"), details.get("was"), details.get("policyVersion"), details.get("rule")),
+                details.toString());
+    }
+
     /** CN watch-list reports to US-CBP after an approval, without saying which precursor. */
     private static final String HIDDEN_PRECURSORS = """
             {"description":"test: %s","rules":[

@@ -36,8 +36,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * What waits is decided again under the change, with the evaluator that made the decision: releases waiting for
  * approval, so that no officer can approve what the change denies, and released records not delivered (pending, in
  * flight, dead or failed, the last two replayable by an officer). What the change denies is cancelled, its pending
- * delivery with it. What it still allows, in whatever form, stays as decided and previewed: a looser change releases
- * nothing by itself. A record already delivered stays delivered: it was cleared when it went.
+ * delivery with it; a release waiting for approval that it allows with more approvals waits for them. What it still
+ * allows otherwise stays as decided and previewed: a looser change releases nothing by itself. A record already
+ * delivered stays delivered: it was cleared when it went.
  */
 @ApplicationScoped
 public class Clearances {
@@ -55,7 +56,8 @@ public class Clearances {
                    p.country, p.accepted_types, p.max_tlp,
                    CASE WHEN cardinality(s.watchlist_hits) > 0 THEN s.watchlist_hits
                         ELSE ARRAY(SELECT jsonb_array_elements_text(CASE WHEN jsonb_typeof(recorded.hits) = 'array'
-                                                                          THEN recorded.hits ELSE '[]' END)) END
+                                                                          THEN recorded.hits ELSE '[]' END)) END,
+                   r.required_approvals
               FROM release r JOIN shared_report s ON s.id = r.report_id LEFT JOIN partner p ON p.code = r.partner
                    CROSS JOIN LATERAL (SELECT CASE WHEN cardinality(s.watchlist_hits) = 0
                                                    THEN r.payload::jsonb -> 'watchlistHits' END AS hits) recorded
@@ -74,6 +76,8 @@ public class Clearances {
      * Closed when it is cancelled: {@code now()} is the change's transaction's start, before it waited for the
      * decisions and approvals in flight, and stamped some releases closed before they were decided or approved.
      */
+    private static final String RAISE_APPROVALS = "UPDATE release SET required_approvals = ?1 WHERE id = ?2";
+
     private static final String CANCEL_RELEASE = """
             UPDATE release SET status = 'CANCELLED', closed_at = clock_timestamp(), rejection_reason = ?1
              WHERE id = ?2""";
@@ -99,7 +103,7 @@ public class Clearances {
 
     /** A release that has not left; {@code recipient} is null when its partner is no longer registered. */
     private record Waiting(UUID id, UUID reportId, String partner, String status, String payloadSha256,
-            IncomingReport report, Recipient recipient) {
+            IncomingReport report, Recipient recipient, int requiredApprovals) {
     }
 
     private final EntityManager em;
@@ -182,12 +186,35 @@ public class Clearances {
             Decision decision = PolicyEvaluator.decide(waiting.report(), waiting.recipient(), policy);
             if (decision.action() == Decision.Action.DENY) {
                 denied.add(Map.entry(waiting, decision));
+            } else if (waiting.status().equals(Release.Status.PENDING_APPROVAL.name())
+                    && decision.requiredApprovals() > waiting.requiredApprovals()) {
+                raise(waiting, decision, version, admin, events);
             }
         }
         lockRecords(denied.stream().map(Map.Entry::getKey).toList());
         denied.forEach(d -> cancel(d.getKey(), because + String.join("; ", d.getValue().reasons()), d.getValue().rule(),
                 admin, events));
         return denied.size();
+    }
+
+    /**
+     * A release waiting for approval that the change still allows with more approvals than it was decided with waits
+     * for them: one officer's approval released what the policy published after an incident gives two to decide.
+     */
+    private void raise(Waiting waiting, Decision decision, int version, AuditEvent.Actor admin,
+            AuditTrail.Batch events) {
+        em.createNativeQuery(RAISE_APPROVALS).setParameter(1, decision.requiredApprovals())
+                .setParameter(2, waiting.id()).executeUpdate();
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("status", Release.Status.PENDING_APPROVAL.name());
+        details.put("requiredApprovals", decision.requiredApprovals());
+        details.put("was", waiting.requiredApprovals());
+        details.put("policyVersion", version);
+        details.put("rule", decision.rule());
+        details.put("reasons", decision.reasons());
+        events.add("RELEASE_DECIDED", "SUCCESS", admin,
+                AuditEvent.Subject.release(waiting.reportId(), waiting.id(), waiting.partner()),
+                waiting.payloadSha256(), details);
     }
 
     /**
@@ -258,7 +285,7 @@ public class Clearances {
             Recipient recipient = rs.getString(10) == null ? null
                     : PartnerMapper.recipient(code, rs.getString(10), rs.getString(11), rs.getString(12));
             return new Waiting(rs.getObject(1, UUID.class), report.id(), code, rs.getString(4), rs.getString(5),
-                    report, recipient);
+                    report, recipient, rs.getInt(14));
         } catch (JsonProcessingException e) {
             throw new SQLException("a stored report is not JSON", e);
         }
