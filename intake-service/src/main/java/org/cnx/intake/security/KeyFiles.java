@@ -9,6 +9,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
@@ -27,18 +28,31 @@ import org.jose4j.lang.JoseException;
 /** Loads RSA keys from PEM files or JWKS documents; key ids are RFC 7638 thumbprints. */
 final class KeyFiles {
 
+    private static final int MIN_KEY_BITS = 2048;
+
     private KeyFiles() {
     }
 
+    /**
+     * A PKCS#8 RSA private key of at least 2048 bits: jose4j signs with no shorter one, and a service whose key it
+     * refused reported ready and signed nothing.
+     */
     static PrivateKey privateKey(String location) {
+        RSAPrivateKey key;
         try {
             byte[] der = pemBody(Files.readString(Path.of(location)), "PRIVATE KEY", location);
-            return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der));
+            key = (RSAPrivateKey) KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read private key " + location, e);
-        } catch (GeneralSecurityException e) {
+        } catch (GeneralSecurityException | IllegalArgumentException e) { // IllegalArgumentException: not base64
             throw new IllegalStateException("not a PKCS#8 RSA private key: " + location, e);
         }
+        int bits = key.getModulus().bitLength();
+        if (bits < MIN_KEY_BITS) {
+            throw new IllegalStateException("a " + bits + "-bit RSA key signs nothing (" + MIN_KEY_BITS
+                    + " bits at least): " + location);
+        }
+        return key;
     }
 
     static RSAPublicKey publicKey(String location) {
