@@ -417,8 +417,9 @@ class SubmissionRulesTest {
                 "/substances/0/name", "\"name\":\"industrial chemical\"",
                 "/subjects/0/name", "\"name\":\"WANG Li\"",
                 "/subjects/0/identifiers/0/value", "\"value\":\"E12345678\"");
-        // also letters that show nothing: the Hangul filler, the blank Braille pattern
-        for (String blank : List.of("\u3000", "\u00a0", "\u200b\ufeff", "\\u0001", "\u3164", "\u2800\u115F")) {
+        // also letters and marks that show nothing: the Hangul filler, blank Braille, a variation selector
+        for (String blank : List.of("\u3000", "\u00a0", "\u200b\ufeff", "\\u0001", "\u3164", "\u2800\u115F",
+                "\uFE0F\u034F")) {
             fields.forEach((pointer, field) -> {
                 String name = field.substring(0, field.indexOf(':') + 1);
                 String body = Bodies.founding("BLANK-" + UUID.randomUUID()).replace(field, name + "\"" + blank + "\"");

@@ -260,7 +260,7 @@ class ReleaseFlowTest {
         }
 
         // spaces of any script, or invisible characters, are no reason: one ideographic space was taken and audited
-        for (String blank : List.of(" ", "\u3000", "\u200b\ufeff", "\u00a0\n", "\u3164", "\u2800")) {
+        for (String blank : List.of(" ", "\u3000", "\u200b\ufeff", "\u00a0\n", "\u3164", "\u2800\uFE0F")) {
             given().auth().oauth2(cnOfficer).contentType("application/json").body(Map.of("reason", blank))
                     .post("/api/v1/releases/" + toHsi + "/rejection").then().statusCode(400)
                     .contentType("application/problem+json").body("errors[0].pointer", equalTo("/reason"))

@@ -12,7 +12,8 @@ import jakarta.validation.Payload;
 
 /**
  * Text with at least one character that shows: not null, and not only spaces of any script (U+3000, a Chinese input
- * method's, or U+00A0), line breaks and other controls, or invisible format characters (U+200B, U+FEFF).
+ * method's, or U+00A0), line breaks and other controls, invisible format characters (U+200B, U+FEFF), or other characters that show
+ * nothing (a Hangul filler U+3164, a variation selector).
  * {@code @NotBlank} trims only up to U+0020: a rejection reason of one ideographic space was recorded and audited
  * as a blank one.
  */
@@ -42,14 +43,18 @@ public @interface HasText {
 
         private static boolean blank(int c) {
             int type = Character.getType(c);
-            return Character.isSpaceChar(c) || type == Character.CONTROL || type == Character.FORMAT
-                    || INVISIBLE_LETTERS.indexOf(c) >= 0;
+            return Character.isSpaceChar(c) || type == Character.CONTROL || type == Character.FORMAT || invisible(c);
         }
 
         /**
-         * Letters that show nothing (Unicode's default-ignorable fillers, and the blank Braille pattern): a title of
-         * U+3164 alone passed as text and went out blank.
+         * Unicode's other default-ignorable characters, which show nothing though they are letters or marks (the Hangul
+         * fillers, variation selectors, the combining grapheme joiner, Mongolian and Khmer ones), and the blank Braille
+         * pattern: a title of U+3164 alone passed as text and went out blank.
          */
-        private static final String INVISIBLE_LETTERS = "\u115F\u1160\u3164\uFFA0\u2800";
+        private static boolean invisible(int c) {
+            return c == 0x034F || c == 0x115F || c == 0x1160 || c == 0x17B4 || c == 0x17B5 || c >= 0x180B && c <= 0x180F
+                    || c == 0x2800 || c == 0x3164 || c >= 0xFE00 && c <= 0xFE0F || c == 0xFFA0
+                    || c >= 0xE0100 && c <= 0xE01EF;
+        }
     }
 }
