@@ -8,6 +8,8 @@
 #     INSERT and SELECT the log (DESIGN §4). Objects an older set-up left owned by audit are handed over.
 #   --test-superuser: also the superuser role cnx_test_superuser, with which audit's tests play an attacker with full
 #   database access (deploy/local/test.sh passes it): a fresh Debian PostgreSQL asks postgres for a password on TCP.
+#   Its password is random, kept in deploy/local/.keys/cnx_test_superuser.password (git-ignored, readable by its
+#   owner alone): a superuser may run programs as the postgres OS user.
 # DEV ONLY: each role's password equals its name. Never use this script against a shared or
 # production server; there the passwords come from a secret store (QUARKUS_DATASOURCE_PASSWORD).
 set -euo pipefail
@@ -108,19 +110,38 @@ ensure_version() {
   (( version >= 140000 )) || die "PostgreSQL on $pg_host:$pg_port is version $(sql <<<"SHOW server_version"); cnx needs 14 or later"
 }
 
-# ensure_role NAME [SUPERUSER]
 ensure_role() {
-  local role="$1" attributes="LOGIN ${2:-}"
+  local role="$1"
   if [[ -n "$(sql -v name="$role" <<<"SELECT 1 FROM pg_roles WHERE rolname = :'name'")" ]]; then
     return
   fi
   # Dev-only password = role name (see the header). WHERE NOT EXISTS keeps a concurrent run harmless.
-  sql -v name="$role" -v attributes="$attributes" <<'SQL'
-SELECT format('CREATE ROLE %I ' || :'attributes' || ' PASSWORD %L', :'name', :'name')
+  sql -v name="$role" <<'SQL'
+SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', :'name', :'name')
 WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'name')
 \gexec
 SQL
-  echo "created role $role (${attributes,,}, dev password '$role')"
+  echo "created role $role (login, dev password '$role')"
+}
+
+# The tests' superuser, its password random and kept in a file only its owner reads (set again on every run: the
+# file of another clone may have set it before).
+ensure_test_superuser() {
+  local keys_dir file password
+  keys_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/.keys"
+  file="$keys_dir/cnx_test_superuser.password"
+  if [[ ! -s "$file" ]]; then
+    mkdir -p "$keys_dir"
+    (umask 077 && head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$file")
+  fi
+  password="$(<"$file")"
+  sql -v password="$password" <<'SQL'
+SELECT 'CREATE ROLE cnx_test_superuser' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'cnx_test_superuser')
+\gexec
+SELECT format('ALTER ROLE cnx_test_superuser LOGIN SUPERUSER PASSWORD %L', :'password')
+\gexec
+SQL
+  log "superuser cnx_test_superuser for the tests, its password in $file"
 }
 
 ensure_database() {
@@ -184,7 +205,7 @@ for service in "${services[@]}"; do
   [[ -z "${schema_owners[$service]:-}" ]] || ensure_role "${schema_owners[$service]}"
 done
 if $test_superuser; then
-  ensure_role cnx_test_superuser SUPERUSER
+  ensure_test_superuser
 fi
 for service in "${services[@]}"; do
   owner="${schema_owners[$service]:-$service}"

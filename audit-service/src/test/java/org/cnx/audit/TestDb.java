@@ -1,5 +1,9 @@
 package org.cnx.audit;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -9,8 +13,8 @@ import java.sql.Statement;
 /**
  * Direct connections to the test database as the roles other than the application's: the schema owner that runs
  * the migrations, and a superuser, which plays the attacker with full database access: {@code cnx_test_superuser}
- * ({@code db-setup.sh --test-superuser}, as {@code deploy/local/test.sh} runs it), or else {@code postgres} where it
- * may log in on localhost without a password.
+ * ({@code db-setup.sh --test-superuser}, as {@code deploy/local/test.sh} runs it; its random password in
+ * {@code deploy/local/.keys}), or else {@code postgres} where it may log in on localhost without a password.
  */
 public final class TestDb {
 
@@ -25,7 +29,7 @@ public final class TestDb {
 
     public static Connection superuser() throws SQLException {
         try {
-            return DriverManager.getConnection(URL, "cnx_test_superuser", "cnx_test_superuser");
+            return DriverManager.getConnection(URL, "cnx_test_superuser", superuserPassword());
         } catch (SQLException noSuchRole) {
             try {
                 return DriverManager.getConnection(URL, "postgres", "");
@@ -34,6 +38,16 @@ public final class TestDb {
                 throw new SQLException("no superuser for the tampering tests: run deploy/local/db-setup.sh "
                         + "--test-superuser (deploy/local/test.sh does)", refused);
             }
+        }
+    }
+
+    /** The random password db-setup.sh gave cnx_test_superuser, or "" where it made none here. */
+    private static String superuserPassword() {
+        Path file = Path.of("..", "deploy", "local", ".keys", "cnx_test_superuser.password");
+        try {
+            return Files.exists(file) ? Files.readString(file).strip() : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
