@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -47,12 +49,16 @@ public final class OutboxRows {
         return "t".equals(column(id, "available_at <= now()"));
     }
 
-    /**
-     * Whether a failure put the message off (by at least the test profile's shortest backoff, 50 ms, past its
-     * enqueueing), however long ago: {@code !due} after a failure raced the backoff on a slow machine.
-     */
-    public boolean putOff(UUID id) throws SQLException {
-        return "t".equals(column(id, "available_at >= created_at + interval '50 milliseconds'"));
+    /** From when a claim may take the message again. */
+    public Instant availableAt(UUID id) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT available_at FROM outbox_message WHERE id = ?")) {
+            ps.setObject(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getObject(1, OffsetDateTime.class).toInstant();
+            }
+        }
     }
 
     private String column(UUID id, String column) throws SQLException {
