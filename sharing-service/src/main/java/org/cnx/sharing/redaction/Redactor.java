@@ -42,7 +42,6 @@ public final class Redactor {
     /** UN/LOCODE, e.g. {@code USNOG} or {@code US NOG}: the first two letters are the country. */
     private static final Pattern LOCODE = Pattern.compile("([A-Z]{2}) ?[A-Z2-9]{3}");
     static final Pattern INDEX = Pattern.compile("0|[1-9][0-9]{0,8}");
-    private static final Pattern CAS_NUMBER = Pattern.compile("\\d{2,7}-\\d{2}-\\d");
     private static final Pattern FORMAT = Pattern.compile("\\p{Cf}");
 
     private Redactor() {
@@ -142,7 +141,7 @@ public final class Redactor {
         if (text.equalsIgnoreCase(name)) {
             return true;
         }
-        return CAS_NUMBER.matcher(text).matches() && CAS_NUMBER.matcher(name).matches()
+        return Watchlist.CAS_NUMBER.matcher(text).matches() && Watchlist.CAS_NUMBER.matcher(name).matches()
                 && Watchlist.unpadded(text).equals(Watchlist.unpadded(name));
     }
 

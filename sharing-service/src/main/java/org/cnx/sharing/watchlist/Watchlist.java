@@ -28,15 +28,17 @@ import io.quarkus.runtime.Startup;
  * Intake's watch list (its {@code watchlist.json}, which sharing's build takes too: one data file), for the dry
  * run alone: a report previewed without the hits intake found was decided as if it had none, so a watch-list rule
  * never matched, and an officer (who cannot read intake's reports) had no hits to give. Hand-overs carry intake's.
- * Matching is intake's: by CAS number, or by name or synonym without case, spaces or dashes.
+ * Matching is intake's: by CAS number (zero-padded or full-width too), or by name or synonym without case, width,
+ * spaces, dashes or invisible format characters, a name beside another in brackets counting for each.
  */
 @ApplicationScoped
 @Startup(Interceptor.Priority.PLATFORM_BEFORE) // a list missing from the build stops the service before its relays run
 public class Watchlist {
 
-    /** A name followed by another in brackets, e.g. {@code 4-ANPP (despropionyl fentanyl)}. */
-    private static final Pattern CAS_NUMBER = Pattern.compile("\\d{2,7}-\\d{2}-\\d");
+    /** The shape of a CAS Registry Number (its check digit aside). */
+    public static final Pattern CAS_NUMBER = Pattern.compile("\\d{2,7}-\\d{2}-\\d");
 
+    /** A name followed by another in brackets, e.g. {@code 4-ANPP (despropionyl fentanyl)}. */
     private static final Pattern BRACKETED = Pattern.compile("\\s*+(.+?)\\s*+\\(([^()]++)\\)\\s*+");
 
     private final Map<String, String> byCas = new HashMap<>();
