@@ -294,6 +294,9 @@ class PolicyResourceTest {
                 .extract().path("version");
         JsonPath waiting = releaseOf(first, id, "US-DEA");
         assertEquals(2, waiting.getInt("requiredApprovals"));
+        assertEquals(version, waiting.getInt("policyVersion"), "the release shows the decision that asks for two");
+        assertTrue(waiting.getList("reasons").contains(
+                "rule cn-amber-to-dea needs approval; approval by 2 distinct officer(s) of CN"), waiting.prettify());
         given().auth().oauth2(first).contentType("application/json").body("{}")
                 .post("/api/v1/releases/" + waiting.getString("id") + "/approvals").then().statusCode(200)
                 .body("status", equalTo("PENDING_APPROVAL"));
@@ -305,9 +308,11 @@ class PolicyResourceTest {
                 .auditEvents(partners, id, "RELEASE_DECIDED").stream()
                 .filter(e -> "admin-policy".equals(PartnerInbox.actorOf(e))).findFirst().orElse(null), e -> e != null);
         Map<?, ?> details = (Map<?, ?>) redecided.get("details");
-        assertEquals(List.of("PENDING_APPROVAL", 2, 1, version, "cn-amber-to-dea"), List.of(details.get("status"),
-                details.get("requiredApprovals"), details.get("was"), details.get("policyVersion"), details.get("rule")),
+        assertEquals(List.of("APPROVE", "PENDING_APPROVAL", 2, 1, version, "cn-amber-to-dea"), List.of(
+                details.get("action"), details.get("status"), details.get("requiredApprovals"),
+                details.get("previousRequiredApprovals"), details.get("policyVersion"), details.get("rule")),
                 details.toString());
+        assertEquals("policy version " + version + " needs 2 approvals", details.get("reason"));
     }
 
     /** CN watch-list reports to US-CBP after an approval, without saying which precursor. */

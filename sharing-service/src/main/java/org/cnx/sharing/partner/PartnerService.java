@@ -108,14 +108,14 @@ public class PartnerService {
         }
         PartnerViews.PartnerView view = PartnerMapper.view(partner);
         details.put("partner", view);
-        AuditTrail.Batch cancellations = audit.batch();
+        AuditTrail.Batch redecisions = audit.batch();
         int cancelled = 0;
         if (!created) {
             // what waits for approval or delivery is decided again for the entry as it is now, not as it was, under
             // the policy in force once a change under way has committed
             clearances.changing();
             PolicyService.Active policy = policies.active();
-            cancelled = clearances.partnerChanged(code, policy.version(), policy.document(), actor, cancellations);
+            cancelled = clearances.partnerChanged(code, policy.version(), policy.document(), actor, redecisions);
             if (cancelled > 0) {
                 details.put("releasesCancelled", cancelled);
             }
@@ -127,7 +127,7 @@ public class PartnerService {
             }
         }
         audit.record("PARTNER_CHANGED", "SUCCESS", actor, subject(code), null, details);
-        cancellations.record();
+        redecisions.record();
         return new Saved(view.cancelling(cancelled), created);
     }
 

@@ -107,15 +107,16 @@ public class PolicyService {
             throw new ProblemException(409, "conflict", "Conflict",
                     "Another version was published at the same moment; read the policy and try again.");
         }
-        // what has not left yet holds to the new version where it denies: cancelled, audited after the change
-        AuditTrail.Batch cancellations = audit.batch();
-        int cancelled = clearances.policyPublished(next.version, document, actor, cancellations);
+        // what has not left yet holds to the new version where it denies (cancelled) or asks more approvals (raised),
+        // audited after the change
+        AuditTrail.Batch redecisions = audit.batch();
+        int cancelled = clearances.policyPublished(next.version, document, actor, redecisions);
         Map<String, Object> details = details(next.version, current, document);
         if (cancelled > 0) {
             details.put("releasesCancelled", cancelled);
         }
         audit.record("POLICY_CHANGED", "SUCCESS", actor, null, next.documentSha256, details);
-        cancellations.record();
+        redecisions.record();
         // not through the cache of parsed versions: this one is not committed yet, and may never be (its number would
         // then be the next publish's, and the cache would hold this document for it)
         return view(next, document).cancelling(cancelled);

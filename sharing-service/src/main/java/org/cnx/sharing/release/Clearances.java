@@ -72,11 +72,15 @@ public class Clearances {
             SELECT id FROM delivery WHERE kind = 'RECORD' AND status = 'PENDING' AND release_id = ANY(?::uuid[])
              ORDER BY id FOR UPDATE""";
 
+    /** A release waiting for more approvals under the decision that asks for them, which it now shows. */
+    private static final String RAISE_APPROVALS = """
+            UPDATE release SET required_approvals = ?1, rule = ?2, reasons = CAST(?3 AS jsonb), policy_version = ?4
+             WHERE id = ?5""";
+
     /**
      * Closed when it is cancelled: {@code now()} is the change's transaction's start, before it waited for the
      * decisions and approvals in flight, and stamped some releases closed before they were decided or approved.
      */
-    private static final String RAISE_APPROVALS = "UPDATE release SET required_approvals = ?1 WHERE id = ?2";
 
     private static final String CANCEL_RELEASE = """
             UPDATE release SET status = 'CANCELLED', closed_at = clock_timestamp(), rejection_reason = ?1
@@ -115,9 +119,9 @@ public class Clearances {
     }
 
     /**
-     * Under a newly published policy, cancels what it denies, e.g. after an incident ("no AMBER to that country").
-     * Returns how many releases were cancelled; their events go to {@code events}, for the caller to record after the
-     * change that caused them.
+     * Under a newly published policy, cancels what it denies, e.g. after an incident ("no AMBER to that country"),
+     * and has what it gives more approvers wait for them. Returns how many releases were cancelled; their events, and
+     * those of the releases raised, go to {@code events}, for the caller to record after the change that caused them.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public int policyPublished(int version, PolicyDocument policy, AuditEvent.Actor admin, AuditTrail.Batch events) {
@@ -188,7 +192,7 @@ public class Clearances {
                 denied.add(Map.entry(waiting, decision));
             } else if (waiting.status().equals(Release.Status.PENDING_APPROVAL.name())
                     && decision.requiredApprovals() > waiting.requiredApprovals()) {
-                raise(waiting, decision, version, admin, events);
+                raise(waiting, decision, version, because, admin, events);
             }
         }
         lockRecords(denied.stream().map(Map.Entry::getKey).toList());
@@ -201,14 +205,24 @@ public class Clearances {
      * A release waiting for approval that the change still allows with more approvals than it was decided with waits
      * for them: one officer's approval released what the policy published after an incident gives two to decide.
      */
-    private void raise(Waiting waiting, Decision decision, int version, AuditEvent.Actor admin,
+    private void raise(Waiting waiting, Decision decision, int version, String because, AuditEvent.Actor admin,
             AuditTrail.Batch events) {
+        String reasons;
+        try {
+            reasons = json.writeValueAsString(decision.reasons());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("reasons are text", e);
+        }
         em.createNativeQuery(RAISE_APPROVALS).setParameter(1, decision.requiredApprovals())
-                .setParameter(2, waiting.id()).executeUpdate();
+                .setParameter(2, decision.rule()).setParameter(3, reasons).setParameter(4, version)
+                .setParameter(5, waiting.id()).executeUpdate();
         Map<String, Object> details = new LinkedHashMap<>();
+        details.put("action", Decision.Action.APPROVE.name());
         details.put("status", Release.Status.PENDING_APPROVAL.name());
         details.put("requiredApprovals", decision.requiredApprovals());
-        details.put("was", waiting.requiredApprovals());
+        details.put("previousRequiredApprovals", waiting.requiredApprovals());
+        // "policy version 5 needs 2 approvals", "as US-DEA is now registered, policy version 3 needs 2 approvals"
+        details.put("reason", because.replace("denies it: ", "needs " + decision.requiredApprovals() + " approvals"));
         details.put("policyVersion", version);
         details.put("rule", decision.rule());
         details.put("reasons", decision.reasons());
