@@ -42,6 +42,17 @@ public class Watchlist {
     public record Substance(String name, String casNumber) {
     }
 
+    /**
+     * What shows nothing, as a regular expression's class: format characters (a zero-width space, a soft hyphen, marks
+     * of direction) and Unicode's other default-ignorable ones (variation selectors, the combining grapheme joiner,
+     * the Hangul fillers), and the blank Braille pattern. Each hid a hit: {@code ANPP\uFE0F} was no ANPP.
+     */
+    static final String INVISIBLE = "\\p{Cf}\\u034F\\u115F\\u1160\\u17B4\\u17B5\\u180B-\\u180F\\u2800\\u3164"
+            + "\\uFE00-\\uFE0F\\uFFA0\\x{E0100}-\\x{E01EF}";
+
+    /** What a name is compared without: spaces and dashes of any script, U+2212 minus, what shows nothing. */
+    private static final Pattern FOLDED_AWAY = Pattern.compile("[\\s\\p{Z}\\p{Pd}\u2212" + INVISIBLE + "]");
+
     /** A name followed by another in brackets, e.g. {@code 4-ANPP (despropionyl fentanyl)}. */
     private static final Pattern BRACKETED = Pattern.compile("\\s*+(.+?)\\s*+\\(([^()]++)\\)\\s*+");
 
@@ -111,13 +122,13 @@ public class Watchlist {
 
     /**
      * Compatibility forms folded (a full-width 4－ANPP, as Chinese input methods write it, is 4-ANPP), then case, and
-     * every space and dash of any script dropped (a no-break space, U+2212 minus), and every invisible format
-     * character (a zero-width space, a soft hyphen from a hyphenated PDF, a direction mark): none of them hid a hit
-     * before.
+     * every space and dash of any script dropped (a no-break space, U+2212 minus), and all that shows nothing
+     * ({@link #INVISIBLE}: a zero-width space, a soft hyphen from a hyphenated PDF, a variation selector): none of them
+     * hides a hit.
      */
     static String normalise(String name) {
-        return Normalizer.normalize(name, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT)
-                .replaceAll("[\\s\\p{Z}\\p{Pd}\u2212\\p{Cf}]", "");
+        return FOLDED_AWAY.matcher(Normalizer.normalize(name, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT))
+                .replaceAll("");
     }
 
     /** A CAS number as the list writes it: 0437-38-7, zero-padded as some systems write it, is fentanyl's 437-38-7. */

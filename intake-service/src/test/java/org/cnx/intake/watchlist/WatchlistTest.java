@@ -78,6 +78,10 @@ class WatchlistTest {
         "4-pi\u00ADperidone        |             | 4-piperidone",
         "\u200Efentanyl\u200F     |             | fentanyl",
         "\uFEFFnorfentanyl         |             | norfentanyl",
+        // and what else shows nothing: a variation selector, the combining grapheme joiner, a Hangul filler
+        "ANPP\uFE0F                |             | ANPP",
+        "芬太尼\u034F               |             | fentanyl",
+        "4-AP\u3164                |             | 4-AP",
     })
     void matchesByCasNumberOrNormalisedNameOrSynonym(String name, String cas, String expected) {
         assertEquals(List.of(expected), hits(name, cas));

@@ -42,7 +42,7 @@ public final class Redactor {
     /** UN/LOCODE, e.g. {@code USNOG} or {@code US NOG}: the first two letters are the country. */
     private static final Pattern LOCODE = Pattern.compile("([A-Z]{2}) ?[A-Z2-9]{3}");
     static final Pattern INDEX = Pattern.compile("0|[1-9][0-9]{0,8}");
-    private static final Pattern FORMAT = Pattern.compile("\\p{Cf}");
+    private static final Pattern INVISIBLE = Pattern.compile("[" + Watchlist.INVISIBLE + "]");
 
     private Redactor() {
     }
@@ -145,9 +145,9 @@ public final class Redactor {
                 && Watchlist.unpadded(text).equals(Watchlist.unpadded(name));
     }
 
-    /** Compatibility forms folded (NFKC), invisible format characters dropped, spaces of any script trimmed. */
+    /** Compatibility forms folded (NFKC), what shows nothing dropped, spaces of any script trimmed. */
     private static String folded(String text) {
-        return FORMAT.matcher(Normalizer.normalize(text, Normalizer.Form.NFKC)).replaceAll("").strip();
+        return INVISIBLE.matcher(Normalizer.normalize(text, Normalizer.Form.NFKC)).replaceAll("").strip();
     }
 
     /** The nodes of {@code root} that {@code path} (with {@code *} segments) and {@code where} select. */

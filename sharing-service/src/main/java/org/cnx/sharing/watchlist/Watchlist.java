@@ -35,6 +35,17 @@ import io.quarkus.runtime.Startup;
 @Startup(Interceptor.Priority.PLATFORM_BEFORE) // a list missing from the build stops the service before its relays run
 public class Watchlist {
 
+    /**
+     * What shows nothing, as a regular expression's class: format characters (a zero-width space, a soft hyphen, marks
+     * of direction) and Unicode's other default-ignorable ones (variation selectors, the combining grapheme joiner,
+     * the Hangul fillers), and the blank Braille pattern. Each hid a hit, and a redaction step's value.
+     */
+    public static final String INVISIBLE = "\\p{Cf}\\u034F\\u115F\\u1160\\u17B4\\u17B5\\u180B-\\u180F\\u2800\\u3164"
+            + "\\uFE00-\\uFE0F\\uFFA0\\x{E0100}-\\x{E01EF}";
+
+    /** What a name is compared without: spaces and dashes of any script, U+2212 minus, what shows nothing. */
+    private static final Pattern FOLDED_AWAY = Pattern.compile("[\\s\\p{Z}\\p{Pd}\u2212" + INVISIBLE + "]");
+
     /** The shape of a CAS Registry Number (its check digit aside). */
     public static final Pattern CAS_NUMBER = Pattern.compile("\\d{2,7}-\\d{2}-\\d");
 
@@ -140,7 +151,7 @@ public class Watchlist {
 
     /** As intake's: compatibility forms, case, spaces, dashes and invisible format characters folded away. */
     private static String normalise(String name) {
-        return Normalizer.normalize(name, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT)
-                .replaceAll("[\\s\\p{Z}\\p{Pd}\u2212\\p{Cf}]", "");
+        return FOLDED_AWAY.matcher(Normalizer.normalize(name, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT))
+                .replaceAll("");
     }
 }

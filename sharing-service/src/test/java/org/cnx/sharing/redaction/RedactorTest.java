@@ -79,7 +79,7 @@ class RedactorTest {
     @Test
     void whereMatchesTextInAnyWidthWithoutInvisibleCharactersOrSurroundingSpaces() throws Exception {
         Redactor.Result result = Redactor.apply(json("""
-                {"subjects":[{"kind":"ＰＥＲＳＯＮ"},{"kind":"PERSON\u200b"},{"kind":" PERSON\u3000"},
+                {"subjects":[{"kind":"ＰＥＲＳＯＮ"},{"kind":"PERSON\u200b\ufe0f"},{"kind":" PERSON\u3000"},
                              {"kind":"ORGANIZATION","name":"某某化工（香港）有限公司"},{"kind":"PERSONS"}],
                  "substances":[{"casNumber":"２１４０９－２６－７"}]}"""),
                 List.of(RedactionOp.drop("/subjects", Map.of("kind", "PERSON")),

@@ -36,8 +36,8 @@ class WatchlistTest {
         // the names a Chinese report gives, beside another in brackets, a full-width CAS number, invisible characters
         assertEquals(List.of("fentanyl", "ANPP", "NPP"), hits("""
                 [{"name":"芬太尼"},{"name":"4-苯胺基-N-苯乙基哌啶"},{"name":"某化学品（NPP）"}]"""));
-        assertEquals(List.of("ANPP", "4-piperidone"), hits("""
-                [{"casNumber":"２１４０９－２６－７"},{"name":"4-pi\u00adperi\u200bdone"}]"""));
+        assertEquals(List.of("ANPP", "4-piperidone", "NPP"), hits("""
+                [{"casNumber":"２１４０９－２６－７"},{"name":"4-pi\u00adperi\u200bdone"},{"name":"NPP\ufe0f"}]"""));
         assertEquals(Set.of("ANPP", "NPP"), watchlist.namesFor("ANPP (NPP)"));
     }
 
