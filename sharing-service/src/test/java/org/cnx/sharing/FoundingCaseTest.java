@@ -136,10 +136,12 @@ class FoundingCaseTest {
                 Map.of("path", "/occurredAt", "op", "generalise")), record.getList("withheld"));
 
         // 6. both approvals are audited with the officers who gave them
-        List<String> approvers = await().atMost(Duration.ofSeconds(15)).until(() -> PartnerInbox
-                .auditEvents(partners, id, "RELEASE_APPROVED").stream().map(PartnerInbox::actorOf).toList(),
-                list -> list.size() == 2);
-        assertEquals(List.of("officer-cn-a", "officer-cn-b"), approvers);
+        List<Map<String, Object>> approvals = await().atMost(Duration.ofSeconds(15)).until(() -> PartnerInbox
+                .auditEvents(partners, id, "RELEASE_APPROVED"), list -> list.size() == 2);
+        assertEquals(List.of("officer-cn-a", "officer-cn-b"), approvals.stream().map(PartnerInbox::actorOf).toList());
+        // and the country that allowed each (an actor names its agency, not its country)
+        assertEquals(List.of("CN", "CN"), approvals.stream().map(e -> ((Map<?, ?>) e.get("details"))
+                .get("officerCountry")).toList());
 
         // 7. so are the two refused approvals: who tried, on which release, and why not
         List<Map<String, Object>> refused = await().atMost(Duration.ofSeconds(15))

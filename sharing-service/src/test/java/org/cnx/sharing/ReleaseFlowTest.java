@@ -296,6 +296,7 @@ class ReleaseFlowTest {
         assertEquals("SUCCESS", rejected.get("outcome"));
         assertEquals(toHsi, ((Map<?, ?>) rejected.get("subject")).get("releaseId"));
         assertEquals("ongoing operation", detail(rejected, "reason"));
+        assertEquals("CN", detail(rejected, "officerCountry"));
     }
 
     private static Object detail(Map<String, Object> event, String key) {

@@ -213,6 +213,7 @@ public class ReleaseService {
         details.put("approvals", count);
         details.put("requiredApprovals", release.requiredApprovals);
         details.put("released", count >= release.requiredApprovals);
+        details.put("officerCountry", officer.country()); // what allowed it: the actor names no country
         if (comment != null) {
             details.put("comment", comment);
         }
@@ -240,7 +241,7 @@ public class ReleaseService {
         release.closedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
         audit.record("RELEASE_REJECTED", "SUCCESS", AuditTrail.actor(officer.token()),
                 AuditEvent.Subject.release(release.reportId, release.id, release.partner), release.payloadSha256,
-                Map.of("reason", reason, "status", release.status.name()));
+                Map.of("reason", reason, "status", release.status.name(), "officerCountry", officer.country()));
         return release;
     }
 
