@@ -9,6 +9,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.interfaces.RSAKey;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -47,23 +48,30 @@ final class KeyFiles {
         } catch (GeneralSecurityException | IllegalArgumentException e) { // IllegalArgumentException: not base64
             throw new IllegalStateException("not a PKCS#8 RSA private key: " + location, e);
         }
+        return longEnough(key, location);
+    }
+
+    /** An X.509 RSA public key of at least 2048 bits: jose4j verifies with no shorter one (every token a 401). */
+    static RSAPublicKey publicKey(String location) {
+        RSAPublicKey key;
+        try {
+            byte[] der = pemBody(Files.readString(Path.of(location)), "PUBLIC KEY", location);
+            key = (RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(der));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read public key " + location, e);
+        } catch (GeneralSecurityException | IllegalArgumentException e) { // IllegalArgumentException: not base64
+            throw new IllegalStateException("not an X.509 RSA public key: " + location, e);
+        }
+        return longEnough(key, location);
+    }
+
+    private static <K extends RSAKey> K longEnough(K key, String location) {
         int bits = key.getModulus().bitLength();
         if (bits < MIN_KEY_BITS) {
-            throw new IllegalStateException("a " + bits + "-bit RSA key signs nothing (" + MIN_KEY_BITS
+            throw new IllegalStateException("a " + bits + "-bit RSA key is refused (" + MIN_KEY_BITS
                     + " bits at least): " + location);
         }
         return key;
-    }
-
-    static RSAPublicKey publicKey(String location) {
-        try {
-            byte[] der = pemBody(Files.readString(Path.of(location)), "PUBLIC KEY", location);
-            return (RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(der));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read public key " + location, e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("not an X.509 RSA public key: " + location, e);
-        }
     }
 
     /** The public key of a PKCS#8 RSA private key, for publishing or deriving the key id. */

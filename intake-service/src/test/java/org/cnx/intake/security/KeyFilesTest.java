@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.util.Base64;
 
@@ -21,20 +22,29 @@ class KeyFilesTest {
     Path dir;
 
     private Path pem(String name, String body) throws Exception {
+        return pem(name, "PRIVATE KEY", body);
+    }
+
+    private Path pem(String name, String label, String body) throws Exception {
         Path file = dir.resolve(name);
-        Files.writeString(file, "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n");
+        Files.writeString(file, "-----BEGIN " + label + "-----\n" + body + "\n-----END " + label + "-----\n");
         return file;
     }
 
+    /** Nor does it verify with one: an IdP's short key passed, and every token was refused (401). */
     @Test
     void aKeyShorterThan2048BitsIsRefusedNamingTheFile() throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(1024);
-        Path file = pem("short.pem", Base64.getMimeEncoder().encodeToString(
-                generator.generateKeyPair().getPrivate().getEncoded()));
+        KeyPair pair = generator.generateKeyPair();
+        Path file = pem("short.pem", Base64.getMimeEncoder().encodeToString(pair.getPrivate().getEncoded()));
         IllegalStateException refused = assertThrows(IllegalStateException.class,
                 () -> KeyFiles.privateKey(file.toString()));
-        assertEquals("a 1024-bit RSA key signs nothing (2048 bits at least): " + file, refused.getMessage());
+        assertEquals("a 1024-bit RSA key is refused (2048 bits at least): " + file, refused.getMessage());
+        Path idp = pem("short-public.pem", "PUBLIC KEY", Base64.getMimeEncoder().encodeToString(
+                pair.getPublic().getEncoded()));
+        refused = assertThrows(IllegalStateException.class, () -> KeyFiles.publicKey(idp.toString()));
+        assertEquals("a 1024-bit RSA key is refused (2048 bits at least): " + idp, refused.getMessage());
     }
 
     @Test
