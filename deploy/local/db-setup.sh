@@ -10,7 +10,7 @@
 #   database access (deploy/local/test.sh passes it): a fresh Debian PostgreSQL asks postgres for a password on TCP.
 #   Its password is random, kept in deploy/local/.keys/cnx_test_superuser.password (git-ignored, readable by its
 #   owner alone): a superuser may run programs as the postgres OS user.
-# DEV ONLY: each role's password equals its name. Never use this script against a shared or
+# DEV ONLY: each service role's password equals its name. Never use this script against a shared or
 # production server; there the passwords come from a secret store (QUARKUS_DATASOURCE_PASSWORD).
 set -euo pipefail
 
@@ -125,21 +125,25 @@ SQL
 }
 
 # The tests' superuser, its password random and kept in a file only its owner reads (set again on every run: the
-# file of another clone may have set it before).
+# file of another clone may have set it before). The password goes to psql on its input, never on a command line
+# (ps, sudo's log); it is hex digits, so it is quoted as it is. A concurrent run writes its own file aside and keeps
+# whichever landed first.
 ensure_test_superuser() {
-  local keys_dir file password
+  local keys_dir file password fresh
   keys_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/.keys"
   file="$keys_dir/cnx_test_superuser.password"
   if [[ ! -s "$file" ]]; then
     mkdir -p "$keys_dir"
-    (umask 077 && head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$file")
+    fresh="$(mktemp "$keys_dir/.cnx_test_superuser.XXXXXX")"
+    head -c 24 /dev/urandom | od -An -v -tx1 | tr -d ' \n' > "$fresh"
+    mv -n "$fresh" "$file" || true # a run that wrote one first keeps it
+    rm -f "$fresh"
   fi
   password="$(<"$file")"
-  sql -v password="$password" <<'SQL'
-SELECT 'CREATE ROLE cnx_test_superuser' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'cnx_test_superuser')
-\gexec
-SELECT format('ALTER ROLE cnx_test_superuser LOGIN SUPERUSER PASSWORD %L', :'password')
-\gexec
+  [[ "$password" =~ ^[0-9a-f]+$ ]] || die "$file holds no password of hex digits; delete it and run again"
+  sql <<SQL
+DO \$\$ BEGIN CREATE ROLE cnx_test_superuser; EXCEPTION WHEN duplicate_object THEN NULL; END \$\$;
+ALTER ROLE cnx_test_superuser LOGIN SUPERUSER PASSWORD '$password';
 SQL
   log "superuser cnx_test_superuser for the tests, its password in $file"
 }

@@ -1,7 +1,6 @@
 package org.cnx.audit;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -41,14 +40,22 @@ public final class TestDb {
         }
     }
 
-    /** The random password db-setup.sh gave cnx_test_superuser, or "" where it made none here. */
+    /**
+     * The random password db-setup.sh gave cnx_test_superuser ({@code deploy/local/.keys} of the clone the tests run
+     * in, found upwards from the working directory), or "" where it made none or it cannot be read.
+     */
     private static String superuserPassword() {
-        Path file = Path.of("..", "deploy", "local", ".keys", "cnx_test_superuser.password");
-        try {
-            return Files.exists(file) ? Files.readString(file).strip() : "";
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path file = dir.resolve("deploy/local/.keys/cnx_test_superuser.password");
+            if (Files.isReadable(file)) {
+                try {
+                    return Files.readString(file).strip();
+                } catch (IOException unreadable) {
+                    return "";
+                }
+            }
         }
+        return "";
     }
 
     @FunctionalInterface

@@ -12,8 +12,8 @@ import jakarta.validation.Payload;
 
 /**
  * Text with at least one character that shows: not null, and not only spaces of any script (U+3000, a Chinese input
- * method's, or U+00A0), line breaks and other controls, invisible format characters (U+200B, U+FEFF), or other characters that show
- * nothing (a Hangul filler U+3164, a variation selector).
+ * method's, or U+00A0), line breaks and other controls, invisible format characters (U+200B, U+FEFF), or other
+ * characters that show nothing (a Hangul filler U+3164, a variation selector).
  * {@code @NotBlank} trims only up to U+0020: a rejection reason of one ideographic space was recorded and audited
  * as a blank one.
  */
