@@ -1,21 +1,17 @@
 package org.cnx.audit.event;
 
 import java.time.Instant;
-import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.cnx.audit.merkle.Merkle;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 @ApplicationScoped
 public class EventMapper {
-
-    private static final TypeReference<List<String>> ROLES = new TypeReference<>() {
-    };
 
     private final ObjectMapper json;
 
@@ -50,19 +46,20 @@ public class EventMapper {
     }
 
     /**
-     * The event as auditors read it. Its details are those of the canonical text the log hashed, not the stored jsonb,
-     * whose numbers are PostgreSQL's (10000000 for the 1.0E7 hashed): what the API shows rebuilds the leaf.
+     * The event as auditors read it: the canonical text the log hashed, with the {@code seq} and {@code recordedAt}
+     * the log gave it. Not the columns beside it, which queries filter by: one changed by someone with the database's
+     * keys was shown as the event's (verification names such a column), and the stored jsonb's numbers are
+     * PostgreSQL's (10000000 for the 1.0E7 hashed). What the API shows rebuilds the leaf.
      */
     EventView toView(AuditEvent e) {
-        EventRequest.Subject subject = new EventRequest.Subject(e.reportId, e.releaseId, e.deliveryId, e.partner);
         try {
-            return new EventView(e.seq, e.eventId, e.occurredAt, e.recordedAt, ServiceName.of(e.service), e.action,
-                    new EventRequest.Actor(e.actorSub, e.actorAgency,
-                            e.actorRoles == null ? null : json.readValue(e.actorRoles, ROLES)),
-                    subject.isEmpty() ? null : subject, e.outcome, e.payloadSha256,
-                    json.readTree(e.canonical).get("details"), e.canonical);
-        } catch (JsonProcessingException ex) {
-            throw new IllegalStateException("stored event " + e.seq + " is not valid JSON", ex);
+            JsonNode leaf = json.readTree(e.canonical);
+            EventRequest logged = json.treeToValue(leaf, EventRequest.class);
+            return new EventView(e.seq, logged.eventId(), logged.occurredAt(), e.recordedAt, logged.service(),
+                    logged.action(), logged.actor(), logged.subject(), logged.outcome(), logged.payloadSha256(),
+                    leaf.get("details"), e.canonical);
+        } catch (JsonProcessingException | IllegalArgumentException ex) {
+            throw new IllegalStateException("stored event " + e.seq + " is not an event's canonical text", ex);
         }
     }
 

@@ -142,7 +142,11 @@ public class EventResource {
      * {@code from=…00.0000004Z} let it in.
      */
     private static Instant instant(String name, String text) {
-        Instant at = param(name, text, Instant::parse, "must be an ISO-8601 instant such as 2026-11-01T00:00:00Z");
+        // a "+08:00" written as it is in a URL arrives as " 08:00": a space, which the message would quote unexplained
+        String plusAsSpace = text != null && text.matches(".*\\d \\d{2}:?\\d{2}") ? " (a + in a URL is a space: "
+                + "write it %2B, " + text.replace(' ', '+').replace("+", "%2B") + ")" : "";
+        Instant at = param(name, text, Instant::parse, "must be an ISO-8601 instant such as 2026-11-01T00:00:00Z"
+                + plusAsSpace);
         if (at != null && !UtcInstant.storable(at)) {
             throw badParameter(name, UtcInstant.RANGE + ": " + text);
         }

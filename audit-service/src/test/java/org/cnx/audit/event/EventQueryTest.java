@@ -28,6 +28,7 @@ import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
+import org.cnx.audit.TestDb;
 import org.cnx.audit.TestEvents;
 import org.cnx.audit.TestKeys;
 import org.junit.jupiter.api.Test;
@@ -297,6 +298,9 @@ class EventQueryTest {
                 "outcome=success", "'outcome' must be one of [SUCCESS, FAILURE, DENIED]: success.",
                 "reportId=42", "'reportId' must be a UUID: 42.",
                 "from=yesterday", "'from' must be an ISO-8601 instant such as 2026-11-01T00:00:00Z: yesterday.",
+                // a "+08:00" typed into a URL arrives as a space: said so, where a CN auditor was told offsets fail
+                "to=2026-11-01T08:00:00 08:00", "'to' must be an ISO-8601 instant such as 2026-11-01T00:00:00Z (a + in "
+                        + "a URL is a space: write it %2B, 2026-11-01T08:00:00%2B08:00): 2026-11-01T08:00:00 08:00.",
                 "limit=ten", "'limit' must be a whole number between 1 and 100: ten.",
                 "limit=101", "'limit' must be a whole number between 1 and 100: 101.",
                 "afterSeq=-1", "'afterSeq' must be a whole number, 0 or more (an event's seq): -1.");
@@ -386,5 +390,31 @@ class EventQueryTest {
         assertEquals(2, again.getList("items").size(), "the second read is logged too");
         assertEquals(Map.of("action", "AUDIT_QUERIED", "actor", sub, "limit", 50), again.getMap("items[1].details"));
         assertGapFree(db);
+    }
+
+    /**
+     * What the list and the export show of an event is the text the log hashed, whatever a column beside it says:
+     * an agency and a partner changed in their columns by someone with the database's keys were shown as the event's
+     * (verification names such a column; the view did not).
+     */
+    @Test
+    void theListAndTheExportShowTheLoggedEventNotAChangedColumn() throws Exception {
+        String reportId = UUID.randomUUID().toString();
+        TestEvents.post(TestEvents.intakeToken(), List.of(forPartner("US-CBP", event("REPORT_RECEIVED", "SUCCESS",
+                "sub-leaf", "CN-GACC", reportId, Instant.now())))).then().statusCode(200);
+        String changed = "UPDATE audit_event SET actor_agency = '%s', partner = '%s' WHERE report_id = '%s'";
+        TestDb.tamper(s -> s.executeUpdate(changed.formatted("US-DEA", "US-HSI", reportId)));
+        try {
+            JsonPath page = get("reportId=" + reportId);
+            assertEquals(List.of("CN-GACC"), page.getList("items.actor.agency"));
+            assertEquals(List.of("US-CBP"), page.getList("items.subject.partner"));
+            String csv = given().header("Authorization", "Bearer " + auditor)
+                    .get(EVENTS + "/export?format=csv&reportId=" + reportId).then().statusCode(200).extract()
+                    .asString();
+            assertTrue(csv.contains(",CN-GACC,") && csv.contains(",US-CBP,") && !csv.contains("US-DEA")
+                    && !csv.contains("US-HSI"), csv);
+        } finally {
+            TestDb.tamper(s -> s.executeUpdate(changed.formatted("CN-GACC", "US-CBP", reportId)));
+        }
     }
 }
