@@ -53,4 +53,22 @@ class OpenApiTest {
         assertEquals("#/components/schemas/Withheld", api.get(detail + "withheld.items.$ref"));
         assertEquals("object", api.get("components.schemas.EvaluationDecision.properties.payload.type"));
     }
+
+    /**
+     * What a client generated from the document sends and reads: a report body and the key set are objects (Jackson's
+     * JsonNode class was described, its getters as the value's fields; the key set as a string), what the service
+     * refuses without is required, and a pattern is one any validator compiles, anchored as the service reads it.
+     */
+    @Test
+    void whatAClientSendsAndReadsIsDescribedAsItIs() {
+        JsonPath api = given().queryParam("format", "json").get("/q/openapi").then().statusCode(200).extract()
+                .jsonPath();
+        assertFalse(api.getMap("components.schemas").containsKey("JsonNode"));
+        assertEquals("object", api.get("components.schemas.EvaluationRequest.properties.report.type"));
+        assertEquals("object", api.get("paths.'/.well-known/jwks.json'.get.responses.'200'.content.'application/json'"
+                + ".schema.type"));
+        assertTrue(api.getList("components.schemas.RejectionRequest.required").contains("reason"));
+        assertTrue(api.getList("components.schemas.PartnerRequest.required").contains("name"));
+        assertEquals("^(/([^/~]|~[01])*)+$", api.get("components.schemas.RedactionOp.properties.path.pattern"));
+    }
 }

@@ -12,6 +12,11 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.cnx.audit.security.SigningKey;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jose4j.json.JsonUtil;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.RsaJsonWebKey;
@@ -38,6 +43,9 @@ public class JwksResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Verification keys for signed tree heads and receipts (RS256, by kid)")
+    @APIResponse(responseCode = "200", description = "A JWK Set (RFC 7517): {\"keys\": [JWK, …]}", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT,
+                    properties = @SchemaProperty(name = "keys", type = SchemaType.ARRAY))))
     public String keys() {
         return jwks;
     }

@@ -3,11 +3,14 @@ package org.cnx.intake.problem;
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.Operation;
+import org.eclipse.microprofile.openapi.models.media.Schema;
 import org.eclipse.microprofile.openapi.models.responses.APIResponse;
 
 /**
  * Every error the document lists answers a {@link Problem}: a client generated from the document could not read the
  * RFC 9457 body (the fields a 400 points at, the existingReportId of a 409), as no error response named a content.
+ * And no schema says {@code multipleOf}, which {@code @Digits} wrote as {@code 1e-06}: validators that divide in
+ * floating point refused a quantity of 0.1 (100000.00000000001 times it); the description says the decimals instead.
  */
 public class ProblemDocuments implements OASFilter {
 
@@ -23,6 +26,14 @@ public class ProblemDocuments implements OASFilter {
             });
         }
         return operation;
+    }
+
+    @Override
+    public Schema filterSchema(Schema schema) {
+        if (schema.getBooleanSchema() == null && schema.getMultipleOf() != null) {
+            schema.setMultipleOf(null);
+        }
+        return schema;
     }
 
     private static boolean isError(String code) {

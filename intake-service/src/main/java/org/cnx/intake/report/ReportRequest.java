@@ -95,7 +95,8 @@ public record ReportRequest(
             @Schema(description = "CAS Registry Number; the check digit is verified", example = "21409-26-7")
             @CasNumber String casNumber,
 
-            @Schema(description = "Greater than 0", example = "25")
+            @Schema(description = "Greater than 0, at most 10^9, at most 6 digits after the decimal point",
+                    example = "25")
             @DecimalMin(value = "0", inclusive = false) @DecimalMax("1000000000")
             @Digits(integer = 10, fraction = 6, message = "must have at most 6 digits after the decimal point")
             BigDecimal quantity,

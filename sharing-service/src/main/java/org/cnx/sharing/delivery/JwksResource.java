@@ -11,6 +11,11 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.cnx.sharing.security.SigningKey;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jose4j.json.JsonUtil;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.RsaJsonWebKey;
@@ -40,6 +45,9 @@ public class JwksResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Verification keys for delivery tokens (RS256, by kid)",
             description = "The current signing key and, around a key rotation, the next and previous ones.")
+    @APIResponse(responseCode = "200", description = "A JWK Set (RFC 7517): {\"keys\": [JWK, …]}", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT,
+                    properties = @SchemaProperty(name = "keys", type = SchemaType.ARRAY))))
     public String keys() {
         return jwks;
     }

@@ -25,7 +25,7 @@ public final class PartnerViews {
     /** A partner as an exchange-admin registers it; the code is in the path. */
     @Schema(name = "PartnerRequest")
     public record PartnerRequest(
-            @Schema(example = "U.S. Customs and Border Protection")
+            @Schema(example = "U.S. Customs and Border Protection", required = true)
             @HasText @Size(max = 200) String name,
 
             @Schema(description = "ISO 3166-1 alpha-2", example = "US")

@@ -24,7 +24,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 @Schema(name = "RedactionOp", description = "drop, mask (keep the last `keep` characters) or generalise (`to` day or "
         + "country) the fields at `path`, optionally only the array elements matching `where`")
 public record RedactionOp(
-        @Schema(example = "/subjects")
+        // a client's validator reads the document's pattern: anchored, and without Java's possessive quantifiers
+        @Schema(example = "/subjects", pattern = "^(/([^/~]|~[01])*)+$")
         // possessive: a backtracking group recursed once per character, and a path of 200,000 overflowed the stack
         // (a 500) before its size was reported
         @NotNull @Pattern(regexp = "(?:/(?:[^/~]|~[01])*+)++",

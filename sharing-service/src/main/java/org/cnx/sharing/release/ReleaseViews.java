@@ -89,6 +89,6 @@ public final class ReleaseViews {
     public record ApprovalRequest(@Size(max = 2000) String comment) {
     }
 
-    public record RejectionRequest(@HasText @Size(max = 2000) String reason) {
+    public record RejectionRequest(@Schema(required = true) @HasText @Size(max = 2000) String reason) {
     }
 }
