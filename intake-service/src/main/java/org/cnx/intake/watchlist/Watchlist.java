@@ -45,7 +45,7 @@ public class Watchlist {
     /**
      * What shows nothing, as a regular expression's class: format characters (a zero-width space, a soft hyphen, marks
      * of direction) and Unicode's other default-ignorable ones (variation selectors, the combining grapheme joiner,
-     * the Hangul fillers), and the blank Braille pattern. Each hid a hit: {@code ANPP\uFE0F} was no ANPP.
+     * the Hangul fillers), and the blank Braille pattern. Each hid a hit: ANPP followed by a variation selector was no ANPP.
      */
     static final String INVISIBLE = "\\p{Cf}\\u034F\\u115F\\u1160\\u17B4\\u17B5\\u180B-\\u180F\\u2800\\u3164"
             + "\\uFE00-\\uFE0F\\uFFA0\\x{E0100}-\\x{E01EF}";

@@ -81,7 +81,6 @@ public class Clearances {
      * Closed when it is cancelled: {@code now()} is the change's transaction's start, before it waited for the
      * decisions and approvals in flight, and stamped some releases closed before they were decided or approved.
      */
-
     private static final String CANCEL_RELEASE = """
             UPDATE release SET status = 'CANCELLED', closed_at = clock_timestamp(), rejection_reason = ?1
              WHERE id = ?2""";
