@@ -4,6 +4,9 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import java.util.Map;
+import java.util.Set;
+
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -29,5 +32,8 @@ class OpenApiTest {
         assertEquals("#/components/schemas/JsonObject", api.get("components.schemas.Receipt.properties.event.$ref"));
         assertEquals("object", api.get("paths.'/.well-known/jwks.json'.get.responses.'200'.content.'application/json'"
                 + ".schema.type"));
+        // the export is CSV or NDJSON text: described as JSON too, a generated client parsed it as JSON
+        Map<String, Object> export = api.getMap("paths.'/api/v1/events/export'.get.responses.'200'.content");
+        assertEquals(Set.of("text/csv", "application/x-ndjson"), export.keySet());
     }
 }

@@ -18,7 +18,12 @@ import jakarta.ws.rs.core.Response;
 import org.cnx.audit.problem.ProblemException;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** Auditors' view of the log. Every read, list or export, is itself logged as {@code AUDIT_QUERIED}. */
 @Path("/api/v1/events")
@@ -72,6 +77,11 @@ public class EventResource {
                     + "the export began, in seq order. NDJSON lines are the list's items; CSV has a header line, roles "
                     + "and details as JSON text, and a leading apostrophe on cells a spreadsheet would run as formulas. "
                     + "The export is logged (AUDIT_QUERIED) before it starts.")
+    @APIResponse(responseCode = "200", description = "The events, as format says: CSV or NDJSON text, never JSON",
+            headers = @Header(name = "Content-Disposition", description = "attachment; filename=audit-events.csv "
+                    + "(or .ndjson)"), content = {
+                @Content(mediaType = "text/csv", schema = @Schema(type = SchemaType.STRING)),
+                @Content(mediaType = "application/x-ndjson", schema = @Schema(type = SchemaType.STRING))})
     public Response export(
             @Parameter(description = "csv or ndjson", required = true) @QueryParam("format") String format,
             @Parameter(description = "occurredAt >= from (ISO-8601)") @QueryParam("from") String from,

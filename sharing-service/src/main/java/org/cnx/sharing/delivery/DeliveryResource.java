@@ -17,8 +17,10 @@ import org.cnx.sharing.paging.QueryParams;
 import org.cnx.sharing.release.Officer;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
  * Delivery status for liaison officers (their own country's releases), and partner health: in full for admins,
@@ -81,6 +83,8 @@ public class DeliveryResource {
             description = "202: back to PENDING with a fresh attempt budget, sent at once (same delivery id, so the "
                     + "partner can drop a duplicate). 409 unless DEAD or FAILED, or when the report was withdrawn. "
                     + "Audited as DELIVERY_REQUEUED.")
+    @APIResponse(responseCode = "202", description = "Queued again", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DeliveryViews.Summary.class)))
     public Response redeliver(@PathParam("id") UUID id) {
         return Response.accepted(service.redeliver(Officer.of(token), id)).build();
     }

@@ -86,6 +86,12 @@ public class PartnerResource {
                     + "RELEASE_CANCELLED event each); records already delivered stay so. Audited as PARTNER_CHANGED. "
                     + "412 when If-Match names another state of the entry than the current one, or If-None-Match: * "
                     + "an entry that exists.")
+    @APIResponse(responseCode = "200", description = "Replaced", headers = @Header(name = "ETag",
+            description = "the entry as it is now, for If-Match"), content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PartnerViews.PartnerView.class)))
+    @APIResponse(responseCode = "201", description = "Registered", headers = {@Header(name = "Location"),
+            @Header(name = "ETag", description = "the entry as it is now, for If-Match")}, content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PartnerViews.PartnerView.class)))
     public Response put(@Parameter(description = "partner code, e.g. US-CBP") @PathParam("code") String code,
             @Parameter(description = "the entry as read, as the ETag of GET /api/v1/partners/{code}; * for any entry "
                     + "that exists (412 if none)")
@@ -111,6 +117,7 @@ public class PartnerResource {
                     + "delivered, are CANCELLED (a RELEASE_CANCELLED event each, releasesCancelled in this one), so "
                     + "that nothing decided for it goes to a partner registered later under the same code; recalls "
                     + "still queued for it fail with the removal (audited DELIVERY_FAILED with the admin).")
+    @APIResponse(responseCode = "204", description = "Removed; no body")
     public Response delete(@PathParam("code") String code,
             @Parameter(description = "the entry as read, as the ETag of GET /api/v1/partners/{code}")
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,

@@ -21,7 +21,11 @@ import org.cnx.sharing.problem.ProblemException;
 import org.cnx.sharing.problem.ProblemMappers;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** The versioned release policy, kept by exchange-admins. */
 @Path("/api/v1/policy")
@@ -40,6 +44,9 @@ public class PolicyResource {
     @GET
     @Operation(summary = "The policy version in force", description = "ETag = the version number; send it back as "
             + "If-Match with a PUT to publish only if no one else has published since.")
+    @APIResponse(responseCode = "200", description = "The version in force", headers = @Header(name = "ETag",
+            description = "the version number, for If-Match"), content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PolicyViews.Version.class)))
     public Response current() {
         PolicyViews.Version version = service.current().orElseThrow(
                 () -> new ProblemException(404, "not-found", "Not Found", "No policy has been published yet."));
@@ -49,6 +56,9 @@ public class PolicyResource {
     @GET
     @Path("/versions/{version}")
     @Operation(summary = "One version of the policy, current or past (versions are never changed or removed)")
+    @APIResponse(responseCode = "200", description = "The version", headers = @Header(name = "ETag",
+            description = "the version number, for If-Match"), content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PolicyViews.Version.class)))
     public Response version(@PathParam("version") int number) {
         PolicyViews.Version version = service.version(number).orElseThrow(
                 () -> new ProblemException(404, "not-found", "Not Found", "No policy version " + number + "."));
@@ -62,9 +72,13 @@ public class PolicyResource {
                     + "earlier versions stay readable. Rules are tried in order, the first match decides, no match "
                     + "denies. What has not left yet (releases waiting for approval, released records not delivered) "
                     + "is decided again: what the new version denies is CANCELLED with the reason (releasesCancelled "
-                    + "in the answer and the event, a RELEASE_CANCELLED event each); what it allows stays as decided. "
+                    + "in the answer and the event, a RELEASE_CANCELLED event each); a release waiting for approval "
+                    + "that it gives more approvers waits for them (RELEASE_DECIDED); the rest stays as decided. "
                     + "Audited as POLICY_CHANGED with the publishing admin. 412 when If-Match names another version "
                     + "than the one in force, or If-None-Match: * a version in force.")
+    @APIResponse(responseCode = "200", description = "Published: the new version", headers = @Header(name = "ETag",
+            description = "the version number, for If-Match"), content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PolicyViews.Version.class)))
     public Response publish(
             @Parameter(description = "the version this change is based on, as the ETag of GET /api/v1/policy")
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
