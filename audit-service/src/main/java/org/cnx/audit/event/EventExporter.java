@@ -12,6 +12,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.StreamingOutput;
@@ -84,8 +85,9 @@ public class EventExporter {
     /** Up to {@code max} events matching {@code filter} with {@code after < seq <= upTo}, in seq order. */
     private static List<AuditEvent> chunk(Connection c, EventFilter filter, long after, long upTo, int max)
             throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT seq, recorded_at, canonical FROM audit_event "
-                + "WHERE seq > ? AND seq <= ?");
+        StringBuilder sql = new StringBuilder("SELECT seq, event_id, occurred_at, recorded_at, service, action, "
+                + "actor_sub, actor_agency, actor_roles::text, report_id, release_id, delivery_id, partner, outcome, "
+                + "payload_sha256, canonical FROM audit_event WHERE seq > ? AND seq <= ?");
         List<Object> params = new ArrayList<>(List.of(after, upTo));
         condition(sql, params, "occurred_at >= ?", filter.from() == null ? null : filter.from().atOffset(ZoneOffset.UTC));
         condition(sql, params, "occurred_at < ?", filter.to() == null ? null : filter.to().atOffset(ZoneOffset.UTC));
@@ -118,12 +120,28 @@ public class EventExporter {
         }
     }
 
-    /** What an exported event is read from: the canonical text the log hashed (the columns are for the filter). */
+    /**
+     * An exported event: the canonical text the log hashed, which the view shows, and the columns, which the filter
+     * read and which the view falls back on for a row whose text is no event (verification names such a row).
+     */
     private static AuditEvent event(ResultSet rs) throws SQLException {
         AuditEvent e = new AuditEvent();
         e.seq = rs.getLong(1);
-        e.recordedAt = rs.getObject(2, OffsetDateTime.class).toInstant();
-        e.canonical = rs.getString(3);
+        e.eventId = rs.getObject(2, UUID.class);
+        e.occurredAt = rs.getObject(3, OffsetDateTime.class).toInstant();
+        e.recordedAt = rs.getObject(4, OffsetDateTime.class).toInstant();
+        e.service = rs.getString(5);
+        e.action = Action.of(rs.getString(6));
+        e.actorSub = rs.getString(7);
+        e.actorAgency = rs.getString(8);
+        e.actorRoles = rs.getString(9);
+        e.reportId = rs.getObject(10, UUID.class);
+        e.releaseId = rs.getObject(11, UUID.class);
+        e.deliveryId = rs.getObject(12, UUID.class);
+        e.partner = rs.getString(13);
+        e.outcome = Outcome.of(rs.getString(14));
+        e.payloadSha256 = rs.getString(15);
+        e.canonical = rs.getString(16);
         return e;
     }
 

@@ -1,22 +1,31 @@
 package org.cnx.audit.event;
 
 import java.time.Instant;
+import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.cnx.audit.merkle.Merkle;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 @ApplicationScoped
 public class EventMapper {
 
+    private static final TypeReference<List<String>> ROLES = new TypeReference<>() {
+    };
+
     private final ObjectMapper json;
+    /** Leaves are read leniently: one a newer version wrote, with a field this one does not know, is still shown. */
+    private final ObjectMapper leaves;
 
     EventMapper(ObjectMapper json) {
         this.json = json;
+        this.leaves = json.copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 
     /** The log entry for a normalised event. */
@@ -49,17 +58,34 @@ public class EventMapper {
      * The event as auditors read it: the canonical text the log hashed, with the {@code seq} and {@code recordedAt}
      * the log gave it. Not the columns beside it, which queries filter by: one changed by someone with the database's
      * keys was shown as the event's (verification names such a column), and the stored jsonb's numbers are
-     * PostgreSQL's (10000000 for the 1.0E7 hashed). What the API shows rebuilds the leaf.
+     * PostgreSQL's (10000000 for the 1.0E7 hashed). What the API shows rebuilds the leaf. A row whose text is no
+     * event (junk, which verification names too) is shown from its columns, not a failed page.
      */
     EventView toView(AuditEvent e) {
         try {
             JsonNode leaf = json.readTree(e.canonical);
-            EventRequest logged = json.treeToValue(leaf, EventRequest.class);
-            return new EventView(e.seq, logged.eventId(), logged.occurredAt(), e.recordedAt, logged.service(),
-                    logged.action(), logged.actor(), logged.subject(), logged.outcome(), logged.payloadSha256(),
-                    leaf.get("details"), e.canonical);
-        } catch (JsonProcessingException | IllegalArgumentException ex) {
-            throw new IllegalStateException("stored event " + e.seq + " is not an event's canonical text", ex);
+            EventRequest logged = leaves.treeToValue(leaf, EventRequest.class);
+            if (logged.eventId() != null && logged.occurredAt() != null && logged.service() != null
+                    && logged.action() != null && logged.actor() != null && logged.outcome() != null) {
+                return new EventView(e.seq, logged.eventId(), logged.occurredAt(), e.recordedAt, logged.service(),
+                        logged.action(), logged.actor(), logged.subject(), logged.outcome(), logged.payloadSha256(),
+                        leaf.get("details"), e.canonical);
+            }
+        } catch (JsonProcessingException | IllegalArgumentException notAnEvent) {
+            // shown from its columns below
+        }
+        return fromColumns(e);
+    }
+
+    private EventView fromColumns(AuditEvent e) {
+        EventRequest.Subject subject = new EventRequest.Subject(e.reportId, e.releaseId, e.deliveryId, e.partner);
+        try {
+            return new EventView(e.seq, e.eventId, e.occurredAt, e.recordedAt, ServiceName.of(e.service), e.action,
+                    new EventRequest.Actor(e.actorSub, e.actorAgency,
+                            e.actorRoles == null ? null : json.readValue(e.actorRoles, ROLES)),
+                    subject.isEmpty() ? null : subject, e.outcome, e.payloadSha256, null, e.canonical);
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException("stored event " + e.seq + " has roles that are not JSON", ex);
         }
     }
 

@@ -6,6 +6,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
@@ -33,6 +34,10 @@ public class EventResource {
 
     private static final String AFTER_SEQ = "only events recorded after this seq (the last one an earlier review "
             + "read), whenever they occurred";
+
+    /** An instant whose offset's + arrived as a space: 2026-11-01T08:00:00 08:00. */
+    private static final Pattern PLUS_AS_SPACE = Pattern.compile(
+            "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})? \\d{2}:\\d{2}");
 
     private final EventService service;
     private final EventExporter exporter;
@@ -153,8 +158,9 @@ public class EventResource {
      */
     private static Instant instant(String name, String text) {
         // a "+08:00" written as it is in a URL arrives as " 08:00": a space, which the message would quote unexplained
-        String plusAsSpace = text != null && text.matches(".*\\d \\d{2}:?\\d{2}") ? " (a + in a URL is a space: "
-                + "write it %2B, " + text.replace(' ', '+').replace("+", "%2B") + ")" : "";
+        String plusAsSpace = text != null && PLUS_AS_SPACE.matcher(text).matches() ? " (a + in a URL is a space: "
+                + "write it %2B, " + text.substring(0, text.lastIndexOf(' ')) + "%2B"
+                + text.substring(text.lastIndexOf(' ') + 1) + ")" : "";
         Instant at = param(name, text, Instant::parse, "must be an ISO-8601 instant such as 2026-11-01T00:00:00Z"
                 + plusAsSpace);
         if (at != null && !UtcInstant.storable(at)) {

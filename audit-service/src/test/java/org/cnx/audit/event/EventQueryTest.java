@@ -6,6 +6,7 @@ import static org.cnx.audit.TestEvents.assertGapFree;
 import static org.cnx.audit.TestEvents.auditorToken;
 import static org.cnx.audit.TestEvents.intakeToken;
 import static org.cnx.audit.TestEvents.post;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
@@ -301,6 +302,9 @@ class EventQueryTest {
                 // a "+08:00" typed into a URL arrives as a space: said so, where a CN auditor was told offsets fail
                 "to=2026-11-01T08:00:00 08:00", "'to' must be an ISO-8601 instant such as 2026-11-01T00:00:00Z (a + in "
                         + "a URL is a space: write it %2B, 2026-11-01T08:00:00%2B08:00): 2026-11-01T08:00:00 08:00.",
+                // a space for the T is no offset: no such hint
+                "from=2026-11-01 08:00", "'from' must be an ISO-8601 instant such as 2026-11-01T00:00:00Z: "
+                        + "2026-11-01 08:00.",
                 "limit=ten", "'limit' must be a whole number between 1 and 100: ten.",
                 "limit=101", "'limit' must be a whole number between 1 and 100: 101.",
                 "afterSeq=-1", "'afterSeq' must be a whole number, 0 or more (an event's seq): -1.");
@@ -415,6 +419,24 @@ class EventQueryTest {
                     && !csv.contains("US-HSI"), csv);
         } finally {
             TestDb.tamper(s -> s.executeUpdate(changed.formatted("CN-GACC", "US-CBP", reportId)));
+        }
+        // a row whose text is no event (a junk row, which verification names) is shown from its columns: it failed
+        // every page and export covering it, so that the auditor could not look at the row verification named
+        String[] logged = new String[1];
+        TestDb.tamper(s -> {
+            try (var rs = s.executeQuery("SELECT canonical FROM audit_event WHERE report_id = '" + reportId + "'")) {
+                rs.next();
+                logged[0] = rs.getString(1);
+            }
+        });
+        String junk = "UPDATE audit_event SET canonical = '%s' WHERE report_id = '%s'";
+        TestDb.tamper(s -> s.executeUpdate(junk.formatted("{\"outcome\":\"OK\",\"extra\":1}", reportId)));
+        try {
+            assertEquals(List.of("CN-GACC"), get("reportId=" + reportId).getList("items.actor.agency"));
+            given().header("Authorization", "Bearer " + auditor).get(EVENTS + "/export?format=csv&reportId=" + reportId)
+                    .then().statusCode(200).body(containsString(",CN-GACC,"));
+        } finally {
+            TestDb.tamper(s -> s.executeUpdate(junk.formatted(logged[0].replace("'", "''"), reportId)));
         }
     }
 }
