@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -80,5 +81,37 @@ class OpenApiTest {
         assertTrue(errors >= 15, "the error answers are listed: " + errors);
         assertEquals(List.of("pointer", "message"), List.copyOf(api.getMap("components.schemas.FieldError.properties")
                 .keySet()));
+    }
+
+    /**
+     * A pattern is read as the service reads it, the whole value: a JSON Schema pattern matches anywhere, and a
+     * client validating with an unanchored one took values the service refuses (an HS code of 2933.39.1).
+     */
+    @Test
+    void everyPatternIsAnchored() {
+        Map<String, Object> api = given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
+                .extract().jsonPath().getMap("$");
+        List<String> patterns = patterns(api);
+        assertFalse(patterns.isEmpty());
+        for (String pattern : patterns) {
+            assertTrue(pattern.startsWith("^") && pattern.endsWith("$"), pattern);
+        }
+    }
+
+    /** Every {@code pattern} of the document, wherever it is. */
+    private static List<String> patterns(Object node) {
+        List<String> found = new ArrayList<>();
+        if (node instanceof Map<?, ?> map) {
+            map.forEach((key, value) -> {
+                if ("pattern".equals(key) && value instanceof String pattern) {
+                    found.add(pattern);
+                } else {
+                    found.addAll(patterns(value));
+                }
+            });
+        } else if (node instanceof List<?> list) {
+            list.forEach(item -> found.addAll(patterns(item)));
+        }
+        return found;
     }
 }

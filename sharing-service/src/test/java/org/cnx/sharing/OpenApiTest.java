@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -84,5 +85,37 @@ class OpenApiTest {
         assertTrue(api.getString("paths.'/api/v1/policy'.put.responses.'200'.content.'application/json'.schema.$ref")
                 .startsWith("#/components/schemas/"));
         assertTrue(api.getMap("paths.'/api/v1/deliveries/{id}/redelivery'.post.responses").containsKey("202"));
+    }
+
+    /**
+     * A pattern is read as the service reads it, the whole value: a JSON Schema pattern matches anywhere, and a
+     * client validating with an unanchored one took values the service refuses (US-CBP,US-DEA as a partner code).
+     */
+    @Test
+    void everyPatternIsAnchored() {
+        Map<String, Object> api = given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
+                .extract().jsonPath().getMap("$");
+        List<String> patterns = patterns(api);
+        assertFalse(patterns.isEmpty());
+        for (String pattern : patterns) {
+            assertTrue(pattern.startsWith("^") && pattern.endsWith("$"), pattern);
+        }
+    }
+
+    /** Every {@code pattern} of the document, wherever it is. */
+    private static List<String> patterns(Object node) {
+        List<String> found = new ArrayList<>();
+        if (node instanceof Map<?, ?> map) {
+            map.forEach((key, value) -> {
+                if ("pattern".equals(key) && value instanceof String pattern) {
+                    found.add(pattern);
+                } else {
+                    found.addAll(patterns(value));
+                }
+            });
+        } else if (node instanceof List<?> list) {
+            list.forEach(item -> found.addAll(patterns(item)));
+        }
+        return found;
     }
 }

@@ -11,6 +11,7 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponse;
  * RFC 9457 body (the fields a 400 points at, the existingReportId of a 409), as no error response named a content.
  * And no schema says {@code multipleOf}, which {@code @Digits} wrote as {@code 1e-06}: validators that divide in
  * floating point refused a quantity of 0.1 (100000.00000000001 times it); the description says the decimals instead.
+ * Patterns are anchored.
  */
 public class ProblemDocuments implements OASFilter {
 
@@ -30,10 +31,23 @@ public class ProblemDocuments implements OASFilter {
 
     @Override
     public Schema filterSchema(Schema schema) {
-        if (schema.getBooleanSchema() == null && schema.getMultipleOf() != null) {
-            schema.setMultipleOf(null);
+        if (schema.getBooleanSchema() == null) {
+            if (schema.getMultipleOf() != null) {
+                schema.setMultipleOf(null);
+            }
+            if (schema.getPattern() != null) {
+                schema.setPattern(anchored(schema.getPattern()));
+            }
         }
         return schema;
+    }
+
+    /**
+     * A pattern as the service reads it, the whole value: a JSON Schema pattern matches anywhere in it, and a client
+     * validating with {@code \d{4}(\.?\d{2}){0,3}} took an HS code of 2933.39.1, which intake refuses.
+     */
+    static String anchored(String pattern) {
+        return pattern.startsWith("^") && pattern.endsWith("$") ? pattern : "^(?:" + pattern + ")$";
     }
 
     private static boolean isError(String code) {
