@@ -3,6 +3,7 @@ package org.cnx.audit;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import java.util.Set;
@@ -22,14 +23,25 @@ import io.restassured.path.json.JsonPath;
 @QuarkusTestResource(TestKeys.class)
 class OpenApiTest {
 
+    /**
+     * The document says first what it is: one beginning "components:" (as the packaged services served it with a
+     * schema mapped in the configuration) was taken for none by a tool reading its first line.
+     */
+    @Test
+    void theDocumentBeginsWithItsVersion() {
+        String yaml = given().get("/q/openapi").then().statusCode(200).extract().asString();
+        assertTrue(yaml.startsWith("---\nopenapi: 3."), yaml.substring(0, Math.min(80, yaml.length())));
+    }
+
     @Test
     void whatAClientReadsIsDescribedAsItIsSent() {
         JsonPath api = given().queryParam("format", "json").get("/q/openapi").then().statusCode(200).extract()
                 .jsonPath();
         assertFalse(api.getMap("components.schemas").containsKey("JsonNode"));
-        assertEquals("object", api.get("components.schemas.JsonObject.type"));
-        assertEquals("#/components/schemas/JsonObject", api.get("components.schemas.EventView.properties.details.$ref"));
-        assertEquals("#/components/schemas/JsonObject", api.get("components.schemas.Receipt.properties.event.$ref"));
+        assertEquals("object", api.get("components.schemas.EventView.properties.details.type"),
+                api.getString("components.schemas.EventView.properties.details"));
+        assertEquals("object", api.get("components.schemas.Receipt.properties.event.type"),
+                api.getString("components.schemas.Receipt.properties.event"));
         assertEquals("object", api.get("paths.'/.well-known/jwks.json'.get.responses.'200'.content.'application/json'"
                 + ".schema.type"));
         // the export is CSV or NDJSON text: described as JSON too, a generated client parsed it as JSON

@@ -61,6 +61,16 @@ class OpenApiTest {
      * JsonNode class was described, its getters as the value's fields; the key set as a string), what the service
      * refuses without is required, and a pattern is one any validator compiles, anchored as the service reads it.
      */
+    /**
+     * The document says first what it is: one beginning "components:" (as the packaged services served it with a
+     * schema mapped in the configuration) was taken for none by a tool reading its first line.
+     */
+    @Test
+    void theDocumentBeginsWithItsVersion() {
+        String yaml = given().get("/q/openapi").then().statusCode(200).extract().asString();
+        assertTrue(yaml.startsWith("---\nopenapi: 3."), yaml.substring(0, Math.min(80, yaml.length())));
+    }
+
     @Test
     void whatAClientSendsAndReadsIsDescribedAsItIs() {
         JsonPath api = given().queryParam("format", "json").get("/q/openapi").then().statusCode(200).extract()

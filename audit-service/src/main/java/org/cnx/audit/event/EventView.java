@@ -3,6 +3,7 @@ package org.cnx.audit.event;
 import java.time.Instant;
 import java.util.UUID;
 
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -15,7 +16,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EventView(long seq, UUID eventId, Instant occurredAt, Instant recordedAt, ServiceName service,
         Action action, EventRequest.Actor actor, EventRequest.Subject subject, Outcome outcome,
-        String payloadSha256, JsonNode details,
+        String payloadSha256,
+        @Schema(type = SchemaType.OBJECT, implementation = Object.class, description = "as the producer gave them")
+        JsonNode details,
         @Schema(description = "the canonical JSON the log hashed: leaf hash = SHA-256(0x00 || leaf); the fields above "
                 + "but seq and recordedAt are the leaf's") String leaf) {
 }

@@ -53,7 +53,8 @@ public final class EvaluationViews {
                     + "from the report's substances, as intake finds them", example = "[\"ANPP\"]")
             @Size(max = 50) List<@NotBlank @Size(max = 64) String> watchlistHits,
 
-            @Schema(description = "The report body, as intake accepts it")
+            @Schema(type = SchemaType.OBJECT, implementation = Object.class,
+                    description = "The report body, as intake accepts it")
             @NotNull JsonNode report,
 
             @Schema(description = "A draft policy document to evaluate instead of the version in force; not saved")

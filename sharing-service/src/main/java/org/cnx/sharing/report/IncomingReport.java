@@ -8,6 +8,9 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -23,6 +26,7 @@ public record IncomingReport(
         @NotNull @Pattern(regexp = "[A-Z]{2}") String country,
         @NotNull Instant receivedAt,
         List<@NotBlank String> watchlistHits,
+        @Schema(type = SchemaType.OBJECT, implementation = Object.class, description = "the report body")
         @NotNull JsonNode report) {
 
     /** Partner codes as intake checks them; also what {@code releasableTo} holds. */
