@@ -111,10 +111,12 @@ public class Clearances {
 
     private final EntityManager em;
     private final ObjectMapper json;
+    private final ReleaseRecords records;
 
-    Clearances(EntityManager em, ObjectMapper json) {
+    Clearances(EntityManager em, ObjectMapper json, ReleaseRecords records) {
         this.em = em;
         this.json = json;
+        this.records = records;
     }
 
     /**
@@ -124,7 +126,7 @@ public class Clearances {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public int policyPublished(int version, PolicyDocument policy, AuditEvent.Actor admin, AuditTrail.Batch events) {
-        return reconsider(null, version, policy, "policy version " + version + " denies it: ", admin, events);
+        return reconsider(null, version, policy, "policy version " + version, admin, events);
     }
 
     /** As {@link #policyPublished}, for one partner whose registry entry an exchange-admin changed. */
@@ -132,7 +134,7 @@ public class Clearances {
     public int partnerChanged(String partner, int version, PolicyDocument policy, AuditEvent.Actor admin,
             AuditTrail.Batch events) {
         return reconsider(partner, version, policy,
-                "as " + partner + " is now registered, policy version " + version + " denies it: ", admin, events);
+                "as " + partner + " is now registered, policy version " + version, admin, events);
     }
 
     /**
@@ -179,7 +181,8 @@ public class Clearances {
         em.createNativeQuery("SELECT 1 FROM pg_advisory_xact_lock(?1)").setParameter(1, DECISIONS).getSingleResult();
     }
 
-    private int reconsider(String partner, int version, PolicyDocument policy, String because,
+    /** {@code decider} names what decides again, in the reasons it gives: "policy version 5 denies it: …". */
+    private int reconsider(String partner, int version, PolicyDocument policy, String decider,
             AuditEvent.Actor admin, AuditTrail.Batch events) {
         List<Map.Entry<Waiting, Decision>> denied = new ArrayList<>();
         for (Waiting waiting : waiting(partner)) {
@@ -191,12 +194,12 @@ public class Clearances {
                 denied.add(Map.entry(waiting, decision));
             } else if (waiting.status().equals(Release.Status.PENDING_APPROVAL.name())
                     && decision.requiredApprovals() > waiting.requiredApprovals()) {
-                raise(waiting, decision, version, because, admin, events);
+                raise(waiting, decision, version, decider, admin, events);
             }
         }
         lockRecords(denied.stream().map(Map.Entry::getKey).toList());
-        denied.forEach(d -> cancel(d.getKey(), because + String.join("; ", d.getValue().reasons()), d.getValue().rule(),
-                admin, events));
+        denied.forEach(d -> cancel(d.getKey(), decider + " denies it: " + String.join("; ", d.getValue().reasons()),
+                d.getValue().rule(), admin, events));
         return denied.size();
     }
 
@@ -204,24 +207,18 @@ public class Clearances {
      * A release waiting for approval that the change still allows with more approvals than it was decided with waits
      * for them: one officer's approval released what the policy published after an incident gives two to decide.
      */
-    private void raise(Waiting waiting, Decision decision, int version, String because, AuditEvent.Actor admin,
+    private void raise(Waiting waiting, Decision decision, int version, String decider, AuditEvent.Actor admin,
             AuditTrail.Batch events) {
-        String reasons;
-        try {
-            reasons = json.writeValueAsString(decision.reasons());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("reasons are text", e);
-        }
         em.createNativeQuery(RAISE_APPROVALS).setParameter(1, decision.requiredApprovals())
-                .setParameter(2, decision.rule()).setParameter(3, reasons).setParameter(4, version)
+                .setParameter(2, decision.rule()).setParameter(3, records.write(decision.reasons()))
+                .setParameter(4, version)
                 .setParameter(5, waiting.id()).executeUpdate();
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("action", Decision.Action.APPROVE.name());
         details.put("status", Release.Status.PENDING_APPROVAL.name());
         details.put("requiredApprovals", decision.requiredApprovals());
         details.put("previousRequiredApprovals", waiting.requiredApprovals());
-        // "policy version 5 needs 2 approvals", "as US-DEA is now registered, policy version 3 needs 2 approvals"
-        details.put("reason", because.replace("denies it: ", "needs " + decision.requiredApprovals() + " approvals"));
+        details.put("reason", decider + " needs " + decision.requiredApprovals() + " approvals");
         details.put("policyVersion", version);
         details.put("rule", decision.rule());
         details.put("reasons", decision.reasons());
