@@ -51,19 +51,19 @@ public @interface HasText {
         }
 
         private static boolean blank(int c) {
-            int type = Character.getType(c);
-            return Character.isSpaceChar(c) || type == Character.CONTROL || type == Character.FORMAT || invisible(c);
+            return Character.isSpaceChar(c) || Character.getType(c) == Character.CONTROL || showsNothing(c);
         }
 
         /**
-         * Unicode's other default-ignorable characters, which show nothing though they are letters or marks (the Hangul
-         * fillers, variation selectors, the combining grapheme joiner, Mongolian and Khmer ones), and the blank Braille
-         * pattern: a title of U+3164 alone passed as text and went out blank.
+         * Whether {@code c} shows nothing: a format character (a zero-width space, a soft hyphen, a direction mark),
+         * or one of Unicode's other default-ignorable characters, which are letters or marks (the Hangul fillers,
+         * variation selectors, the combining grapheme joiner, Mongolian and Khmer ones), or the blank Braille pattern:
+         * a title of U+3164 alone passed as text and went out blank. The watch list's names are compared without them.
          */
-        private static boolean invisible(int c) {
-            return c == 0x034F || c == 0x115F || c == 0x1160 || c == 0x17B4 || c == 0x17B5 || c >= 0x180B && c <= 0x180F
-                    || c == 0x2800 || c == 0x3164 || c >= 0xFE00 && c <= 0xFE0F || c == 0xFFA0
-                    || c >= 0xE0100 && c <= 0xE01EF;
+        public static boolean showsNothing(int c) {
+            return Character.getType(c) == Character.FORMAT || c == 0x034F || c == 0x115F || c == 0x1160 || c == 0x17B4
+                    || c == 0x17B5 || c >= 0x180B && c <= 0x180F || c == 0x2800 || c == 0x3164
+                    || c >= 0xFE00 && c <= 0xFE0F || c == 0xFFA0 || c >= 0xE0100 && c <= 0xE01EF;
         }
     }
 }

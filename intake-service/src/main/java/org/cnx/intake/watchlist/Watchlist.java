@@ -19,6 +19,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.cnx.intake.validation.CheckDigits;
+import org.cnx.intake.validation.HasText;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,17 +42,6 @@ public class Watchlist {
     /** A substance as the report names it. */
     public record Substance(String name, String casNumber) {
     }
-
-    /**
-     * What shows nothing, as a regular expression's class: format characters (a zero-width space, a soft hyphen, marks
-     * of direction) and Unicode's other default-ignorable ones (variation selectors, the combining grapheme joiner,
-     * the Hangul fillers), and the blank Braille pattern. Each hid a hit: ANPP followed by a variation selector was no ANPP.
-     */
-    static final String INVISIBLE = "\\p{Cf}\\u034F\\u115F\\u1160\\u17B4\\u17B5\\u180B-\\u180F\\u2800\\u3164"
-            + "\\uFE00-\\uFE0F\\uFFA0\\x{E0100}-\\x{E01EF}";
-
-    /** What a name is compared without: spaces and dashes of any script, U+2212 minus, what shows nothing. */
-    private static final Pattern FOLDED_AWAY = Pattern.compile("[\\s\\p{Z}\\p{Pd}\u2212" + INVISIBLE + "]");
 
     /** A name followed by another in brackets, e.g. {@code 4-ANPP (despropionyl fentanyl)}. */
     private static final Pattern BRACKETED = Pattern.compile("\\s*+(.+?)\\s*+\\(([^()]++)\\)\\s*+");
@@ -123,12 +113,21 @@ public class Watchlist {
     /**
      * Compatibility forms folded (a full-width 4－ANPP, as Chinese input methods write it, is 4-ANPP), then case, and
      * every space and dash of any script dropped (a no-break space, U+2212 minus), and all that shows nothing
-     * ({@link #INVISIBLE}: a zero-width space, a soft hyphen from a hyphenated PDF, a variation selector): none of them
-     * hides a hit.
+     * ({@link HasText.Validator#showsNothing}: a zero-width space, a soft hyphen from a hyphenated PDF, a variation
+     * selector): none of them hides a hit.
      */
     static String normalise(String name) {
-        return FOLDED_AWAY.matcher(Normalizer.normalize(name, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT))
-                .replaceAll("");
+        StringBuilder kept = new StringBuilder(name.length());
+        Normalizer.normalize(name, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT).codePoints()
+                .filter(c -> !foldedAway(c)).forEach(kept::appendCodePoint);
+        return kept.toString();
+    }
+
+    /** A space or dash of any script (a regular expression's {@code [\s\p{Z}\p{Pd}]}), U+2212, what shows nothing. */
+    private static boolean foldedAway(int c) {
+        return c == ' ' || c >= '\t' && c <= '\r' || Character.isSpaceChar(c)
+                || Character.getType(c) == Character.DASH_PUNCTUATION || c == '\u2212'
+                || HasText.Validator.showsNothing(c);
     }
 
     /** A CAS number as the list writes it: 0437-38-7, zero-padded as some systems write it, is fentanyl's 437-38-7. */

@@ -18,6 +18,7 @@ import java.util.function.BiPredicate;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import org.cnx.sharing.validation.HasText;
 import org.cnx.sharing.watchlist.Watchlist;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -42,7 +43,6 @@ public final class Redactor {
     /** UN/LOCODE, e.g. {@code USNOG} or {@code US NOG}: the first two letters are the country. */
     private static final Pattern LOCODE = Pattern.compile("([A-Z]{2}) ?[A-Z2-9]{3}");
     static final Pattern INDEX = Pattern.compile("0|[1-9][0-9]{0,8}");
-    private static final Pattern INVISIBLE = Pattern.compile("[" + Watchlist.INVISIBLE + "]");
 
     private Redactor() {
     }
@@ -147,7 +147,10 @@ public final class Redactor {
 
     /** Compatibility forms folded (NFKC), what shows nothing dropped, spaces of any script trimmed. */
     private static String folded(String text) {
-        return INVISIBLE.matcher(Normalizer.normalize(text, Normalizer.Form.NFKC)).replaceAll("").strip();
+        StringBuilder kept = new StringBuilder(text.length());
+        Normalizer.normalize(text, Normalizer.Form.NFKC).codePoints().filter(c -> !HasText.Validator.showsNothing(c))
+                .forEach(kept::appendCodePoint);
+        return kept.toString().strip();
     }
 
     /** The nodes of {@code root} that {@code path} (with {@code *} segments) and {@code where} select. */

@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.interceptor.Interceptor;
 
+import org.cnx.sharing.validation.HasText;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,17 +35,6 @@ import io.quarkus.runtime.Startup;
 @ApplicationScoped
 @Startup(Interceptor.Priority.PLATFORM_BEFORE) // a list missing from the build stops the service before its relays run
 public class Watchlist {
-
-    /**
-     * What shows nothing, as a regular expression's class: format characters (a zero-width space, a soft hyphen, marks
-     * of direction) and Unicode's other default-ignorable ones (variation selectors, the combining grapheme joiner,
-     * the Hangul fillers), and the blank Braille pattern. Each hid a hit, and a redaction step's value.
-     */
-    public static final String INVISIBLE = "\\p{Cf}\\u034F\\u115F\\u1160\\u17B4\\u17B5\\u180B-\\u180F\\u2800\\u3164"
-            + "\\uFE00-\\uFE0F\\uFFA0\\x{E0100}-\\x{E01EF}";
-
-    /** What a name is compared without: spaces and dashes of any script, U+2212 minus, what shows nothing. */
-    private static final Pattern FOLDED_AWAY = Pattern.compile("[\\s\\p{Z}\\p{Pd}\u2212" + INVISIBLE + "]");
 
     /** The shape of a CAS Registry Number (its check digit aside). */
     public static final Pattern CAS_NUMBER = Pattern.compile("\\d{2,7}-\\d{2}-\\d");
@@ -151,7 +141,16 @@ public class Watchlist {
 
     /** As intake's: compatibility forms, case, spaces, dashes and invisible format characters folded away. */
     private static String normalise(String name) {
-        return FOLDED_AWAY.matcher(Normalizer.normalize(name, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT))
-                .replaceAll("");
+        StringBuilder kept = new StringBuilder(name.length());
+        Normalizer.normalize(name, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT).codePoints()
+                .filter(c -> !foldedAway(c)).forEach(kept::appendCodePoint);
+        return kept.toString();
+    }
+
+    /** A space or dash of any script (a regular expression's {@code [\s\p{Z}\p{Pd}]}), U+2212, what shows nothing. */
+    private static boolean foldedAway(int c) {
+        return c == ' ' || c >= '\t' && c <= '\r' || Character.isSpaceChar(c)
+                || Character.getType(c) == Character.DASH_PUNCTUATION || c == '\u2212'
+                || HasText.Validator.showsNothing(c);
     }
 }
