@@ -159,8 +159,7 @@ public class EventResource {
     private static Instant instant(String name, String text) {
         // a "+08:00" written as it is in a URL arrives as " 08:00": a space, which the message would quote unexplained
         String plusAsSpace = text != null && PLUS_AS_SPACE.matcher(text).matches() ? " (a + in a URL is a space: "
-                + "write it %2B, " + text.substring(0, text.lastIndexOf(' ')) + "%2B"
-                + text.substring(text.lastIndexOf(' ') + 1) + ")" : "";
+                + "write it %2B, " + text.replace(" ", "%2B") + ")" : "";
         Instant at = param(name, text, Instant::parse, "must be an ISO-8601 instant such as 2026-11-01T00:00:00Z"
                 + plusAsSpace);
         if (at != null && !UtcInstant.storable(at)) {
