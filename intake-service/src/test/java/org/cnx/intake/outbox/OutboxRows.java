@@ -51,22 +51,25 @@ public final class OutboxRows {
 
     /** From when a claim may take the message again. */
     public Instant availableAt(UUID id) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT available_at FROM outbox_message WHERE id = ?")) {
-            ps.setObject(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getObject(1, OffsetDateTime.class).toInstant();
-            }
-        }
+        return column(id, "available_at", rs -> rs.getObject(1, OffsetDateTime.class).toInstant(), null);
     }
 
     private String column(UUID id, String column) throws SQLException {
+        return String.valueOf(column(id, column, rs -> rs.getString(1), ""));
+    }
+
+    @FunctionalInterface
+    private interface Read<T> {
+        T from(ResultSet row) throws SQLException;
+    }
+
+    /** The message's {@code column}, as {@code read} reads it, or {@code absent} where there is no such message. */
+    private <T> T column(UUID id, String column, Read<T> read, T absent) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT " + column + " FROM outbox_message WHERE id = ?")) {
             ps.setObject(1, id);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? String.valueOf(rs.getString(1)) : "";
+                return rs.next() ? read.from(rs) : absent;
             }
         }
     }

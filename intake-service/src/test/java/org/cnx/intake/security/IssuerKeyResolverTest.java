@@ -18,10 +18,12 @@ import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwk.RsaJsonWebKey;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.lang.JoseException;
 import org.jose4j.lang.UnresolvableKeyException;
 import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 
 /**
  * An identity provider's public key given as a PEM file, as README and secrets.sh tell an operator to: the IdP's tokens
@@ -47,6 +49,14 @@ class IssuerKeyResolverTest {
         JsonWebSignature received = new JsonWebSignature();
         received.setCompactSerialization(jws.getCompactSerialization());
         return received;
+    }
+
+    /** The identity provider's key set: its key, under {@code kid}. */
+    private static ResponseDefinitionBuilder keySet(String kid) throws JoseException {
+        RsaJsonWebKey published = new RsaJsonWebKey(KeyFiles.publicKey(pem("idp")));
+        published.setKeyId(kid);
+        return aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                .withBody(new JsonWebKeySet(published).toJson());
     }
 
     private static Key key(String name) {
@@ -94,11 +104,7 @@ class IssuerKeyResolverTest {
         WireMockServer idp = new WireMockServer(options().dynamicPort());
         idp.start();
         try {
-            RsaJsonWebKey published = new RsaJsonWebKey(KeyFiles.publicKey(pem("idp")));
-            published.setKeyId("idp-2026-11");
-            idp.stubFor(get(urlEqualTo("/jwks")).willReturn(aResponse().withStatus(200)
-                    .withHeader("Content-Type", "application/json")
-                    .withBody(new JsonWebKeySet(published).toJson())));
+            idp.stubFor(get(urlEqualTo("/jwks")).willReturn(keySet("idp-2026-11")));
             IssuerKeyResolver remote = new IssuerKeyResolver(KeyFiles.staticKeys(List.of()),
                     KeyFiles.remoteKeySets(List.of(idp.baseUrl() + "/jwks")));
 
@@ -125,11 +131,8 @@ class IssuerKeyResolverTest {
         WireMockServer idp = new WireMockServer(options().dynamicPort());
         idp.start();
         try {
-            RsaJsonWebKey published = new RsaJsonWebKey(KeyFiles.publicKey(pem("idp")));
-            published.setKeyId("idp-2026-12");
-            idp.stubFor(get(urlEqualTo("/jwks")).willReturn(aResponse().withStatus(200)
-                    .withHeader("Content-Type", "application/json").withHeader("Cache-Control", "max-age=1")
-                    .withBody(new JsonWebKeySet(published).toJson())));
+            idp.stubFor(get(urlEqualTo("/jwks"))
+                    .willReturn(keySet("idp-2026-12").withHeader("Cache-Control", "max-age=1")));
             List<HttpsJwks> sets = KeyFiles.remoteKeySets(List.of(idp.baseUrl() + "/jwks"));
             sets.get(0).setRefreshReprieveThreshold(0); // the 30 s between refetches would hide the second one
             IssuerKeyResolver remote = new IssuerKeyResolver(KeyFiles.staticKeys(List.of()), sets);

@@ -33,6 +33,12 @@ class ReleaseRecordsTest {
                                         "quantity":25}]}"""));
     }
 
+    /** A CN-GACC seizure of {@code substances} (a JSON array), in which intake counted the hit {@code hit}. */
+    private static IncomingReport seizure(String hit, String substances) throws Exception {
+        return new IncomingReport(UUID.randomUUID(), "CN-GACC", "CN", Instant.now(), List.of(hit), JSON.readTree(
+                "{\"type\":\"SEIZURE\",\"tlp\":\"AMBER\",\"title\":\"t\",\"substances\":" + substances + "}"));
+    }
+
     private JsonNode record(List<RedactionOp> profile) throws Exception {
         return JSON.readTree(records.prepare(report(), "US-CBP", profile).payload());
     }
@@ -93,11 +99,9 @@ class ReleaseRecordsTest {
      */
     @Test
     void aStepForAPrecursorDropsItHoweverTheReportWritesIt() throws Exception {
-        IncomingReport written = new IncomingReport(UUID.randomUUID(), "CN-GACC", "CN", Instant.now(), List.of("ANPP"),
-                JSON.readTree("""
-                        {"type":"SEIZURE","tlp":"AMBER","title":"t","substances":[
-                          {"name":"4-ANPP","quantity":25},{"casNumber":"021409-26-7","quantity":5},
-                          {"name":"acetone","casNumber":"0067-64-1","quantity":1}]}"""));
+        IncomingReport written = seizure("ANPP", """
+                [{"name":"4-ANPP","quantity":25},{"casNumber":"021409-26-7","quantity":5},
+                 {"name":"acetone","casNumber":"0067-64-1","quantity":1}]""");
         List<RedactionOp> noAnpp = List.of(RedactionOp.drop("/substances", Map.of("name", "ANPP")),
                 RedactionOp.drop("/substances", Map.of("casNumber", "21409-26-7")));
         JsonNode record = JSON.readTree(records.prepare(written, "US-CBP", noAnpp).payload());
@@ -116,11 +120,9 @@ class ReleaseRecordsTest {
      */
     @Test
     void aStepForAPrecursorDropsItAsAChineseReportWritesIt() throws Exception {
-        IncomingReport written = new IncomingReport(UUID.randomUUID(), "CN-GACC", "CN", Instant.now(), List.of("NPP"),
-                JSON.readTree("""
-                        {"type":"SEIZURE","tlp":"AMBER","title":"t","substances":[
-                          {"name":"N-苯乙基-4-哌啶酮","quantity":25},{"name":"某化学品（NPP）","quantity":5},
-                          {"name":"N\u200bPP","quantity":2},{"name":"丙酮","quantity":1}]}"""));
+        IncomingReport written = seizure("NPP", """
+                [{"name":"N-苯乙基-4-哌啶酮","quantity":25},{"name":"某化学品（NPP）","quantity":5},
+                 {"name":"N\u200bPP","quantity":2},{"name":"丙酮","quantity":1}]""");
         JsonNode record = JSON.readTree(records.prepare(written, "US-CBP",
                 List.of(RedactionOp.drop("/substances", Map.of("name", "NPP")))).payload());
         assertEquals(List.of("丙酮"), record.path("report").path("substances").findValuesAsText("name"));
