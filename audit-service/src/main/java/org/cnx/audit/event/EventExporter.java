@@ -93,6 +93,8 @@ public class EventExporter {
         condition(sql, params, "occurred_at < ?", filter.to() == null ? null : filter.to().atOffset(ZoneOffset.UTC));
         condition(sql, params, "action = ?", filter.action() == null ? null : filter.action().name());
         condition(sql, params, "actor_agency = ?", filter.agency());
+        condition(sql, params, "report_id IN (SELECT report_id FROM audit_event WHERE action = 'REPORT_RECEIVED' "
+                + "AND service = 'intake' AND actor_agency = ?)", filter.originAgency());
         condition(sql, params, "actor_sub = ?", filter.actor());
         condition(sql, params, "report_id = ?", filter.reportId());
         condition(sql, params, "partner = ?", filter.partner());

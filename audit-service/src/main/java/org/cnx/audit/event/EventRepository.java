@@ -68,6 +68,12 @@ public class EventRepository implements PanacheRepositoryBase<AuditEvent, Long> 
             query.append(" and actorAgency = :agency");
             params.and("agency", filter.agency());
         }
+        if (filter.originAgency() != null) {
+            query.append(" and reportId in (select r.reportId from AuditEvent r where r.action = :received"
+                    + " and r.service = :intake and r.actorAgency = :originAgency)");
+            params.and("received", Action.REPORT_RECEIVED).and("intake", ServiceName.INTAKE.code())
+                    .and("originAgency", filter.originAgency());
+        }
         if (filter.actor() != null) {
             query.append(" and actorSub = :actor");
             params.and("actor", filter.actor());

@@ -34,6 +34,8 @@ public class EventResource {
 
     private static final String AFTER_SEQ = "only events recorded after this seq (the last one an earlier review "
             + "read), whenever they occurred";
+    private static final String ORIGIN_AGENCY = "the agency that submitted the report an event is about, e.g. "
+            + "CN-GACC: its reports' receipt, decisions, approvals, deliveries and recalls, whoever logged them";
 
     /** An instant whose offset's + arrived as a space: 2026-11-01T08:00:00 08:00. */
     private static final Pattern PLUS_AS_SPACE = Pattern.compile(
@@ -62,6 +64,7 @@ public class EventResource {
             @Parameter(description = "occurredAt < to (ISO-8601)") @QueryParam("to") String to,
             @Parameter(description = "action, e.g. DELIVERY_FAILED") @QueryParam("action") String action,
             @Parameter(description = "the actor's agency, e.g. CN-GACC") @QueryParam("agency") String agency,
+            @Parameter(description = ORIGIN_AGENCY) @QueryParam("originAgency") String originAgency,
             @Parameter(description = "the actor's subject (token sub)") @QueryParam("actor") String actor,
             @Parameter(description = "subject.reportId") @QueryParam("reportId") String reportId,
             @Parameter(description = "subject.partner: the partner a release, delivery or recall was for, e.g. US-CBP")
@@ -70,7 +73,8 @@ public class EventResource {
             @Parameter(description = AFTER_SEQ) @QueryParam("afterSeq") String afterSeq,
             @Parameter(description = "cursor from the previous page's next") @QueryParam("after") String after,
             @Parameter(description = "page size, 1..100 (default 50)") @QueryParam("limit") String limit) {
-        EventFilter filter = filter(from, to, action, agency, actor, reportId, partner, outcome, afterSeq);
+        EventFilter filter = filter(from, to, action, agency, originAgency, actor, reportId, partner, outcome,
+                afterSeq);
         return service.query(filter, blankToNull(after), limit(limit), token);
     }
 
@@ -93,6 +97,7 @@ public class EventResource {
             @Parameter(description = "occurredAt < to (ISO-8601)") @QueryParam("to") String to,
             @Parameter(description = "action, e.g. DELIVERY_FAILED") @QueryParam("action") String action,
             @Parameter(description = "the actor's agency, e.g. CN-GACC") @QueryParam("agency") String agency,
+            @Parameter(description = ORIGIN_AGENCY) @QueryParam("originAgency") String originAgency,
             @Parameter(description = "the actor's subject (token sub)") @QueryParam("actor") String actor,
             @Parameter(description = "subject.reportId") @QueryParam("reportId") String reportId,
             @Parameter(description = "subject.partner: the partner a release, delivery or recall was for, e.g. US-CBP")
@@ -101,15 +106,16 @@ public class EventResource {
             @Parameter(description = AFTER_SEQ) @QueryParam("afterSeq") String afterSeq) {
         ExportFormat exportFormat = ExportFormat.of(blankToNull(format))
                 .orElseThrow(() -> badParameter("format", "must be csv or ndjson"));
-        EventFilter filter = filter(from, to, action, agency, actor, reportId, partner, outcome, afterSeq);
+        EventFilter filter = filter(from, to, action, agency, originAgency, actor, reportId, partner, outcome,
+                afterSeq);
         return Response.ok(exporter.export(filter, exportFormat, token))
                 .type(exportFormat.mediaType())
                 .header("Content-Disposition", "attachment; filename=\"audit-events." + exportFormat.code() + "\"")
                 .build();
     }
 
-    private static EventFilter filter(String from, String to, String action, String agency, String actor,
-            String reportId, String partner, String outcome, String afterSeq) {
+    private static EventFilter filter(String from, String to, String action, String agency, String originAgency,
+            String actor, String reportId, String partner, String outcome, String afterSeq) {
         Instant since = instant("from", from);
         Instant until = instant("to", to);
         // a reversed range matches nothing: said, not answered with an empty page an auditor could take for "none"
@@ -121,6 +127,7 @@ public class EventResource {
                 until,
                 param("action", action, Action::of, "must be one of " + Arrays.toString(Action.values())),
                 text("agency", agency),
+                text("originAgency", originAgency),
                 text("actor", actor),
                 param("reportId", reportId, UUID::fromString, "must be a UUID"),
                 text("partner", partner),

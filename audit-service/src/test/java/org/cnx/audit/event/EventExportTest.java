@@ -114,7 +114,7 @@ class EventExportTest {
                 }
             }
         };
-        exporter.export(new EventFilter(null, null, null, agency, null, null, null, null, 0), ExportFormat.NDJSON,
+        exporter.export(new EventFilter(null, null, null, agency, null, null, null, null, null, 0), ExportFormat.NDJSON,
                 new Auditor("auditor-export-test")).write(client);
 
         assertEquals(List.of(0L), openWhileWriting, "the export's reads had ended when it wrote");

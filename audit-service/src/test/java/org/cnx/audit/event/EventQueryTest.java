@@ -6,6 +6,7 @@ import static org.cnx.audit.TestEvents.assertGapFree;
 import static org.cnx.audit.TestEvents.auditorToken;
 import static org.cnx.audit.TestEvents.intakeToken;
 import static org.cnx.audit.TestEvents.post;
+import static org.cnx.audit.TestEvents.sharingToken;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
@@ -56,7 +57,11 @@ class EventQueryTest {
             String reportId, Instant occurredAt) {
         Map<String, Object> event = TestEvents.event("intake", action);
         event.put("outcome", outcome);
-        event.put("actor", Map.of("sub", sub, "agency", agency, "roles", List.of("partner")));
+        Map<String, Object> actor = new HashMap<>(Map.of("sub", sub, "roles", List.of("partner")));
+        if (agency != null) {
+            actor.put("agency", agency);
+        }
+        event.put("actor", actor);
         if (reportId != null) {
             event.put("subject", Map.of("reportId", reportId));
         }
@@ -145,6 +150,56 @@ class EventQueryTest {
      * recorded since, an event that occurred inside a window already reviewed (it reached audit late) included, which
      * {@code from} on the time it occurred left out. The list and the export take it alike.
      */
+    /**
+     * A CN auditor reviewing what became of CN-GACC's reports: sharing-service logs their decisions and deliveries
+     * as itself, so the actor's agency finds only the submissions.
+     */
+    @Test
+    void originAgencyTakesEveryEventAboutTheReportsThatAgencySubmitted() {
+        String agency = unique("O");
+        String otherAgency = unique("R");
+        String ours = UUID.randomUUID().toString();
+        String theirs = UUID.randomUUID().toString();
+        Instant t0 = Instant.now();
+        // sharing may log a report's decision before intake's receipt reaches audit
+        List<Map<String, Object>> bySharing = List.of(
+                sharing(forPartner("US-CBP", event("RELEASE_DECIDED", "SUCCESS", "cnx-sharing", null, ours, t0))),
+                sharing(forPartner("US-CBP", event("RELEASE_DECIDED", "SUCCESS", "cnx-sharing", null, theirs, t0))),
+                // an event naming the agency as its actor, about another agency's report
+                sharing(event("RELEASE_APPROVED", "SUCCESS", "officer-1", agency, theirs, t0)));
+        post(sharingToken(), bySharing).then().statusCode(200);
+        List<Map<String, Object>> byIntake = List.of(
+                event("REPORT_RECEIVED", "SUCCESS", "partner-1", agency, ours, t0),
+                event("REPORT_RECEIVED", "SUCCESS", "partner-2", otherAgency, theirs, t0),
+                event("REPORT_WITHDRAWN", "SUCCESS", "partner-1", agency, ours, t0));
+        post(intakeToken(), byIntake).then().statusCode(200);
+        Map<String, Object> delivered = sharing(forPartner("US-CBP",
+                event("DELIVERY_SUCCEEDED", "SUCCESS", "cnx-sharing", null, ours, t0)));
+        post(sharingToken(), List.of(delivered)).then().statusCode(200);
+
+        List<String> expected = List.of((String) bySharing.get(0).get("eventId"),
+                (String) byIntake.get(0).get("eventId"), (String) byIntake.get(2).get("eventId"),
+                (String) delivered.get("eventId"));
+        assertEquals(expected, ids("originAgency=" + agency));
+        assertEquals(List.of(expected.get(0), expected.get(3)), ids("originAgency=" + agency + "&partner=US-CBP"));
+        // a receipt only intake logs: another producer claiming one for the agency does not make the report its own
+        Map<String, Object> claimed = sharing(event("REPORT_RECEIVED", "SUCCESS", "x", agency, theirs, t0));
+        post(sharingToken(), List.of(claimed)).then().statusCode(200);
+        assertEquals(expected, ids("originAgency=" + agency));
+        assertEquals(ids(List.of(bySharing.get(1), bySharing.get(2), byIntake.get(1), claimed), 0, 1, 2, 3),
+                ids("originAgency=" + otherAgency));
+        assertEquals(List.of(), ids("originAgency=" + unique("N")));
+        String export = given().header("Authorization", "Bearer " + auditor)
+                .get(EVENTS + "/export?format=ndjson&originAgency=" + agency).then().statusCode(200)
+                .extract().asString();
+        assertEquals(expected, export.lines().map(line -> JsonPath.from(line).getString("eventId")).toList());
+    }
+
+    private static Map<String, Object> sharing(Map<String, Object> event) {
+        event.put("service", "sharing");
+        return event;
+    }
+
     @Test
     void afterSeqTakesWhatWasRecordedSinceTheLastReviewHoweverLateItOccurred() {
         String agency = unique("S");
@@ -327,12 +382,12 @@ class EventQueryTest {
         given().header("Authorization", "Bearer " + auditor).get(EVENTS + "/export?format=csv&acton=ACCESS_DENIED")
                 .then().statusCode(400).contentType("application/problem+json")
                 .body("detail", equalTo("Query parameter 'acton' is not one this endpoint reads; it reads format, "
-                        + "from, to, action, agency, actor, reportId, partner, outcome, afterSeq."));
+                        + "from, to, action, agency, originAgency, actor, reportId, partner, outcome, afterSeq."));
         given().header("Authorization", "Bearer " + auditor).get(EVENTS + "/export?format=ndjson&limit=10").then()
                 .statusCode(400).body("detail", startsWith("Query parameter 'limit' is not one this endpoint reads"));
         given().header("Authorization", "Bearer " + auditor).get(EVENTS + "?deliveryId=" + UUID.randomUUID()).then()
                 .statusCode(400).body("detail", equalTo("Query parameter 'deliveryId' is not one this endpoint "
-                        + "reads; it reads from, to, action, agency, actor, reportId, partner, outcome, afterSeq, "
+                        + "reads; it reads from, to, action, agency, originAgency, actor, reportId, partner, outcome, afterSeq, "
                         + "after, limit."));
         // nor one to an endpoint that reads none
         given().header("Authorization", "Bearer " + auditor).post("/api/v1/log/checkpoints?size=1").then()
@@ -348,7 +403,7 @@ class EventQueryTest {
                     .get(EVENTS + "/export?format=ndjson").then().statusCode(400);
         }
         // no stored event holds U+0000, and PostgreSQL cannot compare with it: it once answered a 500
-        for (String name : List.of("agency", "actor", "partner")) {
+        for (String name : List.of("agency", "originAgency", "actor", "partner")) {
             given().header("Authorization", "Bearer " + auditor).queryParam(name, "US\u0000CBP").get(EVENTS)
                     .then().statusCode(400).contentType("application/problem+json")
                     .body("detail", equalTo("Query parameter '" + name
