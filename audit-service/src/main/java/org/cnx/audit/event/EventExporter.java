@@ -67,7 +67,7 @@ public class EventExporter {
             // chunk by chunk, each read in a transaction of its own that ends before the chunk is written: the log up
             // to upTo does not change, and a client that reads slowly (or not at all) holds no connection. Streamed
             // from one open cursor, twenty stalled exports took the pool, and every append and receipt waited.
-            long after = filter.afterSeq();
+            long after = 0;
             List<AuditEvent> chunk;
             do {
                 long from = after;
@@ -93,8 +93,17 @@ public class EventExporter {
         condition(sql, params, "occurred_at < ?", filter.to() == null ? null : filter.to().atOffset(ZoneOffset.UTC));
         condition(sql, params, "action = ?", filter.action() == null ? null : filter.action().name());
         condition(sql, params, "actor_agency = ?", filter.agency());
-        condition(sql, params, "report_id IN (SELECT report_id FROM audit_event WHERE action = 'REPORT_RECEIVED' "
-                + "AND service = 'intake' AND actor_agency = ?)", filter.originAgency());
+        if (filter.originAgency() == null) {
+            condition(sql, params, "seq > ?", filter.afterSeq());
+        } else {
+            // as in EventRepository#page: an event recorded before its report's receipt counts as recorded with it
+            String receipts = "SELECT report_id FROM audit_event WHERE action = 'REPORT_RECEIVED' "
+                    + "AND service = 'intake' AND actor_agency = ? AND seq <= ?";
+            sql.append(" AND report_id IN (").append(receipts).append(") AND (seq > ? OR report_id IN (")
+                    .append(receipts).append(" AND seq > ?))");
+            params.addAll(List.of(filter.originAgency(), upTo, filter.afterSeq(), filter.originAgency(), upTo,
+                    filter.afterSeq()));
+        }
         condition(sql, params, "actor_sub = ?", filter.actor());
         condition(sql, params, "report_id = ?", filter.reportId());
         condition(sql, params, "partner = ?", filter.partner());

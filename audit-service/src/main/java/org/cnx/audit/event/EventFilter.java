@@ -16,8 +16,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * auditor's next review starts where the last ended, and an event that reached audit late is not left in a
  * window of {@code occurredAt} already reviewed.
  */
-public record EventFilter(Instant from, Instant to, Action action, String agency, String originAgency, String actor, UUID reportId,
-        String partner, Outcome outcome, long afterSeq) {
+public record EventFilter(Instant from, Instant to, Action action, String agency, String originAgency, String actor,
+        UUID reportId, String partner, Outcome outcome, long afterSeq) {
 
     /** The criteria that were given, for the {@code AUDIT_QUERIED} event's details. */
     ObjectNode toJson() {

@@ -48,10 +48,26 @@ public class EventRepository implements PanacheRepositoryBase<AuditEvent, Long> 
                 .setParameter("id", LogState.ID).getSingleResult();
     }
 
-    /** Up to {@code max} events matching {@code filter} with {@code afterSeq < seq <= upTo}, in seq order. */
-    List<AuditEvent> page(EventFilter filter, long afterSeq, long upTo, int max) {
+    /**
+     * Up to {@code max} events matching {@code filter} with {@code after < seq <= upTo}, in seq order. An event
+     * about an {@code originAgency}'s report that audit recorded before the report's receipt (intake's relay was
+     * late) counts as recorded with the receipt: as new to a review after {@code afterSeq}, and not yet in a walk
+     * up to {@code upTo}.
+     */
+    List<AuditEvent> page(EventFilter filter, long after, long upTo, int max) {
         StringBuilder query = new StringBuilder("seq > :after and seq <= :upTo");
-        Parameters params = Parameters.with("after", afterSeq).and("upTo", upTo);
+        Parameters params = Parameters.with("after", after).and("upTo", upTo);
+        String receipts = "select r.reportId from AuditEvent r where r.action = :received and r.service = :intake"
+                + " and r.actorAgency = :originAgency and r.seq <= :upTo";
+        if (filter.originAgency() == null) {
+            query.append(" and seq > :afterSeq");
+        } else {
+            query.append(" and reportId in (").append(receipts).append(") and (seq > :afterSeq or reportId in (")
+                    .append(receipts).append(" and r.seq > :afterSeq))");
+            params.and("received", Action.REPORT_RECEIVED).and("intake", ServiceName.INTAKE.code())
+                    .and("originAgency", filter.originAgency());
+        }
+        params.and("afterSeq", filter.afterSeq());
         if (filter.from() != null) {
             query.append(" and occurredAt >= :from");
             params.and("from", filter.from());
@@ -67,12 +83,6 @@ public class EventRepository implements PanacheRepositoryBase<AuditEvent, Long> 
         if (filter.agency() != null) {
             query.append(" and actorAgency = :agency");
             params.and("agency", filter.agency());
-        }
-        if (filter.originAgency() != null) {
-            query.append(" and reportId in (select r.reportId from AuditEvent r where r.action = :received"
-                    + " and r.service = :intake and r.actorAgency = :originAgency)");
-            params.and("received", Action.REPORT_RECEIVED).and("intake", ServiceName.INTAKE.code())
-                    .and("originAgency", filter.originAgency());
         }
         if (filter.actor() != null) {
             query.append(" and actorSub = :actor");

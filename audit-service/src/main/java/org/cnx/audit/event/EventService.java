@@ -39,7 +39,7 @@ public class EventService {
     public EventPage query(EventFilter filter, String after, int limit, JsonWebToken auditor) {
         Cursor at = Cursor.decode(after);
         long upTo = at.upTo() == Cursor.UNBOUNDED ? events.size() : at.upTo();
-        List<AuditEvent> rows = events.page(filter, Math.max(at.after(), filter.afterSeq()), upTo, limit + 1);
+        List<AuditEvent> rows = events.page(filter, at.after(), upTo, limit + 1);
         boolean more = rows.size() > limit;
         List<AuditEvent> page = more ? rows.subList(0, limit) : rows;
         List<EventView> items = page.stream().map(mapper::toView).toList();

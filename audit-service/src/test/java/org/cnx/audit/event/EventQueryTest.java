@@ -193,6 +193,21 @@ class EventQueryTest {
                 .get(EVENTS + "/export?format=ndjson&originAgency=" + agency).then().statusCode(200)
                 .extract().asString();
         assertEquals(expected, export.lines().map(line -> JsonPath.from(line).getString("eventId")).toList());
+
+        // intake's relay late: a decision recorded before its report's receipt is new to the review after the receipt
+        String late = UUID.randomUUID().toString();
+        Map<String, Object> decidedEarly = sharing(event("RELEASE_DECIDED", "SUCCESS", "cnx-sharing", null, late, t0));
+        post(sharingToken(), List.of(decidedEarly)).then().statusCode(200);
+        assertEquals(expected, ids("originAgency=" + agency));
+        long reviewed = TestEvents.logSize(db);
+        Map<String, Object> receivedLate = event("REPORT_RECEIVED", "SUCCESS", "partner-1", agency, late, t0);
+        post(intakeToken(), List.of(receivedLate)).then().statusCode(200);
+        List<String> sinceReview = ids(List.of(decidedEarly, receivedLate), 0, 1);
+        assertEquals(sinceReview, ids("originAgency=" + agency + "&afterSeq=" + reviewed));
+        assertEquals(sinceReview, given().header("Authorization", "Bearer " + auditor)
+                .get(EVENTS + "/export?format=ndjson&originAgency=" + agency + "&afterSeq=" + reviewed).then()
+                .statusCode(200).extract().asString().lines().map(line -> JsonPath.from(line).getString("eventId"))
+                .toList());
     }
 
     private static Map<String, Object> sharing(Map<String, Object> event) {
