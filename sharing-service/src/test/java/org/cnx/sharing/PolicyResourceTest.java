@@ -7,7 +7,6 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
-import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
@@ -142,7 +141,7 @@ class PolicyResourceTest {
                 .header("If-Match", "\"" + initialVersion + "\"").body(NO_TITLES).put("/api/v1/policy")
                 .then().statusCode(200)
                 .header("ETag", "\"" + (initialVersion + 1) + "\"")
-                .header("Content-Location", endsWith("/api/v1/policy/versions/" + (initialVersion + 1)))
+                .header("Content-Location", equalTo("/api/v1/policy/versions/" + (initialVersion + 1)))
                 .body("version", equalTo(initialVersion + 1))
                 .body("createdBy.sub", equalTo("admin-policy")).body("createdBy.agency", equalTo("US-DHS"))
                 .body("document.rules.id", equalTo(List.of("no-cbp", "green-without-title")))

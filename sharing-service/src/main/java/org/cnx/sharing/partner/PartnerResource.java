@@ -1,6 +1,5 @@
 package org.cnx.sharing.partner;
 
-import java.net.URI;
 import java.util.List;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -102,7 +101,9 @@ public class PartnerResource {
         PartnerService.Saved saved = service.put(code, request, IfMatch.parse(ifMatch, ifNoneMatch),
                 AuditTrail.actor(token));
         Response.ResponseBuilder response = saved.created()
-                ? Response.created(URI.create("/api/v1/partners/" + code)) : Response.ok();
+                // relative (RFC 9110, 10.2.2): made absolute, it named the pod's http behind the TLS ingress
+                ? Response.status(Response.Status.CREATED).header(HttpHeaders.LOCATION, "/api/v1/partners/" + code)
+                : Response.ok();
         return response.entity(saved.partner()).tag(tag(saved.partner())).build();
     }
 

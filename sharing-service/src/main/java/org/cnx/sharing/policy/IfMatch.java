@@ -81,8 +81,12 @@ public record IfMatch(boolean any, Set<String> tags, boolean none) {
                 + (any ? "*" : tags.isEmpty() ? "no tag (a weak tag never matches)" : "tag(s) " + tags);
     }
 
+    /**
+     * A 400: a 412 said the policy or the entry had changed since it was read (the policy's type, for a partner's
+     * entry too), and a client re-read and sent the same unquoted tag again.
+     */
     private static ProblemException malformed(boolean none) {
-        return new ProblemException(412, "version-changed", "Precondition Failed", (none ? "If-None-Match" : "If-Match")
-                + " must be an ETag as GET returns it, e.g. \"3\", a list of them, or *.");
+        return new ProblemException(400, "invalid-header", "Bad Request", (none ? "If-None-Match" : "If-Match")
+                + " must be an ETag as GET returns it, quotes included, e.g. \"3\", a list of them, or *.");
     }
 }

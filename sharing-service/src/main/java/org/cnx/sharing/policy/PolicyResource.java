@@ -1,6 +1,5 @@
 package org.cnx.sharing.policy;
 
-import java.net.URI;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.constraints.NotNull;
@@ -88,7 +87,8 @@ public class PolicyResource {
         PolicyViews.Version version = service.publish(document, IfMatch.parse(ifMatch, ifNoneMatch),
                 AuditTrail.actor(token));
         return withTag(Response.ok(version), version)
-                .contentLocation(URI.create("/api/v1/policy/versions/" + version.version())).build();
+                // relative, as a partner's Location: made absolute, it named the pod's http behind the TLS ingress
+                .header(HttpHeaders.CONTENT_LOCATION, "/api/v1/policy/versions/" + version.version()).build();
     }
 
     private static Response.ResponseBuilder withTag(Response.ResponseBuilder response, PolicyViews.Version version) {

@@ -72,6 +72,6 @@ class IfMatchTest {
     @ValueSource(strings = { "3", "\"3", "\"3\" \"4\"", "*, \"3\"", "abc" })
     void whatIsNoListOfEntityTagsIsRefused(String header) {
         ProblemException refused = assertThrows(ProblemException.class, () -> IfMatch.parse(header));
-        assertEquals(412, refused.status());
+        assertEquals(400, refused.status());
     }
 }
