@@ -171,6 +171,72 @@ class RecallTest {
         }
     }
 
+    /**
+     * A released record that had not left yet (its partner's backlog) is held back and its release cancelled: the
+     * event read as that of a release still waiting for approval, and named no record.
+     */
+    @Test
+    void aReleasedRecordNotSentYetIsHeldBackAndItsCancellationSaysSo() throws Exception {
+        UUID id = UUID.randomUUID();
+        Reports.handOver(Reports.message(id, "CN-GACC", "CN", "GREEN", null)).statusCode(200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> PartnerInbox.deliveriesOf(partners, id).stream()
+                .anyMatch(r -> "US-HSI".equals(PartnerInbox.partnerOf(r))));
+        // as if it still waited behind the partner's backlog: never attempted
+        String record;
+        try (Connection c = dataSource.getConnection(); PreparedStatement wait = c.prepareStatement(
+                "UPDATE delivery SET status = 'PENDING', attempts = 0, delivered_at = NULL, last_attempt_at = NULL, "
+                        + "last_status = NULL, next_attempt_at = now() + interval '1 hour' "
+                        + "WHERE report_id = ? AND partner = 'US-HSI' RETURNING id")) {
+            wait.setObject(1, id);
+            var rows = wait.executeQuery();
+            assertTrue(rows.next());
+            record = rows.getString(1);
+        }
+        String officer = Reports.officer("CN-NNCC", "CN", "officer-cn-held");
+        String toHsi = releasesOf(officer, id).getString("items.find { it.partner == 'US-HSI' }.id");
+
+        recall(notice(id, "CN-GACC", "entered in error", "cn-gacc-analyst-2")).statusCode(200)
+                .body("accepted", equalTo(1));
+        given().auth().oauth2(officer).get("/api/v1/releases/" + toHsi).then().statusCode(200)
+                .body("status", equalTo("CANCELLED"));
+        given().auth().oauth2(officer).get("/api/v1/deliveries/" + record).then().statusCode(200)
+                .body("delivery.status", equalTo("CANCELLED"));
+        Map<String, Object> cancelled = await().atMost(Duration.ofSeconds(30)).until(
+                () -> PartnerInbox.auditEvents(partners, id, "RELEASE_CANCELLED").stream()
+                        .filter(e -> toHsi.equals(((Map<?, ?>) e.get("subject")).get("releaseId"))).toList(),
+                l -> !l.isEmpty()).get(0);
+        Map<?, ?> details = (Map<?, ?>) cancelled.get("details");
+        assertEquals("RELEASED", details.get("was"), cancelled.toString());
+        assertEquals(record, details.get("cancelledDeliveryId"), cancelled.toString());
+        assertEquals("PENDING", details.get("recordStatus"), cancelled.toString());
+    }
+
+    /**
+     * A withdrawal of a report of which nothing waited or left (TLP:RED: every partner denied) was logged by intake
+     * alone, as if sharing had lost it.
+     */
+    @Test
+    void aWithdrawalWithNothingToCancelOrRecallIsLoggedToo() {
+        UUID id = UUID.randomUUID();
+        Reports.handOver(Reports.message(id, "CN-GACC", "CN", "RED", null)).statusCode(200);
+        String officer = Reports.officer("CN-NNCC", "CN", "officer-cn-red");
+        List<String> statuses = releasesOf(officer, id).getList("items.status");
+        assertFalse(statuses.isEmpty());
+        assertTrue(statuses.stream().allMatch("DENIED"::equals), statuses.toString());
+
+        recall(notice(id, "CN-GACC", "entered in error", "cn-gacc-analyst-2")).statusCode(200)
+                .body("accepted", equalTo(1));
+        Map<String, Object> said = await().atMost(Duration.ofSeconds(30))
+                .until(() -> PartnerInbox.auditEvents(partners, id, "RELEASE_CANCELLED"), l -> !l.isEmpty()).get(0);
+        assertEquals(Map.of("reportId", id.toString()), said.get("subject"), said.toString());
+        Map<?, ?> details = (Map<?, ?>) said.get("details");
+        assertEquals("withdrawn by CN-GACC: entered in error (nothing was waiting for approval or may have reached "
+                + "a partner)", details.get("reason"));
+        assertEquals(Map.of("DENIED", statuses.size()), details.get("decisions"));
+        assertEquals("cn-gacc-analyst-2", PartnerInbox.actorOf(said));
+        assertEquals(statuses, releasesOf(officer, id).getList("items.status"), "nothing changed");
+    }
+
     @Test
     void aWithdrawalRecallsWhatAnEarlierAttemptMayHaveDeliveredThoughALaterOneWasRefusedOrReplayed() {
         String admin = Reports.admin("admin-recall");

@@ -5,6 +5,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -123,13 +124,15 @@ public class RecallService {
         // the registry as the withdrawal's lock leaves it: a removal or a change of an entry waits for it
         Map<String, Instant> registeredAt = partners.registeredAt(decided.stream().map(r -> r.partner).toList());
         Recalled recall = new Recalled(notice, recallPayload(notice), registeredAt, now, actor);
+        int recorded = 0;
         for (Release release : decided) {
             Delivery delivery = sent.get(release.id);
             if (release.status == Release.Status.PENDING_APPROVAL) {
                 release.status = Release.Status.CANCELLED;
                 release.closedAt = now;
                 release.rejectionReason = why;
-                cancelled(release, notice, actor);
+                cancelled(release, Release.Status.PENDING_APPROVAL, null, null, notice, actor);
+                recorded++;
             } else if (release.status == Release.Status.RELEASED) {
                 boolean mayHaveLeft = mayHaveReached(delivery);
                 Delivery.Status recordStatus = holdBack(delivery);
@@ -140,14 +143,35 @@ public class RecallService {
                     recall.of(release, delivery, recordStatus);
                 } else {
                     release.status = Release.Status.CANCELLED;
-                    cancelled(release, notice, actor);
+                    cancelled(release, Release.Status.RELEASED, delivery, recordStatus, notice, actor);
                 }
+                recorded++;
             } else if (release.status == Release.Status.CANCELLED && mayHaveReached(delivery)) {
                 // cancelled by a new policy or a registry change after an attempt that may have reached the partner:
                 // it stays cancelled, for the reason it was, and the partner is told to drop what it may hold
                 recall.of(release, delivery, holdBack(delivery));
+                recorded++;
             }
         }
+        if (recorded == 0) {
+            nothingToWithdraw(notice, decided, why, actor);
+        }
+    }
+
+    /**
+     * A withdrawal of a report of which nothing waited or may have left (every decision a denial or a rejection, or
+     * none: no other partner was active) is said in the log too: an auditor saw intake's REPORT_RECEIVED and
+     * REPORT_WITHDRAWN, then nothing from sharing, as if it had lost the withdrawal.
+     */
+    private void nothingToWithdraw(RecallNotice notice, List<Release> decided, String why, AuditEvent.Actor actor) {
+        Map<String, Long> decisions = decided.stream()
+                .collect(Collectors.groupingBy(r -> r.status.name(), TreeMap::new, Collectors.counting()));
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("reason", why + " (nothing was waiting for approval or may have reached a partner)");
+        details.put("decisions", decisions);
+        details.put("withdrawnAt", notice.withdrawnAt().toString());
+        audit.record("RELEASE_CANCELLED", "SUCCESS", actor, new AuditEvent.Subject(notice.reportId(), null, null, null),
+                null, details);
     }
 
     /**
@@ -243,10 +267,22 @@ public class RecallService {
         }
     }
 
-    /** A release that will not leave because the originator withdrew the report: no officer rejected it. */
-    private void cancelled(Release release, RecallNotice notice, AuditEvent.Actor actor) {
+    /**
+     * A release that will not leave because the originator withdrew the report: no officer rejected it. One released
+     * whose record had not left names what it {@code was} and the record held back, as a cancellation by a policy or
+     * registry change does: its event read as that of a release still waiting for approval.
+     */
+    private void cancelled(Release release, Release.Status was, Delivery record, Delivery.Status recordStatus,
+            RecallNotice notice, AuditEvent.Actor actor) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("status", Release.Status.CANCELLED.name());
+        details.put("was", was.name());
+        if (record != null) {
+            if (record.status != recordStatus) { // held back
+                details.put("cancelledDeliveryId", record.id.toString());
+            }
+            details.put("recordStatus", recordStatus.name());
+        }
         details.put("reason", release.rejectionReason);
         details.put("withdrawnAt", notice.withdrawnAt().toString());
         audit.record("RELEASE_CANCELLED", "SUCCESS", actor,
