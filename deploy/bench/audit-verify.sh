@@ -75,7 +75,8 @@ env QUARKUS_HTTP_PORT="$port" \
   QUARKUS_FLYWAY_CLEAN_AT_START=true QUARKUS_FLYWAY_CLEAN_DISABLED=false \
   CNX_LOG_CHECKPOINT_PERIOD=1h \
   CNX_KEYS_DIR="$keys_dir" \
-  java -Xms256m -Xmx512m -jar "$jar" >"$service_log" 2>&1 &
+  bash -c 'cd "$1" && exec java "@$2" -jar quarkus-run.jar' _ "$(dirname "$jar")" "$repo_root/deploy/jvm.options" \
+  >"$service_log" 2>&1 &
 service_pid=$!
 trap 'kill "$service_pid" 2>/dev/null || true; wait "$service_pid" 2>/dev/null || true' EXIT
 

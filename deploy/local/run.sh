@@ -93,15 +93,20 @@ start() {
 
   if pid="$(running_pid "$pid_file")"; then
     log "$name is already running (pid $pid); not starting a second one"
+    if [[ -f "$jar" && "$jar" -nt "$pid_file" ]]; then
+      log "  it runs the build before $jar was made: deploy/local/stop.sh $name, then run.sh, to run the new one"
+    fi
     return
   fi
   rm -f "$pid_file"
   [[ -f "$jar" ]] || die "$jar does not exist; run without --no-build (or build $module first)"
   if port_in_use "$port"; then
-    die "port $port is already in use by a process this script did not start; cannot start $name"
+    die "port $port is already in use by a process this script did not start (or one whose pid file in $run_dir \
+was removed: stop it by hand); cannot start $name"
   fi
 
-  local env_vars=("CNX_KEYS_DIR=$keys_dir")
+  # on this machine only: the demo partner shows its inbox to whoever asks, and the dev keys mint any role
+  local env_vars=("CNX_KEYS_DIR=$keys_dir" "QUARKUS_HTTP_HOST=${QUARKUS_HTTP_HOST:-127.0.0.1}")
   [[ -z "$db_password" ]] || env_vars+=("QUARKUS_DATASOURCE_PASSWORD=$db_password")
   # the demo partner listens on http://localhost: allowed (and the demo partners seeded) only on this machine
   [[ "$name" != sharing-service ]] || env_vars+=("CNX_PARTNERS_ALLOW_LOCAL_ENDPOINTS=true")
