@@ -131,6 +131,20 @@ class PolicyResourceTest {
         assertEquals(initial.get("description"), policies.active().document().description());
     }
 
+    /** Quarkus's own check of the HTTP layer's cap answered an empty 413, which named no limit. */
+    @Test
+    void aDocumentOverTheHttpCapIsA413ProblemNamingTheLimitAndPublishesNothing() {
+        String huge = "{\"description\":\"" + "x".repeat(3 * 1024 * 1024) + "\"}";
+        given().auth().oauth2(admin).contentType("application/json").body(huge).put("/api/v1/policy").then()
+                .statusCode(413).contentType("application/problem+json")
+                .body("type", equalTo("https://cnx.example/problems/too-large"))
+                .body("detail", equalTo("The body is " + huge.length() + " bytes; the limit is 2097152."));
+        given().auth().oauth2(admin).get("/api/v1/policy").then().statusCode(200)
+                .body("version", equalTo(initialVersion));
+        // one without a token learns no limit
+        given().contentType("application/json").body(huge).put("/api/v1/policy").then().statusCode(401);
+    }
+
     @Test
     void everyChangeIsANewVersionOldVersionsStayReadableAndTheChangeIsAuditedWithItsAuthor() {
         given().auth().oauth2(admin).get("/api/v1/policy").then().statusCode(200)
