@@ -56,13 +56,15 @@ class DeliveryStore {
      * cancelled meanwhile (its report withdrawn, its release cancelled by a change), or failed with its partner's
      * removal (the one way a failed row keeps its claim), keeps its status unless the attempt landed: an attempt that
      * landed is delivered whatever happened meanwhile, since the partner holds the record or the recall, and an officer
-     * listing what was delivered must see it (a release stays cancelled). A status kept keeps its reason too (the
-     * attempt's own answer is in its history): an in-flight 503 replaced "partner is not registered".
+     * listing what was delivered must see it (a release stays cancelled). A status kept keeps its reason and its HTTP
+     * status too (the attempt's own answer is in its history): an in-flight 503 replaced "partner is not registered",
+     * and then stood beside it.
      */
     private static final String COMPLETE = """
             UPDATE delivery d SET status = CASE WHEN d.status = 'PENDING' OR u.status = 'DELIVERED' THEN u.status
                                                 ELSE d.status END,
-                   last_status = u.code,
+                   last_status = CASE WHEN d.status = 'PENDING' OR u.status = 'DELIVERED' THEN u.code
+                                      ELSE d.last_status END,
                    last_error = CASE WHEN d.status = 'PENDING' OR u.status = 'DELIVERED' THEN u.error
                                      ELSE d.last_error END,
                    next_attempt_at = u.next_at,

@@ -277,6 +277,9 @@ class DeliveryClaimTest {
                 new DeliverySender.Result(RetryPolicy.Verdict.RETRY, 503, "HTTP 503", Duration.ZERO, now, now)))));
         assertEquals("FAILED", column(inFlight.id(), "status"));
         assertEquals("partner is not registered", column(inFlight.id(), "last_error"));
+        // and the HTTP status beside it is not the 503's, which an officer read as the removal's (the attempt's
+        // history has it)
+        assertEquals("null", column(inFlight.id(), "last_status"));
     }
 
     /**
