@@ -16,7 +16,8 @@ import jakarta.persistence.Table;
 public class DeliveryAttempt {
 
     /** DELIVERED, RETRY (will be tried again), FAILED, DEAD (was the last attempt), GONE (410: endpoint disabled). */
-    public enum Outcome { DELIVERED, RETRY, FAILED, DEAD, GONE }
+    /** What an attempt came to; GIVEN_BACK: cut short by a shutdown and given back uncounted, maybe arrived. */
+    public enum Outcome { DELIVERED, RETRY, FAILED, DEAD, GONE, GIVEN_BACK }
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)

@@ -130,6 +130,26 @@ class DeliveryOutcomes {
     }
 
     /**
+     * An attempt cut short by the shutdown, given back uncounted and due at once, is recorded as what it was in the
+     * attempt history and the log: one whose request may have reached the partner. Without them, the next attempt
+     * took its number and the partner held two requests of a delivery the log said was tried once. False when the
+     * claim was lost meanwhile (nothing is recorded: the lease's end retries it, as an attempt of its own).
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    boolean givenBack(Attempted cut) {
+        Session session = em.unwrap(Session.class);
+        if (!session.doReturningWork(c -> store.giveBack(c, cut.delivery()))) {
+            return false;
+        }
+        Plan plan = new Plan(Delivery.Status.PENDING, cut.result().finishedAt(), DeliveryAttempt.Outcome.GIVEN_BACK);
+        session.doWork(c -> store.insertAttempts(c, List.of(row(cut, plan))));
+        AuditTrail.Batch events = audit.batch();
+        audited(events, cut, plan, Delivery.Status.PENDING, Delivery.Status.PENDING);
+        events.record();
+        return true;
+    }
+
+    /**
      * What this batch just failed or dead-lettered at an endpoint its partner has left since the claim is pending again
      * ({@link DeliveryStore#revivedAtNewEndpoint}), and {@code applied} says so: no terminal event is audited for it.
      * Returns those deliveries.

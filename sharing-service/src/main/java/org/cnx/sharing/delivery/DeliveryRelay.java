@@ -227,19 +227,27 @@ public class DeliveryRelay {
             // cut short, with no answer, when the shutdown grace ran out: no failure of the partner's, nothing to back
             // off from (a retry's backoff, up to hours) nor to count towards the dead letter. Given back uncounted,
             // due at once; if that fails too, its lease runs out and it is retried then.
-            giveBack(delivery);
+            giveBack(new DeliveryOutcomes.Attempted(delivery, new DeliverySender.Result(RetryPolicy.Verdict.RETRY,
+                    null, "cut short by the shutdown, given back uncounted"
+                            + (result.error() == null ? "" : " (" + result.error() + ")"),
+                    Duration.ZERO, result.startedAt(), result.finishedAt())));
             return;
         }
         completed.add(new DeliveryOutcomes.Attempted(delivery, result));
     }
 
-    private void giveBack(DeliveryStore.Claimed delivery) {
+    private void giveBack(DeliveryOutcomes.Attempted cut) {
         Thread.interrupted(); // the JDBC driver's I/O must not see the shutdown's interrupt
+        DeliveryStore.Claimed delivery = cut.delivery();
         try {
-            store.giveBack(delivery);
-            LOG.infof("delivery %s: attempt %d cut short by the shutdown; given back, due at once", delivery.id(),
-                    delivery.attempt());
-        } catch (SQLException | RuntimeException e) {
+            if (outcomes.givenBack(cut)) {
+                LOG.infof("delivery %s: attempt %d cut short by the shutdown; given back, due at once", delivery.id(),
+                        delivery.attempt());
+            } else {
+                LOG.infof("delivery %s: attempt %d cut short by the shutdown; its claim was lost meanwhile",
+                        delivery.id(), delivery.attempt());
+            }
+        } catch (RuntimeException e) {
             LOG.infof("delivery %s: attempt %d cut short by the shutdown; retried once its lease runs out (%s)",
                     delivery.id(), delivery.attempt(), e.getMessage());
         }

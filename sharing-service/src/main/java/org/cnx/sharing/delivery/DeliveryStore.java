@@ -137,7 +137,8 @@ class DeliveryStore {
                            WHERE r.id = d.release_id AND r.status = 'RELEASED'))),
                    a.attempts, a.failures
               FROM partner p CROSS JOIN LATERAL (
-                     SELECT count(*) AS attempts, count(*) FILTER (WHERE x.outcome <> 'DELIVERED') AS failures,
+                     SELECT count(*) AS attempts,
+                            count(*) FILTER (WHERE x.outcome NOT IN ('DELIVERED', 'GIVEN_BACK')) AS failures,
                             max(x.finished_at) AS last_attempt
                        FROM delivery_attempt x WHERE x.partner = p.code AND x.finished_at > now() - ?::interval
                         AND x.finished_at >= p.created_at) a
@@ -415,8 +416,8 @@ class DeliveryStore {
     }
 
     /** Gives {@code claimed} back uncounted; false when its claim was lost meanwhile. */
-    boolean giveBack(Claimed claimed) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(GIVE_BACK)) {
+    boolean giveBack(Connection c, Claimed claimed) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(GIVE_BACK)) {
             ps.setObject(1, claimed.id());
             ps.setObject(2, claimed.claim());
             ps.setInt(3, claimed.attempt());

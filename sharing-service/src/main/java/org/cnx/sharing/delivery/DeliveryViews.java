@@ -42,7 +42,8 @@ public final class DeliveryViews {
     @Schema(name = "DeliveryAttempt")
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record AttemptView(int attempt, Instant startedAt, Instant finishedAt,
-            @Schema(description = "DELIVERED, RETRY, FAILED, DEAD (the last attempt) or GONE (410: endpoint disabled)")
+            @Schema(description = "DELIVERED, RETRY, FAILED, DEAD (the last attempt), GONE (410: endpoint disabled) or "
+                    + "GIVEN_BACK (cut short by a shutdown, not counted, tried again at once: it may have arrived)")
             String outcome, Integer httpStatus, String error,
             @Schema(description = "the replica (host/process) that made the attempt") String relay) {
 

@@ -202,22 +202,37 @@ class DeliveryClaimTest {
     /**
      * An attempt cut short by a shutdown is given back uncounted, but its request may have reached the partner: the
      * report's withdrawal recalls it. It used to cancel the record as never sent, and the partner kept the report.
+     * The attempt is in the history and the log as what it was: neither said a thing, and the partner held two
+     * requests of a delivery logged as tried once.
      */
     @Test
-    void anAttemptGivenBackAtShutdownIsRecalledByAWithdrawal() throws Exception {
+    void anAttemptGivenBackAtShutdownIsRecordedAndRecalledByAWithdrawal() throws Exception {
         UUID report = UUID.randomUUID();
         Reports.handOver(Reports.message(report, "US-CBP", "US", "GREEN", "{\"releasableTo\":[\"CN-GACC\"]}"))
                 .statusCode(200);
         DeliveryStore.Claimed cut = store.claim(Map.of(), 4, LEASE).get(0);
         assertEquals(report, cut.reportId());
-        assertTrue(store.giveBack(cut));
+        Instant now = Instant.now();
+        assertTrue(outcomes.givenBack(new DeliveryOutcomes.Attempted(cut, new DeliverySender.Result(
+                RetryPolicy.Verdict.RETRY, null, "cut short by the shutdown, given back uncounted", Duration.ZERO, now,
+                now))));
         assertEquals("0", column(cut.id(), "attempts"), "not counted against the partner");
+        assertEquals("PENDING", column(cut.id(), "status"));
+        String officer = Reports.officer("US-CBP", "US", "officer-us-cut");
+        given().auth().oauth2(officer).get("/api/v1/deliveries/" + cut.id()).then().statusCode(200)
+                .body("attemptHistory.outcome", equalTo(List.of("GIVEN_BACK")))
+                .body("attemptHistory[0].error", equalTo("cut short by the shutdown, given back uncounted"));
+        Map<String, Object> attempted = await().atMost(Duration.ofSeconds(15)).until(() -> PartnerInbox
+                .auditEvents(partners, report, "DELIVERY_ATTEMPTED").stream()
+                .filter(e -> cut.id().toString().equals(((Map<?, ?>) e.get("subject")).get("deliveryId"))).toList(),
+                l -> !l.isEmpty()).get(0);
+        assertEquals("GIVEN_BACK", ((Map<?, ?>) attempted.get("details")).get("result"), attempted.toString());
+        assertEquals(1, ((Map<?, ?>) attempted.get("details")).get("attempt"), attempted.toString());
 
         given().auth().oauth2(Reports.intakeToken()).contentType("application/json").body("""
                 [{"reportId":"%s","agency":"US-CBP","reason":"source compromised","withdrawnAt":"%s"}]"""
                 .formatted(report, Instant.now())).post("/internal/v1/recalls").then().statusCode(200)
                 .body("accepted", equalTo(1));
-        String officer = Reports.officer("US-CBP", "US", "officer-us-cut");
         assertEquals(List.of("RECALLED"), given().auth().oauth2(officer).queryParam("reportId", report)
                 .queryParam("partner", "CN-GACC").get("/api/v1/releases").then().statusCode(200).extract().jsonPath()
                 .getList("items.status"));
