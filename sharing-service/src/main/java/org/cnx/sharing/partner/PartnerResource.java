@@ -84,7 +84,7 @@ public class PartnerResource {
                     + "denies it are CANCELLED with the reason (releasesCancelled in the answer and the event, a "
                     + "RELEASE_CANCELLED event each); records already delivered stay so. Audited as PARTNER_CHANGED. "
                     + "412 when If-Match names another state of the entry than the current one, or If-None-Match: * "
-                    + "an entry that exists.")
+                    + "an entry that exists; 400 invalid-header when a header is no list of quoted tags.")
     @APIResponse(responseCode = "200", description = "Replaced", headers = @Header(name = "ETag",
             description = "the entry as it is now, for If-Match"), content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PartnerViews.PartnerView.class)))

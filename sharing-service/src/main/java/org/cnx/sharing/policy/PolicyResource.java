@@ -74,7 +74,8 @@ public class PolicyResource {
                     + "in the answer and the event, a RELEASE_CANCELLED event each); a release waiting for approval "
                     + "that it gives more approvers waits for them (RELEASE_DECIDED); the rest stays as decided. "
                     + "Audited as POLICY_CHANGED with the publishing admin. 412 when If-Match names another version "
-                    + "than the one in force, or If-None-Match: * a version in force.")
+                    + "than the one in force, or If-None-Match: * a version in force; 400 invalid-header when a header "
+                    + "is no list of quoted tags (an ETag without its quotes).")
     @APIResponse(responseCode = "200", description = "Published: the new version", headers = @Header(name = "ETag",
             description = "the version number, for If-Match"), content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PolicyViews.Version.class)))
