@@ -238,7 +238,13 @@ class ReportSubmissionTest {
                 .body("detail", equalTo("The Accept header (application/xml) admits no type this endpoint answers in."));
         given().auth().oauth2(CN_GACC).contentType("application/json").body("{}").put("/api/v1/reports").then()
                 .statusCode(405).contentType("application/problem+json")
-                .body("detail", equalTo("This path does not take that method."));
+                .body("detail", equalTo("This path does not take that method."))
+                // which it does take (RFC 9110: a 405 must say), this path's, not every one of the resource's
+                .header("Allow", equalTo("GET, HEAD, OPTIONS, POST"));
+        given().auth().oauth2(CN_GACC).delete("/api/v1/reports/" + java.util.UUID.randomUUID()).then()
+                .statusCode(405).header("Allow", equalTo("GET, HEAD, OPTIONS"));
+        given().auth().oauth2(CN_GACC).get("/api/v1/reports/" + java.util.UUID.randomUUID() + "/withdrawal").then()
+                .statusCode(405).header("Allow", equalTo("OPTIONS, POST"));
     }
 
     @Test

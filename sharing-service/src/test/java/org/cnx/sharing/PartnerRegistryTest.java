@@ -56,6 +56,16 @@ class PartnerRegistryTest {
         given().auth().oauth2(admin).delete("/api/v1/partners/" + CODE);
     }
 
+    /** A 405 says which methods the path takes (RFC 9110 says it must): it said only that this one was wrong. */
+    @Test
+    void aMethodThePathDoesNotTakeIsA405NamingThoseItDoes() {
+        given().auth().oauth2(admin).contentType("application/json").body(partner("GREEN", true))
+                .post("/api/v1/partners/" + CODE).then().statusCode(405).contentType("application/problem+json")
+                .header("Allow", equalTo("DELETE, GET, HEAD, OPTIONS, PUT"));
+        given().auth().oauth2(admin).delete("/api/v1/partners").then().statusCode(405)
+                .header("Allow", equalTo("GET, HEAD, OPTIONS"));
+    }
+
     /** A gzip header read as JSON was a 400 "Illegal character ((CTRL-CHAR, code 31))" on every body but intake's. */
     @Test
     void aCompressedBodyIsRefusedAsCompressedAndChangesNothing() throws Exception {

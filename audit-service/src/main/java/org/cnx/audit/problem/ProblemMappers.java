@@ -25,9 +25,11 @@ public class ProblemMappers {
     private static final String TYPE_BASE = "https://cnx.example/problems/";
 
     private final AccessDenials denials;
+    private final AllowedMethods allowed;
 
-    ProblemMappers(AccessDenials denials) {
+    ProblemMappers(AccessDenials denials, AllowedMethods allowed) {
         this.denials = denials;
+        this.allowed = allowed;
     }
 
     @ServerExceptionMapper
@@ -41,8 +43,11 @@ public class ProblemMappers {
         int status = e.getResponse().getStatus();
         Response.StatusType reason = Response.Status.fromStatusCode(status);
         String title = reason != null ? reason.getReasonPhrase() : "HTTP " + status;
-        return respond(new Problem(URI.create("about:blank"), title, status, detail(status, request), uri.getPath(),
-                null));
+        Response refusal = respond(new Problem(URI.create("about:blank"), title, status, detail(status, request),
+                uri.getPath(), null));
+        // a 405 names the methods the path takes (RFC 9110, 15.5.6)
+        String methods = status == 405 ? allowed.of(uri.getPath()) : "";
+        return methods.isEmpty() ? refusal : Response.fromResponse(refusal).header("Allow", methods).build();
     }
 
     /** What a refusal by JAX-RS itself says: which path, header or type it was about (it said nothing). */

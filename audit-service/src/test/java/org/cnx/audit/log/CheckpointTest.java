@@ -93,6 +93,15 @@ class CheckpointTest {
         assertTrue(Duration.between(signedAt, Instant.now()).abs().toSeconds() < 60, "timestamp is now, in UTC");
     }
 
+    /** A 405 says which methods the path takes (RFC 9110 says it must): it said only that this one was wrong. */
+    @Test
+    void aMethodThePathDoesNotTakeIsA405NamingThoseItDoes() {
+        given().header("Authorization", "Bearer " + partnerToken("CN-NNCC")).delete(LATEST).then().statusCode(405)
+                .contentType("application/problem+json").header("Allow", equalTo("GET, HEAD, OPTIONS"));
+        given().header("Authorization", "Bearer " + intakeToken()).get(SIGN).then().statusCode(405)
+                .header("Allow", equalTo("OPTIONS, POST"));
+    }
+
     @Test
     void anUnchangedLogKeepsItsHeadAndAGrownOneGetsANewOne() {
         JsonPath first = sign();
