@@ -206,7 +206,7 @@ public class OutboxRelay {
         if (payloads.isEmpty()) {
             return Pass.WAIT;
         }
-        Batch batch = new Batch(sender, ids, payloads);
+        Batch batch = new Batch(sender, ids, payloads, attempts);
         batch.send(0, ids.size());
         if (!batch.failed.isEmpty()) {
             // a message the receiver will not take waits out its own backoff; what a failing receiver did not take
@@ -214,6 +214,7 @@ public class OutboxRelay {
             Duration backoff = batch.unavailable ? Duration.ZERO : backoff(attempts);
             LOG.debugf("outbox: %d of %d messages to %s not accepted (attempt %d), retry in %s: %s",
                     batch.failed.size(), ids.size(), sender.destination(), attempts, backoff, batch.error);
+            batch.failed.removeAll(batch.sent); // a message taken alone, and then failed with others
             retry(batch.failed, claim, batch.error, backoff);
         }
         if (!batch.sent.isEmpty()) {
@@ -267,8 +268,10 @@ public class OutboxRelay {
      * <p>
      * A 500 may be such a message too (a receiver's bug that one report trips) or the receiver failing whatever it
      * is sent (its database down). Each half of the batch is then sent once: a half failing alone is halved again, down
-     * to the one message; both failing end it there, the receiver failing everything. That is two more requests per
-     * claim for a receiver that is down, and {@code 2⌈log2 n⌉} to isolate one message among {@code n}. Any other
+     * to the one message; both failing, one message is sent alone ({@link Batch#takesOneAlone}), and taken, both halves are halved
+     * (two such messages, one in each half, held the batch for good); failing too, the receiver fails everything. That
+     * is three more requests per claim for a receiver that is down, and {@code 2⌈log2 n⌉} to isolate one message among
+     * {@code n}. Any other
      * failure (the receiver unreachable, 401, 502, 503, 504) fails the part being sent as it is. A receiver failing
      * whatever it is sent is {@link #unavailable}: its messages stay due, and the worker backs off.
      */
@@ -284,11 +287,14 @@ public class OutboxRelay {
         private String error;
         /** The receiver failed whatever it was sent: unreachable, 401, 502, 503, 504, or a 500 to both halves. */
         private boolean unavailable;
+        /** The most times one of these messages was claimed, this claim included. */
+        private final int attempts;
 
-        Batch(OutboxSender sender, List<UUID> ids, List<String> payloads) {
+        Batch(OutboxSender sender, List<UUID> ids, List<String> payloads, int attempts) {
             this.sender = sender;
             this.ids = ids;
             this.payloads = payloads;
+            this.attempts = attempts;
         }
 
         void send(int from, int to) {
@@ -311,6 +317,17 @@ public class OutboxRelay {
             }
         }
 
+        /**
+         * Whether the receiver takes one of {@code [from, to)} alone: a receiver failing both halves may be down, or
+         * each half may hold a message it fails on. Taken, it works, and the halves are halved down to those messages;
+         * they stalled the relay, which held the batch due and backed off from it for good. The first message the
+         * first time, the next each time the batch is claimed again: one that fails too is not asked again and again.
+         */
+        private boolean takesOneAlone(int from, int to) {
+            int one = from + (attempts - 1) % (to - from);
+            return post(one, one + 1) == SENT;
+        }
+
         private void failedWith(int from, int to, int status) {
             boolean refused = status == 400 || status == 413 || status == 422;
             int middle = (from + to) >>> 1;
@@ -322,7 +339,7 @@ public class OutboxRelay {
             if (to - from > 1 && status == 500) {
                 int left = post(from, middle);
                 int right = post(middle, to);
-                if (left == 500 && right == 500) {
+                if (left == 500 && right == 500 && sent.isEmpty() && !takesOneAlone(from, to)) {
                     failed.addAll(ids.subList(from, to)); // whatever it is sent
                     unavailable = true;
                     return;

@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -120,8 +121,40 @@ class OutboxServerErrorTest {
         assertTrue(rows.lastError(ids.get(11)).contains("500"), rows.lastError(ids.get(11)));
     }
 
+    /**
+     * One message in each half that the receiver fails on: both halves failed, and the relay took the receiver for
+     * down, held the whole batch due and backed off, claiming the same batch each time, for good.
+     */
     @Test
-    void aReceiverFailingEverythingCostsTwoMorePostsNotOneForEachMessage() throws SQLException {
+    void twoMessagesTheReceiverFailsOnInEachHalfHoldBackOnlyThemselves() throws SQLException {
+        String marker = "two-" + UUID.randomUUID();
+        String destination = testDestination();
+        List<UUID> ids = enqueue(destination, marker, BATCH, -1, null);
+        Receiver receiver = failingOn(destination, ids.get(3), ids.get(12));
+
+        assertEquals(OutboxRelay.Pass.WAIT, relay.relayOnce(receiver), "the receiver works: no backing off");
+
+        assertEquals(List.of(ids.get(3), ids.get(12)), rows.pending(marker), "the fourteen others went in one claim");
+        assertTrue(waitsOutABackoff(ids.get(3), receiver) && waitsOutABackoff(ids.get(12), receiver),
+                "each waits out a backoff of its own");
+    }
+
+    /** The message sent alone failing too, the next claim of the batch sends the next one alone. */
+    @Test
+    void whenTheMessageSentAloneIsOneItFailsOnTheNextClaimTriesAnother() throws SQLException {
+        String marker = "first-" + UUID.randomUUID();
+        String destination = testDestination();
+        List<UUID> ids = enqueue(destination, marker, BATCH, -1, null);
+        Receiver receiver = failingOn(destination, ids.get(0), ids.get(12));
+
+        assertEquals(OutboxRelay.Pass.BACK_OFF, relay.relayOnce(receiver), "taken for down, this once");
+        assertEquals(ids, rows.pending(marker));
+        assertEquals(OutboxRelay.Pass.WAIT, relay.relayOnce(receiver));
+        assertEquals(List.of(ids.get(0), ids.get(12)), rows.pending(marker));
+    }
+
+    @Test
+    void aReceiverFailingEverythingCostsThreeMorePostsNotOneForEachMessage() throws SQLException {
         String marker = "down-" + UUID.randomUUID();
         String destination = testDestination();
         List<UUID> ids = enqueue(destination, marker, BATCH, -1, null);
@@ -129,8 +162,8 @@ class OutboxServerErrorTest {
 
         assertEquals(OutboxRelay.Pass.BACK_OFF, relay.relayOnce(receiver), "the worker backs off");
 
-        assertEquals(1 + 2, receiver.posts, "both halves failed as the whole did: not the 31 posts of halving down "
-                + "to every message");
+        assertEquals(1 + 2 + 1, receiver.posts, "both halves failed as the whole did, and one message alone: not the "
+                + "31 posts of halving down to every message");
         assertEquals(ids, rows.pending(marker), "all kept");
         assertEquals(1, rows.attempts(ids.get(0)));
         assertDue(ids);
@@ -318,6 +351,12 @@ class OutboxServerErrorTest {
      */
     private boolean waitsOutABackoff(UUID id, Receiver receiver) throws SQLException {
         return !rows.availableAt(id).isBefore(receiver.answered.plusMillis(50));
+    }
+
+    /** A receiver that fails on a batch holding any of these messages, and takes every other. */
+    private static Receiver failingOn(String destination, UUID... messages) {
+        return new Receiver(destination, batch -> Arrays.stream(messages).anyMatch(m -> batch.contains(m.toString()))
+                ? 500 : 200);
     }
 
     private static String testDestination() {
