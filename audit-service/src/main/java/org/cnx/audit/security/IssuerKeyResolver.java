@@ -2,7 +2,9 @@ package org.cnx.audit.security;
 
 import java.security.Key;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
+import org.jboss.logging.Logger;
 import org.jose4j.jwk.HttpsJwks;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jws.JsonWebSignature;
@@ -21,14 +23,19 @@ import org.jose4j.lang.UnresolvableKeyException;
  */
 final class IssuerKeyResolver implements VerificationKeyResolver {
 
+    private static final Logger LOG = Logger.getLogger(IssuerKeyResolver.class);
+
+    /** How long a key set that could not be fetched, and has no keys to go on with, is not asked again. */
+    static final long PAUSE_AFTER_FAILED_FETCH_SECONDS = 30;
+
     private final List<JsonWebKey> keys;
     private final List<JsonWebKey> unnamed;
-    private final List<HttpsJwksVerificationKeyResolver> remote;
+    private final List<RemoteKeySet> remote;
 
     IssuerKeyResolver(KeyFiles.StaticKeys keys, List<HttpsJwks> remote) {
         this.keys = keys.all();
         this.unnamed = keys.fromPem();
-        this.remote = remote.stream().map(HttpsJwksVerificationKeyResolver::new).toList();
+        this.remote = remote.stream().map(RemoteKeySet::new).toList();
     }
 
     @Override
@@ -45,9 +52,9 @@ final class IssuerKeyResolver implements VerificationKeyResolver {
             }
         }
         // a token without kid too: jose4j takes the key set's only RSA key for it
-        for (HttpsJwksVerificationKeyResolver resolver : remote) {
+        for (RemoteKeySet set : remote) {
             try {
-                return resolver.resolveKey(jws, nesting);
+                return set.resolveKey(jws, nesting);
             } catch (UnresolvableKeyException e) {
                 // try the next key set
             }
@@ -61,6 +68,49 @@ final class IssuerKeyResolver implements VerificationKeyResolver {
             }
         }
         throw new UnresolvableKeyException("no key of this issuer matches kid " + kid);
+    }
+
+    /**
+     * An identity provider's key set, fetched where tokens are checked, on an event loop: one that cannot be fetched
+     * and has no keys cached (the IdP unreachable since the service started, or past the cache kept on error) is not
+     * asked again for {@link #PAUSE_AFTER_FAILED_FETCH_SECONDS}, and the failure is logged. jose4j fetched again for
+     * every token, each holding an event loop up to its 2 s time-out: a few requests a second held them all, the
+     * liveness probe failed and Kubernetes restarted the pod, which started without keys again; and each 401 said
+     * nothing in the log.
+     */
+    private static final class RemoteKeySet {
+
+        private final HttpsJwks jwks;
+        private final HttpsJwksVerificationKeyResolver resolver;
+        private volatile long failedAt;
+        private volatile boolean failed;
+
+        RemoteKeySet(HttpsJwks jwks) {
+            this.jwks = jwks;
+            this.resolver = new HttpsJwksVerificationKeyResolver(jwks);
+        }
+
+        Key resolveKey(JsonWebSignature jws, List<JsonWebStructure> nesting) throws UnresolvableKeyException {
+            long since = System.nanoTime() - failedAt;
+            if (failed && since < TimeUnit.SECONDS.toNanos(PAUSE_AFTER_FAILED_FETCH_SECONDS)) {
+                throw new UnresolvableKeyException("the key set at " + jwks.getLocation() + " could not be fetched "
+                        + TimeUnit.NANOSECONDS.toSeconds(since) + " s ago");
+            }
+            try {
+                Key key = resolver.resolveKey(jws, nesting);
+                failed = false;
+                return key;
+            } catch (UnresolvableKeyException e) {
+                if (e.getCause() != null) { // the fetch failed; without a cause, the set lacks the token's key
+                    failedAt = System.nanoTime();
+                    failed = true;
+                    LOG.warnf("the key set at %s could not be fetched (%s): its issuer's tokens are refused, and it "
+                            + "is asked again in %d s", jwks.getLocation(), e.getCause(),
+                            PAUSE_AFTER_FAILED_FETCH_SECONDS);
+                }
+                throw e;
+            }
+        }
     }
 
     private static boolean verifiesWith(JsonWebSignature jws, Key key) {

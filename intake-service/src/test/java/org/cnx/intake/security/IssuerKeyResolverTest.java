@@ -146,4 +146,27 @@ class IssuerKeyResolverTest {
             idp.stop();
         }
     }
+
+    /**
+     * An IdP unreachable while the service has none of its keys: jose4j fetched again for every token, each holding
+     * the event loop that checks tokens up to its time-out, until the liveness probe failed and the pod was restarted
+     * without keys again. One failed fetch puts the set off for 30 s.
+     */
+    @Test
+    void anIdentityProviderUnreachableWithoutKeysIsNotAskedAgainForEveryToken() throws Exception {
+        WireMockServer idp = new WireMockServer(options().dynamicPort());
+        idp.start();
+        try {
+            idp.stubFor(get(urlEqualTo("/jwks")).willReturn(aResponse().withStatus(503)));
+            IssuerKeyResolver remote = new IssuerKeyResolver(KeyFiles.staticKeys(List.of()),
+                    KeyFiles.remoteKeySets(List.of(idp.baseUrl() + "/jwks")));
+            for (int i = 0; i < 5; i++) {
+                assertThrows(UnresolvableKeyException.class,
+                        () -> remote.resolveKey(signed("idp", "idp-2026-12"), List.of()));
+            }
+            idp.verify(1, getRequestedFor(urlEqualTo("/jwks")));
+        } finally {
+            idp.stop();
+        }
+    }
 }
