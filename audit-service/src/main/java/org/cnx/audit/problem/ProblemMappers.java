@@ -1,6 +1,7 @@
 package org.cnx.audit.problem;
 
 import java.net.URI;
+import java.sql.SQLException;
 
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -23,6 +24,8 @@ public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
     private static final String TYPE_BASE = "https://cnx.example/problems/";
+    private static final String DATABASE_UNAVAILABLE = "The service's database cannot complete requests at the moment "
+            + "(unreachable, or refusing writes); send it again shortly.";
 
     private final AccessDenials denials;
     private final AllowedMethods allowed;
@@ -82,9 +85,38 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(RuntimeException e, UriInfo uri) {
+        if (databaseUnavailable(e)) {
+            return databaseUnavailable(e, uri.getPath());
+        }
         LOG.error("unexpected failure on " + uri.getPath(), e);
         return respond(new Problem(URI.create("about:blank"), "Internal Server Error", 500,
                 "The request could not be completed; it has been logged.", uri.getPath(), null));
+    }
+
+    /**
+     * The database unreachable or its connection lost ({@code 08…}), refusing writes ({@code 25006}: a standby after
+     * a fail-over), out of resources ({@code 53…}: disk full), shutting down ({@code 57P0…}), or no pooled connection
+     * free in time: a 503 to send again, not a 500 "logged" that read as the service's bug, for the whole incident.
+     */
+    static boolean databaseUnavailable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql) {
+                String state = sql.getSQLState();
+                if (state == null ? String.valueOf(sql.getMessage()).contains("acquisition timeout")
+                        : state.startsWith("08") || state.equals("25006") || state.startsWith("53")
+                                || state.startsWith("57P0")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static Response databaseUnavailable(RuntimeException e, String path) {
+        LOG.warn("the database could not complete " + path + ": " + e.getMessage());
+        return Response.fromResponse(respond(new Problem(URI.create(TYPE_BASE + "database-unavailable"),
+                "Service Unavailable", 503, DATABASE_UNAVAILABLE, path, null)))
+                .header(HttpHeaders.RETRY_AFTER, "5").build();
     }
 
     private static Response respond(Problem problem) {

@@ -42,6 +42,8 @@ public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
     private static final String TYPE_BASE = "https://cnx.example/problems/";
+    private static final String DATABASE_UNAVAILABLE = "The service's database cannot complete requests at the moment "
+            + "(unreachable, or refusing writes); send it again shortly.";
     /** What the problem says of a body that is JSON, but not an object. */
     public static final String ROOT = "must be a JSON object";
     private static final String NOT_UTF8 = "bytes that are not UTF-8, which JSON is read as (RFC 8259) whatever "
@@ -205,6 +207,9 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(RuntimeException e, UriInfo uri) {
+        if (databaseUnavailable(e)) {
+            return databaseUnavailable(e, uri.getPath());
+        }
         if (rolledBackByContention(e)) {
             // PostgreSQL ended this transaction (a deadlock, a serialisation failure): nothing of it stayed
             LOG.warn("concurrent change ended the transaction of " + uri.getPath() + ": " + e.getMessage());
@@ -227,6 +232,32 @@ public class ProblemMappers {
             }
         }
         return false;
+    }
+
+    /**
+     * The database unreachable or its connection lost ({@code 08…}), refusing writes ({@code 25006}: a standby after
+     * a fail-over), out of resources ({@code 53…}: disk full), shutting down ({@code 57P0…}), or no pooled connection
+     * free in time: a 503 to send again, not a 500 "logged" that read as the service's bug, for the whole incident.
+     */
+    static boolean databaseUnavailable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql) {
+                String state = sql.getSQLState();
+                if (state == null ? String.valueOf(sql.getMessage()).contains("acquisition timeout")
+                        : state.startsWith("08") || state.equals("25006") || state.startsWith("53")
+                                || state.startsWith("57P0")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static Response databaseUnavailable(RuntimeException e, String path) {
+        LOG.warn("the database could not complete " + path + ": " + e.getMessage());
+        return Response.fromResponse(respond(new Problem(URI.create(TYPE_BASE + "database-unavailable"),
+                "Service Unavailable", 503, DATABASE_UNAVAILABLE, path, null)))
+                .header(HttpHeaders.RETRY_AFTER, "5").build();
     }
 
     private static Response respond(Problem problem) {
