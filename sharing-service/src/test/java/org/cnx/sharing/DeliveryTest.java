@@ -431,8 +431,13 @@ class DeliveryTest {
 
         // the removal failed the recall for the partner it was meant for: the new registrant hears nothing of the
         // originator's report, nor of its withdrawal
-        await().atMost(Duration.ofSeconds(15)).until(() -> recallOf(report).getString("lastHttpStatus") != null);
+        // once the attempt in flight is recorded (its 404 in the history; the delivery keeps the removal's reason)
+        String recall = recallOf(report).getString("id");
+        await().atMost(Duration.ofSeconds(15)).until(() -> given().auth().oauth2(usOfficer)
+                .get("/api/v1/deliveries/" + recall).then().statusCode(200).extract().jsonPath()
+                .getList("attemptHistory.httpStatus"), history -> history.contains(404));
         assertEquals("FAILED", recallOf(report).getString("status"));
+        assertEquals("partner is not registered", recallOf(report).getString("lastError"));
         assertEquals(0, partners.findAll(postRequestedFor(urlEqualTo("/elsewhere/partners/MX-AGAIN/deliveries")))
                 .size());
     }

@@ -114,8 +114,10 @@ public class DeliveryRelay {
             claimer.join(config.pollInterval().toMillis() + 1000);
             lanes.shutdown();
             if (!lanes.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warn("delivery relay: attempts still in flight at shutdown; their leases expire and they are retried");
+                LOG.warn("delivery relay: attempts still in flight at shutdown are cut short and given back");
                 lanes.shutdownNow();
+                // each cut attempt is given back and recorded in a transaction of its own: before the pool closes
+                lanes.awaitTermination(5, TimeUnit.SECONDS);
             }
             draining = true;
             writer.join(config.shutdownGrace().toMillis());

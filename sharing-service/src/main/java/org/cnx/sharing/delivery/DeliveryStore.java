@@ -146,8 +146,8 @@ class DeliveryStore {
 
     /** Pending deliveries to partners no longer registered (removed by an exchange-admin), not held by a relay. */
     private static final String ORPHANS = """
-            UPDATE delivery d SET status = 'FAILED', last_error = 'partner is not registered', lease_until = NULL,
-                   claim = NULL
+            UPDATE delivery d SET status = 'FAILED', last_error = 'partner is not registered', last_status = NULL,
+                   lease_until = NULL, claim = NULL
              WHERE d.id IN (SELECT o.id FROM delivery o
                              WHERE o.status = 'PENDING' AND (o.lease_until IS NULL OR o.lease_until < now())
                                AND NOT EXISTS (SELECT 1 FROM partner p WHERE p.code = o.partner)
@@ -160,17 +160,19 @@ class DeliveryStore {
      * registered later under the same code.
      */
     private static final String OF_REMOVED = """
-            UPDATE delivery d SET status = 'FAILED', last_error = 'partner is not registered'
+            UPDATE delivery d SET status = 'FAILED', last_error = 'partner is not registered', last_status = NULL
              WHERE d.partner = ? AND d.status = 'PENDING'
             RETURNING d.id, d.kind, d.report_id, d.release_id, d.partner, d.payload_sha256, d.attempts""";
 
     /**
      * An attempt a shutdown cut short, given back as if never claimed: not counted, due at once for another relay
-     * (or this one once restarted). Fenced like an outcome, by claim and attempt.
+     * (or this one once restarted). Fenced like an outcome, by claim and attempt. A delivery cancelled or failed
+     * meanwhile (a withdrawal, its partner's removal, which keep the claim) keeps its status, and the attempt is
+     * recorded all the same: it may have reached the partner, and the withdrawal counted on it for its recall.
      */
     private static final String GIVE_BACK = """
             UPDATE delivery SET attempts = attempts - 1, given_back = given_back + 1, lease_until = NULL, claim = NULL
-             WHERE id = ? AND claim = ? AND attempts = ? AND status = 'PENDING'""";
+             WHERE id = ? AND claim = ? AND attempts = ?""";
 
     private static final String PRUNE = "DELETE FROM delivery_attempt WHERE finished_at < now() - ?::interval";
 

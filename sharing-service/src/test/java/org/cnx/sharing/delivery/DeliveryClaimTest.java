@@ -242,6 +242,28 @@ class DeliveryClaimTest {
     }
 
     /**
+     * An attempt in flight as its report is withdrawn, then cut short by a shutdown: the delivery stays cancelled, and
+     * the attempt, which may have reached the partner (the withdrawal's recall counts on it), is recorded all the
+     * same. It went unrecorded, logged as a claim lost.
+     */
+    @Test
+    void anAttemptCutShortOnADeliveryCancelledMeanwhileIsRecordedAndItStaysCancelled() throws Exception {
+        DeliveryStore.Claimed inFlight = inFlightToCnGacc();
+        given().auth().oauth2(Reports.intakeToken()).contentType("application/json").body("""
+                [{"reportId":"%s","agency":"US-CBP","withdrawnAt":"%s"}]""".formatted(inFlight.reportId(),
+                Instant.now())).post("/internal/v1/recalls").then().statusCode(200);
+        assertEquals("CANCELLED", column(inFlight.id(), "status"));
+        Instant now = Instant.now();
+        assertTrue(outcomes.givenBack(new DeliveryOutcomes.Attempted(inFlight, new DeliverySender.Result(
+                RetryPolicy.Verdict.RETRY, null, "cut short by the shutdown, given back uncounted", Duration.ZERO, now,
+                now))));
+        assertEquals("CANCELLED", column(inFlight.id(), "status"));
+        assertEquals("null", column(inFlight.id(), "claim"));
+        given().auth().oauth2(Reports.officer("US-CBP", "US", "officer-us-cut-2")).get("/api/v1/deliveries/"
+                + inFlight.id()).then().statusCode(200).body("attemptHistory.outcome", equalTo(List.of("GIVEN_BACK")));
+    }
+
+    /**
      * An attempt in flight as its report is withdrawn lands: the partner holds the record. Its delivery stayed
      * CANCELLED, so an officer listing what was delivered did not see it (only a deliveredAt on a cancelled row).
      */
@@ -295,6 +317,21 @@ class DeliveryClaimTest {
         // and the HTTP status beside it is not the 503's, which an officer read as the removal's (the attempt's
         // history has it)
         assertEquals("null", column(inFlight.id(), "last_status"));
+    }
+
+    /** A delivery waiting after a 503 when its partner is removed: the 503 stood beside the removal's reason. */
+    @Test
+    void aDeliveryFailedByItsPartnersRemovalShowsNoEarlierAttemptsStatusBesideItsReason() throws Exception {
+        DeliveryStore.Claimed first = inFlightToCnGacc();
+        Instant now = Instant.now();
+        assertEquals(1, outcomes.record(List.of(new DeliveryOutcomes.Attempted(first,
+                new DeliverySender.Result(RetryPolicy.Verdict.RETRY, 503, "HTTP 503", Duration.ZERO, now, now)))));
+        assertEquals("503", column(first.id(), "last_status"));
+        QuarkusTransaction.requiringNew().run(() -> em.unwrap(Session.class)
+                .doWork(c -> store.failPendingOf(c, "CN-GACC")));
+        assertEquals("FAILED", column(first.id(), "status"));
+        assertEquals("partner is not registered", column(first.id(), "last_error"));
+        assertEquals("null", column(first.id(), "last_status"));
     }
 
     /**
