@@ -1,5 +1,6 @@
 package org.cnx.sharing.release;
 
+import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,9 +10,11 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
 
 import org.cnx.sharing.jdbc.InTransaction;
 import org.cnx.sharing.paging.Filter;
+import org.hibernate.Session;
 
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Parameters;
@@ -64,8 +67,20 @@ public class ReleaseRepository implements PanacheRepositoryBase<Release, UUID> {
         return find("reportId", Sort.by("seq"), reportId).withLock(LockModeType.PESSIMISTIC_WRITE).list();
     }
 
+    /**
+     * A page of a country's releases in seq order, planned for the values asked each time: a plan made once for any
+     * (the pool's prepared statements end up with one) walked every country's releases in seq order, and an officer's
+     * queue of a few waiting releases read the whole history before them. Planning a list takes a fraction of a
+     * millisecond.
+     */
+    @Transactional
     public List<Release> page(String country, Release.Status status, String partner, UUID reportId, long afterSeq,
             int limit) {
+        getEntityManager().unwrap(Session.class).doWork(c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("SET LOCAL plan_cache_mode = force_custom_plan");
+            }
+        });
         Filter filter = new Filter("originCountry = :country and seq > :after", Parameters.with("country", country).and("after", afterSeq))
                 .and("status", status).and("partner", partner).and("reportId", reportId);
         return find(filter.query(), Sort.by("seq"), filter.params()).page(0, limit).list();
