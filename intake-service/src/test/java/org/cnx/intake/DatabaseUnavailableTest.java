@@ -17,6 +17,7 @@ import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.agroal.api.AgroalDataSource;
@@ -26,7 +27,8 @@ import io.quarkus.test.junit.QuarkusTest;
 /**
  * The database refusing writes (a standby after a fail-over, its connections lost meanwhile): a partner's report was
  * a 500 "has been logged" for the whole incident, read as a bug of the service's, not as "send it again". Made so here
- * by the database's own setting for new sessions, with every open one ended; put back the same way.
+ * by the database's own setting for new sessions, with every open one ended and the pool renewed, so that the
+ * request runs on a session that refuses writes (25006); put back the same way.
  */
 @QuarkusTest
 @QuarkusTestResource(FakePeers.class)
@@ -42,6 +44,7 @@ class DatabaseUnavailableTest {
         String ref = "DB-DOWN-" + UUID.randomUUID();
         try {
             readOnly(true);
+            pool.flush(AgroalDataSource.FlushMode.GRACEFUL); // the request on a new session, one the database refuses
             given().auth().oauth2(CN_GACC).contentType("application/json").body(Bodies.founding(ref))
                     .post("/api/v1/reports").then().statusCode(503).contentType("application/problem+json")
                     .header("Retry-After", "5")
@@ -63,7 +66,13 @@ class DatabaseUnavailableTest {
     /** The connections the database ended are not left in the pool for the next test class's first requests. */
     @AfterEach
     void renewThePool() {
-        pool.flush(AgroalDataSource.FlushMode.ALL);
+        pool.flush(AgroalDataSource.FlushMode.GRACEFUL);
+    }
+
+    /** A run that stopped while the database was read-only leaves it so: put back first. */
+    @BeforeAll
+    static void writable() throws SQLException {
+        readOnly(false);
     }
 
     /** New sessions read-only (or not), and every session of the service's role but this one ended. */

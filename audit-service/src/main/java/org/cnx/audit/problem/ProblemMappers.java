@@ -2,6 +2,7 @@ package org.cnx.audit.problem;
 
 import java.net.URI;
 import java.sql.SQLException;
+import java.util.Locale;
 
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -102,7 +103,7 @@ public class ProblemMappers {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SQLException sql) {
                 String state = sql.getSQLState();
-                if (state == null ? String.valueOf(sql.getMessage()).contains("acquisition timeout")
+                if (state == null ? String.valueOf(sql.getMessage()).toLowerCase(Locale.ROOT).contains("acquisition timeout")
                         : state.startsWith("08") || state.equals("25006") || state.startsWith("53")
                                 || state.startsWith("57P0")) {
                     return true;

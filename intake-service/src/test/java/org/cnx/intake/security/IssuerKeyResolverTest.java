@@ -142,6 +142,11 @@ class IssuerKeyResolverTest {
             Thread.sleep(1_500); // past the set's cache life (max-age=1)
             assertEquals(key("idp"), remote.resolveKey(signed("idp", "idp-2026-12"), List.of()));
             idp.verify(2, getRequestedFor(urlEqualTo("/jwks"))); // it did try again, once
+            // a token naming a kid the set lacks makes it fetch again, and fail: anyone may send one, and the keys
+            // cached go on verifying (a pause after it shut out everyone whose key is cached)
+            JsonWebSignature unknown = signed("rogue", "made-up");
+            assertThrows(UnresolvableKeyException.class, () -> remote.resolveKey(unknown, List.of()));
+            assertEquals(key("idp"), remote.resolveKey(signed("idp", "idp-2026-12"), List.of()));
         } finally {
             idp.stop();
         }

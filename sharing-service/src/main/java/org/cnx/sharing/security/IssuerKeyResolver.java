@@ -72,8 +72,8 @@ final class IssuerKeyResolver implements VerificationKeyResolver {
 
     /**
      * An identity provider's key set, fetched where tokens are checked, on an event loop: one that cannot be fetched
-     * and has no keys cached (the IdP unreachable since the service started, or past the cache kept on error) is not
-     * asked again for {@link #PAUSE_AFTER_FAILED_FETCH_SECONDS}, and the failure is logged. jose4j fetched again for
+     * and never gave a key (the IdP unreachable since the service started) is not asked again for
+     * {@link #PAUSE_AFTER_FAILED_FETCH_SECONDS}, and the failure is logged. jose4j fetched again for
      * every token, each holding an event loop up to its 2 s time-out: a few requests a second held them all, the
      * liveness probe failed and Kubernetes restarted the pod, which started without keys again; and each 401 said
      * nothing in the log.
@@ -84,6 +84,8 @@ final class IssuerKeyResolver implements VerificationKeyResolver {
         private final HttpsJwksVerificationKeyResolver resolver;
         private volatile long failedAt;
         private volatile boolean failed;
+        /** Whether the set ever gave a key: then jose4j keeps its keys through a failed refresh, and no pause. */
+        private volatile boolean loaded;
 
         RemoteKeySet(HttpsJwks jwks) {
             this.jwks = jwks;
@@ -98,10 +100,13 @@ final class IssuerKeyResolver implements VerificationKeyResolver {
             }
             try {
                 Key key = resolver.resolveKey(jws, nesting);
+                loaded = true;
                 failed = false;
                 return key;
             } catch (UnresolvableKeyException e) {
-                if (e.getCause() != null) { // the fetch failed; without a cause, the set lacks the token's key
+                // the fetch failed (without a cause, the set lacks the token's key); with keys cached, a token naming an
+                // unknown kid, which anyone can send, would shut out everyone whose key is cached
+                if (e.getCause() != null && !loaded) {
                     failedAt = System.nanoTime();
                     failed = true;
                     LOG.warnf("the key set at %s could not be fetched (%s): its issuer's tokens are refused, and it "
