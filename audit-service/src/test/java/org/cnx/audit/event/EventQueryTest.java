@@ -402,8 +402,8 @@ class EventQueryTest {
                 .statusCode(400).body("detail", startsWith("Query parameter 'limit' is not one this endpoint reads"));
         given().header("Authorization", "Bearer " + auditor).get(EVENTS + "?deliveryId=" + UUID.randomUUID()).then()
                 .statusCode(400).body("detail", equalTo("Query parameter 'deliveryId' is not one this endpoint "
-                        + "reads; it reads from, to, action, agency, originAgency, actor, reportId, partner, outcome, afterSeq, "
-                        + "after, limit."));
+                        + "reads; it reads from, to, action, agency, originAgency, actor, reportId, partner, outcome, "
+                        + "afterSeq, after, limit."));
         // nor one to an endpoint that reads none
         given().header("Authorization", "Bearer " + auditor).post("/api/v1/log/checkpoints?size=1").then()
                 .statusCode(400).contentType("application/problem+json")

@@ -268,12 +268,12 @@ public class OutboxRelay {
      * <p>
      * A 500 may be such a message too (a receiver's bug that one report trips) or the receiver failing whatever it
      * is sent (its database down). Each half of the batch is then sent once: a half failing alone is halved again, down
-     * to the one message; both failing, one message is sent alone ({@link Batch#takesOneAlone}), and taken, both halves are halved
-     * (two such messages, one in each half, held the batch for good); failing too, the receiver fails everything. That
-     * is three more requests per claim for a receiver that is down, and {@code 2⌈log2 n⌉} to isolate one message among
-     * {@code n}. Any other
-     * failure (the receiver unreachable, 401, 502, 503, 504) fails the part being sent as it is. A receiver failing
-     * whatever it is sent is {@link #unavailable}: its messages stay due, and the worker backs off.
+     * to the one message; both failing, one message is sent alone ({@link Batch#takesOneAlone}), and taken, both halves
+     * are halved (two such messages, one in each half, held the batch for good); failing too, the receiver fails
+     * everything. That is three more requests per claim for a receiver that is down, and {@code 2⌈log2 n⌉} to isolate
+     * one message among {@code n}. Any other failure (the receiver unreachable, 401, 502, 503, 504) fails the part
+     * being sent as it is. A receiver failing whatever it is sent is {@link #unavailable}: its messages stay due, and
+     * the worker backs off.
      */
     private static final class Batch {
 

@@ -21,9 +21,9 @@ public final class DeliveryViews {
             Delivery.Kind kind, UUID releaseId, UUID reportId, String partner, Delivery.Status status,
             @Schema(description = "attempts made (since the last redelivery)") int attempts,
             @Schema(description = "attempts before the delivery is dead-lettered") int maxAttempts,
-            @Schema(description = "HTTP status beside lastError: of the latest attempt, or of the one before a withdrawal "
-                    + "or the partner's removal ended the delivery (the later attempts' in attemptHistory); absent "
-                    + "when none came back") Integer lastHttpStatus,
+            @Schema(description = "HTTP status beside lastError: of the latest attempt, or of the one before a "
+                    + "withdrawal or the partner's removal ended the delivery (the later attempts' in attemptHistory); "
+                    + "absent when none came back") Integer lastHttpStatus,
             @Schema(description = "why the latest attempt did not deliver") String lastError,
             Instant lastAttemptAt,
             @Schema(description = "when it is tried next (PENDING only)") Instant nextAttemptAt,

@@ -277,9 +277,9 @@ public class OutboxRelay {
      * to the one message; both failing, one message is sent alone ({@link Batch#takesOneAlone}), and taken, both halves
      * are halved (two such messages, one in each half, held the batch for good); failing too, the receiver fails
      * everything. That is three more requests per claim for a receiver that is down, and {@code 2⌈log2 n⌉} to isolate
-     * one message among {@code n}. Any other
-     * failure (the receiver unreachable, 401, 502, 503, 504) fails the part being sent as it is. A receiver failing
-     * whatever it is sent is {@link #unavailable}: its messages stay due, and the worker backs off.
+     * one message among {@code n}. Any other failure (the receiver unreachable, 401, 502, 503, 504) fails the part
+     * being sent as it is. A receiver failing whatever it is sent is {@link #unavailable}: its messages stay due, and
+     * the worker backs off.
      */
     private static final class Batch {
 

@@ -25,7 +25,8 @@ import jakarta.ws.rs.Path;
 public class AllowedMethods {
 
     /** A path parameter, {@code {id}} or {@code {id: regex}}. */
-    private static final Pattern PARAMETER = Pattern.compile("\\{\\s*[\\w.-]+\\s*(?::\\s*((?:[^{}]|\\{[^{}]*\\})+))?\\}");
+    private static final Pattern PARAMETER =
+            Pattern.compile("\\{\\s*[\\w.-]+\\s*(?::\\s*((?:[^{}]|\\{[^{}]*\\})+))?\\}");
 
     private record Route(Pattern path, String method) {
     }

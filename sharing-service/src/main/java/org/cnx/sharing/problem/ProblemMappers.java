@@ -209,7 +209,7 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response unexpected(RuntimeException e, UriInfo uri) {
         if (databaseUnavailable(e)) {
-            return databaseUnavailable(e, uri.getPath());
+            return unavailable(e, uri.getPath());
         }
         if (rolledBackByContention(e)) {
             // PostgreSQL ended this transaction (a deadlock, a serialisation failure): nothing of it stayed
@@ -244,9 +244,9 @@ public class ProblemMappers {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SQLException sql) {
                 String state = sql.getSQLState();
-                if (state == null ? String.valueOf(sql.getMessage()).toLowerCase(Locale.ROOT).contains("acquisition timeout")
-                        : state.startsWith("08") || state.equals("25006") || state.startsWith("53")
-                                || state.startsWith("57P0")) {
+                String message = String.valueOf(sql.getMessage()).toLowerCase(Locale.ROOT);
+                if (state == null ? message.contains("acquisition timeout") : state.startsWith("08")
+                        || state.equals("25006") || state.startsWith("53") || state.startsWith("57P0")) {
                     return true;
                 }
             }
@@ -254,7 +254,7 @@ public class ProblemMappers {
         return false;
     }
 
-    private static Response databaseUnavailable(RuntimeException e, String path) {
+    private static Response unavailable(RuntimeException e, String path) {
         LOG.warn("the database could not complete " + path + ": " + e.getMessage());
         return Response.fromResponse(respond(new Problem(URI.create(TYPE_BASE + "database-unavailable"),
                 "Service Unavailable", 503, DATABASE_UNAVAILABLE, path, null)))

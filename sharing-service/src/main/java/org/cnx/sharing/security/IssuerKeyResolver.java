@@ -104,8 +104,8 @@ final class IssuerKeyResolver implements VerificationKeyResolver {
                 failed = false;
                 return key;
             } catch (UnresolvableKeyException e) {
-                // the fetch failed (without a cause, the set lacks the token's key); with keys cached, a token naming an
-                // unknown kid, which anyone can send, would shut out everyone whose key is cached
+                // the fetch failed (without a cause, the set lacks the token's key); with keys cached, a token naming
+                // an unknown kid, which anyone can send, would shut out everyone whose key is cached
                 if (e.getCause() != null && !loaded) {
                     failedAt = System.nanoTime();
                     failed = true;
