@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -287,15 +288,22 @@ public class ProblemMappers {
      * a fail-over), out of resources ({@code 53…}: disk full), shutting down ({@code 57P0…}), or no pooled connection
      * free in time: a 503 to send again, not a 500 "logged" that read as the service's bug, for the whole incident.
      */
-    static boolean databaseUnavailable(Throwable e) {
+    private static boolean databaseUnavailable(Throwable e) {
+        return anySqlCause(e, sql -> {
+            String state = sql.getSQLState();
+            if (state == null) {
+                return String.valueOf(sql.getMessage()).toLowerCase(Locale.ROOT).contains("acquisition timeout");
+            }
+            return state.startsWith("08") || state.equals("25006") || state.startsWith("53")
+                    || state.startsWith("57P0");
+        });
+    }
+
+    /** Whether {@code test} holds for a {@link SQLException} anywhere in the causes of {@code e}. */
+    private static boolean anySqlCause(Throwable e, Predicate<SQLException> test) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SQLException sql) {
-                String state = sql.getSQLState();
-                String message = String.valueOf(sql.getMessage()).toLowerCase(Locale.ROOT);
-                if (state == null ? message.contains("acquisition timeout") : state.startsWith("08")
-                        || state.equals("25006") || state.startsWith("53") || state.startsWith("57P0")) {
-                    return true;
-                }
+            if (t instanceof SQLException sql && test.test(sql)) {
+                return true;
             }
         }
         return false;

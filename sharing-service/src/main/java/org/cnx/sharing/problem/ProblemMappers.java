@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -214,10 +215,9 @@ public class ProblemMappers {
         if (rolledBackByContention(e)) {
             // PostgreSQL ended this transaction (a deadlock, a serialisation failure): nothing of it stayed
             LOG.warn("concurrent change ended the transaction of " + uri.getPath() + ": " + e.getMessage());
-            return Response.fromResponse(respond(new Problem(URI.create(TYPE_BASE + "contention"),
-                    "Service Unavailable", 503, "The request met a concurrent change and was undone: nothing of it "
-                    + "was applied. Send it again.", uri.getPath(), null)))
-                    .header(HttpHeaders.RETRY_AFTER, "1").build();
+            return sendAgainAfter(new Problem(URI.create(TYPE_BASE + "contention"), "Service Unavailable", 503,
+                    "The request met a concurrent change and was undone: nothing of it was applied. Send it again.",
+                    uri.getPath(), null), 1);
         }
         LOG.error("unexpected failure on " + uri.getPath(), e);
         return respond(new Problem(URI.create("about:blank"), "Internal Server Error", 500,
@@ -226,13 +226,7 @@ public class ProblemMappers {
 
     /** A deadlock ({@code 40P01}) or serialisation failure ({@code 40001}) anywhere in the causes. */
     private static boolean rolledBackByContention(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SQLException sql && ("40P01".equals(sql.getSQLState())
-                    || "40001".equals(sql.getSQLState()))) {
-                return true;
-            }
-        }
-        return false;
+        return anySqlCause(e, sql -> "40P01".equals(sql.getSQLState()) || "40001".equals(sql.getSQLState()));
     }
 
     /**
@@ -240,15 +234,22 @@ public class ProblemMappers {
      * a fail-over), out of resources ({@code 53…}: disk full), shutting down ({@code 57P0…}), or no pooled connection
      * free in time: a 503 to send again, not a 500 "logged" that read as the service's bug, for the whole incident.
      */
-    static boolean databaseUnavailable(Throwable e) {
+    private static boolean databaseUnavailable(Throwable e) {
+        return anySqlCause(e, sql -> {
+            String state = sql.getSQLState();
+            if (state == null) {
+                return String.valueOf(sql.getMessage()).toLowerCase(Locale.ROOT).contains("acquisition timeout");
+            }
+            return state.startsWith("08") || state.equals("25006") || state.startsWith("53")
+                    || state.startsWith("57P0");
+        });
+    }
+
+    /** Whether {@code test} holds for a {@link SQLException} anywhere in the causes of {@code e}. */
+    private static boolean anySqlCause(Throwable e, Predicate<SQLException> test) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SQLException sql) {
-                String state = sql.getSQLState();
-                String message = String.valueOf(sql.getMessage()).toLowerCase(Locale.ROOT);
-                if (state == null ? message.contains("acquisition timeout") : state.startsWith("08")
-                        || state.equals("25006") || state.startsWith("53") || state.startsWith("57P0")) {
-                    return true;
-                }
+            if (t instanceof SQLException sql && test.test(sql)) {
+                return true;
             }
         }
         return false;
@@ -256,9 +257,13 @@ public class ProblemMappers {
 
     private static Response unavailable(RuntimeException e, String path) {
         LOG.warn("the database could not complete " + path + ": " + e.getMessage());
-        return Response.fromResponse(respond(new Problem(URI.create(TYPE_BASE + "database-unavailable"),
-                "Service Unavailable", 503, DATABASE_UNAVAILABLE, path, null)))
-                .header(HttpHeaders.RETRY_AFTER, "5").build();
+        return sendAgainAfter(new Problem(URI.create(TYPE_BASE + "database-unavailable"), "Service Unavailable", 503,
+                DATABASE_UNAVAILABLE, path, null), 5);
+    }
+
+    /** A 503 problem with the seconds to wait before sending the request again. */
+    private static Response sendAgainAfter(Problem problem, int seconds) {
+        return Response.fromResponse(respond(problem)).header(HttpHeaders.RETRY_AFTER, String.valueOf(seconds)).build();
     }
 
     private static Response respond(Problem problem) {

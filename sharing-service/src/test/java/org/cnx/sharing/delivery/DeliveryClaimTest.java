@@ -212,10 +212,7 @@ class DeliveryClaimTest {
                 .statusCode(200);
         DeliveryStore.Claimed cut = store.claim(Map.of(), 4, LEASE).get(0);
         assertEquals(report, cut.reportId());
-        Instant now = Instant.now();
-        assertTrue(outcomes.givenBack(new DeliveryOutcomes.Attempted(cut, new DeliverySender.Result(
-                RetryPolicy.Verdict.RETRY, null, "cut short by the shutdown, given back uncounted", Duration.ZERO, now,
-                now))));
+        assertTrue(givenBack(cut));
         assertEquals("0", column(cut.id(), "attempts"), "not counted against the partner");
         assertEquals("PENDING", column(cut.id(), "status"));
         String officer = Reports.officer("US-CBP", "US", "officer-us-cut");
@@ -253,10 +250,7 @@ class DeliveryClaimTest {
                 [{"reportId":"%s","agency":"US-CBP","withdrawnAt":"%s"}]""".formatted(inFlight.reportId(),
                 Instant.now())).post("/internal/v1/recalls").then().statusCode(200);
         assertEquals("CANCELLED", column(inFlight.id(), "status"));
-        Instant now = Instant.now();
-        assertTrue(outcomes.givenBack(new DeliveryOutcomes.Attempted(inFlight, new DeliverySender.Result(
-                RetryPolicy.Verdict.RETRY, null, "cut short by the shutdown, given back uncounted", Duration.ZERO, now,
-                now))));
+        assertTrue(givenBack(inFlight));
         assertEquals("CANCELLED", column(inFlight.id(), "status"));
         assertEquals("null", column(inFlight.id(), "claim"));
         given().auth().oauth2(Reports.officer("US-CBP", "US", "officer-us-cut-2")).get("/api/v1/deliveries/"
@@ -462,6 +456,14 @@ class DeliveryClaimTest {
         Reports.handOver(Reports.message(UUID.randomUUID(), "US-CBP", "US", "GREEN",
                 "{\"releasableTo\":[\"CN-GACC\"]}")).statusCode(200);
         return store.claim(Map.of(), 4, LEASE).get(0);
+    }
+
+    /** Records {@code attempt} cut short by a shutdown, as the relay does; whether it still held its claim. */
+    private boolean givenBack(DeliveryStore.Claimed attempt) {
+        Instant now = Instant.now();
+        return outcomes.givenBack(new DeliveryOutcomes.Attempted(attempt, new DeliverySender.Result(
+                RetryPolicy.Verdict.RETRY, null, "cut short by the shutdown, given back uncounted", Duration.ZERO, now,
+                now)));
     }
 
     /** Records that {@code attempt} landed (a 200); how many outcomes were recorded. */
