@@ -159,8 +159,8 @@ public class RecallService {
     }
 
     /**
-     * A withdrawal of a report of which nothing waited or may have left (every decision a denial or a rejection, or
-     * none: no other partner was active) is said in the log too: an auditor saw intake's REPORT_RECEIVED and
+     * A withdrawal of a report of which nothing waited or may have left (every decision a denial, a rejection or a
+     * cancellation before any attempt, or none: no other partner was active) is said in the log too: an auditor saw intake's REPORT_RECEIVED and
      * REPORT_WITHDRAWN, then nothing from sharing, as if it had lost the withdrawal.
      */
     private void nothingToWithdraw(RecallNotice notice, List<Release> decided, String why, AuditEvent.Actor actor) {
