@@ -894,6 +894,16 @@ class SubmissionRulesTest {
                 .body("type", equalTo("https://cnx.example/problems/malformed-json"))
                 .body("detail", equalTo("The body passes a limit of the JSON parser: Number value length (1001) "
                         + "exceeds the maximum allowed (1000)."));
+        // a compressed withdrawal: its gzip header answered 400 "Illegal character ((CTRL-CHAR, code 31))"
+        java.io.ByteArrayOutputStream zippedReason = new java.io.ByteArrayOutputStream();
+        try (var gzip = new java.util.zip.GZIPOutputStream(zippedReason)) {
+            gzip.write("{\"reason\":\"source compromised\"}".getBytes(StandardCharsets.UTF_8));
+        }
+        given().auth().oauth2(token).contentType("application/json").header("Content-Encoding", "gzip")
+                .body(zippedReason.toByteArray()).post("/api/v1/reports/" + id + "/withdrawal").then()
+                .statusCode(415).contentType("application/problem+json")
+                .body("type", equalTo("https://cnx.example/problems/unsupported-content-encoding"))
+                .body("detail", equalTo("Content-Encoding gzip is not accepted: send the body uncompressed."));
         given().auth().oauth2(token).get("/api/v1/reports/" + id).then().statusCode(200)
                 .body("status", equalTo("RECEIVED"));
     }

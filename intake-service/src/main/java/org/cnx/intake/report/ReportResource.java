@@ -29,6 +29,7 @@ import jakarta.ws.rs.core.Response;
 import org.cnx.intake.problem.Problem;
 import org.cnx.intake.problem.ProblemException;
 import org.cnx.intake.problem.ProblemMappers;
+import org.cnx.intake.problem.Uncompressed;
 import org.cnx.intake.validation.HasText;
 import org.cnx.intake.validation.StorableStrings;
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -174,7 +175,9 @@ public class ReportResource {
             + "a reason too long")
     @APIResponse(responseCode = "404", description = "No such report of the caller's agency")
     @APIResponse(responseCode = "409", description = "Already withdrawn")
-    @APIResponse(responseCode = "415", description = "A body that is not application/json")
+    @APIResponse(responseCode = "415", description = "A body that is not application/json, or compressed "
+            + "(Content-Encoding)")
+    @Uncompressed
     public ReportView withdraw(@PathParam("id") UUID id, @RequestBody(required = false, content = @Content(
             schema = @Schema(implementation = WithdrawalRequest.class))) @Valid WithdrawalRequest request) {
         return ReportView.summary(service.withdraw(Caller.of(token), id, request == null ? null : request.reason()));

@@ -1,0 +1,23 @@
+package org.cnx.intake.problem;
+
+import jakarta.ws.rs.core.HttpHeaders;
+
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+/**
+ * A compressed body is refused as such (RFC 9110, 15.5.16) on the endpoints marked {@link Uncompressed}: read as it
+ * came, a withdrawal's gzip header answered 400 "Illegal character ((CTRL-CHAR, code 31))", which sent a partner
+ * looking for a fault in JSON that had none.
+ */
+public class ContentEncodings {
+
+    @ServerRequestFilter
+    @Uncompressed
+    public void refuse(HttpHeaders headers) {
+        String coding = headers.getHeaderString(HttpHeaders.CONTENT_ENCODING);
+        if (coding != null && !coding.isBlank() && !"identity".equalsIgnoreCase(coding.strip())) {
+            throw new ProblemException(415, "unsupported-content-encoding", "Unsupported Media Type",
+                    "Content-Encoding " + coding.strip() + " is not accepted: send the body uncompressed.");
+        }
+    }
+}
