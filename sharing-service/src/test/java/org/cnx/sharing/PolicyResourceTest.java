@@ -565,7 +565,8 @@ class PolicyResourceTest {
      * A step names what a report holds: a profile with "identifier" for identifiers and where {type: PERSON} for
      * {kind: PERSON} was published, withheld nothing, and persons and passport numbers went out whole. A country
      * comes from a subject or a country field: "LI WEI", read as a UN/LOCODE, went out as the country "LI". A CAS
-     * number with a wrong check digit selected no substance, and ANPP went out whole.
+     * number with a wrong check digit selected no substance, and ANPP went out whole. A where on a list
+     * ({transitCountries: US}) selected nothing, and the shipment went out whole.
      */
     @Test
     void aRedactionStepNamesFieldsAReportHas() {
@@ -583,13 +584,18 @@ class PolicyResourceTest {
                    {"path":"/subjects/01/name","op":"drop"},
                    {"path":"/substances","op":"drop","where":{"casNumber":"21409-26-8"}},
                    {"path":"/substances","op":"drop","where":{"casNumber":"２１４０９－２６－７"}},
-                   {"path":"/substances","op":"drop","where":{"casNumber":"021409-26-7"}}]}}""")
+                   {"path":"/substances","op":"drop","where":{"casNumber":"021409-26-7"}},
+                   {"path":"/shipment","op":"drop","where":{"transitCountries":"US"}},
+                   {"path":"/subjects","op":"drop","where":{"identifiers":"P1234"}}]}}""")
                 .put("/api/v1/policy").then().statusCode(400).contentType("application/problem+json")
                 .body("errors.pointer", containsInAnyOrder("/redactionProfiles/pii/0/where/type",
                         "/redactionProfiles/pii/1/path", "/redactionProfiles/pii/2/where/kind",
                         "/redactionProfiles/pii/3/path", "/redactionProfiles/pii/4/path",
                         "/redactionProfiles/pii/6/where/kind", "/redactionProfiles/pii/8/to",
-                        "/redactionProfiles/pii/12/path", "/redactionProfiles/pii/13/where/casNumber"))
+                        "/redactionProfiles/pii/12/path", "/redactionProfiles/pii/13/where/casNumber",
+                        "/redactionProfiles/pii/16/where/transitCountries", "/redactionProfiles/pii/17/where/identifiers"))
+                .body("errors.find { it.pointer == '/redactionProfiles/pii/16/where/transitCountries' }.message",
+                        equalTo("transitCountries holds a list: a where compares a field holding one value"))
                 .body("errors.find { it.pointer == '/redactionProfiles/pii/1/path' }.message", equalTo("a report has "
                         + "nothing at /subjects/*/identifier (there: kind, name, country, role, identifiers)"))
                 .body("errors.find { it.pointer == '/redactionProfiles/pii/3/path' }.message",

@@ -180,11 +180,17 @@ public final class ReportShape {
             List<Map.Entry<String, String>> problems) {
         for (Map.Entry<String, String> condition : where == null ? Map.<String, String>of().entrySet()
                 : where.entrySet()) {
-            boolean known = selected.stream().map(s -> s.element() != null ? s.element() : s)
-                    .anyMatch(s -> s.fields() != null && s.fields().containsKey(condition.getKey()));
-            if (!known) {
+            List<Shape> held = selected.stream().map(s -> s.element() != null ? s.element() : s)
+                    .filter(s -> s.fields() != null && s.fields().containsKey(condition.getKey()))
+                    .map(s -> s.fields().get(condition.getKey())).toList();
+            if (held.isEmpty()) {
                 problems.add(Map.entry("where/" + condition.getKey(), "what " + path + " selects has no field "
                         + condition.getKey()));
+            } else if (held.stream().noneMatch(field -> field.scalar() != null)) {
+                // compared with a list or an object, a where selected nothing, and what it meant went out whole
+                problems.add(Map.entry("where/" + condition.getKey(), condition.getKey() + " holds "
+                        + (held.get(0).element() != null ? "a list" : "an object") + ": a where compares a field "
+                        + "holding one value"));
             } else if (condition.getKey().equals("kind") && condition.getValue() != null
                     && !KINDS.contains(condition.getValue().toUpperCase(Locale.ROOT))) {
                 problems.add(Map.entry("where/kind", "a subject's kind is PERSON, COMPANY, VESSEL or WALLET"));
