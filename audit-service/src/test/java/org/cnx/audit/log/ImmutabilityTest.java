@@ -80,16 +80,27 @@ class ImmutabilityTest {
         }
     }
 
-    /** Each statement run on its own (auto-commit); the SQLState and message of each refusal. */
+    /**
+     * Each statement run in a transaction of its own, rolled back whatever it did: one the log should refuse and
+     * does not (a trigger lost) would otherwise have truncated the log every later test class reads. The SQLState and
+     * message of each refusal.
+     */
     private static List<String> refusals(Connection c, List<String> statements) throws SQLException {
         List<String> refusals = new ArrayList<>();
-        for (String sql : statements) {
-            try (Statement s = c.createStatement()) {
-                s.execute(sql);
-                refusals.add("ALLOWED: " + sql);
-            } catch (SQLException e) {
-                refusals.add(e.getSQLState() + " " + e.getMessage().lines().findFirst().orElse(""));
+        c.setAutoCommit(false);
+        try {
+            for (String sql : statements) {
+                try (Statement s = c.createStatement()) {
+                    s.execute(sql);
+                    refusals.add("ALLOWED: " + sql);
+                } catch (SQLException e) {
+                    refusals.add(e.getSQLState() + " " + e.getMessage().lines().findFirst().orElse(""));
+                } finally {
+                    c.rollback();
+                }
             }
+        } finally {
+            c.setAutoCommit(true);
         }
         return refusals;
     }

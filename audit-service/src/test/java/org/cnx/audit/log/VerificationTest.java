@@ -45,6 +45,8 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.restassured.response.ExtractableResponse;
+import io.restassured.response.Response;
 
 /**
  * {@code GET /api/v1/log/verification} against tampering by someone with full database access (the superuser, with
@@ -111,9 +113,14 @@ class VerificationTest {
             s.execute("SET session_replication_role = replica");
             s.execute("CREATE TEMP TABLE saved AS SELECT * FROM audit_event WHERE seq = " + seq);
             for (Map.Entry<String, String> t : tampering.entrySet()) {
-                assertEquals(1, s.executeUpdate("UPDATE audit_event SET " + t.getValue() + " WHERE seq = " + seq));
-                JsonPath result = verify();
-                s.execute("DELETE FROM audit_event WHERE seq = " + seq + "; INSERT INTO audit_event SELECT * FROM saved");
+                JsonPath result;
+                try {
+                    assertEquals(1, s.executeUpdate("UPDATE audit_event SET " + t.getValue() + " WHERE seq = " + seq));
+                    result = verify();
+                } finally {
+                    s.execute("DELETE FROM audit_event WHERE seq = " + seq
+                            + "; INSERT INTO audit_event SELECT * FROM saved");
+                }
                 if (result.getBoolean("valid") || !Long.valueOf(seq).equals(result.getLong("firstInvalidSeq"))) {
                     missed.add(t.getKey() + " → " + result.prettify());
                 } else if (!t.getKey().equals("leaf_hash") && !t.getKey().equals("canonical")) {
@@ -176,13 +183,18 @@ class VerificationTest {
         try (Connection c = TestDb.superuser(); Statement s = c.createStatement()) {
             s.execute("SET session_replication_role = replica");
             s.execute("CREATE TEMP TABLE saved AS SELECT * FROM audit_event WHERE seq = " + seq);
-            // a careful forger: the canonical JSON, the column and the leaf hash all agree again
-            s.executeUpdate("UPDATE audit_event SET canonical = replace(canonical, 'CN-NNCC', 'CN-GACC'), "
-                    + "partner = 'CN-GACC' WHERE seq = " + seq);
-            s.executeUpdate("UPDATE audit_event SET leaf_hash = sha256('\\x00'::bytea || convert_to(canonical, 'UTF8')) "
-                    + "WHERE seq = " + seq);
-            JsonPath result = verify();
-            s.execute("DELETE FROM audit_event WHERE seq = " + seq + "; INSERT INTO audit_event SELECT * FROM saved");
+            JsonPath result;
+            try {
+                // a careful forger: the canonical JSON, the column and the leaf hash all agree again
+                s.executeUpdate("UPDATE audit_event SET canonical = replace(canonical, 'CN-NNCC', 'CN-GACC'), "
+                        + "partner = 'CN-GACC' WHERE seq = " + seq);
+                s.executeUpdate("UPDATE audit_event SET leaf_hash = sha256('\\x00'::bytea || "
+                        + "convert_to(canonical, 'UTF8')) WHERE seq = " + seq);
+                result = verify();
+            } finally {
+                s.execute("DELETE FROM audit_event WHERE seq = " + seq
+                        + "; INSERT INTO audit_event SELECT * FROM saved");
+            }
 
             assertFalse(result.getBoolean("valid"));
             long first = result.getLong("firstInvalidSeq");
@@ -212,41 +224,47 @@ class VerificationTest {
             s.execute("CREATE TEMP TABLE saved_state AS SELECT * FROM log_state");
             s.execute("CREATE TEMP TABLE saved_heads AS SELECT * FROM tree_head");
             s.execute("CREATE TEMP TABLE saved_nodes AS SELECT * FROM merkle_node");
-            // the careful forger above, who also rebuilds the log's state over the forged event, drops the nodes
-            // stored for proofs, and puts the forged tree's roots in the heads signed since the event
-            s.executeUpdate("UPDATE audit_event SET canonical = replace(canonical, 'CN-NNCC', 'CN-GACC'), "
-                    + "partner = 'CN-GACC' WHERE seq = " + seq);
-            s.executeUpdate("UPDATE audit_event SET leaf_hash = sha256('\\x00'::bytea || "
-                    + "convert_to(canonical, 'UTF8')) WHERE seq = " + seq);
-            Frontier forged = new Frontier();
-            leafHashes(db, signed).forEach(forged::append);
-            try (PreparedStatement p = c.prepareStatement("UPDATE log_state SET frontier = ?")) {
-                p.setBytes(1, forged.encode());
-                p.executeUpdate();
-            }
-            s.execute("DELETE FROM merkle_node");
             List<Long> since = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery("SELECT tree_size FROM tree_head WHERE tree_size >= " + seq)) {
-                while (rs.next()) {
-                    since.add(rs.getLong(1));
-                }
-            }
-            for (long size : since) {
-                try (PreparedStatement p = c.prepareStatement("UPDATE tree_head SET root = ? WHERE tree_size = ?")) {
-                    p.setBytes(1, HEX.parseHex(expectedRoot(db, size)));
-                    p.setLong(2, size);
+            long forgedHead;
+            JsonPath result;
+            try {
+                // the careful forger above, who also rebuilds the log's state over the forged event, drops the nodes
+                // stored for proofs, and puts the forged tree's roots in the heads signed since the event
+                s.executeUpdate("UPDATE audit_event SET canonical = replace(canonical, 'CN-NNCC', 'CN-GACC'), "
+                        + "partner = 'CN-GACC' WHERE seq = " + seq);
+                s.executeUpdate("UPDATE audit_event SET leaf_hash = sha256('\\x00'::bytea || "
+                        + "convert_to(canonical, 'UTF8')) WHERE seq = " + seq);
+                Frontier forged = new Frontier();
+                leafHashes(db, signed).forEach(forged::append);
+                try (PreparedStatement p = c.prepareStatement("UPDATE log_state SET frontier = ?")) {
+                    p.setBytes(1, forged.encode());
                     p.executeUpdate();
                 }
+                s.execute("DELETE FROM merkle_node");
+                try (ResultSet rs = s.executeQuery("SELECT tree_size FROM tree_head WHERE tree_size >= " + seq)) {
+                    while (rs.next()) {
+                        since.add(rs.getLong(1));
+                    }
+                }
+                for (long size : since) {
+                    try (PreparedStatement p = c.prepareStatement(
+                            "UPDATE tree_head SET root = ? WHERE tree_size = ?")) {
+                        p.setBytes(1, HEX.parseHex(expectedRoot(db, size)));
+                        p.setLong(2, size);
+                        p.executeUpdate();
+                    }
+                }
+                // the next append, by anyone, and audit-service signs a head over the forged tree
+                post(sharingToken(), List.of(delivered())).then().statusCode(200);
+                forgedHead = sign().getLong("size");
+                result = verify();
+            } finally {
+                s.execute("DELETE FROM audit_event WHERE seq > " + signed + " OR seq = " + seq);
+                s.execute("INSERT INTO audit_event SELECT * FROM saved");
+                s.execute("DELETE FROM tree_head; INSERT INTO tree_head SELECT * FROM saved_heads");
+                s.execute("DELETE FROM merkle_node; INSERT INTO merkle_node SELECT * FROM saved_nodes");
+                s.execute("UPDATE log_state l SET size = v.size, frontier = v.frontier FROM saved_state v");
             }
-            // the next append, by anyone, and audit-service signs a head over the forged tree
-            post(sharingToken(), List.of(delivered())).then().statusCode(200);
-            long forgedHead = sign().getLong("size");
-            JsonPath result = verify();
-            s.execute("DELETE FROM audit_event WHERE seq > " + signed + " OR seq = " + seq);
-            s.execute("INSERT INTO audit_event SELECT * FROM saved");
-            s.execute("DELETE FROM tree_head; INSERT INTO tree_head SELECT * FROM saved_heads");
-            s.execute("DELETE FROM merkle_node; INSERT INTO merkle_node SELECT * FROM saved_nodes");
-            s.execute("UPDATE log_state l SET size = v.size, frontier = v.frontier FROM saved_state v");
 
             assertEquals(signed + 1, forgedHead);
             assertFalse(result.getBoolean("valid"), result.prettify());
@@ -269,23 +287,30 @@ class VerificationTest {
             s.execute("SET session_replication_role = replica");
             s.execute("CREATE TEMP TABLE saved AS SELECT * FROM audit_event WHERE seq > " + kept);
             s.execute("CREATE TEMP TABLE saved_state AS SELECT * FROM log_state");
-            s.execute("DELETE FROM audit_event WHERE seq > " + kept);
-            try (PreparedStatement p = c.prepareStatement("UPDATE log_state SET size = ?, frontier = ?")) {
-                p.setLong(1, kept);
-                p.setBytes(2, rewound.encode());
-                p.executeUpdate();
+            JsonPath result;
+            JsonPath latest;
+            ExtractableResponse<Response> receipt;
+            try {
+                s.execute("DELETE FROM audit_event WHERE seq > " + kept);
+                try (PreparedStatement p = c.prepareStatement("UPDATE log_state SET size = ?, frontier = ?")) {
+                    p.setLong(1, kept);
+                    p.setBytes(2, rewound.encode());
+                    p.executeUpdate();
+                }
+                result = verify();
+                latest = sign();
+                // the first event of the batch is still there, but the head a receipt gives covers more than the log
+                // holds
+                @SuppressWarnings("unchecked")
+                String deliveryId = ((Map<String, Object>) batch.get(0).get("subject")).get("deliveryId").toString();
+                receipt = given().header("Authorization", "Bearer " + partnerToken("CN-NNCC"))
+                        .get("/api/v1/receipts/" + deliveryId).then().extract();
+            } finally {
+                // undo: drop what was appended meanwhile (the verification's own audit event), put the tail back
+                s.execute("DELETE FROM audit_event WHERE seq > " + kept);
+                s.execute("INSERT INTO audit_event SELECT * FROM saved");
+                s.execute("UPDATE log_state l SET size = v.size, frontier = v.frontier FROM saved_state v");
             }
-            JsonPath result = verify();
-            JsonPath latest = sign();
-            // the first event of the batch is still there, but the head a receipt gives covers more than the log holds
-            @SuppressWarnings("unchecked")
-            String deliveryId = ((Map<String, Object>) batch.get(0).get("subject")).get("deliveryId").toString();
-            var receipt = given().header("Authorization", "Bearer " + partnerToken("CN-NNCC"))
-                    .get("/api/v1/receipts/" + deliveryId).then().extract();
-            // undo: drop what was appended meanwhile (the verification's own audit event), put the tail back
-            s.execute("DELETE FROM audit_event WHERE seq > " + kept);
-            s.execute("INSERT INTO audit_event SELECT * FROM saved");
-            s.execute("UPDATE log_state l SET size = v.size, frontier = v.frontier FROM saved_state v");
 
             assertFalse(result.getBoolean("valid"));
             assertEquals(kept + 1, result.getLong("firstInvalidSeq"));
