@@ -479,8 +479,12 @@ class SubmissionRulesTest {
                 .body("{\"reason\":\"source compromised\"}").post("/api/v1/reports/" + id + "/withdrawal").then()
                 .statusCode(200).body("status", equalTo("WITHDRAWN"))
                 .body("withdrawalReason", equalTo("source compromised")).extract().path("withdrawnAt");
+        // a retry whose first answer was lost: the problem says, as fields, that the withdrawal took effect
         given().auth().oauth2(token).contentType("application/json").body("{\"reason\":\"again\"}")
-                .post("/api/v1/reports/" + id + "/withdrawal").then().statusCode(409);
+                .post("/api/v1/reports/" + id + "/withdrawal").then().statusCode(409)
+                .body("type", equalTo("https://cnx.example/problems/already-withdrawn"))
+                .body("reportId", equalTo(id)).body("withdrawnAt", equalTo(withdrawnAt))
+                .body("withdrawalReason", equalTo("source compromised"));
 
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 !peers.findAll(postRequestedFor(urlEqualTo("/internal/v1/recalls")).withRequestBody(containing(id))).isEmpty()

@@ -174,7 +174,9 @@ public class ReportResource {
     @APIResponse(responseCode = "400", description = "A body that is not a withdrawal: malformed, an unknown field, "
             + "a reason too long")
     @APIResponse(responseCode = "404", description = "No such report of the caller's agency")
-    @APIResponse(responseCode = "409", description = "Already withdrawn")
+    @APIResponse(responseCode = "409", description = "Already withdrawn: reportId, withdrawnAt and withdrawalReason "
+            + "say when and why", content = @Content(mediaType = Problem.MEDIA_TYPE,
+                    schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "415", description = "A body that is not application/json, or compressed "
             + "(Content-Encoding)")
     @Uncompressed

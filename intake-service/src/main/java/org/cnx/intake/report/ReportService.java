@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -191,8 +192,15 @@ public class ReportService {
         Report report = reports.lockOwned(id, caller.agency())
                 .orElseThrow(() -> new ProblemException(404, "not-found", "Not Found", "No such report."));
         if (report.status == Report.Status.WITHDRAWN) {
+            // said as fields too: a client retrying a withdrawal whose answer it lost can tell its own took effect
+            Map<String, Object> withdrawal = new LinkedHashMap<>();
+            withdrawal.put("reportId", report.id);
+            withdrawal.put("withdrawnAt", report.withdrawnAt.toString());
+            if (report.withdrawalReason != null) {
+                withdrawal.put("withdrawalReason", report.withdrawalReason);
+            }
             throw new ProblemException(409, "already-withdrawn", "Conflict",
-                    "The report was withdrawn at " + report.withdrawnAt + ".");
+                    "The report was withdrawn at " + report.withdrawnAt + ".", null, withdrawal);
         }
         report.status = Report.Status.WITHDRAWN;
         report.withdrawnAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
