@@ -7,6 +7,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
@@ -16,6 +17,7 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -326,6 +328,74 @@ class PolicyResourceTest {
                 details.get("previousRequiredApprovals"), details.get("policyVersion"), details.get("rule")),
                 details.toString());
         assertEquals("policy version " + version + " needs 2 approvals", details.get("reason"));
+    }
+
+    /** CN AMBER reports to US-DEA after two approvals, in the form the profile {@code form} gives. */
+    private static final String FORMED_FOR_DEA = """
+            {"description":"test: %s","rules":[
+               {"id":"cn-amber-to-dea","match":{"originCountries":["CN"],"partners":["US-DEA"],"maxTlp":"AMBER"},
+                "action":"APPROVE","approvers":2,"redaction":"form"}],
+             "redactionProfiles":{"form":%s}}""";
+
+    /**
+     * A profile tightened after an incident holds for what waits for approval: the release waiting in the old form
+     * (a person named, her passport masked) was approved and sent so, and it showed the new version. It takes the new
+     * form, the approval given to the old one is void, and an approval naming the old one is refused. A publish that
+     * leaves the profile as it was voids nothing.
+     */
+    @Test
+    void aProfileTightenedWhileAReleaseWaitsGivesItTheNewFormAndVoidsItsApprovals() {
+        String masked = "[{\"path\":\"/subjects/*/identifiers/*/value\",\"op\":\"mask\",\"keep\":4}]";
+        String noPersons = "[{\"path\":\"/subjects\",\"op\":\"drop\",\"where\":{\"kind\":\"PERSON\"}},"
+                + "{\"path\":\"/subjects/*/identifiers/*/value\",\"op\":\"mask\",\"keep\":4}]";
+        given().auth().oauth2(admin).contentType("application/json").body(FORMED_FOR_DEA.formatted("masked", masked))
+                .put("/api/v1/policy").then().statusCode(200);
+        UUID id = UUID.randomUUID();
+        Reports.handOver(Reports.message(id, "CN-GACC", "CN", Instant.now(), "[\"ANPP\"]", Reports.FOUNDING_CASE))
+                .statusCode(200);
+        String first = Reports.officer("CN-NNCC", "CN", "officer-cn-form-1");
+        JsonPath read = releaseOf(first, id, "US-DEA");
+        assertTrue(read.getString("payload").contains("WANG Li"), read.prettify());
+        String oldForm = read.getString("payloadSha256");
+        given().auth().oauth2(first).contentType("application/json").body("{\"payloadSha256\":\"" + oldForm + "\"}")
+                .post("/api/v1/releases/" + read.getString("id") + "/approvals").then().statusCode(200)
+                .body("approvals", hasSize(1));
+
+        int version = given().auth().oauth2(admin).contentType("application/json")
+                .body(FORMED_FOR_DEA.formatted("no persons", noPersons)).put("/api/v1/policy").then().statusCode(200)
+                .body("releasesCancelled", equalTo(0)).extract().path("version");
+        JsonPath waiting = releaseOf(first, id, "US-DEA");
+        assertEquals("PENDING_APPROVAL", waiting.getString("status"));
+        assertFalse(waiting.getString("payload").contains("WANG Li"), waiting.prettify());
+        assertTrue(waiting.getString("payload").contains("Hebei Example Chemical Co."), waiting.prettify());
+        assertNotEquals(oldForm, waiting.getString("payloadSha256"));
+        assertEquals(version, waiting.getInt("policyVersion"));
+        assertEquals(List.of(), waiting.getList("approvals"), "the approval was of the old form");
+        assertEquals(2, waiting.getInt("requiredApprovals"));
+        // an officer working from the old reading approves nothing
+        given().auth().oauth2(first).contentType("application/json").body("{\"payloadSha256\":\"" + oldForm + "\"}")
+                .post("/api/v1/releases/" + waiting.getString("id") + "/approvals").then().statusCode(409)
+                .body("type", equalTo("https://cnx.example/problems/payload-changed"))
+                .body("detail", containsString(waiting.getString("payloadSha256")));
+        String newForm = waiting.getString("payloadSha256");
+        given().auth().oauth2(first).contentType("application/json").body("{\"payloadSha256\":\"" + newForm + "\"}")
+                .post("/api/v1/releases/" + waiting.getString("id") + "/approvals").then().statusCode(200)
+                .body("approvals", hasSize(1)).body("status", equalTo("PENDING_APPROVAL"));
+        Map<String, Object> reformed = await().atMost(Duration.ofSeconds(15)).until(() -> PartnerInbox
+                .auditEvents(partners, id, "RELEASE_DECIDED").stream()
+                .filter(e -> "admin-policy".equals(PartnerInbox.actorOf(e))).findFirst().orElse(null), e -> e != null);
+        Map<?, ?> details = (Map<?, ?>) reformed.get("details");
+        assertEquals(List.of(oldForm, 1, version), List.of(details.get("previousPayloadSha256"),
+                details.get("approvalsVoided"), details.get("policyVersion")), details.toString());
+        assertEquals(newForm, reformed.get("payloadSha256"));
+
+        // the same profile under another version: the same form, and the approval given to it stands
+        given().auth().oauth2(admin).contentType("application/json")
+                .body(FORMED_FOR_DEA.formatted("no persons, again", noPersons)).put("/api/v1/policy").then()
+                .statusCode(200);
+        JsonPath kept = releaseOf(first, id, "US-DEA");
+        assertEquals(newForm, kept.getString("payloadSha256"));
+        assertEquals(1, kept.getList("approvals").size(), kept.prettify());
     }
 
     /** CN watch-list reports to US-CBP after an approval, without saying which precursor. */

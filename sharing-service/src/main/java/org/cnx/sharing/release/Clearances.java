@@ -21,6 +21,7 @@ import org.cnx.sharing.policy.Decision;
 import org.cnx.sharing.policy.PolicyDocument;
 import org.cnx.sharing.policy.PolicyEvaluator;
 import org.cnx.sharing.policy.Recipient;
+import org.cnx.sharing.redaction.Withheld;
 import org.cnx.sharing.report.IncomingReport;
 import org.hibernate.Session;
 
@@ -36,9 +37,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * What waits is decided again under the change, with the evaluator that made the decision: releases waiting for
  * approval, so that no officer can approve what the change denies, and released records not delivered (pending, in
  * flight, dead or failed, the last two replayable by an officer). What the change denies is cancelled, its pending
- * delivery with it; a release waiting for approval that it allows with more approvals waits for them. What it still
- * allows otherwise stays as decided and previewed: a looser change releases nothing by itself. A record already
- * delivered stays delivered: it was cleared when it went.
+ * delivery with it; a release waiting for approval that it allows with more approvals waits for them, and one it gives
+ * another form (a profile that withholds more, or less) takes that form, its approvals void. What it still allows
+ * otherwise stays as decided and previewed: a looser change releases nothing by itself, and a record released but not
+ * delivered keeps its form. A record already delivered stays delivered: it was cleared when it went.
  */
 @ApplicationScoped
 public class Clearances {
@@ -76,6 +78,18 @@ public class Clearances {
     private static final String RAISE_APPROVALS = """
             UPDATE release SET required_approvals = ?1, rule = ?2, reasons = CAST(?3 AS jsonb), policy_version = ?4
              WHERE id = ?5""";
+
+    /**
+     * A release waiting for approval in the form the decision under the change gives it, which it now shows: what
+     * waited in the old form (a profile tightened after an incident) would otherwise have been approved and sent so.
+     */
+    private static final String REFORM = """
+            UPDATE release SET payload = ?1, payload_sha256 = ?2, redaction = ?3, withheld = CAST(?4 AS jsonb),
+                   required_approvals = ?5, rule = ?6, reasons = CAST(?7 AS jsonb), policy_version = ?8
+             WHERE id = ?9""";
+
+    /** The approvals given to a form that will not leave: the officers approve the new one, if they do. */
+    private static final String VOID_APPROVALS = "DELETE FROM approval WHERE release_id = ?1";
 
     /**
      * Closed when it is cancelled: {@code now()} is the change's transaction's start, before it waited for the
@@ -192,9 +206,14 @@ public class Clearances {
             Decision decision = PolicyEvaluator.decide(waiting.report(), waiting.recipient(), policy);
             if (decision.action() == Decision.Action.DENY) {
                 denied.add(Map.entry(waiting, decision));
-            } else if (waiting.status().equals(Release.Status.PENDING_APPROVAL.name())
-                    && decision.requiredApprovals() > waiting.requiredApprovals()) {
-                raise(waiting, decision, version, decider, admin, events);
+            } else if (waiting.status().equals(Release.Status.PENDING_APPROVAL.name())) {
+                ReleaseRecords.Prepared form = records.prepare(waiting.report(), waiting.partner(),
+                        policy.profile(decision.redaction()));
+                if (!form.sha256().equals(waiting.payloadSha256())) {
+                    reform(waiting, decision, form, version, decider, admin, events);
+                } else if (decision.requiredApprovals() > waiting.requiredApprovals()) {
+                    raise(waiting, decision, version, decider, admin, events);
+                }
             }
         }
         lockRecords(denied.stream().map(Map.Entry::getKey).toList());
@@ -225,6 +244,40 @@ public class Clearances {
         events.add("RELEASE_DECIDED", "SUCCESS", admin,
                 AuditEvent.Subject.release(waiting.reportId(), waiting.id(), waiting.partner()),
                 waiting.payloadSha256(), details);
+    }
+
+    /**
+     * A release waiting for approval that the change gives another form (more or less withheld) is shown, approved and
+     * sent in that form: the approvals given to the old one are void, and it waits for as many as either decision asks
+     * (a looser change lowers none).
+     */
+    private void reform(Waiting waiting, Decision decision, ReleaseRecords.Prepared form, int version,
+            String decider, AuditEvent.Actor admin, AuditTrail.Batch events) {
+        int required = Math.max(decision.requiredApprovals(), waiting.requiredApprovals());
+        em.createNativeQuery(REFORM).setParameter(1, form.payload()).setParameter(2, form.sha256())
+                .setParameter(3, decision.redaction()).setParameter(4, records.write(form.withheld()))
+                .setParameter(5, required).setParameter(6, decision.rule())
+                .setParameter(7, records.write(decision.reasons())).setParameter(8, version)
+                .setParameter(9, waiting.id()).executeUpdate();
+        int voided = em.createNativeQuery(VOID_APPROVALS).setParameter(1, waiting.id()).executeUpdate();
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("action", Decision.Action.APPROVE.name());
+        details.put("status", Release.Status.PENDING_APPROVAL.name());
+        details.put("requiredApprovals", required);
+        details.put("previousRequiredApprovals", waiting.requiredApprovals());
+        details.put("reason", decider + " gives it another form: approvals given to the previous one are void");
+        details.put("previousPayloadSha256", waiting.payloadSha256());
+        details.put("approvalsVoided", voided);
+        details.put("policyVersion", version);
+        details.put("rule", decision.rule());
+        details.put("reasons", decision.reasons());
+        if (decision.redaction() != null) {
+            details.put("redaction", decision.redaction());
+        }
+        details.put("withheld", form.withheld().stream().map(Withheld::path).toList());
+        events.add("RELEASE_DECIDED", "SUCCESS", admin,
+                AuditEvent.Subject.release(waiting.reportId(), waiting.id(), waiting.partner()), form.sha256(),
+                details);
     }
 
     /**

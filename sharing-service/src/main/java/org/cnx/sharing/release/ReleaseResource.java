@@ -90,11 +90,14 @@ public class ReleaseResource {
     @Operation(summary = "Approve a pending release",
             description = "Only officers of the originating country (403 otherwise); an officer who already approved "
                     + "gets 403; a release that is not pending gets 409. Where the rule asks for two approvers, the "
-                    + "second distinct officer's approval releases it. Each 403 is audited as ACCESS_DENIED.")
+                    + "second distinct officer's approval releases it. Each 403 is audited as ACCESS_DENIED. With "
+                    + "payloadSha256, only the record the officer read is approved: 409 payload-changed where a "
+                    + "change to the policy or the registry has given it another form since.")
     public ReleaseViews.Detail approve(@PathParam("id") UUID id, @RequestBody(required = false, content = @Content(
             schema = @Schema(implementation = ReleaseViews.ApprovalRequest.class)))
             @Valid ReleaseViews.ApprovalRequest request) {
-        service.approve(Officer.of(token), id, request == null ? null : request.comment());
+        service.approve(Officer.of(token), id, request == null ? null : request.comment(),
+                request == null ? null : request.payloadSha256());
         return committed(id);
     }
 

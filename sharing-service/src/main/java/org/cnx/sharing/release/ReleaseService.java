@@ -183,11 +183,12 @@ public class ReleaseService {
     /**
      * One approval by an officer of the originating country. The same officer never counts twice
      * (403, also once the release has left); a release that is no longer pending is 409. The last
-     * required approval releases the stored payload as it is: what was previewed is what leaves.
+     * required approval releases the stored payload as it is: what was previewed is what leaves. With the hash of
+     * the payload the officer read, only that record: 409 where a change gave it another form since.
      * A refusal with 403 is itself audited ({@link #denied}).
      */
     @Transactional(dontRollbackOn = RefusedDecision.class)
-    public Release approve(Officer officer, UUID id, String comment) {
+    public Release approve(Officer officer, UUID id, String comment, String readPayloadSha256) {
         clearances.deciding(); // a change to the policy or the registry under way decides first, or sees the approval
         Release release = releases.lockForCountry(id, officer.country())
                 .orElseThrow(() -> forbiddenOrMissing(officer, id, "RELEASE_APPROVED"));
@@ -198,6 +199,12 @@ public class ReleaseService {
         }
         if (release.status != Release.Status.PENDING_APPROVAL) {
             throw notPending(release);
+        }
+        if (readPayloadSha256 != null && !readPayloadSha256.equals(release.payloadSha256)) {
+            // a change gave the record another form after the officer read it: approved, it would leave unread
+            throw new ProblemException(409, "payload-changed", "Conflict", "The record was decided again since it "
+                    + "was read (policy version " + release.policyVersion + ", payloadSha256 now "
+                    + release.payloadSha256 + "); read it again and approve what will leave.");
         }
         Approval approval = new Approval();
         approval.id = UUID.randomUUID();

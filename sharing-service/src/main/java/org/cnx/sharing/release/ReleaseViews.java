@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 import org.cnx.sharing.redaction.Withheld;
@@ -86,7 +87,10 @@ public final class ReleaseViews {
         }
     }
 
-    public record ApprovalRequest(@Size(max = 2000) String comment) {
+    public record ApprovalRequest(@Size(max = 2000) String comment,
+            @Schema(description = "The payloadSha256 of the release as the officer read it: the approval counts only "
+                    + "for that record (409 payload-changed if a change has given it another form since)")
+            @Pattern(regexp = "[0-9a-f]{64}", message = "must be a SHA-256 in lowercase hex") String payloadSha256) {
     }
 
     public record RejectionRequest(@Schema(required = true) @HasText @Size(max = 2000) String reason) {

@@ -1,6 +1,7 @@
 package org.cnx.sharing.report;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 
@@ -28,6 +29,15 @@ public record IncomingReport(
         List<@NotBlank String> watchlistHits,
         @Schema(type = SchemaType.OBJECT, implementation = Object.class, description = "the report body")
         @NotNull JsonNode report) {
+
+    /**
+     * The receipt time as the database keeps it, to the microsecond (as intake stamps it): a record written from a
+     * finer one named a time its report, read back, no longer gave, and a change deciding again took the same record
+     * for another form.
+     */
+    public IncomingReport {
+        receivedAt = receivedAt == null ? null : receivedAt.truncatedTo(ChronoUnit.MICROS);
+    }
 
     /** Partner codes as intake checks them; also what {@code releasableTo} holds. */
     public static final String AGENCY = "[A-Z]{2}-[A-Z0-9]{2,10}";
