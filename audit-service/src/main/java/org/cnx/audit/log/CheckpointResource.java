@@ -35,7 +35,9 @@ public class CheckpointResource {
     @POST
     @RolesAllowed("auditor")
     @Operation(summary = "Sign a tree head for the log as it is now",
-            description = "Returns the new head, or the latest one when the log has not grown since it was signed.")
+            description = "Returns the new head, or the latest one when the log has not grown since it was signed; "
+                    + "409 log-inconsistent where the log's stored state is not what its events give (no head is "
+                    + "signed over it).")
     public Checkpoint sign() {
         return checkpoints.current();
     }

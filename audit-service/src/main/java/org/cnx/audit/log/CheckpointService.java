@@ -1,5 +1,8 @@
 package org.cnx.audit.log;
 
+import java.security.MessageDigest;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
@@ -11,6 +14,8 @@ import jakarta.transaction.Transactional;
 
 import org.cnx.audit.event.LogState;
 import org.cnx.audit.merkle.Frontier;
+import org.cnx.audit.problem.ProblemException;
+import org.hibernate.Session;
 import org.jboss.logging.Logger;
 
 import io.quarkus.scheduler.Scheduled;
@@ -24,12 +29,16 @@ import io.quarkus.scheduler.Scheduled;
  * asks for one ({@code POST /api/v1/log/checkpoints}).</li>
  * </ul>
  * A head smaller than the latest is never signed: if the log's size has gone down, someone removed events, and
- * verification says so.
+ * verification says so. Nor one over a state the events do not give: the frontier is checked against the leaves
+ * appended since the latest head (a 409 {@code log-inconsistent} where they differ).
  */
 @ApplicationScoped
 public class CheckpointService {
 
     private static final Logger LOG = Logger.getLogger(CheckpointService.class);
+    private static final String LEAVES =
+            "SELECT seq, leaf_hash FROM audit_event WHERE seq > ? AND seq <= ? ORDER BY seq";
+    private static final int LEAVES_FETCHED = 4096;
 
     private final TreeHeadRepository heads;
     private final CheckpointSigner signer;
@@ -82,7 +91,43 @@ public class CheckpointService {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     void periodic() {
-        signIfGrown(latestSigned());
+        try {
+            signIfGrown(latestSigned());
+        } catch (ProblemException refused) {
+            // logged where it was found; the next period tries again
+        }
+    }
+
+    /**
+     * The tree of the stored events up to {@code size} (fewer where one is missing), from the latest head's frontier
+     * where it gives that head's signed root, else from the first event. The log's state is written by every append,
+     * and the application's role may write it by hand: a frontier set so had a root signed that no stored log gives.
+     */
+    private Frontier eventsSince(Optional<TreeHead> latest, long size) {
+        Frontier tree = latest.map(CheckpointService::signedFrontier).orElseGet(Frontier::new);
+        return em.unwrap(Session.class).doReturningWork(c -> {
+            try (PreparedStatement s = c.prepareStatement(LEAVES)) {
+                s.setFetchSize(LEAVES_FETCHED);
+                s.setLong(1, tree.size());
+                s.setLong(2, size);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next() && rs.getLong(1) == tree.size() + 1) {
+                        tree.append(rs.getBytes(2));
+                    }
+                }
+            }
+            return tree;
+        });
+    }
+
+    /** A head's frontier where it gives the head's signed root: the events before it need not be read again. */
+    private static Frontier signedFrontier(TreeHead head) {
+        try {
+            Frontier frontier = Frontier.decode(head.treeSize, head.frontier);
+            return MessageDigest.isEqual(frontier.root(), head.root) ? frontier : new Frontier();
+        } catch (IllegalArgumentException noneOrMisshapen) {
+            return new Frontier();
+        }
     }
 
     private TreeHead signIfGrown(Optional<TreeHead> latest) {
@@ -95,7 +140,16 @@ public class CheckpointService {
             return latest.get();
         }
         byte[] root = Frontier.decode(state.size, state.frontier).root();
+        Frontier events = eventsSince(latest, state.size);
+        if (events.size() != state.size || !MessageDigest.isEqual(events.root(), root)) {
+            String detail = "The log's state (" + state.size + " events) does not match its events"
+                    + (events.size() < state.size ? " (event " + (events.size() + 1) + " is missing)" : "")
+                    + ": no head is signed over it";
+            LOG.error(detail);
+            throw new ProblemException(409, "log-inconsistent", "Conflict", detail);
+        }
         TreeHead head = signer.sign(state.size, root, Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        head.frontier = events.encode();
         // beside any head someone else stored for this size (and one another replica signed a moment earlier)
         heads.insert(head);
         return head;

@@ -20,6 +20,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.cnx.audit.event.LogSnapshot;
 import org.cnx.audit.merkle.Frontier;
 import org.cnx.audit.merkle.Merkle;
+import org.cnx.audit.problem.ProblemException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -71,11 +72,18 @@ public class LogVerifier {
     }
 
     public Verification verify() {
-        checkpoints.current();
-        return snapshot.read(this::verify);
+        String unsigned;
+        try {
+            checkpoints.current();
+            unsigned = null;
+        } catch (ProblemException refused) {
+            unsigned = refused.getMessage(); // the log's state does not match its events
+        }
+        String refusal = unsigned;
+        return snapshot.read(c -> verify(c, refusal));
     }
 
-    private Verification verify(Connection c) throws SQLException {
+    private Verification verify(Connection c, String refusal) throws SQLException {
         long largestSize = largestHeadSize(c);
         Scan scan;
         try (PreparedStatement h = c.prepareStatement(HEADS)) {
@@ -105,6 +113,9 @@ public class LogVerifier {
         } else if (logSize < latest.treeSize) {
             scan.fail(logSize + 1, "the log's state says " + logSize + " events, but a head for " + latest.treeSize
                     + " was signed at " + latest.signedAt);
+        }
+        if (refusal != null) {
+            scan.fail(null, refusal);
         }
         return new Verification(scan.reason == null, scan.size, HEX.formatHex(scan.tree.root()), scan.firstInvalid,
                 scan.reason, List.copyOf(scan.faults), scan.faultCount, Checkpoint.of(latest));

@@ -36,6 +36,12 @@ public class TreeHead {
     @Column(nullable = false)
     public String kid;
 
+    /**
+     * {@link org.cnx.audit.merkle.Frontier#encode()} of the tree the head was signed over; null for heads signed
+     * before V9. Not signed itself: it counts only where it gives the signed root.
+     */
+    public byte[] frontier;
+
     /** Compact JWS (RS256) over {@code {"root": hex, "size": n, "timestamp": ISO-8601}}. */
     @Column(nullable = false)
     public String jws;

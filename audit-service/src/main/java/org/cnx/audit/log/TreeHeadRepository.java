@@ -16,13 +16,14 @@ public class TreeHeadRepository implements PanacheRepositoryBase<TreeHead, Long>
 
     /** Stores a head beside any other of its size (the table is insert-only). */
     void insert(TreeHead head) {
-        getEntityManager().createNativeQuery("INSERT INTO tree_head (tree_size, root, signed_at, kid, jws) "
-                        + "VALUES (?1, ?2, ?3, ?4, ?5)")
+        getEntityManager().createNativeQuery("INSERT INTO tree_head (tree_size, root, signed_at, kid, jws, "
+                        + "frontier) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
                 .setParameter(1, head.treeSize)
                 .setParameter(2, head.root)
                 .setParameter(3, head.signedAt)
                 .setParameter(4, head.kid)
                 .setParameter(5, head.jws)
+                .setParameter(6, head.frontier)
                 .executeUpdate();
     }
 }

@@ -11,12 +11,15 @@ import static org.cnx.audit.TestEvents.partnerToken;
 import static org.cnx.audit.TestEvents.post;
 import static org.cnx.audit.TestEvents.sharingToken;
 import static org.cnx.audit.log.LogAssertions.HEX;
+import static org.cnx.audit.log.LogAssertions.SIGN;
 import static org.cnx.audit.log.LogAssertions.VERIFY;
 import static org.cnx.audit.log.LogAssertions.expectedRoot;
 import static org.cnx.audit.log.LogAssertions.leafHashes;
 import static org.cnx.audit.log.LogAssertions.seqOf;
 import static org.cnx.audit.log.LogAssertions.sign;
 import static org.cnx.audit.log.LogAssertions.verify;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -169,6 +172,47 @@ class VerificationTest {
         assertEquals(2, result.getLong("faultCount"));
         assertEquals("event " + seq + ": partner differs from the canonical JSON that was hashed", faults.get(1));
         assertTrue(verify().getBoolean("valid"), "repaired");
+    }
+
+    /**
+     * The application's role may write the log's state, which every append updates: a frontier set by hand had
+     * audit-service sign a root no stored log gives, for every partner and auditor to be handed, and every later head
+     * built on it. No head is signed over a state the events do not give; verification says why.
+     */
+    @Test
+    void aStateTheEventsDoNotGiveIsNeverSigned() throws SQLException {
+        post(sharingToken(), List.of(delivered(), delivered(), delivered())).then().statusCode(200);
+        long signed = sign().getLong("size");
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            assertEquals("audit", c.getMetaData().getUserName());
+            try {
+                // another tree of the same size: each node's bytes changed, the lengths as the table requires
+                assertEquals(1, s.executeUpdate("UPDATE log_state SET frontier = "
+                        + "decode(repeat('ab', octet_length(frontier)), 'hex')"));
+                post(sharingToken(), List.of(delivered())).then().statusCode(200);
+                given().header("Authorization", "Bearer " + auditorToken("auditor-log-test")).post(SIGN).then()
+                        .statusCode(409).contentType("application/problem+json")
+                        .body("type", equalTo("https://cnx.example/problems/log-inconsistent"))
+                        .body("detail", containsString("does not match its events: no head is signed over it"));
+                JsonPath result = verify();
+                assertFalse(result.getBoolean("valid"), result.prettify());
+                assertTrue(result.getList("faults", String.class).stream()
+                        .anyMatch(f -> f.contains("does not match its events")), result.prettify());
+                assertEquals(signed, result.getLong("checkpoint.size"), "no head over the forged state");
+            } finally {
+                // the state the events give, at the size the appends meanwhile reached
+                long size = logSize(db);
+                Frontier events = new Frontier();
+                leafHashes(db, size).forEach(events::append);
+                try (PreparedStatement p = c.prepareStatement("UPDATE log_state SET frontier = ? WHERE size = ?")) {
+                    p.setBytes(1, events.encode());
+                    p.setLong(2, size);
+                    assertEquals(1, p.executeUpdate());
+                }
+            }
+        }
+        assertTrue(verify().getBoolean("valid"), "repaired");
+        assertTrue(sign().getLong("size") > signed);
     }
 
     @Test
