@@ -41,12 +41,18 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
 import org.cnx.intake.report.ReportService;
 import org.cnx.intake.validation.DuplicateFields;
 import org.cnx.intake.validation.StorableStrings;
 import org.cnx.intake.validation.StrictInstants;
 import org.cnx.intake.validation.StrictJson;
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 
@@ -63,6 +69,12 @@ class SubmissionRulesTest {
 
     @InjectWireMock
     WireMockServer peers;
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    ObjectMapper json;
 
     /** A token for a fresh agency, so that counts in the list are this test's alone. */
     private static String freshPartner(String country) {
@@ -205,6 +217,44 @@ class SubmissionRulesTest {
                 .statusCode(409).contentType("application/problem+json").body("existingReportId", equalTo(id));
         // the same reference from another agency is another report
         post(freshPartner("CN"), Bodies.founding("REF-2"), null).then().statusCode(201);
+    }
+
+    /**
+     * The same content however a client writes it: a quantity of 25 or 25.0, a field null or left out. Fingerprinted
+     * with its nulls, a field added to the request in a later version changed the fingerprint of every report filed
+     * before it, and a partner's unchanged retry was refused as other content.
+     */
+    @Test
+    void theSameContentWrittenAnotherWayIsTheSameReport() throws Exception {
+        String token = freshPartner("CN");
+        String key = UUID.randomUUID().toString();
+        String first = Bodies.founding("SAME-1");
+        String rewritten = first.replace("\"quantity\":25", "\"quantity\":25.000")
+                .replace("\"role\":\"shipper\"}", "\"role\":\"shipper\",\"identifiers\":null}");
+        assertNotEquals(first, rewritten);
+        String id = post(token, first, key).then().statusCode(201).extract().path("id");
+        post(token, rewritten, key).then().statusCode(201).header("Idempotent-Replayed", "true")
+                .body("id", equalTo(id));
+        post(token, rewritten, null).then().statusCode(200).body("id", equalTo(id));
+        // still other content where a value differs
+        post(token, first.replace("\"quantity\":25", "\"quantity\":25.5"), null).then().statusCode(409)
+                .body("existingReportId", equalTo(id));
+
+        // a report filed before fingerprints left nulls out holds the hash of its content written with them
+        String legacyRef = "SAME-2";
+        String legacyId = post(token, Bodies.founding(legacyRef), null).then().statusCode(201).extract().path("id");
+        String withNulls = json.writeValueAsString(json.readValue(Bodies.founding(legacyRef),
+                org.cnx.intake.report.ReportRequest.class));
+        assertTrue(withNulls.contains(":null"), withNulls);
+        try (var c = dataSource.getConnection();
+                var update = c.prepareStatement("UPDATE report SET content_sha256 = ? WHERE id = ?::uuid")) {
+            update.setString(1, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(withNulls.getBytes(StandardCharsets.UTF_8))));
+            update.setString(2, legacyId);
+            assertEquals(1, update.executeUpdate());
+        }
+        post(token, Bodies.founding(legacyRef), null).then().statusCode(200).body("id", equalTo(legacyId));
+        assertEquals(2, count(token));
     }
 
     @Test

@@ -1,5 +1,7 @@
 package org.cnx.intake.report;
 
+import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -26,8 +28,13 @@ import org.cnx.intake.sharing.RecallClient;
 import org.cnx.intake.sharing.SharingClient;
 import org.cnx.intake.watchlist.Watchlist;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 
 @ApplicationScoped
 public class ReportService {
@@ -48,6 +55,8 @@ public class ReportService {
     private final Outbox outbox;
     private final AuditTrail audit;
     private final ObjectMapper json;
+    /** Writes a request as its fingerprint is taken: see {@link #fingerprint}. */
+    private final ObjectMapper fingerprints;
 
     ReportService(ReportRepository reports, IdempotencyKeys idempotency, Watchlist watchlist, Outbox outbox,
             AuditTrail audit, ObjectMapper json) {
@@ -57,6 +66,8 @@ public class ReportService {
         this.outbox = outbox;
         this.audit = audit;
         this.json = json;
+        this.fingerprints = json.copy().setSerializationInclusion(JsonInclude.Include.NON_NULL)
+                .registerModule(new SimpleModule().addSerializer(new NumberValue()));
     }
 
     /**
@@ -69,14 +80,17 @@ public class ReportService {
     @Transactional
     public Submission submit(Caller caller, ReportRequest request, String payloadSha256, String idempotencyKey) {
         String content = write(request);
-        String contentSha256 = sha256(content);
+        String contentSha256 = fingerprint(request);
+        // the hash of the content as written before fingerprints left nulls out: what reports and keys filed then hold
+        String writtenSha256 = sha256(content);
         if (idempotencyKey != null) {
             Optional<IdempotencyRecord> earlier = idempotency.find(caller.agency(), idempotencyKey);
             if (earlier.isPresent()) {
                 IdempotencyRecord record = earlier.get();
                 // the same report is the same request, however a retry spaces or orders it (as for an externalRef);
                 // a key remembered before fingerprints were the content's holds the hash of the bytes
-                if (!record.fingerprint.equals(contentSha256) && !record.fingerprint.equals(payloadSha256)) {
+                if (!record.fingerprint.equals(contentSha256) && !record.fingerprint.equals(writtenSha256)
+                        && !record.fingerprint.equals(payloadSha256)) {
                     // naming the report the key made: a client that took the 422 for "not stored" filed it again
                     throw new ProblemException(422, "idempotency-key-reused", "Unprocessable Content",
                             "This Idempotency-Key was already used with a different report: " + record.reportId
@@ -90,7 +104,7 @@ public class ReportService {
         Submission submission;
         if (existing.isPresent()) {
             Report report = existing.get();
-            if (!report.contentSha256.equals(contentSha256)) {
+            if (!report.contentSha256.equals(contentSha256) && !report.contentSha256.equals(writtenSha256)) {
                 throw new ProblemException(409, "external-ref-conflict", "Conflict",
                         "externalRef " + request.externalRef() + " already names report " + report.id
                                 + " with different content.",
@@ -213,6 +227,20 @@ public class ReportService {
         return report;
     }
 
+    /**
+     * The SHA-256 of the report's content, whichever way a client wrote it: fields in any order and spacing, a field
+     * absent or null, a number with trailing zeros or without ({@code 25} and {@code 25.0}). Written with its nulls, a
+     * field added to the request in a later version would have changed the fingerprint of every report filed before
+     * it, and their partners' unchanged retries would have been refused as other content (409, or 422 with the key).
+     */
+    String fingerprint(ReportRequest request) {
+        try {
+            return sha256(fingerprints.writeValueAsBytes(request));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("not serialisable", e);
+        }
+    }
+
     String write(Object value) {
         try {
             return json.writeValueAsString(value);
@@ -231,5 +259,18 @@ public class ReportService {
 
     static String sha256(String text) {
         return sha256(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A number as its value: {@code 25.0} as {@code 25}, {@code 100.00} as {@code 1E+2}. */
+    private static final class NumberValue extends StdSerializer<BigDecimal> {
+
+        NumberValue() {
+            super(BigDecimal.class);
+        }
+
+        @Override
+        public void serialize(BigDecimal value, JsonGenerator out, SerializerProvider provider) throws IOException {
+            out.writeNumber(value.stripTrailingZeros());
+        }
     }
 }
