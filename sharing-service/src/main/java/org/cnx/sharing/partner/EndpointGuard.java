@@ -58,8 +58,17 @@ public class EndpointGuard {
     public record Refused(String why, boolean mayChange) implements Target {
     }
 
-    /** Why {@code endpoint} may not be registered; empty when it may. */
+    /**
+     * Why {@code endpoint} may not be registered; empty when it may. Nor with a query string: deliveries are signed,
+     * and the partner checks the signature; a key in the query ({@code ?api_key=}) would have been written into every
+     * attempt's audit event and the registry's, for every auditor, and kept there when it was rotated. (An entry
+     * registered with one before keeps being delivered to.)
+     */
     public Optional<String> refusal(String endpoint) {
+        if (form(endpoint).isEmpty() && URI.create(endpoint).getRawQuery() != null) {
+            return Optional.of("must not have a query string (a credential in it would be kept in the audit log for "
+                    + "good; the partner checks each delivery's signature)");
+        }
         if (allowLocal) {
             return form(endpoint).map(Refused::why); // no lookup: a local partner may be started later
         }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -88,6 +89,12 @@ class EndpointGuardTest {
     @Test
     void credentialsInTheUrlAreRefused() {
         assertEquals(Optional.of("must not carry credentials"), strict.refusal("https://user:pw@partner.example/in"));
+        // a key in the query went into every attempt's audit event, for good
+        for (String withQuery : List.of("https://gw.partner.example/cnx/in?api_key=s3cret", "https://p.example/in?")) {
+            assertEquals(Optional.of("must not have a query string (a credential in it would be kept in the audit log "
+                    + "for good; the partner checks each delivery's signature)"), strict.refusal(withQuery));
+            assertTrue(local.refusal(withQuery).isPresent(), withQuery);
+        }
     }
 
     @Test
