@@ -169,6 +169,7 @@ if $build; then
 fi
 
 mkdir -p "$run_dir"
+chmod 700 "$run_dir" # its logs say what was delivered to whom: not for other users of the machine
 for entry in "${services[@]}"; do
   IFS='|' read -r name module port db_password <<<"$entry"
   start "$name" "$module" "$port" "$db_password"

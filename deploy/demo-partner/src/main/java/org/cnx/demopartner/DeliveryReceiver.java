@@ -1,7 +1,6 @@
 package org.cnx.demopartner;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -19,7 +18,6 @@ import org.jboss.logging.Logger;
 public class DeliveryReceiver {
 
     private static final Logger LOG = Logger.getLogger(DeliveryReceiver.class);
-    private static final int LOGGED_BODY_CHARS = 200;
 
     private final DeliveryVerifier verifier;
     private final Inbox inbox;
@@ -35,11 +33,15 @@ public class DeliveryReceiver {
         try {
             DeliveryVerifier.Verified verified = verifier.verify(partnerCode, authorization, deliveryIdHeader, body);
             String deliveryId = verified.deliveryId();
+            JsonNode record = parse(body);
             boolean stored = inbox.store(partnerCode, new ReceivedDelivery(deliveryId, Instant.now(), verified.kid(),
-                    verified.bodySha256(), parse(body).path("reportId").asText(null), body));
+                    verified.bodySha256(), record.path("reportId").asText(null), body));
             if (stored) {
-                LOG.infof("RECEIVED %s delivery=%s %s", Printable.of(partnerCode), deliveryId,
-                        Printable.of(new String(body, StandardCharsets.UTF_8), LOGGED_BODY_CHARS));
+                // what it is, never what it says: a recall's first 200 characters, in a log file anyone on the machine
+                // could read, quoted the originator's reason for withdrawing the report
+                LOG.infof("RECEIVED %s delivery=%s type=%s report=%s sha256=%s", Printable.of(partnerCode), deliveryId,
+                        Printable.of(record.path("type").asText("?"), 16),
+                        Printable.of(record.path("reportId").asText("?"), 40), verified.bodySha256());
             } else {
                 LOG.infof("DUPLICATE %s delivery=%s (acknowledged, kept once)", Printable.of(partnerCode), deliveryId);
             }
