@@ -341,7 +341,8 @@ class PolicyResourceTest {
      * A profile tightened after an incident holds for what waits for approval: the release waiting in the old form
      * (a person named, her passport masked) was approved and sent so, and it showed the new version. It takes the new
      * form, the approval given to the old one is void, and an approval naming the old one is refused. A publish that
-     * leaves the profile as it was voids nothing.
+     * leaves the profile as it was voids nothing, also where the database gives the report back written otherwise
+     * (a quantity handed over as 2.5E7 reads back as 25000000).
      */
     @Test
     void aProfileTightenedWhileAReleaseWaitsGivesItTheNewFormAndVoidsItsApprovals() {
@@ -351,8 +352,8 @@ class PolicyResourceTest {
         given().auth().oauth2(admin).contentType("application/json").body(FORMED_FOR_DEA.formatted("masked", masked))
                 .put("/api/v1/policy").then().statusCode(200);
         UUID id = UUID.randomUUID();
-        Reports.handOver(Reports.message(id, "CN-GACC", "CN", Instant.now(), "[\"ANPP\"]", Reports.FOUNDING_CASE))
-                .statusCode(200);
+        Reports.handOver(Reports.message(id, "CN-GACC", "CN", Instant.now(), "[\"ANPP\"]",
+                Reports.FOUNDING_CASE.replace("\"quantity\":25", "\"quantity\":25000000.0"))).statusCode(200);
         String first = Reports.officer("CN-NNCC", "CN", "officer-cn-form-1");
         JsonPath read = releaseOf(first, id, "US-DEA");
         assertTrue(read.getString("payload").contains("WANG Li"), read.prettify());
@@ -360,6 +361,11 @@ class PolicyResourceTest {
         given().auth().oauth2(first).contentType("application/json").body("{\"payloadSha256\":\"" + oldForm + "\"}")
                 .post("/api/v1/releases/" + read.getString("id") + "/approvals").then().statusCode(200)
                 .body("approvals", hasSize(1));
+        given().auth().oauth2(admin).contentType("application/json")
+                .body(FORMED_FOR_DEA.formatted("masked, again", masked)).put("/api/v1/policy").then().statusCode(200);
+        JsonPath same = releaseOf(first, id, "US-DEA");
+        assertEquals(oldForm, same.getString("payloadSha256"));
+        assertEquals(1, same.getList("approvals").size(), "the same form: " + same.prettify());
 
         int version = given().auth().oauth2(admin).contentType("application/json")
                 .body(FORMED_FOR_DEA.formatted("no persons", noPersons)).put("/api/v1/policy").then().statusCode(200)
@@ -396,6 +402,17 @@ class PolicyResourceTest {
         JsonPath kept = releaseOf(first, id, "US-DEA");
         assertEquals(newForm, kept.getString("payloadSha256"));
         assertEquals(1, kept.getList("approvals").size(), kept.prettify());
+
+        // a looser rule in another form: the release waits for the two it was decided with, and says why
+        given().auth().oauth2(admin).contentType("application/json").body(FORMED_FOR_DEA
+                .formatted("one approver", masked).replace("\"approvers\":2", "\"approvers\":1"))
+                .put("/api/v1/policy").then().statusCode(200);
+        JsonPath looser = releaseOf(first, id, "US-DEA");
+        assertTrue(looser.getString("payload").contains("WANG Li"), looser.prettify());
+        assertEquals(2, looser.getInt("requiredApprovals"));
+        assertEquals(List.of(), looser.getList("approvals"));
+        assertTrue(looser.getList("reasons", String.class).stream().anyMatch(r -> r.startsWith(
+                "approval by 2 distinct officer(s), as decided before policy version")), looser.prettify());
     }
 
     /** CN watch-list reports to US-CBP after an approval, without saying which precursor. */

@@ -82,7 +82,9 @@ public class PartnerResource {
                     + "A changed entry (maxTlp, acceptedTypes, country) holds for what has not left: releases to the "
                     + "partner waiting for approval, or released and not yet delivered, that the policy in force now "
                     + "denies it are CANCELLED with the reason (releasesCancelled in the answer and the event, a "
-                    + "RELEASE_CANCELLED event each); records already delivered stay so. Audited as PARTNER_CHANGED. "
+                    + "RELEASE_CANCELLED event each); one waiting for approval that the policy now gives another form "
+                    + "takes it, its approvals void; records already delivered stay so. Audited as PARTNER_CHANGED. "
+                    + "The endpoint may carry no credentials and no query string. "
                     + "412 when If-Match names another state of the entry than the current one, or If-None-Match: * "
                     + "an entry that exists; 400 invalid-header when a header is no list of quoted tags.")
     @APIResponse(responseCode = "200", description = "Replaced", headers = @Header(name = "ETag",

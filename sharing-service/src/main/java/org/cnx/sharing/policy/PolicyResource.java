@@ -72,7 +72,9 @@ public class PolicyResource {
                     + "denies. What has not left yet (releases waiting for approval, released records not delivered) "
                     + "is decided again: what the new version denies is CANCELLED with the reason (releasesCancelled "
                     + "in the answer and the event, a RELEASE_CANCELLED event each); a release waiting for approval "
-                    + "that it gives more approvers waits for them (RELEASE_DECIDED); the rest stays as decided. "
+                    + "that it gives more approvers waits for them (RELEASE_DECIDED), and one it gives another form "
+                    + "(a profile that withholds more, or less) takes that form, its approvals void (RELEASE_DECIDED "
+                    + "with previousPayloadSha256 and approvalsVoided); the rest stays as decided. "
                     + "Audited as POLICY_CHANGED with the publishing admin. 412 when If-Match names another version "
                     + "than the one in force, or If-None-Match: * a version in force; 400 invalid-header when a header "
                     + "is no list of quoted tags (an ETag without its quotes).")

@@ -5,9 +5,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,7 +22,9 @@ import org.cnx.sharing.partner.PartnerMapper;
 import org.cnx.sharing.policy.Decision;
 import org.cnx.sharing.policy.PolicyDocument;
 import org.cnx.sharing.policy.PolicyEvaluator;
+import org.cnx.sharing.policy.PolicyVersionRepository;
 import org.cnx.sharing.policy.Recipient;
+import org.cnx.sharing.redaction.RedactionOp;
 import org.cnx.sharing.redaction.Withheld;
 import org.cnx.sharing.report.IncomingReport;
 import org.hibernate.Session;
@@ -59,7 +63,7 @@ public class Clearances {
                    CASE WHEN cardinality(s.watchlist_hits) > 0 THEN s.watchlist_hits
                         ELSE ARRAY(SELECT jsonb_array_elements_text(CASE WHEN jsonb_typeof(recorded.hits) = 'array'
                                                                           THEN recorded.hits ELSE '[]' END)) END,
-                   r.required_approvals
+                   r.required_approvals, r.policy_version, r.redaction
               FROM release r JOIN shared_report s ON s.id = r.report_id LEFT JOIN partner p ON p.code = r.partner
                    CROSS JOIN LATERAL (SELECT CASE WHEN cardinality(s.watchlist_hits) = 0
                                                    THEN r.payload::jsonb -> 'watchlistHits' END AS hits) recorded
@@ -120,17 +124,20 @@ public class Clearances {
 
     /** A release that has not left; {@code recipient} is null when its partner is no longer registered. */
     private record Waiting(UUID id, UUID reportId, String partner, String status, String payloadSha256,
-            IncomingReport report, Recipient recipient, int requiredApprovals) {
+            IncomingReport report, Recipient recipient, int requiredApprovals, Integer policyVersion,
+            String redaction) {
     }
 
     private final EntityManager em;
     private final ObjectMapper json;
     private final ReleaseRecords records;
+    private final PolicyVersionRepository versions;
 
-    Clearances(EntityManager em, ObjectMapper json, ReleaseRecords records) {
+    Clearances(EntityManager em, ObjectMapper json, ReleaseRecords records, PolicyVersionRepository versions) {
         this.em = em;
         this.json = json;
         this.records = records;
+        this.versions = versions;
     }
 
     /**
@@ -199,6 +206,7 @@ public class Clearances {
     private int reconsider(String partner, int version, PolicyDocument policy, String decider,
             AuditEvent.Actor admin, AuditTrail.Batch events) {
         List<Map.Entry<Waiting, Decision>> denied = new ArrayList<>();
+        Map<Integer, Optional<PolicyDocument>> decidedUnder = new HashMap<>();
         for (Waiting waiting : waiting(partner)) {
             if (waiting.recipient() == null) {
                 continue; // removed: its removal cancelled what waited, and housekeeping fails its recalls
@@ -209,7 +217,8 @@ public class Clearances {
             } else if (waiting.status().equals(Release.Status.PENDING_APPROVAL.name())) {
                 ReleaseRecords.Prepared form = records.prepare(waiting.report(), waiting.partner(),
                         policy.profile(decision.redaction()));
-                if (!form.sha256().equals(waiting.payloadSha256())) {
+                if (!form.sha256().equals(waiting.payloadSha256())
+                        && !form.sha256().equals(decidedForm(waiting, decidedUnder))) {
                     reform(waiting, decision, form, version, decider, admin, events);
                 } else if (decision.requiredApprovals() > waiting.requiredApprovals()) {
                     raise(waiting, decision, version, decider, admin, events);
@@ -247,6 +256,36 @@ public class Clearances {
     }
 
     /**
+     * The SHA-256 of the form a release was decided in, written again from what is stored: its payload was written
+     * from the report as handed over, the form compared with from the report read back from the database, and those
+     * differ where the database writes a number otherwise ({@code 2.5E7} read back as {@code 25000000}): a publish
+     * that left the profile as it was took the same record for another form and voided its approvals. Null where the
+     * version or its profile is not there to write it again.
+     */
+    private String decidedForm(Waiting waiting, Map<Integer, Optional<PolicyDocument>> decidedUnder) {
+        if (waiting.policyVersion() == null) {
+            return null;
+        }
+        Optional<PolicyDocument> document = decidedUnder.computeIfAbsent(waiting.policyVersion(),
+                number -> versions.findByIdOptional(number).map(v -> readPolicy(v.document)));
+        Map<String, List<RedactionOp>> profiles = document.map(PolicyDocument::redactionProfiles).orElse(null);
+        if (document.isEmpty() || waiting.redaction() != null
+                && (profiles == null || !profiles.containsKey(waiting.redaction()))) {
+            return null;
+        }
+        return records.prepare(waiting.report(), waiting.partner(), document.get().profile(waiting.redaction()))
+                .sha256();
+    }
+
+    private PolicyDocument readPolicy(String document) {
+        try {
+            return json.readValue(document, PolicyDocument.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored policy document is unreadable", e);
+        }
+    }
+
+    /**
      * A release waiting for approval that the change gives another form (more or less withheld) is shown, approved and
      * sent in that form: the approvals given to the old one are void, and it waits for as many as either decision asks
      * (a looser change lowers none).
@@ -254,10 +293,16 @@ public class Clearances {
     private void reform(Waiting waiting, Decision decision, ReleaseRecords.Prepared form, int version,
             String decider, AuditEvent.Actor admin, AuditTrail.Batch events) {
         int required = Math.max(decision.requiredApprovals(), waiting.requiredApprovals());
+        List<String> reasons = new ArrayList<>(decision.reasons());
+        if (required > decision.requiredApprovals()) {
+            // the release says why it waits for more than the rule now asks
+            reasons.add("approval by " + required + " distinct officer(s), as decided before " + decider
+                    + ": a looser change lowers none");
+        }
         em.createNativeQuery(REFORM).setParameter(1, form.payload()).setParameter(2, form.sha256())
                 .setParameter(3, decision.redaction()).setParameter(4, records.write(form.withheld()))
                 .setParameter(5, required).setParameter(6, decision.rule())
-                .setParameter(7, records.write(decision.reasons())).setParameter(8, version)
+                .setParameter(7, records.write(reasons)).setParameter(8, version)
                 .setParameter(9, waiting.id()).executeUpdate();
         int voided = em.createNativeQuery(VOID_APPROVALS).setParameter(1, waiting.id()).executeUpdate();
         Map<String, Object> details = new LinkedHashMap<>();
@@ -270,7 +315,7 @@ public class Clearances {
         details.put("approvalsVoided", voided);
         details.put("policyVersion", version);
         details.put("rule", decision.rule());
-        details.put("reasons", decision.reasons());
+        details.put("reasons", reasons);
         if (decision.redaction() != null) {
             details.put("redaction", decision.redaction());
         }
@@ -348,7 +393,7 @@ public class Clearances {
             Recipient recipient = rs.getString(10) == null ? null
                     : PartnerMapper.recipient(code, rs.getString(10), rs.getString(11), rs.getString(12));
             return new Waiting(rs.getObject(1, UUID.class), report.id(), code, rs.getString(4), rs.getString(5),
-                    report, recipient, rs.getInt(14));
+                    report, recipient, rs.getInt(14), rs.getObject(15, Integer.class), rs.getString(16));
         } catch (JsonProcessingException e) {
             throw new SQLException("a stored report is not JSON", e);
         }
