@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -99,12 +100,19 @@ public class CheckpointService {
     }
 
     /**
-     * The tree of the stored events up to {@code size} (fewer where one is missing), from the latest head's frontier
-     * where it gives that head's signed root, else from the first event. The log's state is written by every append,
-     * and the application's role may write it by hand: a frontier set so had a root signed that no stored log gives.
+     * The tree of the stored events up to {@code size} (fewer where one is missing), from the frontier of the largest
+     * head audit signed that has one giving its signed root, else from the first event. The log's state is written by
+     * every append, and the application's role may write it by hand: a frontier set so had a root signed that no
+     * stored log gives. Not from the latest head alone: one without a frontier (signed by a pod on the code before V9,
+     * or a copy someone stored) had every head after it read the whole log.
      */
-    private Frontier eventsSince(Optional<TreeHead> latest, long size) {
-        Frontier tree = latest.map(CheckpointService::signedFrontier).orElseGet(Frontier::new);
+    private Frontier eventsUpTo(long size) {
+        Frontier tree;
+        try (Stream<TreeHead> largestFirst = heads.withFrontierLargestFirst(size)) {
+            tree = largestFirst.map(head -> Map.entry(head, signedFrontier(head)))
+                    .filter(start -> start.getValue().size() > 0 && signer.verifies(start.getKey()))
+                    .map(Map.Entry::getValue).findFirst().orElseGet(Frontier::new);
+        }
         return em.unwrap(Session.class).doReturningWork(c -> {
             try (PreparedStatement s = c.prepareStatement(LEAVES)) {
                 s.setFetchSize(LEAVES_FETCHED);
@@ -140,7 +148,7 @@ public class CheckpointService {
             return latest.get();
         }
         byte[] root = Frontier.decode(state.size, state.frontier).root();
-        Frontier events = eventsSince(latest, state.size);
+        Frontier events = eventsUpTo(state.size);
         if (events.size() != state.size || !MessageDigest.isEqual(events.root(), root)) {
             String detail = "The log's state (" + state.size + " events) does not match its events"
                     + (events.size() < state.size ? " (event " + (events.size() + 1) + " is missing)" : "")

@@ -14,6 +14,12 @@ public class TreeHeadRepository implements PanacheRepositoryBase<TreeHead, Long>
         return find("order by treeSize desc, id desc").withHint("org.hibernate.fetchSize", 16).stream();
     }
 
+    /** As {@link #largestFirst()}, of the heads stored with the frontier they were signed over (V9). */
+    Stream<TreeHead> withFrontierLargestFirst(long upTo) {
+        return find("frontier is not null and treeSize <= ?1 order by treeSize desc, id desc", upTo)
+                .withHint("org.hibernate.fetchSize", 16).stream();
+    }
+
     /** Stores a head beside any other of its size (the table is insert-only). */
     void insert(TreeHead head) {
         getEntityManager().createNativeQuery("INSERT INTO tree_head (tree_size, root, signed_at, kid, jws, "
