@@ -73,7 +73,12 @@ create configmap cnx-public-keys "${public_keys[@]/#/--from-file=$keys_dir/}"
 for service in "${services[@]}"; do
   create secret "cnx-$service-signing-key" --from-file="$keys_dir/$service-private.pem"
 done
+# each password from a file only this user reads, not on kubectl's command line, where ps showed it to every user
+secret_dir=$(mktemp -d)
+trap 'rm -rf "$secret_dir"' EXIT
 for role in intake sharing audit audit_owner; do
+  (umask 077 && openssl rand -hex 24 | tr -d '\n' >"$secret_dir/password")
   create secret "cnx-db-${role//_/-}" --type=kubernetes.io/basic-auth \
-    --from-literal=username="$role" --from-literal=password="$(openssl rand -hex 24)"
+    --from-literal=username="$role" --from-file=password="$secret_dir/password"
+  rm -f "$secret_dir/password"
 done
