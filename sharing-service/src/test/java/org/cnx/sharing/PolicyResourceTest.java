@@ -487,7 +487,8 @@ class PolicyResourceTest {
             CompletableFuture<Integer> publish = CompletableFuture.supplyAsync(() -> given().auth().oauth2(admin)
                     .contentType("application/json").body(NO_TITLES).put("/api/v1/policy").then().extract()
                     .statusCode());
-            Thread.sleep(1000);
+            // until it waits for a lock or is done: a fixed second also passed where the publish had not started yet
+            LockWaits.until(dataSource, 1, publish);
             assertFalse(publish.isDone(), "the publish waits for the hand-over's decisions");
             handOver.commit();
             assertEquals(200, publish.get(15, TimeUnit.SECONDS));
@@ -514,7 +515,7 @@ class PolicyResourceTest {
             }
             CompletableFuture<Integer> handOver = CompletableFuture.supplyAsync(() -> Reports.handOver(
                     Reports.message(waited, "US-CBP", "US", "GREEN", null)).extract().statusCode());
-            Thread.sleep(1000);
+            LockWaits.until(dataSource, 1, handOver);
             assertFalse(handOver.isDone(), "the hand-over waits for the change");
             change.commit();
             assertEquals(200, handOver.get(15, TimeUnit.SECONDS));

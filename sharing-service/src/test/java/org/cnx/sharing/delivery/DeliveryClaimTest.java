@@ -10,6 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.security.KeyFactory;
 import java.security.spec.X509EncodedKeySpec;
@@ -423,8 +426,10 @@ class DeliveryClaimTest {
 
     /**
      * Records the {@code verdict} of these attempts while an admin's transaction runs: it runs {@code first}, the relay
-     * starts recording and gets as far as it can in 700 ms, the admin runs {@code then} and commits. Returns how many
-     * outcomes were recorded; a deadlock fails the relay or the admin.
+     * starts recording and gets as far as it can (until it waits for the admin, or is done), the admin runs
+     * {@code then} and commits. Returns how many outcomes were recorded; a deadlock fails the relay or the admin. (A
+     * fixed 700 ms stood for "as far as it can": on a busy machine the relay had not reached its lock by then, the two
+     * never met, and a relay locking in the wrong order passed.)
      */
     private int recordedWhileAdminChanges(List<DeliveryStore.Claimed> attempts, RetryPolicy.Verdict verdict,
             int status, List<String> first, List<String> then) throws Exception {
@@ -432,6 +437,11 @@ class DeliveryClaimTest {
         try (Connection admin = dataSource.getConnection(); Statement s = admin.createStatement()) {
             admin.setAutoCommit(false);
             s.execute("SET LOCAL lock_timeout = '10s'");
+            int adminPid;
+            try (ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+                rs.next();
+                adminPid = rs.getInt(1);
+            }
             for (String sql : first) {
                 s.execute(sql);
             }
@@ -440,7 +450,8 @@ class DeliveryClaimTest {
                     .map(a -> new DeliveryOutcomes.Attempted(a, new DeliverySender.Result(verdict, status,
                             "HTTP " + status, Duration.ZERO, now, now)))
                     .toList()));
-            Thread.sleep(700);
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> recorded.isDone() || waitsFor(adminPid));
             for (String sql : then) {
                 s.execute(sql);
             }
@@ -448,6 +459,18 @@ class DeliveryClaimTest {
             return recorded.get(15, TimeUnit.SECONDS);
         } finally {
             relay.shutdownNow();
+        }
+    }
+
+    /** Whether a session of this database waits for a lock that the session {@code pid} holds. */
+    private boolean waitsFor(int pid) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*) FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))")) {
+            ps.setInt(1, pid);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) > 0;
+            }
         }
     }
 
