@@ -5,11 +5,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,9 +21,7 @@ import org.cnx.sharing.partner.PartnerMapper;
 import org.cnx.sharing.policy.Decision;
 import org.cnx.sharing.policy.PolicyDocument;
 import org.cnx.sharing.policy.PolicyEvaluator;
-import org.cnx.sharing.policy.PolicyVersionRepository;
 import org.cnx.sharing.policy.Recipient;
-import org.cnx.sharing.redaction.RedactionOp;
 import org.cnx.sharing.redaction.Withheld;
 import org.cnx.sharing.report.IncomingReport;
 import org.hibernate.Session;
@@ -63,7 +60,7 @@ public class Clearances {
                    CASE WHEN cardinality(s.watchlist_hits) > 0 THEN s.watchlist_hits
                         ELSE ARRAY(SELECT jsonb_array_elements_text(CASE WHEN jsonb_typeof(recorded.hits) = 'array'
                                                                           THEN recorded.hits ELSE '[]' END)) END,
-                   r.required_approvals, r.policy_version, r.redaction
+                   r.required_approvals
               FROM release r JOIN shared_report s ON s.id = r.report_id LEFT JOIN partner p ON p.code = r.partner
                    CROSS JOIN LATERAL (SELECT CASE WHEN cardinality(s.watchlist_hits) = 0
                                                    THEN r.payload::jsonb -> 'watchlistHits' END AS hits) recorded
@@ -80,13 +77,22 @@ public class Clearances {
 
     /** A release waiting for more approvals under the decision that asks for them, which it now shows. */
     private static final String RAISE_APPROVALS = """
-            UPDATE release SET required_approvals = ?1, rule = ?2, reasons = CAST(?3 AS jsonb), policy_version = ?4
+            UPDATE release SET required_approvals = ?1, rule = ?2, reasons = CAST(?3 AS jsonb), policy_version = ?4,
+                   redaction = ?6
              WHERE id = ?5""";
 
     /**
      * A release waiting for approval in the form the decision under the change gives it, which it now shows: what
      * waited in the old form (a profile tightened after an incident) would otherwise have been approved and sent so.
      */
+    /** JSON values alike, numbers compared by value ({@code 2.5E7} and {@code 25000000}). */
+    private static final Comparator<JsonNode> NUMBERS_BY_VALUE = (a, b) -> {
+        if (a.isNumber() && b.isNumber()) {
+            return a.decimalValue().compareTo(b.decimalValue());
+        }
+        return a.equals(b) ? 0 : 1;
+    };
+
     private static final String REFORM = """
             UPDATE release SET payload = ?1, payload_sha256 = ?2, redaction = ?3, withheld = CAST(?4 AS jsonb),
                    required_approvals = ?5, rule = ?6, reasons = CAST(?7 AS jsonb), policy_version = ?8
@@ -124,20 +130,17 @@ public class Clearances {
 
     /** A release that has not left; {@code recipient} is null when its partner is no longer registered. */
     private record Waiting(UUID id, UUID reportId, String partner, String status, String payloadSha256,
-            IncomingReport report, Recipient recipient, int requiredApprovals, Integer policyVersion,
-            String redaction) {
+            IncomingReport report, Recipient recipient, int requiredApprovals) {
     }
 
     private final EntityManager em;
     private final ObjectMapper json;
     private final ReleaseRecords records;
-    private final PolicyVersionRepository versions;
 
-    Clearances(EntityManager em, ObjectMapper json, ReleaseRecords records, PolicyVersionRepository versions) {
+    Clearances(EntityManager em, ObjectMapper json, ReleaseRecords records) {
         this.em = em;
         this.json = json;
         this.records = records;
-        this.versions = versions;
     }
 
     /**
@@ -206,7 +209,6 @@ public class Clearances {
     private int reconsider(String partner, int version, PolicyDocument policy, String decider,
             AuditEvent.Actor admin, AuditTrail.Batch events) {
         List<Map.Entry<Waiting, Decision>> denied = new ArrayList<>();
-        Map<Integer, Optional<PolicyDocument>> decidedUnder = new HashMap<>();
         for (Waiting waiting : waiting(partner)) {
             if (waiting.recipient() == null) {
                 continue; // removed: its removal cancelled what waited, and housekeeping fails its recalls
@@ -217,8 +219,7 @@ public class Clearances {
             } else if (waiting.status().equals(Release.Status.PENDING_APPROVAL.name())) {
                 ReleaseRecords.Prepared form = records.prepare(waiting.report(), waiting.partner(),
                         policy.profile(decision.redaction()));
-                if (!form.sha256().equals(waiting.payloadSha256())
-                        && !form.sha256().equals(decidedForm(waiting, decidedUnder))) {
+                if (!form.sha256().equals(waiting.payloadSha256()) && !sameForm(waiting, form)) {
                     reform(waiting, decision, form, version, decider, admin, events);
                 } else if (decision.requiredApprovals() > waiting.requiredApprovals()) {
                     raise(waiting, decision, version, decider, admin, events);
@@ -240,7 +241,7 @@ public class Clearances {
         em.createNativeQuery(RAISE_APPROVALS).setParameter(1, decision.requiredApprovals())
                 .setParameter(2, decision.rule()).setParameter(3, records.write(decision.reasons()))
                 .setParameter(4, version)
-                .setParameter(5, waiting.id()).executeUpdate();
+                .setParameter(5, waiting.id()).setParameter(6, decision.redaction()).executeUpdate();
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("action", Decision.Action.APPROVE.name());
         details.put("status", Release.Status.PENDING_APPROVAL.name());
@@ -256,32 +257,20 @@ public class Clearances {
     }
 
     /**
-     * The SHA-256 of the form a release was decided in, written again from what is stored: its payload was written
-     * from the report as handed over, the form compared with from the report read back from the database, and those
-     * differ where the database writes a number otherwise ({@code 2.5E7} read back as {@code 25000000}): a publish
-     * that left the profile as it was took the same record for another form and voided its approvals. Null where the
-     * version or its profile is not there to write it again.
+     * Whether a release's stored payload and the form a change gives it say the same, numbers read by value: the
+     * payload was written from the report as handed over, the form from the report read back from the database, which
+     * writes a number its own way ({@code 2.5E7} reads back as {@code 25000000}), and a publish that left the profile
+     * as it was voided the release's approvals. Anything else that differs (a step that withholds more now, under the
+     * same profile) is another form.
      */
-    private String decidedForm(Waiting waiting, Map<Integer, Optional<PolicyDocument>> decidedUnder) {
-        if (waiting.policyVersion() == null) {
-            return null;
-        }
-        Optional<PolicyDocument> document = decidedUnder.computeIfAbsent(waiting.policyVersion(),
-                number -> versions.findByIdOptional(number).map(v -> readPolicy(v.document)));
-        Map<String, List<RedactionOp>> profiles = document.map(PolicyDocument::redactionProfiles).orElse(null);
-        if (document.isEmpty() || waiting.redaction() != null
-                && (profiles == null || !profiles.containsKey(waiting.redaction()))) {
-            return null;
-        }
-        return records.prepare(waiting.report(), waiting.partner(), document.get().profile(waiting.redaction()))
-                .sha256();
-    }
-
-    private PolicyDocument readPolicy(String document) {
+    private boolean sameForm(Waiting waiting, ReleaseRecords.Prepared form) {
+        Object stored = em.createNativeQuery("SELECT payload FROM release WHERE id = ?1")
+                .setParameter(1, waiting.id()).getSingleResult();
         try {
-            return json.readValue(document, PolicyDocument.class);
+            return stored != null && json.readTree(stored.toString()).equals(NUMBERS_BY_VALUE,
+                    json.readTree(form.payload()));
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored policy document is unreadable", e);
+            return false;
         }
     }
 
@@ -296,8 +285,8 @@ public class Clearances {
         List<String> reasons = new ArrayList<>(decision.reasons());
         if (required > decision.requiredApprovals()) {
             // the release says why it waits for more than the rule now asks
-            reasons.add("approval by " + required + " distinct officer(s), as decided before " + decider
-                    + ": a looser change lowers none");
+            reasons.add("approval by " + required + " distinct officer(s), as the release was decided with: a "
+                    + "looser change lowers none");
         }
         em.createNativeQuery(REFORM).setParameter(1, form.payload()).setParameter(2, form.sha256())
                 .setParameter(3, decision.redaction()).setParameter(4, records.write(form.withheld()))
@@ -393,7 +382,7 @@ public class Clearances {
             Recipient recipient = rs.getString(10) == null ? null
                     : PartnerMapper.recipient(code, rs.getString(10), rs.getString(11), rs.getString(12));
             return new Waiting(rs.getObject(1, UUID.class), report.id(), code, rs.getString(4), rs.getString(5),
-                    report, recipient, rs.getInt(14), rs.getObject(15, Integer.class), rs.getString(16));
+                    report, recipient, rs.getInt(14));
         } catch (JsonProcessingException e) {
             throw new SQLException("a stored report is not JSON", e);
         }
