@@ -22,6 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
 import org.cnx.sharing.validation.CountryCode;
 import org.cnx.sharing.validation.StorableStrings;
 import org.junit.jupiter.api.AfterEach;
@@ -44,6 +48,9 @@ class PartnerRegistryTest {
     WireMockServer partners;
 
     private final String admin = Reports.admin("admin-registry");
+
+    @Inject
+    DataSource dataSource;
 
     private String partner(String maxTlp, boolean active) {
         return """
@@ -81,6 +88,34 @@ class PartnerRegistryTest {
         given().auth().oauth2(admin).get("/api/v1/partners/" + CODE).then().statusCode(404);
         given().auth().oauth2(admin).contentType("application/json").header("Content-Encoding", "identity")
                 .body(partner("GREEN", true)).put("/api/v1/partners/" + CODE).then().statusCode(201);
+    }
+
+    /**
+     * A query string is refused in a new endpoint (a key in it went into every attempt's audit event for good), not in
+     * one registered before the rule: its entry could no longer be paused or cleared lower after an incident.
+     */
+    @Test
+    void anEndpointWithAQueryIsRefusedUnlessItIsTheOneRegisteredBefore() throws Exception {
+        String withQuery = partner("GREEN", true).replace("/deliveries\"", "/deliveries?api_key=s3cret\"");
+        given().auth().oauth2(admin).contentType("application/json").body(withQuery).put("/api/v1/partners/" + CODE)
+                .then().statusCode(400).body("errors.pointer", contains("/endpoint"))
+                .body("errors[0].message", startsWith("must not have a query string"));
+        given().auth().oauth2(admin).contentType("application/json").body(partner("GREEN", true))
+                .put("/api/v1/partners/" + CODE).then().statusCode(201);
+        // as an upgrade finds it: registered with a key in its query before the rule
+        try (var c = dataSource.getConnection(); var update = c.prepareStatement(
+                "UPDATE partner SET endpoint = endpoint || '?api_key=s3cret' WHERE code = ?")) {
+            update.setString(1, CODE);
+            assertEquals(1, update.executeUpdate());
+        }
+        given().auth().oauth2(admin).contentType("application/json")
+                .body(withQuery.replace("\"maxTlp\":\"GREEN\"", "\"maxTlp\":\"CLEAR\"").replace("true}", "false}"))
+                .put("/api/v1/partners/" + CODE).then().statusCode(200).body("maxTlp", equalTo("CLEAR"))
+                .body("active", equalTo(false));
+        // a move is a new endpoint: the rule holds for it
+        given().auth().oauth2(admin).contentType("application/json")
+                .body(withQuery.replace("api_key=s3cret", "api_key=other")).put("/api/v1/partners/" + CODE).then()
+                .statusCode(400).body("errors.pointer", contains("/endpoint"));
     }
 
     @Test

@@ -61,11 +61,19 @@ public class EndpointGuard {
     /**
      * Why {@code endpoint} may not be registered; empty when it may. Nor with a query string: deliveries are signed,
      * and the partner checks the signature; a key in the query ({@code ?api_key=}) would have been written into every
-     * attempt's audit event and the registry's, for every auditor, and kept there when it was rotated. (An entry
-     * registered with one before keeps being delivered to.)
+     * attempt's audit event and the registry's, for every auditor, and kept there when it was rotated.
      */
     public Optional<String> refusal(String endpoint) {
-        if (form(endpoint).isEmpty() && URI.create(endpoint).getRawQuery() != null) {
+        return refusal(endpoint, null);
+    }
+
+    /**
+     * As {@link #refusal(String)}, for an entry registered at {@code registered}: kept as it is, an endpoint with a
+     * query string registered before they were refused is not, so that its entry can still be paused, re-enabled or
+     * cleared lower (it keeps being delivered to).
+     */
+    public Optional<String> refusal(String endpoint, String registered) {
+        if (form(endpoint).isEmpty() && URI.create(endpoint).getRawQuery() != null && !endpoint.equals(registered)) {
             return Optional.of("must not have a query string (a credential in it would be kept in the audit log for "
                     + "good; the partner checks each delivery's signature)");
         }

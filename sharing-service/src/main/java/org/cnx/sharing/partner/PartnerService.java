@@ -70,8 +70,8 @@ public class PartnerService {
     @Transactional
     public Saved put(String code, PartnerViews.PartnerRequest request, IfMatch expected, AuditEvent.Actor actor) {
         checkCode(code);
-        check(request);
         Partner partner = partners.findById(code, LockModeType.PESSIMISTIC_WRITE);
+        check(request, partner == null ? null : partner.endpoint);
         checkUnchanged(code, partner, expected);
         boolean created = partner == null;
         Map<String, Object> details = new LinkedHashMap<>();
@@ -190,15 +190,17 @@ public class PartnerService {
 
     /**
      * Bean Validation and the endpoint's rules together: 400 with every problem of the entry at once, so that an
-     * admin does not correct the fields, send it again, and only then hear about the endpoint.
+     * admin does not correct the fields, send it again, and only then hear about the endpoint. {@code registered}: the
+     * entry's endpoint as it is, which the rules added since it was registered do not refuse.
      */
-    private void check(PartnerViews.PartnerRequest request) {
+    private void check(PartnerViews.PartnerRequest request, String registered) {
         List<Problem.FieldError> errors = new ArrayList<>();
         for (ConstraintViolation<PartnerViews.PartnerRequest> v : validator.validate(request)) {
             errors.add(new Problem.FieldError(ProblemPointers.of(v.getPropertyPath(), 0), v.getMessage()));
         }
         if (errors.stream().noneMatch(e -> e.pointer().equals("/endpoint"))) {
-            guard.refusal(request.endpoint()).ifPresent(why -> errors.add(new Problem.FieldError("/endpoint", why)));
+            guard.refusal(request.endpoint(), registered)
+                    .ifPresent(why -> errors.add(new Problem.FieldError("/endpoint", why)));
         }
         if (!errors.isEmpty()) {
             errors.sort(Comparator.comparing(Problem.FieldError::pointer));
