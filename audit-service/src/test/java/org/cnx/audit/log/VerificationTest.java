@@ -215,6 +215,37 @@ class VerificationTest {
         assertTrue(sign().getLong("size") > signed);
     }
 
+    /**
+     * A signing folds from the largest head audit signed that keeps its frontier, not from the latest alone: one
+     * without (signed by a pod on the code before V9, or a copy the app role stored) had every later signing read the
+     * whole log again. Here the whole log holds an old event whose leaf hash was changed: read again, it refused the
+     * signing; the fold from the head above it does not read it.
+     */
+    @Test
+    void aHeadWithoutItsFrontierIsNotWhereTheNextSigningFoldsFrom() throws SQLException {
+        post(sharingToken(), List.of(delivered(), delivered())).then().statusCode(200);
+        long signed = sign().getLong("size");
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            // the latest head copied without its frontier, as the app role may store it: it verifies
+            assertEquals(1, s.executeUpdate("INSERT INTO tree_head (tree_size, root, signed_at, kid, jws) "
+                    + "SELECT tree_size, root, signed_at, kid, jws FROM tree_head WHERE tree_size = " + signed
+                    + " ORDER BY id DESC LIMIT 1"));
+        }
+        try (Connection c = TestDb.superuser(); Statement s = c.createStatement()) {
+            s.execute("SET session_replication_role = replica");
+            s.execute("CREATE TEMP TABLE saved AS SELECT * FROM audit_event WHERE seq = 1");
+            try {
+                s.executeUpdate("UPDATE audit_event SET leaf_hash = set_byte(leaf_hash, 0, get_byte(leaf_hash, 0) # 1) "
+                        + "WHERE seq = 1");
+                post(sharingToken(), List.of(delivered())).then().statusCode(200);
+                assertTrue(sign().getLong("size") > signed);
+            } finally {
+                s.execute("DELETE FROM audit_event WHERE seq = 1; INSERT INTO audit_event SELECT * FROM saved");
+            }
+        }
+        assertTrue(verify().getBoolean("valid"), "repaired");
+    }
+
     @Test
     void aRewriteWithConsistentHashesIsCaughtByTheSignedRoot() throws SQLException {
         long before = sign().getLong("size");
