@@ -129,6 +129,9 @@ class RecallTest {
         // intake re-sending the withdrawal changes nothing
         recall(notice(id, "CN-GACC", "source compromised")).statusCode(200)
                 .body("accepted", equalTo(0)).body("duplicates", equalTo(1));
+        // sharing's own rows, committed with the answer: one record and one recall, no second recall queued
+        given().auth().oauth2(officer).queryParam("reportId", id).get("/api/v1/deliveries").then().statusCode(200)
+                .body("items.kind", containsInAnyOrder("RECORD", "RECALL"));
         Thread.sleep(500);
         assertEquals(2, PartnerInbox.deliveriesOf(partners, id).size());
     }

@@ -219,6 +219,8 @@ class ReleaseFlowTest {
                 .then().statusCode(404);
         given().auth().oauth2(Reports.officer("US-DEA", "US", "officer-us-1")).queryParam("reportId", id)
                 .get("/api/v1/releases").then().statusCode(200).body("items", hasSize(0));
+        given().auth().oauth2(cnOfficer).queryParam("reportId", id).get("/api/v1/deliveries").then().statusCode(200)
+                .body("items", hasSize(0));
         Thread.sleep(300);
         assertTrue(deliveriesOf(id).isEmpty(), "nothing leaves before approval");
 
@@ -408,6 +410,8 @@ class ReleaseFlowTest {
                 .queryParam("reportId", id).get("/api/v1/releases").then().statusCode(200)
                 .body("items.findAll { it.reportId == '" + id + "' }", hasSize(5))
                 .body("items.findAll { it.reportId == '" + id + "' }.rule", everyItem(equalTo("tlp-red")));
+        given().auth().oauth2(Reports.officer("US-DEA", "US", "officer-us-2")).queryParam("reportId", id)
+                .get("/api/v1/deliveries").then().statusCode(200).body("items", hasSize(0));
         Thread.sleep(500);
         assertTrue(deliveriesOf(id).isEmpty());
     }
@@ -417,6 +421,9 @@ class ReleaseFlowTest {
         UUID id = UUID.randomUUID();
         Reports.handOver(Reports.message(id, "US-HSI", "US", "GREEN", "{\"releasableTo\":[\"CN-NNCC\"]}"))
                 .statusCode(200);
+        // sharing's own rows, committed with the hand-over: one delivery, to the one partner named
+        given().auth().oauth2(Reports.officer("US-HSI", "US", "officer-us-cap")).queryParam("reportId", id)
+                .get("/api/v1/deliveries").then().statusCode(200).body("items.partner", contains("CN-NNCC"));
         await().atMost(Duration.ofSeconds(15)).until(() -> deliveriesOf(id).size() == 1);
         assertEquals("CN-NNCC", partnerOf(deliveriesOf(id).get(0)));
     }
