@@ -81,10 +81,6 @@ public class Clearances {
                    redaction = ?6
              WHERE id = ?5""";
 
-    /**
-     * A release waiting for approval in the form the decision under the change gives it, which it now shows: what
-     * waited in the old form (a profile tightened after an incident) would otherwise have been approved and sent so.
-     */
     /** JSON values alike, numbers compared by value ({@code 2.5E7} and {@code 25000000}). */
     private static final Comparator<JsonNode> NUMBERS_BY_VALUE = (a, b) -> {
         if (a.isNumber() && b.isNumber()) {
@@ -93,6 +89,10 @@ public class Clearances {
         return a.equals(b) ? 0 : 1;
     };
 
+    /**
+     * A release waiting for approval in the form the decision under the change gives it, which it now shows: what
+     * waited in the old form (a profile tightened after an incident) would otherwise have been approved and sent so.
+     */
     private static final String REFORM = """
             UPDATE release SET payload = ?1, payload_sha256 = ?2, redaction = ?3, withheld = CAST(?4 AS jsonb),
                    required_approvals = ?5, rule = ?6, reasons = CAST(?7 AS jsonb), policy_version = ?8
