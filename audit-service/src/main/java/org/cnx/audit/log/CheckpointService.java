@@ -31,7 +31,7 @@ import io.quarkus.scheduler.Scheduled;
  * </ul>
  * A head smaller than the latest is never signed: if the log's size has gone down, someone removed events, and
  * verification says so. Nor one over a state the events do not give: the frontier is checked against the leaves
- * appended since the latest head (a 409 {@code log-inconsistent} where they differ).
+ * appended since the largest signed head that keeps its frontier (a 409 {@code log-inconsistent} where they differ).
  */
 @ApplicationScoped
 public class CheckpointService {
