@@ -81,15 +81,13 @@ public class ReportService {
     public Submission submit(Caller caller, ReportRequest request, String payloadSha256, String idempotencyKey) {
         String content = write(request);
         String contentSha256 = fingerprint(request);
-        // the hash of the content as written before fingerprints left nulls out: what reports and keys filed then hold
-        String writtenSha256 = sha256(content);
         if (idempotencyKey != null) {
             Optional<IdempotencyRecord> earlier = idempotency.find(caller.agency(), idempotencyKey);
             if (earlier.isPresent()) {
                 IdempotencyRecord record = earlier.get();
                 // the same report is the same request, however a retry spaces or orders it (as for an externalRef);
                 // a key remembered before fingerprints were the content's holds the hash of the bytes
-                if (!record.fingerprint.equals(contentSha256) && !record.fingerprint.equals(writtenSha256)
+                if (!sameContent(record.fingerprint, contentSha256, content)
                         && !record.fingerprint.equals(payloadSha256)) {
                     // naming the report the key made: a client that took the 422 for "not stored" filed it again
                     throw new ProblemException(422, "idempotency-key-reused", "Unprocessable Content",
@@ -104,7 +102,7 @@ public class ReportService {
         Submission submission;
         if (existing.isPresent()) {
             Report report = existing.get();
-            if (!report.contentSha256.equals(contentSha256) && !report.contentSha256.equals(writtenSha256)) {
+            if (!sameContent(report.contentSha256, contentSha256, content)) {
                 throw new ProblemException(409, "external-ref-conflict", "Conflict",
                         "externalRef " + request.externalRef() + " already names report " + report.id
                                 + " with different content.",
@@ -259,6 +257,14 @@ public class ReportService {
 
     static String sha256(String text) {
         return sha256(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Whether a report or key filed before holds this content's fingerprint: {@code contentSha256}, or, filed before
+     * fingerprints left nulls out, the hash of the content as written (taken only then, not for every new report).
+     */
+    private static boolean sameContent(String held, String contentSha256, String content) {
+        return held.equals(contentSha256) || held.equals(sha256(content));
     }
 
     /** A number as its value: {@code 25.0} as {@code 25}, {@code 100.00} as {@code 1E+2}. */
