@@ -14,10 +14,17 @@ public class ContentEncodings {
     @ServerRequestFilter
     @Uncompressed
     public void refuse(HttpHeaders headers) {
-        String coding = headers.getHeaderString(HttpHeaders.CONTENT_ENCODING);
+        check(headers.getHeaderString(HttpHeaders.CONTENT_ENCODING), "body");
+    }
+
+    /**
+     * Refuses a {@code Content-Encoding} other than none or {@code identity} with a 415 that says to send the
+     * {@code what} uncompressed; also where report submission reads its bytes itself, and audits the refusal.
+     */
+    public static void check(String coding, String what) {
         if (coding != null && !coding.isBlank() && !"identity".equalsIgnoreCase(coding.strip())) {
             throw new ProblemException(415, "unsupported-content-encoding", "Unsupported Media Type",
-                    "Content-Encoding " + coding.strip() + " is not accepted: send the body uncompressed.");
+                    "Content-Encoding " + coding.strip() + " is not accepted: send the " + what + " uncompressed.");
         }
     }
 }

@@ -26,6 +26,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.cnx.intake.problem.ContentEncodings;
 import org.cnx.intake.problem.Problem;
 import org.cnx.intake.problem.ProblemException;
 import org.cnx.intake.problem.ProblemMappers;
@@ -112,7 +113,9 @@ public class ReportResource {
         Caller caller = Caller.of(token);
         String payloadSha256 = ReportService.sha256(body);
         try {
-            checkContentEncoding(contentEncoding);
+            // a compressed report, read as it came, answered "Illegal character ((CTRL-CHAR, code 31))" (RFC 9110,
+            // 15.5.16), which sent a partner looking for a fault in its JSON
+            ContentEncodings.check(contentEncoding, "report");
             String idempotencyKey = idempotencyKey(http.headers().getAll(IDEMPOTENCY_KEY));
             ReportRequest request = parse(body);
             ReportService.Submission submission = service.submit(caller, request, payloadSha256, idempotencyKey);
@@ -183,17 +186,6 @@ public class ReportResource {
     public ReportView withdraw(@PathParam("id") UUID id, @RequestBody(required = false, content = @Content(
             schema = @Schema(implementation = WithdrawalRequest.class))) @Valid WithdrawalRequest request) {
         return ReportView.summary(service.withdraw(Caller.of(token), id, request == null ? null : request.reason()));
-    }
-
-    /**
-     * A compressed report is refused as such (RFC 9110, 15.5.16): read as it came, its gzip header answered "Illegal
-     * character ((CTRL-CHAR, code 31))", which sent a partner looking for a fault in its JSON.
-     */
-    private static void checkContentEncoding(String coding) {
-        if (coding != null && !coding.isBlank() && !"identity".equalsIgnoreCase(coding.strip())) {
-            throw new ProblemException(415, "unsupported-content-encoding", "Unsupported Media Type",
-                    "Content-Encoding " + coding.strip() + " is not accepted: send the report uncompressed.");
-        }
     }
 
     /**
