@@ -75,6 +75,14 @@ class VerificationTest {
         return e;
     }
 
+    /** A careful forger's change of event {@code seq}: its canonical JSON, its column and its leaf hash agree again. */
+    private static void forgeConsistently(Statement s, long seq) throws SQLException {
+        s.executeUpdate("UPDATE audit_event SET canonical = replace(canonical, 'CN-NNCC', 'CN-GACC'), "
+                + "partner = 'CN-GACC' WHERE seq = " + seq);
+        s.executeUpdate("UPDATE audit_event SET leaf_hash = sha256('\\x00'::bytea || convert_to(canonical, 'UTF8')) "
+                + "WHERE seq = " + seq);
+    }
+
     @Test
     void anIntactLogIsValidAndItsRootIsTheSignedOne() {
         post(intakeToken(), List.of(event("intake", "REPORT_RECEIVED"), event("intake", "REPORT_REJECTED")))
@@ -261,10 +269,7 @@ class VerificationTest {
             JsonPath result;
             try {
                 // a careful forger: the canonical JSON, the column and the leaf hash all agree again
-                s.executeUpdate("UPDATE audit_event SET canonical = replace(canonical, 'CN-NNCC', 'CN-GACC'), "
-                        + "partner = 'CN-GACC' WHERE seq = " + seq);
-                s.executeUpdate("UPDATE audit_event SET leaf_hash = sha256('\\x00'::bytea || "
-                        + "convert_to(canonical, 'UTF8')) WHERE seq = " + seq);
+                forgeConsistently(s, seq);
                 result = verify();
             } finally {
                 s.execute("DELETE FROM audit_event WHERE seq = " + seq
@@ -305,10 +310,7 @@ class VerificationTest {
             try {
                 // the careful forger above, who also rebuilds the log's state over the forged event, drops the nodes
                 // stored for proofs, and puts the forged tree's roots in the heads signed since the event
-                s.executeUpdate("UPDATE audit_event SET canonical = replace(canonical, 'CN-NNCC', 'CN-GACC'), "
-                        + "partner = 'CN-GACC' WHERE seq = " + seq);
-                s.executeUpdate("UPDATE audit_event SET leaf_hash = sha256('\\x00'::bytea || "
-                        + "convert_to(canonical, 'UTF8')) WHERE seq = " + seq);
+                forgeConsistently(s, seq);
                 Frontier forged = new Frontier();
                 leafHashes(db, signed).forEach(forged::append);
                 try (PreparedStatement p = c.prepareStatement("UPDATE log_state SET frontier = ?")) {
