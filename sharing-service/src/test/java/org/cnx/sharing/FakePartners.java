@@ -22,7 +22,10 @@ public class FakePartners implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        server = new WireMockServer(wireMockConfig().dynamicPort());
+        // partners that hang (fixed delays, up to 9 s) must not take every thread from the others and from audit:
+        // a delayed answer waits on a timer, not on one of the server's threads
+        server = new WireMockServer(wireMockConfig().dynamicPort().containerThreads(100)
+                .asynchronousResponseEnabled(true).asynchronousResponseThreads(20));
         server.start();
         server.stubFor(post(urlPathMatching("/partners/.*")).willReturn(aResponse().withStatus(200)));
         server.stubFor(post(urlPathMatching("/internal/v1/events")).willReturn(aResponse().withStatus(200)
