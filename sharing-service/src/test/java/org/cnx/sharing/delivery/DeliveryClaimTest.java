@@ -192,11 +192,12 @@ class DeliveryClaimTest {
     @Test
     void aCrashedRelaysClaimsAreRecoveredAfterTheLease() throws Exception {
         handOver(3, "CN-MPS");
-        List<DeliveryStore.Claimed> crashed = store.claim(Map.of(), 4, Duration.ofMillis(300));
+        // a lease long enough that a slow machine's next claim still finds it held, short enough to wait out
+        List<DeliveryStore.Claimed> crashed = store.claim(Map.of(), 4, Duration.ofSeconds(2));
         assertEquals(3, crashed.size());
         assertTrue(store.claim(Map.of(), 4, LEASE).isEmpty());
-        Thread.sleep(400);
-        List<DeliveryStore.Claimed> recovered = store.claim(Map.of(), 4, LEASE);
+        List<DeliveryStore.Claimed> recovered = await().atMost(Duration.ofSeconds(10))
+                .until(() -> store.claim(Map.of(), 4, LEASE), claimed -> !claimed.isEmpty());
         assertEquals(crashed.stream().map(DeliveryStore.Claimed::id).collect(Collectors.toSet()),
                 recovered.stream().map(DeliveryStore.Claimed::id).collect(Collectors.toSet()));
         assertTrue(recovered.stream().allMatch(c -> c.attempt() == 2));
