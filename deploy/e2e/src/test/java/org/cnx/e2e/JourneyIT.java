@@ -72,7 +72,10 @@ class JourneyIT {
         return new Service(name, ROOT.resolve(module + "/target/quarkus-app/quarkus-run.jar"), logs)
                 .env("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://localhost:5432/" + name + "_test")
                 .env("QUARKUS_DATASOURCE_USERNAME", name)
-                .env("QUARKUS_DATASOURCE_PASSWORD", name);
+                .env("QUARKUS_DATASOURCE_PASSWORD", name)
+                // the outage test leaves the relays to audit backing off; at the default 5 min cap a relay could
+                // still sleep through the next test's 20 s wait for its events after audit is back
+                .env("CNX_OUTBOX_MAX_BACKOFF", "2s");
     }
 
     @AfterAll
