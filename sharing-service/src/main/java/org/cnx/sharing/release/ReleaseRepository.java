@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
@@ -55,6 +56,21 @@ public class ReleaseRepository implements PanacheRepositoryBase<Release, UUID> {
     /** A release of a report from {@code country}; other countries' releases do not exist for the caller. */
     public Optional<Release> findForCountry(UUID id, String country) {
         return find("id = ?1 and originCountry = ?2", id, country).firstResultOptional();
+    }
+
+    /**
+     * What {@code read} reads, in one snapshot of the database, its own read-only transaction: a release's payload,
+     * manifest and reasons load only when read, in a statement of their own, and a change re-forming the release
+     * between the two statements showed an officer the new payload beside the old payloadSha256, rule and approvals.
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public <T> T snapshot(Supplier<T> read) {
+        getEntityManager().unwrap(Session.class).doWork(c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+            }
+        });
+        return read.get();
     }
 
     public Optional<Release> lockForCountry(UUID id, String country) {

@@ -79,9 +79,9 @@ public class ReleaseResource {
             + "fields and the approvals so far")
     public ReleaseViews.Detail get(@PathParam("id") UUID id) {
         Officer officer = Officer.of(token);
-        Release release = releases.findForCountry(id, officer.country())
-                .orElseThrow(() -> new ProblemException(404, "not-found", "Not Found", "No such release."));
-        return ReleaseViews.Detail.of(release, releases.approvals(id), sla, Instant.now());
+        return releases.snapshot(() -> releases.findForCountry(id, officer.country())
+                .map(release -> ReleaseViews.Detail.of(release, releases.approvals(id), sla, Instant.now()))
+                .orElseThrow(() -> new ProblemException(404, "not-found", "Not Found", "No such release.")));
     }
 
     @POST
@@ -114,11 +114,11 @@ public class ReleaseResource {
     }
 
     /**
-     * The release as its decision committed it, read anew: the service's entity is detached once its transaction
-     * ends, and its payload, manifest and reasons are loaded only when read.
+     * The release as its decision committed it, read anew in one snapshot: the service's entity is detached once its
+     * transaction ends, and its payload, manifest and reasons are loaded only when read.
      */
     private ReleaseViews.Detail committed(UUID id) {
-        Release release = releases.findById(id);
-        return ReleaseViews.Detail.of(release, releases.approvals(id), sla, Instant.now());
+        return releases.snapshot(
+                () -> ReleaseViews.Detail.of(releases.findById(id), releases.approvals(id), sla, Instant.now()));
     }
 }
