@@ -340,7 +340,8 @@ class PolicyResourceTest {
     /**
      * A profile tightened after an incident holds for what waits for approval: the release waiting in the old form
      * (a person named, her passport masked) was approved and sent so, and it showed the new version. It takes the new
-     * form, the approval given to the old one is void, and an approval naming the old one is refused. A publish that
+     * form, the approval given to the old one is void, and an approval naming the old one is refused, as is one naming
+     * none (it may have been read before). A publish that
      * leaves the profile as it was voids nothing, also where the database gives the report back written otherwise
      * (a quantity handed over as 2.5E7 reads back as 25000000).
      */
@@ -378,11 +379,17 @@ class PolicyResourceTest {
         assertEquals(version, waiting.getInt("policyVersion"));
         assertEquals(List.of(), waiting.getList("approvals"), "the approval was of the old form");
         assertEquals(2, waiting.getInt("requiredApprovals"));
-        // an officer working from the old reading approves nothing
+        // an officer working from the old reading approves nothing, whether or not the approval names what was read
         given().auth().oauth2(first).contentType("application/json").body("{\"payloadSha256\":\"" + oldForm + "\"}")
                 .post("/api/v1/releases/" + waiting.getString("id") + "/approvals").then().statusCode(409)
                 .body("type", equalTo("https://cnx.example/problems/payload-changed"))
                 .body("detail", containsString(waiting.getString("payloadSha256")));
+        String second = Reports.officer("CN-NNCC", "CN", "officer-cn-form-2");
+        given().auth().oauth2(second).contentType("application/json").body("{\"comment\":\"as read this morning\"}")
+                .post("/api/v1/releases/" + waiting.getString("id") + "/approvals").then().statusCode(409)
+                .body("type", equalTo("https://cnx.example/problems/payload-unconfirmed"))
+                .body("detail", containsString(waiting.getString("payloadSha256")));
+        assertEquals(List.of(), releaseOf(second, id, "US-DEA").getList("approvals"), "nothing was approved");
         String newForm = waiting.getString("payloadSha256");
         given().auth().oauth2(first).contentType("application/json").body("{\"payloadSha256\":\"" + newForm + "\"}")
                 .post("/api/v1/releases/" + waiting.getString("id") + "/approvals").then().statusCode(200)

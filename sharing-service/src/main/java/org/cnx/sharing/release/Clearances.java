@@ -95,7 +95,8 @@ public class Clearances {
      */
     private static final String REFORM = """
             UPDATE release SET payload = ?1, payload_sha256 = ?2, redaction = ?3, withheld = CAST(?4 AS jsonb),
-                   required_approvals = ?5, rule = ?6, reasons = CAST(?7 AS jsonb), policy_version = ?8
+                   required_approvals = ?5, rule = ?6, reasons = CAST(?7 AS jsonb), policy_version = ?8,
+                   reformed_at = clock_timestamp()
              WHERE id = ?9""";
 
     /** The approvals given to a form that will not leave: the officers approve the new one, if they do. */

@@ -94,6 +94,10 @@ public class Release {
     @Column(name = "payload_sha256")
     public String payloadSha256;
 
+    /** When a change last gave it another form while it waited for approval; null: the form it was decided in. */
+    @Column(name = "reformed_at")
+    public Instant reformedAt;
+
     @Column(name = "decided_at", nullable = false)
     public Instant decidedAt;
 

@@ -92,7 +92,8 @@ public class ReleaseResource {
                     + "gets 403; a release that is not pending gets 409. Where the rule asks for two approvers, the "
                     + "second distinct officer's approval releases it. Each 403 is audited as ACCESS_DENIED. With "
                     + "payloadSha256, only the record the officer read is approved: 409 payload-changed where a "
-                    + "change to the policy or the registry has given it another form since.")
+                    + "change to the policy or the registry has given it another form since; without it, 409 "
+                    + "payload-unconfirmed where a change has given it another form at all.")
     public ReleaseViews.Detail approve(@PathParam("id") UUID id, @RequestBody(required = false, content = @Content(
             schema = @Schema(implementation = ReleaseViews.ApprovalRequest.class)))
             @Valid ReleaseViews.ApprovalRequest request) {

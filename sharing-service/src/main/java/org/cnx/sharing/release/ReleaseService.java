@@ -184,7 +184,8 @@ public class ReleaseService {
      * One approval by an officer of the originating country. The same officer never counts twice
      * (403, also once the release has left); a release that is no longer pending is 409. The last
      * required approval releases the stored payload as it is: what was previewed is what leaves. With the hash of
-     * the payload the officer read, only that record: 409 where a change gave it another form since.
+     * the payload the officer read, only that record: 409 where a change gave it another form since; without it, 409
+     * where a change gave it another form at all, which the officer may not have read.
      * A refusal with 403 is itself audited ({@link #denied}).
      */
     @Transactional(dontRollbackOn = RefusedDecision.class)
@@ -199,6 +200,13 @@ public class ReleaseService {
         }
         if (release.status != Release.Status.PENDING_APPROVAL) {
             throw notPending(release);
+        }
+        if (readPayloadSha256 == null && release.reformedAt != null) {
+            // read before the change, an approval naming no form would release one the officer never read
+            throw new ProblemException(409, "payload-unconfirmed", "Conflict", "The record was given another form at "
+                    + release.reformedAt + " (policy version " + release.policyVersion + ", payloadSha256 now "
+                    + release.payloadSha256 + "); read it again and approve naming the payloadSha256 of what will "
+                    + "leave.");
         }
         if (readPayloadSha256 != null && !readPayloadSha256.equals(release.payloadSha256)) {
             // a change gave the record another form after the officer read it: approved, it would leave unread

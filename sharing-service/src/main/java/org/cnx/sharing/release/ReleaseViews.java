@@ -89,7 +89,8 @@ public final class ReleaseViews {
 
     public record ApprovalRequest(@Size(max = 2000) String comment,
             @Schema(description = "The payloadSha256 of the release as the officer read it: the approval counts only "
-                    + "for that record (409 payload-changed if a change has given it another form since)")
+                    + "for that record (409 payload-changed if a change has given it another form since); required "
+                    + "once a change has given the release another form (409 payload-unconfirmed without it)")
             @Pattern(regexp = "[0-9a-f]{64}", message = "must be a SHA-256 in lowercase hex") String payloadSha256) {
     }
 
