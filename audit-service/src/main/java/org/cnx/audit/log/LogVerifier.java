@@ -160,6 +160,8 @@ public class LogVerifier {
         /** The first signed head the rebuilt tree does not give (0: none), and the later ones: they all follow it. */
         long firstMismatch;
         long laterMismatches;
+        /** The first event since the last matching head whose leaf is not its stored hash (0: none). */
+        long leafFaultSinceMatch;
 
         Scan(Heads heads, Map<String, byte[]> storedNodes) throws SQLException {
             this.heads = heads;
@@ -177,6 +179,9 @@ public class LogVerifier {
             byte[] leaf = Merkle.leafHash(sha, canonical.getBytes(StandardCharsets.UTF_8));
             if (!MessageDigest.isEqual(leaf, rs.getBytes(3))) {
                 fail(seq, "event " + seq + ": the stored leaf hash is not the hash of its canonical JSON");
+                if (leafFaultSinceMatch == 0) {
+                    leafFaultSinceMatch = seq;
+                }
             } else {
                 String column = differingColumn(canonical, rs);
                 if (column != null) {
@@ -219,13 +224,15 @@ public class LogVerifier {
                     continue; // its events are missing: reported against the latest signed head
                 } else if (MessageDigest.isEqual(tree.root(), head.root)) {
                     lastMatchingHead = head.treeSize;
+                    leafFaultSinceMatch = 0;
                 } else if (firstMismatch == 0) {
                     // the first head the rebuilt tree no longer gives
                     firstMismatch = head.treeSize;
-                    // no single event gave itself away; the damage lies after the last head that still matches
-                    fail(lastMatchingHead + 1, "the events up to " + head.treeSize + " no longer hash to the "
-                            + "root signed at " + head.signedAt + "; the last matching head covers "
-                            + lastMatchingHead + " events");
+                    // the damage lies after the last head that still matches: at the first event there whose
+                    // canonical JSON no longer gives its stored leaf, or, where none gave itself away, anywhere
+                    long from = leafFaultSinceMatch != 0 ? leafFaultSinceMatch : lastMatchingHead + 1;
+                    fail(from, "the events up to " + head.treeSize + " no longer hash to the root signed at "
+                            + head.signedAt + "; the last matching head covers " + lastMatchingHead + " events");
                 } else if (head.treeSize > firstMismatch) { // not another replica's head of the same size
                     laterMismatches++;
                 }
@@ -243,12 +250,20 @@ public class LogVerifier {
             }
         }
 
-        /** Every fault is kept (up to a bound): the first alone let a junk row hide a rewritten event after it. */
+        /**
+         * Every fault is kept (up to a bound): the first alone let a junk row hide a rewritten event after it. The
+         * first invalid seq is the smallest any fault names, and the reason then its fault's: a signed head that no
+         * longer matches is found only as the scan reaches its size, after a changed column of a later event, which
+         * had named that event, and the rewrite before it only in the list.
+         */
         void fail(Long seq, String why) {
+            if (seq != null && firstInvalid != null && seq < firstInvalid) {
+                reason = why;
+            }
             if (reason == null) {
                 reason = why;
             }
-            if (firstInvalid == null && seq != null) {
+            if (seq != null && (firstInvalid == null || seq < firstInvalid)) {
                 firstInvalid = seq;
             }
             if (faults.size() < Verification.MAX_FAULTS) {

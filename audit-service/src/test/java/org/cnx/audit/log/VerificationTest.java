@@ -292,6 +292,46 @@ class VerificationTest {
         assertTrue(verify().getBoolean("valid"), "repaired");
     }
 
+    /**
+     * A careful rewrite shows only where a signed head no longer matches, which the scan reaches after the events it
+     * covers: a changed column of a later event under the same head named that event as the first invalid one, and an
+     * auditor restoring from there missed the rewrite before it.
+     */
+    @Test
+    void aChangedColumnAfterACarefulRewriteDoesNotHideTheRewrite() throws SQLException {
+        long before = sign().getLong("size");
+        Map<String, Object> rewritten = delivered();
+        Map<String, Object> changed = delivered();
+        post(sharingToken(), List.of(delivered(), rewritten, delivered(), changed)).then().statusCode(200);
+        long after = sign().getLong("size");
+        long first = seqOf(db, rewritten.get("eventId"));
+        long later = seqOf(db, changed.get("eventId"));
+        assertTrue(later <= after, "one head over both");
+        JsonPath result;
+        try (Connection c = TestDb.superuser(); Statement s = c.createStatement()) {
+            s.execute("SET session_replication_role = replica");
+            s.execute("CREATE TEMP TABLE saved AS SELECT * FROM audit_event WHERE seq IN (" + first + ", " + later
+                    + ")");
+            try {
+                forgeConsistently(s, first);
+                s.executeUpdate("UPDATE audit_event SET partner = 'CN-GACC' WHERE seq = " + later);
+                result = verify();
+            } finally {
+                s.execute("DELETE FROM audit_event WHERE seq IN (" + first + ", " + later
+                        + "); INSERT INTO audit_event SELECT * FROM saved");
+            }
+        }
+        assertFalse(result.getBoolean("valid"));
+        long firstInvalid = result.getLong("firstInvalidSeq");
+        assertTrue(firstInvalid > before && firstInvalid <= first, "between the last matching head (" + before
+                + ") and the rewritten event (" + first + "), not the changed one (" + later + "): " + firstInvalid);
+        assertTrue(result.getString("reason").contains("no longer hash to the root"), result.prettify());
+        assertTrue(result.getList("faults", String.class)
+                .contains("event " + later + ": partner differs from the canonical JSON that was hashed"),
+                result.prettify());
+        assertTrue(verify().getBoolean("valid"), "repaired");
+    }
+
     @Test
     void aRewriteThatAlsoRewritesTheRootsOfTheHeadsSignedSinceIsCaughtByTheirSignatures() throws SQLException {
         Map<String, Object> target = delivered();
