@@ -65,11 +65,7 @@ public class ReleaseRepository implements PanacheRepositoryBase<Release, UUID> {
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public <T> T snapshot(Supplier<T> read) {
-        getEntityManager().unwrap(Session.class).doWork(c -> {
-            try (Statement s = c.createStatement()) {
-                s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-            }
-        });
+        setForThisTransaction("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
         return read.get();
     }
 
@@ -92,14 +88,19 @@ public class ReleaseRepository implements PanacheRepositoryBase<Release, UUID> {
     @Transactional
     public List<Release> page(String country, Release.Status status, String partner, UUID reportId, long afterSeq,
             int limit) {
-        getEntityManager().unwrap(Session.class).doWork(c -> {
-            try (Statement s = c.createStatement()) {
-                s.execute("SET LOCAL plan_cache_mode = force_custom_plan");
-            }
-        });
+        setForThisTransaction("SET LOCAL plan_cache_mode = force_custom_plan");
         Filter filter = new Filter("originCountry = :country and seq > :after", Parameters.with("country", country).and("after", afterSeq))
                 .and("status", status).and("partner", partner).and("reportId", reportId);
         return find(filter.query(), Sort.by("seq"), filter.params()).page(0, limit).list();
+    }
+
+    /** A {@code SET} that holds for the current transaction only (the pool's connection keeps its defaults). */
+    private void setForThisTransaction(String setting) {
+        getEntityManager().unwrap(Session.class).doWork(c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute(setting);
+            }
+        });
     }
 
     /** Approval counts for a page of releases, in one query. */
