@@ -257,14 +257,14 @@ public class LogVerifier {
          * had named that event, and the rewrite before it only in the list.
          */
         void fail(Long seq, String why) {
-            if (seq != null && firstInvalid != null && seq < firstInvalid) {
-                reason = why;
+            if (seq != null && (firstInvalid == null || seq < firstInvalid)) {
+                if (firstInvalid != null) {
+                    reason = why; // an earlier event than the one the reason named
+                }
+                firstInvalid = seq;
             }
             if (reason == null) {
                 reason = why;
-            }
-            if (seq != null && (firstInvalid == null || seq < firstInvalid)) {
-                firstInvalid = seq;
             }
             if (faults.size() < Verification.MAX_FAULTS) {
                 faults.add(why);
