@@ -756,6 +756,74 @@ class DeliveryTest {
         assertTrue(gap >= 2000, "the second attempt waited for Retry-After (2 s), not the 100 ms backoff: " + gap);
     }
 
+    /** The partner's endpoint answers {@code status} with Retry-After: 3600 to the report's record. */
+    private void refuseForAnHour(String partner, UUID report, int status) {
+        stub(post(urlEqualTo("/partners/" + partner + "/deliveries")).withRequestBody(containing(report.toString()))
+                .willReturn(aResponse().withStatus(status).withHeader("Retry-After", "3600")));
+    }
+
+    /** Hands the report over and waits until its first attempt was refused and the next one is about an hour away. */
+    private void refusedOnce(String partner, UUID report, int status) {
+        refuseForAnHour(partner, report, status);
+        Reports.handOver(Reports.message(report, "US-CBP", "US", "GREEN",
+                "{\"releasableTo\":[\"" + partner + "\"]}")).statusCode(200);
+        await().atMost(Duration.ofSeconds(15)).until(() -> deliveryOf(report).getInt("attempts") == 1
+                && deliveryOf(report).getString("nextAttemptAt") != null);
+        assertWaitsAboutAnHour(report);
+    }
+
+    private void assertWaitsAboutAnHour(UUID report) {
+        JsonPath delivery = deliveryOf(report);
+        assertEquals("PENDING", delivery.getString("status"), delivery.prettify());
+        assertEquals(1, delivery.getInt("attempts"), delivery.prettify());
+        assertTrue(Instant.parse(delivery.getString("nextAttemptAt")).isAfter(Instant.now().plusSeconds(3000)),
+                delivery.prettify());
+    }
+
+    /**
+     * A partner down for a while (every attempt refused, none landed within cnx.delivery.outage-after) had its
+     * records' next attempts up to hours away, and they reached it that much later once it answered again. The first
+     * delivery that lands makes them due at once; not one it answered 429 (it asked for fewer requests).
+     */
+    @Test
+    void aPartnerBackAfterAnOutageGetsTheRetriesWaitingOutTheirBackoffAtOnce() {
+        register("MX-OUTAGE", true);
+        UUID waiting = UUID.randomUUID();
+        UUID slowedDown = UUID.randomUUID();
+        refusedOnce("MX-OUTAGE", waiting, 503);
+        refusedOnce("MX-OUTAGE", slowedDown, 429);
+
+        unstub(); // the partner is back, and answers 200 to all
+        UUID first = handOverTo("MX-OUTAGE");
+        await().atMost(Duration.ofSeconds(15)).until(() -> statusOf(first), "DELIVERED"::equals);
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> statusOf(waiting), "DELIVERED"::equals);
+        assertEquals(2, requestsTo("MX-OUTAGE", waiting).size());
+        assertWaitsAboutAnHour(slowedDown);
+        assertEquals(1, requestsTo("MX-OUTAGE", slowedDown).size());
+    }
+
+    /**
+     * A record the partner keeps refusing (a bug of its own fails it with a 5xx) while it takes others waits out its
+     * backoff: tried again after every other delivery that lands, it was dead-lettered within minutes.
+     */
+    @Test
+    void aRecordAPartnerRefusesWhileItTakesOthersWaitsOutItsBackoff() {
+        register("MX-STEADY", true);
+        UUID before = handOverTo("MX-STEADY");
+        await().atMost(Duration.ofSeconds(15)).until(() -> statusOf(before), "DELIVERED"::equals);
+        UUID refused = UUID.randomUUID();
+        refusedOnce("MX-STEADY", refused, 503);
+
+        UUID after = handOverTo("MX-STEADY");
+        await().atMost(Duration.ofSeconds(15)).until(() -> statusOf(after), "DELIVERED"::equals);
+        UUID next = handOverTo("MX-STEADY"); // a poll interval or more later: what the first brought forward is sent
+        await().atMost(Duration.ofSeconds(15)).until(() -> statusOf(next), "DELIVERED"::equals);
+
+        assertWaitsAboutAnHour(refused);
+        assertEquals(1, requestsTo("MX-STEADY", refused).size());
+    }
+
     @Test
     void officersSeeTheirCountrysDeliveriesPageByPageInOneQueryEach() {
         register("MX-LIST", true);

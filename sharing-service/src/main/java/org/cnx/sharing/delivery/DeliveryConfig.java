@@ -70,6 +70,13 @@ public interface DeliveryConfig {
     Duration maxBackoff();
 
     /**
+     * A partner none of whose deliveries landed for this long (it was down, or unreachable) is back when one lands:
+     * its retries waiting out the backoff they earned meanwhile are due at once ({@link DeliveryStore#dueOnRecovery}).
+     */
+    @WithDefault("4m")
+    Duration outageAfter();
+
+    /**
      * Sign deliveries with Amazon Corretto Crypto Provider's native RSA where it loads (Linux x86_64 and
      * aarch64 with glibc): the same signatures as the JDK's, in about half its CPU. Off, or where it cannot
      * load, the JDK signs.

@@ -1,5 +1,6 @@
 package org.cnx.sharing.delivery;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -7,7 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -47,6 +50,13 @@ class DeliveryOutcomes {
     private final AuditTrail audit;
     private final RetryPolicy policy;
     private final String relay;
+    private final Duration outage;
+    /**
+     * When this relay last saw a delivery land, per partner: one it saw land within the outage window was not down,
+     * and the next that lands asks the database nothing (the other relays' successes count only where this one saw
+     * none).
+     */
+    private final Map<String, Instant> lastLanded = new ConcurrentHashMap<>();
 
     DeliveryOutcomes(EntityManager em, DeliveryStore store, AuditTrail audit, DeliveryConfig config) {
         this.em = em;
@@ -54,6 +64,7 @@ class DeliveryOutcomes {
         this.audit = audit;
         this.policy = RetryPolicy.of(config);
         this.relay = RELAY;
+        this.outage = config.outageAfter();
     }
 
     /** Returns how many of the attempts still held their claim (and were recorded). */
@@ -107,6 +118,13 @@ class DeliveryOutcomes {
                 retried.add(d.id());
                 retriedAt.add(d.endpoint());
             }
+        }
+        List<String> back = landedAfterAWhile(batch, applied);
+        // asked before this batch's attempts are in the history: they are not the partner's earlier successes
+        if (!back.isEmpty()) {
+            session.doReturningWork(c -> store.dueOnRecovery(c, back, outage)).forEach((partner, due) -> LOG.infof(
+                    "partner %s took a delivery after none landed for %s: %d retries waiting out their backoff are due"
+                            + " now", partner, outage, due));
         }
         session.doWork(c -> store.insertAttempts(c, history));
         // the partner may have moved while these were asked at its old endpoint: they do not wait out its backoff
@@ -176,6 +194,24 @@ class DeliveryOutcomes {
             });
         }
         return revived;
+    }
+
+    /**
+     * The partners a delivery of this batch landed at for which this relay saw no other land within the outage window:
+     * perhaps back after one ({@link DeliveryStore#dueOnRecovery} asks the history).
+     */
+    private List<String> landedAfterAWhile(List<Attempted> batch, Map<UUID, Delivery.Status> applied) {
+        Set<String> partners = new TreeSet<>();
+        for (Attempted a : batch) {
+            if (a.result().verdict() == RetryPolicy.Verdict.DELIVERED && applied.containsKey(a.delivery().id())) {
+                Instant landed = a.result().finishedAt();
+                Instant before = lastLanded.put(a.delivery().partner(), landed);
+                if (before == null || before.isBefore(landed.minus(outage))) {
+                    partners.add(a.delivery().partner());
+                }
+            }
+        }
+        return List.copyOf(partners);
     }
 
     /**

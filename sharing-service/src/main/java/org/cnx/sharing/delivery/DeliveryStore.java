@@ -102,6 +102,27 @@ class DeliveryStore {
                AND p.endpoint <> u.endpoint""";
 
     /**
+     * The partners of {@code ?} none of whose deliveries landed within the outage window (the attempts of the batch
+     * that lands one are not recorded yet) are back: their retries waiting out a backoff are due at once. A partner
+     * down for an hour had its records' next attempts hours away, spread by the backoff, and they arrived that much
+     * later once it answered again. Not a delivery the partner answered 429 (it asked for fewer requests, which its
+     * answering others does not withdraw), nor an attempt in flight. A partner that answers others meanwhile leaves a
+     * delivery it refuses to its backoff: a record its bug fails with a 500 would otherwise be tried again after each
+     * success, and dead-lettered within minutes.
+     */
+    private static final String DUE_ON_RECOVERY = """
+            WITH back AS (
+              SELECT u.code FROM unnest(?::text[]) AS u(code)
+               WHERE NOT EXISTS (SELECT 1 FROM delivery_attempt x
+                                  WHERE x.partner = u.code AND x.finished_at > now() - ?::interval
+                                    AND x.outcome = 'DELIVERED'))
+            UPDATE delivery d SET next_attempt_at = now()
+              FROM back
+             WHERE d.partner = back.code AND d.status = 'PENDING' AND d.attempts > 0 AND d.next_attempt_at > now()
+               AND (d.lease_until IS NULL OR d.lease_until < now()) AND d.last_status IS DISTINCT FROM 429
+            RETURNING d.partner""";
+
+    /**
      * Deliveries an answer from the partner's old endpoint just failed or dead-lettered (a 404 or a 308 from the
      * address it left, a refusal of the guard) while an exchange-admin moved it: pending again, due at once at the new
      * one. The old address's answer says nothing of the new one's. A dead one gets its attempts anew there, counted
@@ -353,6 +374,24 @@ class DeliveryStore {
             ps.setArray(2, texts(c, endpoints.toArray()));
             return ps.executeUpdate();
         }
+    }
+
+    /**
+     * Of {@code partners}, each of which just had a delivery land, those back after an outage
+     * ({@link #DUE_ON_RECOVERY}) have their retries due at once; returns how many per partner.
+     */
+    Map<String, Integer> dueOnRecovery(Connection c, List<String> partners, Duration outage) throws SQLException {
+        Map<String, Integer> due = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(DUE_ON_RECOVERY)) {
+            ps.setArray(1, texts(c, partners.toArray()));
+            ps.setString(2, outage.toMillis() + " milliseconds");
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    due.merge(rs.getString(1), 1, Integer::sum);
+                }
+            }
+        }
+        return due;
     }
 
     /** The deliveries of {@code ids} that {@link #REVIVED_AT_NEW_ENDPOINT} made pending again. */
