@@ -5,8 +5,6 @@ import java.util.UUID;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.EnumType;
-import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
@@ -35,9 +33,12 @@ public class AuditEvent {
     @Column(nullable = false)
     public String service;
 
-    @Enumerated(EnumType.STRING)
+    /**
+     * An {@link Action}'s name; as text, not the enum: a replica on the code before a new action is added, during the
+     * rolling upgrade that brings it, failed every page and export holding one that the upgraded replica logged.
+     */
     @Column(nullable = false)
-    public Action action;
+    public String action;
 
     @Column(name = "actor_sub", nullable = false)
     public String actorSub;
@@ -61,9 +62,9 @@ public class AuditEvent {
 
     public String partner;
 
-    @Enumerated(EnumType.STRING)
+    /** An {@link Outcome}'s name, as text for the same reason as {@link #action}. */
     @Column(nullable = false)
-    public Outcome outcome;
+    public String outcome;
 
     @Column(name = "payload_sha256")
     public String payloadSha256;

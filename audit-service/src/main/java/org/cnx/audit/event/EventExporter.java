@@ -142,7 +142,7 @@ public class EventExporter {
         e.occurredAt = rs.getObject(3, OffsetDateTime.class).toInstant();
         e.recordedAt = rs.getObject(4, OffsetDateTime.class).toInstant();
         e.service = rs.getString(5);
-        e.action = Action.of(rs.getString(6));
+        e.action = rs.getString(6);
         e.actorSub = rs.getString(7);
         e.actorAgency = rs.getString(8);
         e.actorRoles = rs.getString(9);
@@ -150,7 +150,7 @@ public class EventExporter {
         e.releaseId = rs.getObject(11, UUID.class);
         e.deliveryId = rs.getObject(12, UUID.class);
         e.partner = rs.getString(13);
-        e.outcome = Outcome.of(rs.getString(14));
+        e.outcome = rs.getString(14);
         e.payloadSha256 = rs.getString(15);
         e.canonical = rs.getString(16);
         return e;
@@ -161,11 +161,11 @@ public class EventExporter {
         EventRequest.Subject subject = v.subject() == null ? new EventRequest.Subject(null, null, null, null)
                 : v.subject();
         return List.of(Long.toString(v.seq()), v.eventId().toString(), v.occurredAt().toString(),
-                v.recordedAt().toString(), v.service().code(), v.action().name(), v.actor().sub(),
+                v.recordedAt().toString(), v.service().code(), v.action(), v.actor().sub(),
                 orEmpty(v.actor().agency()), v.actor().roles() == null ? "" : write(v.actor().roles()),
                 orEmpty(subject.reportId()), orEmpty(subject.releaseId()), orEmpty(subject.deliveryId()),
                 orEmpty(subject.partner()),
-                v.outcome().name(), orEmpty(v.payloadSha256()), v.details() == null ? "" : write(v.details()));
+                v.outcome(), orEmpty(v.payloadSha256()), v.details() == null ? "" : write(v.details()));
     }
 
     private String write(Object value) {

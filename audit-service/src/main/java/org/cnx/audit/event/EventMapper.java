@@ -2,6 +2,7 @@ package org.cnx.audit.event;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -12,6 +13,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 
 @ApplicationScoped
 public class EventMapper {
@@ -36,7 +38,7 @@ public class EventMapper {
         entity.occurredAt = event.occurredAt();
         entity.recordedAt = recordedAt;
         entity.service = event.service().code();
-        entity.action = event.action();
+        entity.action = event.action().name();
         entity.actorSub = event.actor().sub();
         entity.actorAgency = event.actor().agency();
         entity.actorRoles = event.actor().roles() == null ? null : write(event.actor().roles());
@@ -46,12 +48,21 @@ public class EventMapper {
             entity.deliveryId = event.subject().deliveryId();
             entity.partner = event.subject().partner();
         }
-        entity.outcome = event.outcome();
+        entity.outcome = event.outcome().name();
         entity.payloadSha256 = event.payloadSha256();
         entity.details = event.details() == null ? null : write(event.details());
         entity.canonical = CanonicalJson.of(event);
         entity.leafHash = Merkle.leafHash(entity.canonical);
         return entity;
+    }
+
+    /**
+     * An event as the log hashed it, read leniently: its action and outcome as text, so that one a newer version logged
+     * (an action added since, during a rolling upgrade) is shown as it is, not from its columns, nor a failed page.
+     */
+    private record Logged(UUID eventId, @JsonDeserialize(using = UtcInstant.class) Instant occurredAt,
+            ServiceName service, String action, EventRequest.Actor actor, EventRequest.Subject subject, String outcome,
+            String payloadSha256) {
     }
 
     /**
@@ -64,7 +75,7 @@ public class EventMapper {
     EventView toView(AuditEvent e) {
         try {
             JsonNode leaf = json.readTree(e.canonical);
-            EventRequest logged = leaves.treeToValue(leaf, EventRequest.class);
+            Logged logged = leaves.treeToValue(leaf, Logged.class);
             if (logged.eventId() != null && logged.occurredAt() != null && logged.service() != null
                     && logged.action() != null && logged.actor() != null && logged.outcome() != null) {
                 return new EventView(e.seq, logged.eventId(), logged.occurredAt(), e.recordedAt, logged.service(),

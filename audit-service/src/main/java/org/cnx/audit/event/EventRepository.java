@@ -39,7 +39,7 @@ public class EventRepository implements PanacheRepositoryBase<AuditEvent, Long> 
      */
     public Optional<AuditEvent> firstSuccess(UUID deliveryId) {
         return find("deliveryId = ?1 and action = ?2 and service = ?3 order by seq", deliveryId,
-                Action.DELIVERY_SUCCEEDED, ServiceName.SHARING.code()).firstResultOptional();
+                Action.DELIVERY_SUCCEEDED.name(), ServiceName.SHARING.code()).firstResultOptional();
     }
 
     /** The number of events in the log, committed ones only: its highest {@code seq}. */
@@ -64,7 +64,7 @@ public class EventRepository implements PanacheRepositoryBase<AuditEvent, Long> 
         } else {
             query.append(" and reportId in (").append(receipts).append(") and (seq > :afterSeq or reportId in (")
                     .append(receipts).append(" and r.seq > :afterSeq))");
-            params.and("received", Action.REPORT_RECEIVED).and("intake", ServiceName.INTAKE.code())
+            params.and("received", Action.REPORT_RECEIVED.name()).and("intake", ServiceName.INTAKE.code())
                     .and("originAgency", filter.originAgency());
         }
         params.and("afterSeq", filter.afterSeq());
@@ -78,7 +78,7 @@ public class EventRepository implements PanacheRepositoryBase<AuditEvent, Long> 
         }
         if (filter.action() != null) {
             query.append(" and action = :action");
-            params.and("action", filter.action());
+            params.and("action", filter.action().name());
         }
         if (filter.agency() != null) {
             query.append(" and actorAgency = :agency");
@@ -98,7 +98,7 @@ public class EventRepository implements PanacheRepositoryBase<AuditEvent, Long> 
         }
         if (filter.outcome() != null) {
             query.append(" and outcome = :outcome");
-            params.and("outcome", filter.outcome());
+            params.and("outcome", filter.outcome().name());
         }
         query.append(" order by seq");
         return find(query.toString(), params).range(0, max - 1).list();

@@ -15,7 +15,10 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EventView(long seq, UUID eventId, Instant occurredAt, Instant recordedAt, ServiceName service,
-        Action action, EventRequest.Actor actor, EventRequest.Subject subject, Outcome outcome,
+        @Schema(implementation = Action.class, description = "an action this version knows, or one a newer version "
+                + "logged (a replica not yet upgraded shows it as logged)") String action,
+        EventRequest.Actor actor, EventRequest.Subject subject,
+        @Schema(implementation = Outcome.class) String outcome,
         String payloadSha256,
         @Schema(type = SchemaType.OBJECT, implementation = Object.class, description = "as the producer gave them")
         JsonNode details,

@@ -77,6 +77,46 @@ class EventExportTest {
     @Inject
     DataSource db;
 
+    /** As the superuser: the event's action, in its leaf and its column, {@code from} → {@code to}. */
+    private static void relabel(String eventId, String from, String to) {
+        TestDb.tamper(s -> assertEquals(1, s.executeUpdate("UPDATE audit_event SET action = '" + to + "', canonical = "
+                + "replace(canonical, '\"action\":\"" + from + "\"', '\"action\":\"" + to + "\"') WHERE event_id = '"
+                + UUID.fromString(eventId) + "' AND canonical LIKE '%\"action\":\"" + from + "\"%'")));
+    }
+
+    /**
+     * A replica on the code before an action was added meets, during the rolling upgrade that brings it, the events
+     * the upgraded one logged with it: its list and its exports show them as logged. They were a 500 (the row did not
+     * load), and an export cut off where it met one.
+     */
+    @Test
+    void anActionANewerVersionLoggedIsShownAsLogged() {
+        String agency = "N-" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, Object> event = TestEvents.event("intake", "REPORT_RECEIVED");
+        event.put("actor", Map.of("sub", "system", "agency", agency));
+        Map<String, Object> next = TestEvents.event("intake", "REPORT_RECEIVED");
+        next.put("actor", Map.of("sub", "system", "agency", agency));
+        post(intakeToken(), List.of(event, next)).then().statusCode(200);
+        String id = (String) event.get("eventId");
+        relabel(id, "REPORT_RECEIVED", "REPORT_AMENDED"); // what a newer version logged
+        try {
+            given().header("Authorization", "Bearer " + auditor).get(EVENTS + "?agency=" + agency).then()
+                    .statusCode(200).body("items.action", org.hamcrest.Matchers.contains("REPORT_AMENDED",
+                            "REPORT_RECEIVED"))
+                    .body("items[0].eventId", org.hamcrest.Matchers.equalTo(id))
+                    .body("items[0].leaf", containsString("\"action\":\"REPORT_AMENDED\""));
+            String[] ndjson = export("format=ndjson&agency=" + agency).then().statusCode(200).extract().asString()
+                    .split("\n");
+            assertEquals(2, ndjson.length, String.join("\n", ndjson));
+            assertEquals("REPORT_AMENDED", JsonPath.from(ndjson[0]).getString("action"));
+            String csv = export("format=csv&agency=" + agency).then().statusCode(200).extract().asString();
+            assertEquals(3, csv.split("\r?\n").length, csv);
+            assertTrue(csv.contains("," + id + ",") && csv.contains(",REPORT_AMENDED,"), csv);
+        } finally {
+            relabel(id, "REPORT_AMENDED", "REPORT_RECEIVED");
+        }
+    }
+
     /**
      * An export streamed from one cursor held its connection and transaction until the client had read the last
      * byte: twenty exports to clients that read slowly, or stalled, took the pool, and appends and receipts waited.
