@@ -68,12 +68,17 @@ public class EndpointGuard {
     }
 
     /**
-     * As {@link #refusal(String)}, for an entry registered at {@code registered}: kept as it is, an endpoint with a
-     * query string registered before they were refused is not, so that its entry can still be paused, re-enabled or
-     * cleared lower (it keeps being delivered to).
+     * As {@link #refusal(String)}, for an entry registered at {@code registered}: kept as it is, the endpoint is not
+     * checked again, so that its entry can still be paused, re-enabled or cleared lower whatever its host resolves to
+     * now (a partner whose name stopped resolving, or answers a private address, in an incident: the admin's switch-off
+     * was a 400, and its records went out under the old clearance once it resolved again), or whatever rule was added
+     * since it was registered (a query string). Each delivery checks it anyway ({@link #target}).
      */
     public Optional<String> refusal(String endpoint, String registered) {
-        if (form(endpoint).isEmpty() && URI.create(endpoint).getRawQuery() != null && !endpoint.equals(registered)) {
+        if (endpoint.equals(registered)) {
+            return Optional.empty();
+        }
+        if (form(endpoint).isEmpty() && URI.create(endpoint).getRawQuery() != null) {
             return Optional.of("must not have a query string (a credential in it would be kept in the audit log for "
                     + "good; the partner checks each delivery's signature)");
         }

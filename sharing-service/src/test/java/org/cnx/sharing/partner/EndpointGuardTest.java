@@ -79,6 +79,20 @@ class EndpointGuardTest {
         assertEquals(Optional.of("names a host that does not resolve"), strict.refusal("https://nowhere.example/in"));
     }
 
+    /**
+     * An entry kept at its endpoint can be paused or cleared lower whatever that endpoint's host answers now (it stopped
+     * resolving, or answers a private address, in an incident): the switch-off was a 400. Another endpoint is checked.
+     */
+    @Test
+    void anEntrysOwnEndpointKeptAsItIsIsNotCheckedAgain() {
+        for (String registered : List.of("https://nowhere.example/in", "https://rebound.example/in",
+                "https://gw.partner.example/cnx/in?api_key=s3cret")) {
+            assertEquals(Optional.empty(), strict.refusal(registered, registered), registered);
+            assertTrue(strict.refusal(registered, "https://partner.example/cnx/deliveries").isPresent(), registered);
+            assertTrue(strict.target(registered) instanceof EndpointGuard.Refused, "deliveries still check " + registered);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"ftp://partner.example/in", "/relative/path", "partner.example/in", "file:///etc/passwd"})
     void nonHttpUrlsAreRefusedEverywhere(String endpoint) {
