@@ -106,6 +106,40 @@ class OutboxServerErrorTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> rows.pending(marker).isEmpty());
     }
 
+    /**
+     * A redirect (sharing's URL still http:// after it took https only, a proxy sending to its login page) takes
+     * nothing: the hand-overs wait. The REST client throws for it, as for 4xx and 5xx, and follows no redirect; were it
+     * to count as sent, every batch would be deleted from the outbox unsent.
+     */
+    @Test
+    void aRedirectTakesNothingAndTheMessagesWait() throws SQLException {
+        String marker = "redirected-" + UUID.randomUUID();
+        StubMapping redirect = peers.stubFor(post(urlEqualTo("/internal/v1/reports"))
+                .withRequestBody(containing(marker)).atPriority(1)
+                .willReturn(aResponse().withStatus(307).withHeader("Location", "https://elsewhere.example/")));
+        List<UUID> ids;
+        try {
+            ids = enqueue(SharingClient.DESTINATION, marker, 3, -1, null);
+            // until the relay has tried them all: each answered (an error recorded), or gone from the outbox
+            await().atMost(Duration.ofSeconds(10)).until(() -> rows.pending(marker).size() < ids.size()
+                    || ids.stream().allMatch(id -> lastErrorOf(id).contains("307")));
+            assertEquals(ids, rows.pending(marker), "nothing left the outbox");
+            assertTrue(lastErrorOf(ids.get(0)).contains("307"), lastErrorOf(ids.get(0)));
+        } finally {
+            peers.removeStub(redirect);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> rows.pending(marker).isEmpty());
+    }
+
+    /** The message's last error; "" once it has left the outbox, "null" before an attempt failed. */
+    private String lastErrorOf(UUID id) {
+        try {
+            return rows.lastError(id);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void oneClaimIsolatesTheMessage() throws SQLException {
         String marker = "isolated-" + UUID.randomUUID();
