@@ -55,6 +55,8 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -515,6 +517,44 @@ class SubmissionRulesTest {
     private static Response withdraw(String token, String id, String body) {
         return given().auth().oauth2(token).contentType("application/json").body(body)
                 .post("/api/v1/reports/" + id + "/withdrawal");
+    }
+
+    private int handOversOf(String externalRef) {
+        return peers.findAll(postRequestedFor(urlEqualTo("/internal/v1/reports")).withRequestBody(containing(externalRef)))
+                .size();
+    }
+
+    /**
+     * A report withdrawn while its hand-over waits in the outbox (sharing down, or refusing it) is not handed over
+     * once sharing is back: the hand-over and the recall wait out backoffs of their own, and the hand-over reaching
+     * sharing first had the report released, and delivered, before the recall came.
+     */
+    @Test
+    void aWithdrawalTakesBackTheHandOverStillWaitingSoNothingOfItReachesSharing() {
+        String token = freshPartner("CN");
+        String ref = "WD-HELD-" + UUID.randomUUID().toString().substring(0, 8);
+        StubMapping down = peers.stubFor(WireMock.post(urlEqualTo("/internal/v1/reports"))
+                .withRequestBody(containing(ref)).atPriority(1).willReturn(WireMock.aResponse().withStatus(503)));
+        String id;
+        int refused;
+        try {
+            id = post(token, Bodies.founding(ref), null).then().statusCode(201).extract().path("id");
+            await().atMost(Duration.ofSeconds(10)).until(() -> handOversOf(ref) > 0);
+            withdraw(token, id, "{\"reason\":\"source compromised\"}").then().statusCode(200);
+            refused = handOversOf(ref);
+        } finally {
+            peers.removeStub(down);
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                !peers.findAll(postRequestedFor(urlEqualTo("/internal/v1/recalls")).withRequestBody(containing(id))).isEmpty()
+                && !peers.findAll(postRequestedFor(urlEqualTo("/internal/v1/events"))
+                        .withRequestBody(containing("REPORT_WITHDRAWN")).withRequestBody(containing(id))).isEmpty());
+        String withdrawn = peers.findAll(postRequestedFor(urlEqualTo("/internal/v1/events"))
+                .withRequestBody(containing("REPORT_WITHDRAWN")).withRequestBody(containing(id))).get(0).getBodyAsString();
+        assertTrue(withdrawn.contains("\"handOverTakenBack\":true"), withdrawn);
+        // sharing, answering again, is never sent the report
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> handOversOf(ref) == refused);
     }
 
     @Test

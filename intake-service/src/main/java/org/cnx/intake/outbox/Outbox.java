@@ -28,6 +28,21 @@ public class Outbox {
               FROM unnest(?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS u(id, destination, payload, n)
              ORDER BY u.n""";
 
+    /** Whether a message taken back was being sent as it was: its relay's outcome then changes nothing. */
+    private static final String TAKE_BACK = """
+            DELETE FROM outbox_message WHERE id = ?1 AND destination = ?2
+            RETURNING lease_until IS NOT NULL AND lease_until >= now()""";
+
+    /** What {@link #takeBack} found of the message. */
+    public enum TakenBack {
+        /** It had left (or never was): nothing to take back. */
+        NONE,
+        /** It was waiting (its receiver down, or slow to answer): it will not be sent. */
+        UNSENT,
+        /** A relay was sending it: it may have arrived, and will not be sent again. */
+        IN_FLIGHT
+    }
+
     /** One outgoing message: where it goes, its id (the receiver de-duplicates by it) and its JSON document. */
     public record Message(String destination, UUID id, String json) {
     }
@@ -70,6 +85,15 @@ public class Outbox {
             }
         });
         messages.stream().map(Message::destination).distinct().forEach(this::wakeOnCommit);
+    }
+
+    /** Takes back, in the caller's transaction, the message {@code id} to {@code destination} that has not left. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public TakenBack takeBack(String destination, UUID id) {
+        @SuppressWarnings("unchecked")
+        List<Boolean> found = em.createNativeQuery(TAKE_BACK).setParameter(1, id).setParameter(2, destination)
+                .getResultList();
+        return found.isEmpty() ? TakenBack.NONE : found.get(0) ? TakenBack.IN_FLIGHT : TakenBack.UNSENT;
     }
 
     private void wakeOnCommit(String destination) {

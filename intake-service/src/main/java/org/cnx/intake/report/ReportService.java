@@ -198,7 +198,11 @@ public class ReportService {
         return reports.page(caller.agency(), filter, after, limit);
     }
 
-    /** The originator withdraws its report: sharing recalls every release of it. */
+    /**
+     * The originator withdraws its report: sharing recalls every release of it. A hand-over still waiting in the
+     * outbox (sharing down, or refusing it) is taken back: it and the recall waited out backoffs of their own, and the
+     * hand-over reaching sharing first had the report released, and delivered, before the recall came.
+     */
     @Transactional
     public Report withdraw(Caller caller, UUID id, String reason) {
         Report report = reports.lockOwned(id, caller.agency())
@@ -220,8 +224,18 @@ public class ReportService {
         outbox.enqueue(RecallClient.DESTINATION, UUID.randomUUID(),
                 write(new SharedReport.Recall(report.id, report.agency, reason, report.withdrawnAt,
                         caller.token().getSubject())));
+        Map<String, Object> details = new LinkedHashMap<>();
+        if (reason != null) {
+            details.put("reason", reason);
+        }
+        Outbox.TakenBack handOver = outbox.takeBack(SharingClient.DESTINATION, report.id);
+        if (handOver != Outbox.TakenBack.NONE) {
+            // sharing will not hear of the report, only of its withdrawal: auditors see why
+            details.put("handOverTakenBack", true);
+            details.put("handOverInFlight", handOver == Outbox.TakenBack.IN_FLIGHT);
+        }
         audit.record("REPORT_WITHDRAWN", "SUCCESS", caller.token(), AuditEvent.Subject.report(report.id), null,
-                reason == null ? Map.of() : Map.of("reason", reason));
+                details);
         return report;
     }
 
