@@ -835,13 +835,16 @@ class SubmissionRulesTest {
     @Test
     void textForAFlagOrAnEmptyNumberIsA400NotReadAsNoValue() {
         String token = freshPartner("US");
+        String title = "\"title\":\"25 kg ANPP declared as industrial chemical\"";
         Map<String, List<String>> wrong = Map.of(
-                "\"originatorControl\":true", List.of("\"\"", "\" \"", "\"null\"", "\"true\""),
+                // nor a number for a flag: 0 and 1 were read as false and true
+                "\"originatorControl\":true", List.of("\"\"", "\" \"", "\"null\"", "\"true\"", "1", "0"),
                 "\"informationCredibility\":2", List.of("\"\"", "\" \"", "\"null\""),
-                "\"quantity\":25", List.of("\"\"", "\" \"", "\"null\""));
+                "\"quantity\":25", List.of("\"\"", "\" \"", "\"null\""),
+                title, List.of("12345", "2.5", "true")); // a number or a flag was stored as its text
         Map<String, String> pointers = Map.of("\"originatorControl\":true", "/handling/originatorControl",
                 "\"informationCredibility\":2", "/grading/informationCredibility",
-                "\"quantity\":25", "/substances/0/quantity");
+                "\"quantity\":25", "/substances/0/quantity", title, "/title");
         wrong.forEach((field, texts) -> {
             String name = field.substring(0, field.indexOf(':') + 1);
             for (String text : texts) {

@@ -338,13 +338,19 @@ class PartnerRegistryTest {
                 .body("errors.message", contains(endsWith(": a control character in a string, which JSON requires "
                         + "escaped (U+000A as \\u000A)")));
         // text for the flag was read as no value ("", then "must not be null") or converted ("false")
-        for (String text : List.of("\"\"", "\"false\"")) {
+        for (String text : List.of("\"\"", "\"false\"", "0", "1")) { // nor a number: 0 was read as false
             given().auth().oauth2(admin).contentType("application/json")
                     .body(partner("GREEN", true).replace("\"active\":true", "\"active\":" + text))
                     .put("/api/v1/partners/" + CODE).then().statusCode(400)
                     .body("errors.pointer", contains("/active"))
                     .body("errors.message", contains(startsWith("has the wrong ")));
         }
+        // nor a number for text: it was stored as its digits
+        given().auth().oauth2(admin).contentType("application/json")
+                .body(partner("GREEN", true).replace("\"Fiscalía General de la República\"", "12345"))
+                .put("/api/v1/partners/" + CODE).then().statusCode(400)
+                .body("errors.pointer", contains("/name"))
+                .body("errors.message", contains(startsWith("has the wrong ")));
         // no body, or a list of entries: "must not be null", "has the wrong type"
         for (String body : List.of("", "[" + partner("GREEN", true) + "]")) {
             given().auth().oauth2(admin).contentType("application/json").body(body)

@@ -42,7 +42,12 @@ public class StrictJson implements ObjectMapperCustomizer {
         // nor text for a flag: "" (or " ", "null") was read as no value, so that a report marked
         // "originatorControl": "" went out without the originator's approval, as if it had no such marking
         mapper.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.String, CoercionAction.Fail)
-                .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+                .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail); // nor 0 or 1: read as false or true
+        // nor a number or a flag for text: {"name": 12345} was stored as "12345", {"title": true} as "true"
+        mapper.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
         // a number may come as its digits ("25.5", as some systems write decimals), but not as empty text, nor as
         // the text "null" (a mask's "keep": "null" showed the default 4 characters)
         for (LogicalType number : List.of(LogicalType.Integer, LogicalType.Float)) {
