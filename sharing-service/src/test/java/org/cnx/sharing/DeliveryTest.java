@@ -26,9 +26,11 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -863,6 +865,12 @@ class DeliveryTest {
                 .body("detail", equalTo("Query parameter 'limit' must be a whole number between 1 and 100: 0."));
         given().auth().oauth2(usOfficer).queryParam("after", "not-a-cursor!").get("/api/v1/deliveries").then()
                 .statusCode(400).contentType("application/problem+json");
+        // a number this list never wrote: "-1" listed from the start, "+5" and Arabic-Indic "5" from 5
+        for (String position : List.of("-1", "+5", "\u0665", "05", "99999999999999999999")) {
+            given().auth().oauth2(usOfficer).queryParam("after", Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(position.getBytes(StandardCharsets.UTF_8))).get("/api/v1/deliveries").then()
+                    .statusCode(400).body("type", equalTo("https://cnx.example/problems/bad-cursor"));
+        }
         // typed parameters that JAX-RS could not convert answered an empty 404, as if the list did not exist
         given().auth().oauth2(usOfficer).queryParam("status", "LOST").get("/api/v1/deliveries").then()
                 .statusCode(400).contentType("application/problem+json")

@@ -46,7 +46,9 @@ public final class Cursor {
 
     /** The sequence number in {@code cursor}, or 0 for the first page. */
     public static long decodeSeq(String cursor) {
-        String position = decode(cursor);
+        // the digits Long.toString writes: Long.parseLong also took a sign and other scripts' digits, so that "-1"
+        // listed from the start and "+5" or Arabic-Indic digits from 5
+        String position = decode(cursor, "0|[1-9][0-9]{0,18}");
         if (position.isEmpty()) {
             return 0;
         }
