@@ -91,6 +91,10 @@ public class VerifyReceipt {
         try {
             // the export is read line by line as it is verified (it may be gigabytes); a body as bytes; the rest whole
             for (int i = consistency || events ? 1 : 0; i < args.length; i++) {
+                if ((consistency || events) && i == 3) {
+                    inputs.add(proof(args[i]));
+                    continue;
+                }
                 Object input = events && i == 1 ? null
                         : receipt && i == 2 ? Files.readAllBytes(Path.of(args[i]))
                         : Json.parse(Files.readString(Path.of(args[i]), StandardCharsets.UTF_8));
@@ -188,7 +192,8 @@ public class VerifyReceipt {
     }
 
     /** That the log of the latest signed head extends the log of the kept one: see the class comment. */
-    static String consistency(Object keptJson, Object latestJson, Object proofJson, Object jwksJson) throws Invalid {
+    static String consistency(Object keptJson, Object latestJson, Object proofJson, Object jwksJson)
+            throws Invalid, Unusable {
         Map<String, Object> jwks = object(jwksJson, "JWKS");
         Signed kept = verifyJws(string(object(keptJson, "kept checkpoint"), "jws"), jwks);
         Signed latest = verifyJws(string(object(latestJson, "latest checkpoint"), "jws"), jwks);
@@ -207,6 +212,23 @@ public class VerifyReceipt {
         return "the log of " + second + " events signed at " + latest.payload().get("timestamp") + " by key "
                 + latest.kid() + " extends the kept log of " + first + " events signed at "
                 + kept.payload().get("timestamp") + " by key " + kept.kid();
+    }
+
+    /**
+     * The consistency proof in {@code file}, or why it is unusable: that is said only once the heads are checked, since
+     * the exchange refuses a proof to a smaller log (curl -f then leaves the file empty), and a head smaller than the
+     * kept one, or than the export, is itself the evidence that events were removed.
+     */
+    static Object proof(String file) {
+        try {
+            Object proof = Json.parse(Files.readString(Path.of(file), StandardCharsets.UTF_8));
+            refuseErrorAnswer(file, proof);
+            return proof;
+        } catch (Exception | OutOfMemoryError e) {
+            String why = e instanceof java.nio.file.NoSuchFileException ? "no such file"
+                    : e.getMessage() == null ? e.toString() : e.getMessage();
+            return new Unusable(why.startsWith(file) ? why : file + ": " + why);
+        }
     }
 
     /**
@@ -299,7 +321,10 @@ public class VerifyReceipt {
 
     /** The hashes of a consistency proof, which must be the one from {@code first} to {@code second} events. */
     static List<byte[]> consistencyPath(Object proofJson, long first, String firstName, long second, String secondName)
-            throws Invalid {
+            throws Invalid, Unusable {
+        if (proofJson instanceof Unusable unread) {
+            throw unread;
+        }
         Map<String, Object> proof = object(proofJson, "proof");
         if (integer(proof, "from") != first || integer(proof, "to") != second) {
             throw new Invalid("the proof is from " + proof.get("from") + " to " + proof.get("to") + " events, not from "

@@ -145,6 +145,17 @@ class ReceiptTest {
         assertEquals(1, truncated.exit(), truncated.output());
         assertTrue(truncated.output().contains("fewer than the " + second + " of the kept one: events were removed"),
                 truncated.output());
+        // as the README's steps leave it then: the exchange refuses a proof to a smaller log, and curl -f writes an
+        // empty file; that was "cannot read the input" (exit 2), and the removal went unsaid
+        given().header("Authorization", auditor).queryParam("from", second).queryParam("to", first)
+                .get("/api/v1/log/proofs/consistency").then().statusCode(400);
+        Run asTheStepsLeaveIt = verifier("--consistency", latest, kept, "", jwks());
+        assertEquals(1, asTheStepsLeaveIt.exit(), asTheStepsLeaveIt.output());
+        assertTrue(asTheStepsLeaveIt.output().endsWith("events were removed"), asTheStepsLeaveIt.output());
+        // heads that agree and a proof that failed to download: no evidence either way
+        Run noProof = verifier("--consistency", kept, latest, "", jwks());
+        assertEquals(2, noProof.exit(), noProof.output());
+        assertTrue(noProof.output().startsWith("cannot read the input: "), noProof.output());
         // a proof of other sizes proves nothing of these heads
         String other = given().header("Authorization", auditor).queryParam("from", first - 1).queryParam("to", second)
                 .get("/api/v1/log/proofs/consistency").then().statusCode(200).extract().asString();
@@ -161,6 +172,8 @@ class ReceiptTest {
     @Test
     void anAuditorsExportOfTheWholeLogIsProvedOfflineToBeTheSignedLogAndAnAlteredOneIsNot() throws Exception {
         String auditor = "Bearer " + auditorToken("auditor-export");
+        String earlier = given().header("Authorization", auditor).post("/api/v1/log/checkpoints").then()
+                .statusCode(200).extract().asString();
         deliver(PARTNER);
         deliver("US-CBP");
         String export = given().header("Authorization", auditor).queryParam("format", "ndjson")
@@ -199,6 +212,10 @@ class ReceiptTest {
         Run leftOut = verifier("--events", String.join("\n", gap), latest, proof, jwks());
         assertEquals(1, leftOut.exit(), leftOut.output());
         assertTrue(leftOut.output().startsWith("INVALID: line 1 is seq 2, where 1 was due"), leftOut.output());
+        // a head smaller than the export (no proof to it is served: curl -f leaves the file empty) is the evidence
+        Run smaller = verifier("--events", export, earlier, "", jwks());
+        assertEquals(1, smaller.exit(), smaller.output());
+        assertTrue(smaller.output().contains("or events were removed since"), smaller.output());
 
         // an export that failed (curl -f leaves the file empty) proves nothing: unusable, where it read VALID for 0
         Run empty = verifier("--events", "", latest, consistency(auditor, 0, signed), jwks());
