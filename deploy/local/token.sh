@@ -60,13 +60,16 @@ case "$role" in
   partner|liaison-officer|auditor|exchange-admin) ;;
   *) fail "role '$role' is not a human/partner role (service tokens are minted by the services themselves)" ;;
 esac
-[[ "$agency" =~ ^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$ ]] || fail "agency '$agency' must be letters, digits, '-', '_' or '.'"
+# the services refuse an agency past 32 characters or a sub past 255 (a 401 that says nothing): refused here, said
+[[ "$agency" =~ ^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$ ]] \
+  || fail "agency '$agency' must be 1 to 32 letters, digits, '-', '_' or '.'"
 [[ "$country" =~ ^[A-Z]{2}$ ]] || fail "country '$country' must be two upper-case letters"
 # shellcheck disable=SC2015 # fail when either test fails
 [[ "$ttl" =~ ^[0-9]{1,9}$ ]] && (( 10#$ttl >= 1 && 10#$ttl <= max_ttl )) || fail "ttl '$ttl' must be 1..$max_ttl seconds"
 ttl=$((10#$ttl))
 [[ -n "$sub" ]] || sub="dev-$role-${agency,,}"
 [[ "$sub" != *[[:cntrl:]]* ]] || fail "sub must not contain control characters"
+(( ${#sub} <= 255 )) || fail "sub must be at most 255 characters"
 
 private_key="$keys_dir/idp-private.pem"
 [[ -r "$private_key" ]] || { echo "token.sh: $private_key not found; run deploy/local/keys.sh first" >&2; exit 1; }

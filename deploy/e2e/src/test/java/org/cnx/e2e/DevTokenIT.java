@@ -49,6 +49,22 @@ class DevTokenIT {
                 refused.output());
     }
 
+    /** What every service would refuse with a 401 that says nothing is refused where it is minted, saying why. */
+    @Test
+    void anAgencyOrSubjectLongerThanTheServicesTakeIsRefusedSayingSo() throws Exception {
+        String longest = "US-" + "A".repeat(29);
+        assertEquals(longest, verified(run("partner", longest).output()).getStringClaimValue("agency"));
+        assertEquals("s".repeat(255), verified(run("partner", "US-CBP", "--sub", "s".repeat(255)).output())
+                .getSubject());
+
+        Result agency = run("partner", longest + "A");
+        assertEquals(2, agency.exit());
+        assertTrue(agency.output().contains("must be 1 to 32 letters, digits"), agency.output());
+        Result sub = run("partner", "US-CBP", "--sub", "s".repeat(256));
+        assertEquals(2, sub.exit());
+        assertTrue(sub.output().contains("sub must be at most 255 characters"), sub.output());
+    }
+
     private record Result(int exit, String output) {
     }
 
