@@ -6,6 +6,13 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 
+# the end-to-end tests mint tokens with token.sh, which signs with openssl: from Debian if missing, as run.sh does
+if ! command -v openssl >/dev/null; then
+  echo "test.sh: installing openssl with apt-get" >&2
+  root_do=(); [[ $(id -u) -eq 0 ]] || root_do=(sudo)
+  "${root_do[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
+  "${root_do[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y openssl
+fi
 "$here/db-setup.sh" --test-superuser
 cd "$root"
 mvn -B -ntp verify "$@"
