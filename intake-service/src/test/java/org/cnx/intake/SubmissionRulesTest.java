@@ -456,6 +456,17 @@ class SubmissionRulesTest {
             given().auth().oauth2(token).queryParam("after", forged).get("/api/v1/reports").then().statusCode(400)
                     .body("type", equalTo("https://cnx.example/problems/bad-cursor"));
         }
+        // nor any position written otherwise than the list writes it: parsing alone took each for a place to list from
+        String id = UUID.randomUUID().toString();
+        for (String position : List.of("2026-12-01T00:00:00Z|+1-0-0-0-0", "2026-12-01t08:00:00+08:00|" + id,
+                "2026-12-01T00:00:00Z|" + id + "|junk", "2026-12-01T00:00:00Z|" + id.toUpperCase(), " ")) {
+            String forged = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    position.getBytes(StandardCharsets.UTF_8));
+            given().auth().oauth2(token).queryParam("after", forged).get("/api/v1/reports").then().statusCode(400)
+                    .body("type", equalTo("https://cnx.example/problems/bad-cursor"));
+        }
+        given().auth().oauth2(token).queryParam("after", " ").get("/api/v1/reports").then().statusCode(400)
+                .body("type", equalTo("https://cnx.example/problems/bad-cursor"));
     }
 
     /**

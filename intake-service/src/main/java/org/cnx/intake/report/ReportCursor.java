@@ -26,8 +26,13 @@ record ReportCursor(Instant receivedAt, UUID id) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(plain.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * The position {@code cursor} holds, or null for the first page; a 400 for any text {@link #encode} does not write
+     * (parsing alone took "+1-0-0-0-0" or other scripts' digits for an id, a lower-case or offset instant, a part
+     * past the second, and spaces for the first page).
+     */
     static ReportCursor decode(String cursor) {
-        if (cursor == null || cursor.isBlank()) {
+        if (cursor == null || cursor.isEmpty()) {
             return null;
         }
         try {
@@ -36,7 +41,11 @@ record ReportCursor(Instant receivedAt, UUID id) {
             if (!listable(receivedAt)) {
                 throw new IllegalArgumentException("out of range: " + receivedAt);
             }
-            return new ReportCursor(receivedAt, UUID.fromString(parts[1]));
+            ReportCursor position = new ReportCursor(receivedAt, UUID.fromString(parts[1]));
+            if (!position.encode().equals(cursor)) {
+                throw new IllegalArgumentException("not as issued");
+            }
+            return position;
         } catch (RuntimeException e) {
             throw new ProblemException(400, "bad-cursor", "Bad Request", "The cursor is not one this API issued.");
         }
