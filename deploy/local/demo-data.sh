@@ -4,11 +4,11 @@
 #      naming a person -> reaches US-CBP only after two CN liaison officers approve, without the person
 #      (sharing's initial policy); US-DEA is denied by default;
 #   2. US-CBP: a TLP:GREEN seizure releasable to CN-NNCC -> delivered at once, signed.
-# Idempotent enough for a demo: each run posts new reports with fresh external references.
+# Idempotent: the reports carry fixed external references, so a second run (run.sh runs this each time) is answered
+# with the reports the first filed (intake's 200 for the same reference and content), not a second founding case.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 intake=${CNX_INTAKE_URL:-http://localhost:8081}
-stamp=$(date -u +%Y%m%dT%H%M%S)
 
 post() { # agency country body
   local token
@@ -19,7 +19,7 @@ post() { # agency country body
 }
 
 echo "demo-data: CN-GACC reports the founding case (TLP:AMBER, originator control, a person named)"
-post CN-GACC CN '{"externalRef":"GACC-'"$stamp"'","type":"PRECURSOR_SHIPMENT",
+post CN-GACC CN '{"externalRef":"GACC-DEMO-0001","type":"PRECURSOR_SHIPMENT",
   "title":"25 kg ANPP declared as industrial chemical","summary":"Container bound from CN to MX through US.",
   "occurredAt":"2026-11-20T08:00:00Z","tlp":"AMBER",
   "handling":{"releasableTo":["US-CBP","US-DEA"],"originatorControl":true},
@@ -29,7 +29,7 @@ post CN-GACC CN '{"externalRef":"GACC-'"$stamp"'","type":"PRECURSOR_SHIPMENT",
               {"kind":"COMPANY","name":"Hebei Example Chemical Co.","country":"CN","role":"shipper"}]}'
 
 echo "demo-data: US-CBP reports a seizure (TLP:GREEN, releasable to CN-NNCC)"
-post US-CBP US '{"externalRef":"CBP-'"$stamp"'","type":"SEIZURE",
+post US-CBP US '{"externalRef":"CBP-DEMO-0001","type":"SEIZURE",
   "title":"4 kg fentanyl powder seized at the Nogales port of entry","occurredAt":"2026-11-21T15:30:00Z",
   "tlp":"GREEN","handling":{"releasableTo":["CN-NNCC"]},
   "substances":[{"name":"fentanyl","casNumber":"437-38-7","quantity":4,"unit":"kg"}]}'
