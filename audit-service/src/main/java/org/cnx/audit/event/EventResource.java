@@ -120,12 +120,12 @@ public class EventResource {
         Instant until = instant("to", to);
         // a reversed range matches nothing: said, not answered with an empty page an auditor could take for "none"
         // (compared as given: both taken up to the next microsecond, …00.0000004Z to …00.0000002Z were one instant)
-        if (since != null && until != null && Instant.parse(from).isAfter(Instant.parse(to))) {
+        if (since != null && until != null && since.isAfter(until)) {
             throw badParameter("from", "must not be after 'to' (" + to + ")");
         }
         return new EventFilter(
-                since,
-                until,
+                upToMicros(since),
+                upToMicros(until),
                 param("action", action, Action::of, "must be one of " + Arrays.toString(Action.values())),
                 text("agency", agency),
                 text("originAgency", originAgency),
@@ -159,10 +159,7 @@ public class EventResource {
 
     /**
      * An instant of the years 1583 to 9999, which the log can hold ({@link UtcInstant#EARLIEST}). PostgreSQL's
-     * timestamps end in 294276 and begin in 4713 BC: a filter past either answered a 500. A bound finer than the
-     * log's microseconds is taken up to the next one, which selects exactly what the bound says: the driver rounded
-     * it to the nearest, so that {@code to=…00.0000004Z} left out an event at {@code …00Z} and
-     * {@code from=…00.0000004Z} let it in.
+     * timestamps end in 294276 and begin in 4713 BC: a filter past either answered a 500.
      */
     private static Instant instant(String name, String text) {
         // a "+08:00" written as it is in a URL arrives as " 08:00": a space, which the message would quote unexplained
@@ -173,6 +170,15 @@ public class EventResource {
         if (at != null && !UtcInstant.storable(at)) {
             throw badParameter(name, UtcInstant.RANGE + ": " + text);
         }
+        return at;
+    }
+
+    /**
+     * A bound finer than the log's microseconds taken up to the next one, which selects exactly what the bound says:
+     * the driver rounded it to the nearest, so that {@code to=…00.0000004Z} left out an event at {@code …00Z} and
+     * {@code from=…00.0000004Z} let it in.
+     */
+    private static Instant upToMicros(Instant at) {
         Instant micros = at == null ? null : at.truncatedTo(ChronoUnit.MICROS);
         return micros == null || micros.equals(at) ? at : micros.plus(1, ChronoUnit.MICROS);
     }
