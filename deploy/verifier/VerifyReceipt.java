@@ -89,17 +89,13 @@ public class VerifyReceipt {
         }
         List<Object> inputs = new ArrayList<>();
         try {
-            // the export is read line by line as it is verified (it may be gigabytes); a body as bytes; the rest whole
+            // the export is read line by line as it is verified (it may be gigabytes); a body as bytes; a proof
+            // whole, what makes it unusable said once the heads are checked; the rest whole
             for (int i = consistency || events ? 1 : 0; i < args.length; i++) {
-                if ((consistency || events) && i == 3) {
-                    inputs.add(proof(args[i]));
-                    continue;
-                }
-                Object input = events && i == 1 ? null
+                inputs.add(events && i == 1 ? null
                         : receipt && i == 2 ? Files.readAllBytes(Path.of(args[i]))
-                        : Json.parse(Files.readString(Path.of(args[i]), StandardCharsets.UTF_8));
-                refuseErrorAnswer(args[i], input);
-                inputs.add(input);
+                        : i == 3 && (consistency || events) ? proof(args[i])
+                        : json(args[i]));
             }
         } catch (Exception | OutOfMemoryError e) { // a multi-gigabyte export given in another input's place
             System.err.println("cannot read the input: " + e.getMessage());
@@ -221,14 +217,19 @@ public class VerifyReceipt {
      */
     static Object proof(String file) {
         try {
-            Object proof = Json.parse(Files.readString(Path.of(file), StandardCharsets.UTF_8));
-            refuseErrorAnswer(file, proof);
-            return proof;
+            return json(file);
         } catch (Exception | OutOfMemoryError e) {
             String why = e instanceof java.nio.file.NoSuchFileException ? "no such file"
                     : e.getMessage() == null ? e.toString() : e.getMessage();
             return new Unusable(why.startsWith(file) ? why : file + ": " + why);
         }
+    }
+
+    /** The JSON document in {@code file}, which must not be an error answer saved in its place. */
+    static Object json(String file) throws java.io.IOException {
+        Object input = Json.parse(Files.readString(Path.of(file), StandardCharsets.UTF_8));
+        refuseErrorAnswer(file, input);
+        return input;
     }
 
     /**
