@@ -16,11 +16,13 @@ root=$(cd "$here/../.." && pwd)
 
 "$root/deploy/local/db-setup.sh"
 # wrk (closed-loop load, C) and pgbench (the database ceiling, shipped with PostgreSQL) come from Debian
+die() { echo "bench: $*" >&2; exit 1; }
+# shellcheck source=../local/as-root.sh
+. "$root/deploy/local/as-root.sh"
 if ! command -v wrk >/dev/null; then
   echo "bench: installing wrk with apt-get"
-  sudo_cmd=(); [[ $EUID -eq 0 ]] || sudo_cmd=(sudo)
-  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk
 fi
 "$root/deploy/local/keys.sh" >/dev/null
 # A JDK 25 or later (BENCH_AOT_JAVA, or one under /usr/lib/jvm) also gets each service's first start timed with

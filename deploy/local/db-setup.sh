@@ -31,16 +31,8 @@ declare -A schema_owners=([audit]=audit_owner)
 log() { echo "db-setup: $*"; }
 die() { echo "db-setup: $*" >&2; exit 1; }
 
-# Runs a command as root: directly when we are root, else through sudo.
-as_root() {
-  if [[ $EUID -eq 0 ]]; then
-    "$@"
-  elif command -v sudo >/dev/null; then
-    sudo "$@"
-  else
-    die "need root (or sudo) to run: $*"
-  fi
-}
+# shellcheck source=as-root.sh
+. "$(dirname "${BASH_SOURCE[0]}")/as-root.sh"
 
 ready() { pg_isready -q -h "$pg_host" -p "$pg_port" >/dev/null 2>&1; }
 

@@ -39,15 +39,8 @@ for arg in "$@"; do
   esac
 done
 
-as_root() {
-  if [[ $EUID -eq 0 ]]; then
-    "$@"
-  elif command -v sudo >/dev/null; then
-    sudo "$@"
-  else
-    die "need root (or sudo) to run: $*"
-  fi
-}
+# shellcheck source=as-root.sh
+. "$script_dir/as-root.sh"
 
 # Java 17+, Maven (only to build) and curl (readiness checks) from Debian packages, if missing.
 ensure_tools() {

@@ -7,11 +7,13 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 
 # the end-to-end tests mint tokens with token.sh, which signs with openssl: from Debian if missing, as run.sh does
+die() { echo "test: $*" >&2; exit 1; }
+# shellcheck source=as-root.sh
+. "$here/as-root.sh"
 if ! command -v openssl >/dev/null; then
-  echo "test.sh: installing openssl with apt-get" >&2
-  root_do=(); [[ $(id -u) -eq 0 ]] || root_do=(sudo)
-  "${root_do[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
-  "${root_do[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y openssl
+  echo "test: installing openssl with apt-get" >&2
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y openssl
 fi
 "$here/db-setup.sh" --test-superuser
 cd "$root"
