@@ -25,12 +25,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -487,9 +489,29 @@ class VerificationTest {
      */
     @Test
     void aHeadForgedAboveTheLogIsIgnoredBySigningAndNamedByVerification() throws SQLException {
+        assertForgedHeadAboveTheLogIsIgnored("a.b.c");
+    }
+
+    /**
+     * A head stored by someone else whose JWS header holds a number where jose4j reads text (a kid, an alg) threw a
+     * ClassCastException past the signature check: nothing was signed any more, and the latest checkpoint, every
+     * receipt and verification answered a 500 for good, the table being append-only.
+     */
+    @Test
+    void aHeadWhoseSignatureHeaderIsNotTextIsIgnoredLikeAnyForgedOne() throws SQLException {
+        post(intakeToken(), List.of(event("intake", "REPORT_RECEIVED"))).then().statusCode(200);
+        String kid = sign().getString("kid");
+        for (String header : List.of("{\"alg\":\"RS256\",\"kid\":1}", "{\"alg\":1,\"kid\":\"" + kid + "\"}")) {
+            assertForgedHeadAboveTheLogIsIgnored(
+                    Base64.getUrlEncoder().withoutPadding().encodeToString(header.getBytes(StandardCharsets.UTF_8))
+                            + ".e30.AA");
+        }
+    }
+
+    private void assertForgedHeadAboveTheLogIsIgnored(String jws) throws SQLException {
         post(intakeToken(), List.of(event("intake", "REPORT_RECEIVED"))).then().statusCode(200);
         long forged = logSize(db) + 1_000_000;
-        storeUnsignedHead(forged, new byte[32]);
+        storeUnsignedHead(forged, new byte[32], jws);
         JsonPath result;
         JsonPath signed;
         JsonPath latest;
@@ -500,15 +522,15 @@ class VerificationTest {
                     .get(LogAssertions.LATEST).then().statusCode(200).extract().jsonPath();
             result = verify();
         } finally {
-            TestDb.tamper(s -> s.execute("DELETE FROM tree_head WHERE jws = 'a.b.c'"));
+            TestDb.tamper(s -> s.execute("DELETE FROM tree_head WHERE jws = '" + jws + "'"));
         }
         long size = logSize(db);
-        assertTrue(signed.getLong("size") >= size - 1 && signed.getLong("size") < forged, signed.prettify());
-        assertTrue(latest.getLong("size") < forged, latest.prettify());
-        assertFalse(result.getBoolean("valid"));
+        assertTrue(signed.getLong("size") >= size - 1 && signed.getLong("size") < forged, jws + signed.prettify());
+        assertTrue(latest.getLong("size") < forged, jws + latest.prettify());
+        assertFalse(result.getBoolean("valid"), jws);
         assertNull(result.get("firstInvalidSeq"), "no event is at fault");
         assertTrue(result.getString("reason").contains("size " + forged + " does not carry a valid signature"),
-                result.getString("reason"));
+                jws + result.getString("reason"));
         assertTrue(result.getLong("checkpoint.size") < forged, result.prettify());
         assertTrue(verify().getBoolean("valid"), "repaired");
     }
@@ -556,11 +578,16 @@ class VerificationTest {
 
     /** A head as anyone with the application's credentials may store one (removed by {@code jws = 'a.b.c'}). */
     private void storeUnsignedHead(long size, byte[] root) throws SQLException {
+        storeUnsignedHead(size, root, "a.b.c");
+    }
+
+    private void storeUnsignedHead(long size, byte[] root, String jws) throws SQLException {
         try (Connection c = db.getConnection();
                 PreparedStatement p = c.prepareStatement("INSERT INTO tree_head (tree_size, root, signed_at, kid, jws) "
-                        + "VALUES (?, ?, now(), 'k', 'a.b.c')")) {
+                        + "VALUES (?, ?, now(), 'k', ?)")) {
             p.setLong(1, size);
             p.setBytes(2, root);
+            p.setString(3, jws);
             p.executeUpdate();
         }
     }
