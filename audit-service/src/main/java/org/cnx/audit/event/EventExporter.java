@@ -161,7 +161,7 @@ public class EventExporter {
         EventRequest.Subject subject = v.subject() == null ? new EventRequest.Subject(null, null, null, null)
                 : v.subject();
         return List.of(Long.toString(v.seq()), v.eventId().toString(), v.occurredAt().toString(),
-                v.recordedAt().toString(), v.service().code(), v.action(), v.actor().sub(),
+                v.recordedAt().toString(), v.service() == null ? "" : v.service().code(), v.action(), v.actor().sub(),
                 orEmpty(v.actor().agency()), v.actor().roles() == null ? "" : write(v.actor().roles()),
                 orEmpty(subject.reportId()), orEmpty(subject.releaseId()), orEmpty(subject.deliveryId()),
                 orEmpty(subject.partner()),

@@ -88,16 +88,24 @@ public class EventMapper {
         return fromColumns(e);
     }
 
+    /** A column that names no service, or roles that are no list of text, is shown as null, not a failed page. */
     private EventView fromColumns(AuditEvent e) {
         EventRequest.Subject subject = new EventRequest.Subject(e.reportId, e.releaseId, e.deliveryId, e.partner);
+        ServiceName service;
         try {
-            return new EventView(e.seq, e.eventId, e.occurredAt, e.recordedAt, ServiceName.of(e.service), e.action,
-                    new EventRequest.Actor(e.actorSub, e.actorAgency,
-                            e.actorRoles == null ? null : json.readValue(e.actorRoles, ROLES)),
-                    subject.isEmpty() ? null : subject, e.outcome, e.payloadSha256, null, e.canonical);
-        } catch (JsonProcessingException ex) {
-            throw new IllegalStateException("stored event " + e.seq + " has roles that are not JSON", ex);
+            service = ServiceName.of(e.service);
+        } catch (IllegalArgumentException unknown) {
+            service = null;
         }
+        List<String> roles;
+        try {
+            roles = e.actorRoles == null ? null : json.readValue(e.actorRoles, ROLES);
+        } catch (JsonProcessingException | IllegalArgumentException notAList) {
+            roles = null;
+        }
+        return new EventView(e.seq, e.eventId, e.occurredAt, e.recordedAt, service, e.action,
+                new EventRequest.Actor(e.actorSub, e.actorAgency, roles),
+                subject.isEmpty() ? null : subject, e.outcome, e.payloadSha256, null, e.canonical);
     }
 
     private String write(Object value) {

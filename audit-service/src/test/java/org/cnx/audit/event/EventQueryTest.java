@@ -20,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -496,22 +497,30 @@ class EventQueryTest {
             TestDb.tamper(s -> s.executeUpdate(changed.formatted("CN-GACC", "US-CBP", reportId)));
         }
         // a row whose text is no event (a junk row, which verification names) is shown from its columns: it failed
-        // every page and export covering it, so that the auditor could not look at the row verification named
-        String[] logged = new String[1];
+        // every page and export covering it, so that the auditor could not look at the row verification named; so
+        // did one whose service column names no service, or whose roles column is no list
+        String[] logged = new String[3];
         TestDb.tamper(s -> {
-            try (var rs = s.executeQuery("SELECT canonical FROM audit_event WHERE report_id = '" + reportId + "'")) {
+            try (var rs = s.executeQuery("SELECT canonical, service, actor_roles FROM audit_event WHERE report_id = '"
+                    + reportId + "'")) {
                 rs.next();
-                logged[0] = rs.getString(1);
+                for (int i = 0; i < logged.length; i++) {
+                    logged[i] = rs.getString(i + 1).replace("'", "''");
+                }
             }
         });
-        String junk = "UPDATE audit_event SET canonical = '%s' WHERE report_id = '%s'";
-        TestDb.tamper(s -> s.executeUpdate(junk.formatted("{\"outcome\":\"OK\",\"extra\":1}", reportId)));
+        String junk = "UPDATE audit_event SET canonical = '%s', service = '%s', actor_roles = '%s' "
+                + "WHERE report_id = '%s'";
+        TestDb.tamper(s -> s.executeUpdate(junk.formatted("{\"outcome\":\"OK\",\"extra\":1}", "bogus", "{\"a\":1}",
+                reportId)));
         try {
-            assertEquals(List.of("CN-GACC"), get("reportId=" + reportId).getList("items.actor.agency"));
+            JsonPath page = get("reportId=" + reportId);
+            assertEquals(List.of("CN-GACC"), page.getList("items.actor.agency"));
+            assertEquals(Collections.singletonList(null), page.getList("items.service"));
             given().header("Authorization", "Bearer " + auditor).get(EVENTS + "/export?format=csv&reportId=" + reportId)
                     .then().statusCode(200).body(containsString(",CN-GACC,"));
         } finally {
-            TestDb.tamper(s -> s.executeUpdate(junk.formatted(logged[0].replace("'", "''"), reportId)));
+            TestDb.tamper(s -> s.executeUpdate(junk.formatted(logged[0], logged[1], logged[2], reportId)));
         }
     }
 }
