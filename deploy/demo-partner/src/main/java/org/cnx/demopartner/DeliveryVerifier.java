@@ -113,11 +113,17 @@ public class DeliveryVerifier {
         } catch (JoseException e) {
             throw DeliveryRejectedException.unauthorized("token is not a compact JWS");
         }
-        String alg = jws.getAlgorithmHeaderValue();
+        if (!(jws.getObjectHeader("alg") instanceof String alg)) {
+            throw DeliveryRejectedException.unauthorized("the token's alg header is missing or not text");
+        }
         if (!AlgorithmIdentifiers.RSA_USING_SHA256.equals(alg)) {
             throw DeliveryRejectedException.unauthorized("alg " + Printable.of(alg) + " not allowed (RS256 only)");
         }
-        return jws.getKeyIdHeaderValue();
+        Object kid = jws.getObjectHeader("kid");
+        if (kid != null && !(kid instanceof String)) {
+            throw DeliveryRejectedException.unauthorized("the token's kid header is not text");
+        }
+        return (String) kid;
     }
 
     private JwtClaims verifiedClaims(String partnerCode, String token) {

@@ -150,6 +150,24 @@ class DeliveryResourceTest {
         assertNothingListed(partner);
     }
 
+    /** A number where a header names the algorithm or the key was a 500, which sharing takes for "try again". */
+    @Test
+    void aTokenWhoseAlgOrKidIsNotTextIsRejected() {
+        String partner = partner();
+        String id = UUID.randomUUID().toString();
+        byte[] body = body(id);
+        String payload = base64Url(claims(partner, id, body).toJson());
+        for (String header : List.of("{\"alg\":1,\"kid\":\"" + JwksServerResource.CURRENT_KID + "\"}",
+                "{\"alg\":\"RS256\",\"kid\":1}")) {
+            rejected(deliver(partner, id, body, base64Url(header) + "." + payload + ".AA"), "not text");
+        }
+        assertNothingListed(partner);
+    }
+
+    private static String base64Url(String text) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
     @Test
     void expiredTokenWrongIssuerAndMissingTokenAreRejected() {
         String partner = partner();
