@@ -41,8 +41,9 @@ public class InternalRecallResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Hand over withdrawals (intake-service only)",
-            description = "JSON array of {reportId, agency, reason?, withdrawnAt}. Cancels the report's releases "
-                    + "still pending approval and sends a signed RECALL {type, reportId, reason (where the originator "
+            description = "JSON array of {reportId, agency, reason?, withdrawnAt, withdrawnBy}. Cancels the report's "
+                    + "releases still pending approval, and released ones whose record never left, and sends a "
+                    + "signed RECALL {type, reportId, reason (where the originator "
                     + "gave one), withdrawnAt} to every partner "
                     + "that got (or may have got) the record. Idempotent by reportId → {accepted, duplicates, refused}; "
                     + "refused: the agency is not the report's originator.")
