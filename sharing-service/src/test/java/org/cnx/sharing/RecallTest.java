@@ -263,18 +263,27 @@ class RecallTest {
                         .whenScenarioStateIs(Scenario.STARTED).willReturn(aResponse().withStatus(500))
                         .willSetStateTo("stored")));
             }
+            // a 303 See Other to a POST says the partner processed it, and points at what it made: failed, but held
+            UUID seeOther = UUID.randomUUID();
+            stubs.add(partners.stubFor(post(urlEqualTo("/partners/" + code + "/deliveries")).atPriority(1)
+                    .withRequestBody(containing(seeOther.toString())).inScenario(seeOther.toString())
+                    .whenScenarioStateIs(Scenario.STARTED)
+                    .willReturn(aResponse().withStatus(303).withHeader("Location", "/records/" + seeOther))
+                    .willSetStateTo("stored")));
             stubs.add(partners.stubFor(post(urlEqualTo("/partners/" + code + "/deliveries")).atPriority(2)
                     .willReturn(aResponse().withStatus(409))));
-            for (UUID report : List.of(refused, replayed, refusedOnly)) {
+            for (UUID report : List.of(refused, replayed, refusedOnly, seeOther)) {
                 Reports.handOver(Reports.message(report, "CN-GACC", "CN", "GREEN",
                         "{\"releasableTo\":[\"" + code + "\"]}")).statusCode(200);
             }
-            for (UUID report : List.of(refused, replayed, refusedOnly)) {
+            for (UUID report : List.of(refused, replayed, refusedOnly, seeOther)) {
                 await().atMost(Duration.ofSeconds(15)).until(() -> recordOf(officer, report).getString("status"),
                         "FAILED"::equals);
             }
             assertEquals(2, recordOf(officer, refused).getInt("attempts"));
             assertEquals(1, recordOf(officer, refusedOnly).getInt("attempts"));
+            assertEquals(1, recordOf(officer, seeOther).getInt("attempts"));
+            assertEquals(303, recordOf(officer, seeOther).getInt("lastHttpStatus"));
             // an officer replays one while the partner is paused: its attempts start at 0 again, and wait
             given().auth().oauth2(admin).contentType("application/json")
                     .body(entry.formatted(partners.baseUrl(), code, false)).put("/api/v1/partners/" + code)
@@ -283,9 +292,10 @@ class RecallTest {
                     + "/redelivery").then().statusCode(202).body("attempts", equalTo(0));
 
             recall(notice(refused, "CN-GACC", "source compromised"), notice(replayed, "CN-GACC", "source compromised"),
-                    notice(refusedOnly, "CN-GACC", "source compromised")).statusCode(200).body("accepted", equalTo(3));
+                    notice(refusedOnly, "CN-GACC", "source compromised"), notice(seeOther, "CN-GACC", "source compromised"))
+                    .statusCode(200).body("accepted", equalTo(4));
 
-            for (UUID report : List.of(refused, replayed)) {
+            for (UUID report : List.of(refused, replayed, seeOther)) {
                 JsonPath releases = releasesOf(officer, report);
                 assertEquals(List.of("RECALLED"),
                         releases.getList("items.findAll { it.partner == '" + code + "' }.status"),
