@@ -97,6 +97,7 @@ final class Manifests {
             Map<String, Object> pod = map(at(deployment, "spec", "template", "spec"));
             Map<String, Object> container = map(list(pod.get("containers")).get(0));
             assertEquals("cnx/" + name, container.get("image"), "the image of " + name);
+            assertPulledFromANamedRegistry(kustomization, "cnx/" + name);
             Map<String, Object> port = map(list(container.get("ports")).get(0));
             assertEquals("http", port.get("name"));
             Map<String, Object> service = kind(resources, "Service").stream()
@@ -157,6 +158,22 @@ final class Manifests {
                     health));
         }
         return new Deployment((String) at(cluster, "metadata", "name") + "-rw", owners, passwords, ports, containers);
+    }
+
+    /**
+     * The kustomization names the registry each image comes from: a bare {@code cnx/intake-service} is Docker Hub's,
+     * an image of whoever holds that name there, which a cluster would run with the service's keys and passwords.
+     */
+    private static void assertPulledFromANamedRegistry(Map<String, Object> kustomization, String image) {
+        Map<String, Object> entry = list(kustomization.get("images")).stream().map(Manifests::map)
+                .filter(i -> image.equals(i.get("name"))).findFirst()
+                .orElseGet(() -> fail("kustomization.yaml's images: do not name " + image));
+        String newName = String.valueOf(entry.get("newName"));
+        String host = newName.contains("/") ? newName.substring(0, newName.indexOf('/')) : "";
+        assertTrue((host.contains(".") || host.contains(":") || host.equals("localhost"))
+                && !host.matches("(index\\.)?docker\\.io"), image + " is pulled from a registry of ours, not Docker Hub: "
+                + entry);
+        assertNotNull(entry.get("newTag"), image + " is pinned to a version: " + entry);
     }
 
     /** deploy/compose: compose.yaml, its PostgreSQL init scripts and the image every app container runs. */
