@@ -42,26 +42,14 @@ done
 # shellcheck source=as-root.sh
 . "$script_dir/as-root.sh"
 
-# Java 17+, Maven (only to build) and curl (readiness checks) from Debian packages, if missing.
+# Java 17+, Maven (only to build), curl (readiness checks) and openssl (keys.sh, token.sh) from Debian, if missing.
 ensure_tools() {
-  local missing=()
-  need() { [[ " ${missing[*]} " == *" $1 "* ]] || missing+=("$1"); }
-  command -v java >/dev/null || need default-jdk-headless
+  local tools=(java:default-jdk-headless curl:curl openssl:openssl)
   if $build; then
-    command -v javac >/dev/null || need default-jdk-headless
-    command -v mvn >/dev/null || need maven
+    tools+=(javac:default-jdk-headless mvn:maven)
   fi
-  command -v curl >/dev/null || need curl
-  command -v openssl >/dev/null || need openssl # keys.sh and token.sh
-  if [[ ${#missing[@]} -gt 0 ]]; then
-    log "installing ${missing[*]} with apt-get"
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get update
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
-  fi
-  local version
-  version="$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
-  # shellcheck disable=SC2015 # die when either test fails
-  [[ "${version%%.*}" =~ ^[0-9]+$ ]] && (( ${version%%.*} >= 17 )) || die "Java 17 or newer is needed (found '${version:-none}')"
+  apt_install_missing "${tools[@]}"
+  require_java17
 }
 
 # True when pid file $1 names a live process running a Quarkus app (not some process that reused the pid).

@@ -6,15 +6,13 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 
-# the end-to-end tests mint tokens with token.sh, which signs with openssl: from Debian if missing, as run.sh does
+# Java 17+ and Maven to build and test, openssl for token.sh and keys.sh (the end-to-end tests mint tokens and make
+# keys with them): from Debian if missing, as run.sh does
 die() { echo "test: $*" >&2; exit 1; }
 # shellcheck source=as-root.sh
 . "$here/as-root.sh"
-if ! command -v openssl >/dev/null; then
-  echo "test: installing openssl with apt-get" >&2
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get update
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y openssl
-fi
+apt_install_missing java:default-jdk-headless javac:default-jdk-headless mvn:maven openssl:openssl
+require_java17
 "$here/db-setup.sh" --test-superuser
 cd "$root"
 mvn -B -ntp verify "$@"
