@@ -826,6 +826,28 @@ class DeliveryTest {
         assertEquals(1, requestsTo("MX-STEADY", refused).size());
     }
 
+    /**
+     * At a partner that takes a record every few minutes or less often, no delivery landed within the outage window
+     * before each one that does: a record its bug fails with a 500 was then due at once after every other report,
+     * and dead-lettered within hours, not the day its backoff gives it. Only a failure that looks like the partner
+     * being away (no answer, 408, 502, 503, 504) comes due on its return.
+     */
+    @Test
+    void aRecordAQuietPartnerFailsWithA500WaitsOutItsBackoff() {
+        register("MX-QUIET", true);
+        UUID buggy = UUID.randomUUID();
+        refusedOnce("MX-QUIET", buggy, 500);
+
+        unstub(); // it answers 200 to all now, but nothing says its bug was fixed
+        UUID first = handOverTo("MX-QUIET");
+        await().atMost(Duration.ofSeconds(15)).until(() -> statusOf(first), "DELIVERED"::equals);
+        UUID next = handOverTo("MX-QUIET"); // a poll interval or more later: what the first brought forward is sent
+        await().atMost(Duration.ofSeconds(15)).until(() -> statusOf(next), "DELIVERED"::equals);
+
+        assertWaitsAboutAnHour(buggy);
+        assertEquals(1, requestsTo("MX-QUIET", buggy).size());
+    }
+
     @Test
     void officersSeeTheirCountrysDeliveriesPageByPageInOneQueryEach() {
         register("MX-LIST", true);

@@ -108,7 +108,10 @@ class DeliveryStore {
      * later once it answered again. Not a delivery the partner answered 429 (it asked for fewer requests, which its
      * answering others does not withdraw), nor an attempt in flight. A partner that answers others meanwhile leaves a
      * delivery it refuses to its backoff: a record its bug fails with a 500 would otherwise be tried again after each
-     * success, and dead-lettered within minutes.
+     * success, and dead-lettered within minutes. Nor one whose failure was the partner's answer rather than its absence
+     * (only no answer, 408, 502, 503 and 504 say it was away): at a partner that takes a record every few minutes or
+     * less often, no delivery lands within the window before each one that does, and a record its bug fails with a
+     * 500 came due after every other.
      */
     private static final String DUE_ON_RECOVERY = """
             WITH back AS (
@@ -119,7 +122,8 @@ class DeliveryStore {
             UPDATE delivery d SET next_attempt_at = now()
               FROM back
              WHERE d.partner = back.code AND d.status = 'PENDING' AND d.attempts > 0 AND d.next_attempt_at > now()
-               AND (d.lease_until IS NULL OR d.lease_until < now()) AND d.last_status IS DISTINCT FROM 429
+               AND (d.lease_until IS NULL OR d.lease_until < now())
+               AND (d.last_status IS NULL OR d.last_status IN (408, 502, 503, 504))
             RETURNING d.partner""";
 
     /**
