@@ -151,32 +151,52 @@ public class EndpointGuard {
         }
         byte[] b = a.getAddress();
         if (a instanceof Inet4Address) {
-            return nonPublicV4(b[0] & 0xff, b[1] & 0xff);
+            return nonPublicV4(b[0] & 0xff, b[1] & 0xff, b[2] & 0xff);
         }
         if ((b[0] & 0xfe) == 0xfc) {
             return true; // fc00::/7 unique local
         }
+        if (startsWith(b, 0x00, 0x64, 0xff, 0x9b, 0x00, 0x01) || startsWith(b, 0x20, 0x01, 0x00, 0x00)) {
+            return true; // 64:ff9b:1::/48, NAT64 for local use (RFC 8215); 2001::/32, Teredo, where a relay decides
+        }
+        if (startsWith(b, 0x20, 0x02)) {
+            return embedsNonPublic(b, 2); // 2002::/16, 6to4: the IPv4 address after the prefix
+        }
         if (a instanceof Inet6Address v6 && (v6.isIPv4CompatibleAddress() || isNat64(b) || isMapped(b))) {
-            byte[] v4 = Arrays.copyOfRange(b, 12, 16);
-            try {
-                return nonPublic(InetAddress.getByAddress(v4));
-            } catch (UnknownHostException e) {
-                return true;
-            }
+            return embedsNonPublic(b, 12);
         }
         return false;
     }
 
-    /** 0/8, 100.64/10 (carrier-grade NAT), 198.18/15 (benchmarking), 240/4 and broadcast (reserved). */
-    private static boolean nonPublicV4(int first, int second) {
+    private static boolean embedsNonPublic(byte[] v6, int from) {
+        try {
+            return nonPublic(InetAddress.getByAddress(Arrays.copyOfRange(v6, from, from + 4)));
+        } catch (UnknownHostException e) {
+            return true;
+        }
+    }
+
+    private static boolean startsWith(byte[] address, int... prefix) {
+        for (int i = 0; i < prefix.length; i++) {
+            if ((address[i] & 0xff) != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * 0/8, 100.64/10 (carrier-grade NAT), 192.0.0/24 (IETF protocol assignments), 198.18/15 (benchmarking), 240/4 and
+     * broadcast (reserved).
+     */
+    private static boolean nonPublicV4(int first, int second, int third) {
         return first == 0 || (first == 100 && second >= 64 && second < 128) || (first == 198 && (second & 0xfe) == 18)
-                || first >= 240;
+                || (first == 192 && second == 0 && third == 0) || first >= 240;
     }
 
     /** 64:ff9b::/96, which NAT64 gateways translate to the embedded IPv4 address. */
     private static boolean isNat64(byte[] b) {
-        byte[] prefix = {0x00, 0x64, (byte) 0xff, (byte) 0x9b, 0, 0, 0, 0, 0, 0, 0, 0};
-        return Arrays.equals(Arrays.copyOfRange(b, 0, 12), prefix);
+        return startsWith(b, 0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     /** ::ffff:a.b.c.d when it reaches us as an Inet6Address. */

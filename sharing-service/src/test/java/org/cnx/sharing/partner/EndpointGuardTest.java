@@ -41,6 +41,7 @@ class EndpointGuardTest {
         "https://partner.example/cnx/deliveries",
         "https://203.0.113.10:8443/in",
         "https://[2001:db8::1]/in",
+        "https://[2002:cb00:710a::1]/in", // 6to4 of 203.0.113.10
     })
     void publicHttpsEndpointsAreAccepted(String endpoint) {
         assertEquals(Optional.empty(), strict.refusal(endpoint));
@@ -61,6 +62,11 @@ class EndpointGuardTest {
         "https://100.64.0.1/in",
         "https://[::ffff:127.0.0.1]/in",
         "https://[64:ff9b::a00:1]/in",
+        "https://[64:ff9b:1::a00:1]/in", // local-use NAT64 (RFC 8215)
+        "https://[2002:a00:1::1]/in", // 6to4 of 10.0.0.1
+        "https://[2002:7f00:1::1]/in", // 6to4 of 127.0.0.1
+        "https://[2001:0:4136:e378:8000:63bf:f5ff:fffe]/in", // Teredo: a relay decides where it goes
+        "https://192.0.0.8/in", // IETF protocol assignments
         "https://rebound.example/in",
         "https://metadata.example/in",
     })
