@@ -201,11 +201,6 @@ public class EndpointGuard {
 
     /** ::ffff:a.b.c.d when it reaches us as an Inet6Address. */
     private static boolean isMapped(byte[] b) {
-        for (int i = 0; i < 10; i++) {
-            if (b[i] != 0) {
-                return false;
-            }
-        }
-        return (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff;
+        return startsWith(b, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff);
     }
 }

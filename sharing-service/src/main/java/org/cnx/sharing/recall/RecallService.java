@@ -178,9 +178,10 @@ public class RecallService {
      * Whether the partner may hold the record, as it stood before {@link #holdBack}: delivered; dead after attempts
      * none of which it took for sure (a time-out may have hidden an arrival); pending, or cancelled by a change, after
      * such an attempt; failed after more than the one refusal that failed it (the partner may refuse what an earlier
-     * attempt brought, 409, once it holds it), or by a 303 See Other, a partner's "processed, see what I made". A replay starts the attempts at 0 again, and a shutdown gives a cut
-     * attempt back uncounted, not what those attempts may have delivered. Recalling what never arrived costs the
-     * partner a notice it ignores; not recalling what did leaves it a withdrawn report.
+     * attempt brought, 409, once it holds it), or by a 303 See Other, a partner's "processed, see what I made". A
+     * replay starts the attempts at 0 again, and a shutdown gives a cut attempt back uncounted, not what those attempts
+     * may have delivered. Recalling what never arrived costs the partner a notice it ignores; not recalling what did
+     * leaves it a withdrawn report.
      */
     private static boolean mayHaveReached(Delivery delivery) {
         return delivery != null && switch (delivery.status) {
