@@ -19,11 +19,7 @@ root=$(cd "$here/../.." && pwd)
 die() { echo "bench: $*" >&2; exit 1; }
 # shellcheck source=../local/as-root.sh
 . "$root/deploy/local/as-root.sh"
-if ! command -v wrk >/dev/null; then
-  echo "bench: installing wrk with apt-get"
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk
-fi
+apt_install_missing wrk:wrk
 "$root/deploy/local/keys.sh" >/dev/null
 # A JDK 25 or later (BENCH_AOT_JAVA, or one under /usr/lib/jvm) also gets each service's first start timed with
 # Leyden's AOT cache; the services stay built for Java 17, a second time as Quarkus's aot-jar (target/quarkus-aot).

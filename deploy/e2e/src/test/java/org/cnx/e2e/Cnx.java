@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -41,6 +42,24 @@ final class Cnx {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A process run to its end: its exit code, and what it printed on stdout and stderr together, trimmed. */
+    record Ran(int exit, String output) {
+    }
+
+    /** Runs {@code builder}'s process to its end, failing the test if that takes over {@code seconds}. */
+    static Ran run(ProcessBuilder builder, int seconds) throws IOException, InterruptedException {
+        Process process = builder.redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertTrue(process.waitFor(seconds, TimeUnit.SECONDS), () -> builder.command() + " still runs: " + output);
+        return new Ran(process.exitValue(), output);
+    }
+
+    /** {@code command} as the PATH finds it, if it does. */
+    static Optional<Path> onPath(String command) {
+        return Stream.of(System.getenv("PATH").split(":")).map(dir -> Path.of(dir, command))
+                .filter(Files::isExecutable).findFirst();
     }
 
     /** What {@code jcmd pid command} prints (this JDK's jcmd). */

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,9 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -63,14 +60,12 @@ class DeploymentsIT {
 
     @Test
     void kustomizeAssemblesTheKubernetesManifests() throws Exception {
-        Path kubectl = Stream.of(System.getenv("PATH").split(":")).map(dir -> Path.of(dir, "kubectl"))
-                .filter(Files::isExecutable).findFirst().orElse(null);
+        Path kubectl = Cnx.onPath("kubectl").orElse(null);
         Assumptions.assumeTrue(kubectl != null, "kubectl is not on the PATH");
-        Process build = new ProcessBuilder(kubectl.toString(), "kustomize", Cnx.ROOT.resolve("deploy/k8s").toString())
-                .redirectErrorStream(true).start();
-        String output = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(build.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, build.exitValue(), output);
+        Cnx.Ran build = Cnx.run(new ProcessBuilder(kubectl.toString(), "kustomize",
+                Cnx.ROOT.resolve("deploy/k8s").toString()), 60);
+        String output = build.output();
+        assertEquals(0, build.exit(), output);
         // the generated ConfigMap's hashed name reaches every Deployment that reads it
         String generated = output.lines().filter(l -> l.matches("  name: cnx-settings-\\w+")).findFirst().orElseThrow()
                 .substring("  name: ".length());

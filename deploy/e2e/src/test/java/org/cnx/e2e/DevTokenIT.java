@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.PublicKey;
 import java.util.ArrayList;
@@ -43,7 +42,7 @@ class DevTokenIT {
     void aCountryGivenIsTheTokensAndAnAgencyWithoutAPrefixNeedsOne() throws Exception {
         assertEquals("CN", verified(run("auditor", "US-DEA", "CN").output()).getStringClaimValue("country"));
 
-        Result refused = run("partner", "cbp");
+        Cnx.Ran refused = run("partner", "cbp");
         assertEquals(2, refused.exit());
         assertTrue(refused.output().contains("agency 'cbp' has no country prefix (XX-...): give the COUNTRY"),
                 refused.output());
@@ -57,24 +56,19 @@ class DevTokenIT {
         assertEquals("s".repeat(255), verified(run("partner", "US-CBP", "--sub", "s".repeat(255)).output())
                 .getSubject());
 
-        Result agency = run("partner", longest + "A");
+        Cnx.Ran agency = run("partner", longest + "A");
         assertEquals(2, agency.exit());
         assertTrue(agency.output().contains("must be 1 to 32 letters, digits"), agency.output());
-        Result sub = run("partner", "US-CBP", "--sub", "s".repeat(256));
+        Cnx.Ran sub = run("partner", "US-CBP", "--sub", "s".repeat(256));
         assertEquals(2, sub.exit());
         assertTrue(sub.output().contains("sub must be at most 255 characters"), sub.output());
     }
 
-    private record Result(int exit, String output) {
-    }
-
-    private static Result run(String... args) throws IOException, InterruptedException {
+    private static Cnx.Ran run(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Cnx.ROOT.resolve("deploy/local/token.sh").toString()));
         command.addAll(List.of(args));
         command.addAll(List.of("--keys", keys.dir.toString()));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        return new Result(process.waitFor(), output);
+        return Cnx.run(new ProcessBuilder(command), 60);
     }
 
     private static JwtClaims verified(String token) throws Exception {

@@ -59,9 +59,10 @@ record Image(Map<String, Path> files, Map<String, String> env, List<String> entr
                 case "COPY" -> {
                     // compose runs the container as the keys' owner, not the image's user: the files are read by
                     // whoever runs it, whatever mode the build machine's umask gave them
-                    assertTrue(Stream.of(operands.split("\\s+")).anyMatch(w -> w.matches("--chmod=0?[0-7][4-7][4-7]")),
+                    List<String> all = List.of(operands.split("\\s+"));
+                    assertTrue(all.stream().anyMatch(w -> w.matches("--chmod=0?[0-7][4-7][4-7]")),
                             () -> "COPY readable by any user, not the mode the build context had: " + instruction);
-                    List<String> words = Stream.of(operands.split("\\s+")).filter(w -> !w.startsWith("--")).toList();
+                    List<String> words = all.stream().filter(w -> !w.startsWith("--")).toList();
                     String target = words.get(words.size() - 1);
                     String dir = workdir;
                     assertTrue(target.equals("./") || target.equals(dir + "/"),

@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -48,16 +46,17 @@ class LocalScriptsIT {
     void bothCommandsInstallJavaMavenAndOpensslWhereMissing() throws Exception {
         Path bin = fakeApt();
         for (String tool : List.of("bash", "dirname", "env", "sed")) { // what the scripts run up to there
-            Files.createSymbolicLink(bin.resolve(tool), Path.of(which(tool)));
+            Files.createSymbolicLink(bin.resolve(tool), Cnx.onPath(tool).orElseThrow(() -> new AssertionError(tool)));
         }
         for (String script : List.of("run.sh", "test.sh")) {
             Files.deleteIfExists(dir.resolve("apt-get.log"));
             ProcessBuilder builder = new ProcessBuilder(bin.resolve("bash").toString(),
-                    SCRIPTS.resolve(script).toString()).redirectErrorStream(true);
+                    SCRIPTS.resolve(script).toString());
             builder.environment().put("PATH", bin.toString());
-            Run run = run(builder);
+            Cnx.Ran run = Cnx.run(builder, 30);
             assertEquals(1, run.exit(), script + ": " + run.output());
-            assertTrue(run.output().contains("Java 17 or newer is needed (found 'none')"), script + ": " + run.output());
+            assertTrue(run.output().contains("Java 17 or newer is needed (found 'none')"),
+                    script + ": " + run.output());
             List<String> asked = Files.readAllLines(dir.resolve("apt-get.log"));
             assertEquals("update", asked.get(0), script);
             assertEquals(List.of("default-jdk-headless", "maven", "openssl"),
@@ -71,9 +70,9 @@ class LocalScriptsIT {
         Path bin = fakeApt();
         ProcessBuilder builder = new ProcessBuilder(List.of("bash", "-c",
                 "die() { echo \"$*\" >&2; exit 1; }; . \"$0\"; apt_install_missing " + pairs,
-                SCRIPTS.resolve("as-root.sh").toString())).redirectErrorStream(true);
+                SCRIPTS.resolve("as-root.sh").toString()));
         builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
-        Run run = run(builder);
+        Cnx.Ran run = Cnx.run(builder, 30);
         assertEquals(0, run.exit(), run.output());
         Path log = dir.resolve("apt-get.log");
         return Files.exists(log) ? Files.readAllLines(log) : List.of();
@@ -85,21 +84,6 @@ class LocalScriptsIT {
         stub(bin.resolve("apt-get"), "#!/bin/sh\necho \"$*\" >> '" + dir.resolve("apt-get.log") + "'\n");
         stub(bin.resolve("sudo"), "#!/bin/sh\nexec \"$@\"\n");
         return bin;
-    }
-
-    private record Run(int exit, String output) {
-    }
-
-    private static Run run(ProcessBuilder builder) throws IOException, InterruptedException {
-        Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
-        return new Run(process.exitValue(), output);
-    }
-
-    private static String which(String command) {
-        return Stream.of(System.getenv("PATH").split(":")).map(d -> Path.of(d, command)).filter(Files::isExecutable)
-                .findFirst().orElseThrow(() -> new AssertionError(command + " is not on the PATH")).toString();
     }
 
     private static void stub(Path file, String script) throws IOException {
