@@ -2,9 +2,14 @@ package org.cnx.sharing.delivery;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.DoubleSupplier;
 
@@ -95,22 +100,41 @@ public final class RetryPolicy {
         return total;
     }
 
-    /** {@code Retry-After} as delay-seconds or an HTTP date (RFC 9110 §10.2.3); zero when unreadable. */
+    /** asctime-date: "Sun Nov  6 08:49:37 1994", the day padded with a space, in GMT without saying so. */
+    private static final DateTimeFormatter ASCTIME = DateTimeFormatter
+            .ofPattern("EEE MMM ppd HH:mm:ss uuuu", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+
+    /**
+     * {@code Retry-After} as delay-seconds or an HTTP date (RFC 9110 §10.2.3) in any of the three forms a
+     * recipient must read (§5.6.7); zero when unreadable or past. Seconds beyond a long are the longest wait.
+     */
     public static Duration retryAfter(Optional<String> header, Instant now) {
         if (header.isEmpty()) {
             return Duration.ZERO;
         }
         String value = header.get().trim();
-        try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(value)));
-        } catch (NumberFormatException e) {
+        if (!value.isEmpty() && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return value.length() > 18 ? Duration.ofSeconds(Long.MAX_VALUE) : Duration.ofSeconds(Long.parseLong(value));
+        }
+        for (DateTimeFormatter form : List.of(DateTimeFormatter.RFC_1123_DATE_TIME, rfc850(now), ASCTIME)) {
             try {
-                Duration d = Duration.between(now, ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME)
-                        .toInstant());
+                Duration d = Duration.between(now, ZonedDateTime.parse(value, form).toInstant());
                 return d.isNegative() ? Duration.ZERO : d;
-            } catch (DateTimeParseException ignored) {
-                return Duration.ZERO;
+            } catch (DateTimeParseException notThisForm) {
+                // try the next form
             }
         }
+        return Duration.ZERO;
+    }
+
+    /**
+     * rfc850-date: "Sunday, 06-Nov-94 08:49:37 GMT". Its two-digit year is the one within 50 years ahead of
+     * {@code now}, else the last century's.
+     */
+    private static DateTimeFormatter rfc850(Instant now) {
+        int year = now.atZone(ZoneOffset.UTC).getYear();
+        return new DateTimeFormatterBuilder().appendPattern("EEEE, dd-MMM-")
+                .appendValueReduced(ChronoField.YEAR, 2, 2, year - 49).appendPattern(" HH:mm:ss 'GMT'")
+                .toFormatter(Locale.ENGLISH).withZone(ZoneOffset.UTC);
     }
 }

@@ -107,6 +107,24 @@ class RetryPolicyTest {
         assertEquals(Duration.ZERO, RetryPolicy.retryAfter(Optional.empty(), now));
     }
 
+    /** RFC 9110 §5.6.7: a recipient reads the two obsolete date forms too, and more digits than a long holds. */
+    @Test
+    void retryAfterIsReadInTheObsoleteDateFormsAndPastWhatALongHolds() {
+        Instant now = Instant.parse("2026-12-05T10:00:00Z");
+        assertEquals(Duration.ofMinutes(5), RetryPolicy.retryAfter(Optional.of("Saturday, 05-Dec-26 10:05:00 GMT"),
+                now));
+        // asctime pads a one-digit day with a space and names no zone: it is GMT
+        assertEquals(Duration.ofMinutes(5), RetryPolicy.retryAfter(Optional.of("Sat Dec  5 10:05:00 2026"), now));
+        assertEquals(Duration.ofDays(10).plusMinutes(5),
+                RetryPolicy.retryAfter(Optional.of("Tue Dec 15 10:05:00 2026"), now));
+        // a two-digit year more than 50 years ahead is the last century's: 1999, long past
+        assertEquals(Duration.ZERO, RetryPolicy.retryAfter(Optional.of("Sunday, 05-Dec-99 10:05:00 GMT"), now));
+        assertEquals(Duration.ofDays(365 * 50 + 13), RetryPolicy.retryAfter(
+                Optional.of("Saturday, 05-Dec-76 10:00:00 GMT"), now));
+        assertEquals(Duration.ofHours(12), defaults(0).delay(1,
+                RetryPolicy.retryAfter(Optional.of("99999999999999999999"), now)));
+    }
+
     @Test
     void anImpossibleScheduleIsRefused() {
         assertThrows(IllegalArgumentException.class,
